@@ -1,0 +1,1 @@
+"""REST API of the configurator: routers, authentication, the error envelope."""

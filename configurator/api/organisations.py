@@ -1,0 +1,96 @@
+"""Read endpoints of tenancy: the caller (`/me/`) and the organisations it may act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from configurator.models import Membership, Organisation
+from configurator.permissions import (
+    OrganisationScopedMixin,
+    can_see_cost,
+    organisations_visible_to,
+    token_of,
+)
+
+
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    served_by = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "slug", "kind", "served_by"]
+
+
+class MembershipSerializer(serializers.ModelSerializer[Membership]):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role"]
+
+
+class OrganisationViewSet(OrganisationScopedMixin, viewsets.ReadOnlyModelViewSet[Organisation]):
+    """Organisations the caller may act on; others answer 404."""
+
+    queryset = Organisation.objects.select_related("served_by").order_by("name", "pk")
+    serializer_class = OrganisationSerializer
+    lookup_field = "slug"
+    organisation_field = "pk"
+    filterset_fields = ["kind"]
+    ordering_fields = ["name", "slug"]
+
+
+class MeView(APIView):
+    """Who the caller is, in which organisations, and through which token."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            name="Me",
+            fields={
+                "username": serializers.CharField(),
+                "memberships": MembershipSerializer(many=True),
+                "organisations": serializers.ListField(child=serializers.SlugField()),
+                "can_see_cost": serializers.BooleanField(),
+                "token": inline_serializer(
+                    name="MeToken",
+                    fields={
+                        "name": serializers.CharField(),
+                        "prefix": serializers.CharField(),
+                        "organisation": serializers.SlugField(),
+                    },
+                    allow_null=True,
+                ),
+            },
+        )
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = request.user
+        token = token_of(request.auth)
+        memberships = Membership.objects.filter(user=user).select_related("organisation")
+        return Response(
+            {
+                "username": user.get_username(),
+                "memberships": MembershipSerializer(memberships, many=True).data,
+                "organisations": list(
+                    organisations_visible_to(user, request.auth)
+                    .order_by("slug")
+                    .values_list("slug", flat=True)
+                ),
+                "can_see_cost": can_see_cost(user, request.auth),
+                "token": (
+                    {
+                        "name": token.name,
+                        "prefix": token.prefix,
+                        "organisation": token.organisation.slug,
+                    }
+                    if token
+                    else None
+                ),
+            }
+        )

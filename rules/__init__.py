@@ -1,0 +1,69 @@
+"""Pure-Python rules engine for micro data center builds (no Django, no I/O).
+
+``evaluate(spec) -> Report`` judges a ``BuildSpec``; ``fits_more(spec, component)`` says how many
+more units of a component the build takes.
+"""
+
+from rules.engine import evaluate
+from rules.headroom import fits_more
+from rules.model import (
+    BuildSpec,
+    Finding,
+    Headroom,
+    Metrics,
+    PhaseLoad,
+    PlacedItem,
+    RackInstance,
+    RackMetrics,
+    Report,
+    Severity,
+)
+from rules.registry import CHECKS, RULES, RuleInfo
+from rules.specs import (
+    AtsSpec,
+    BatteryPackSpec,
+    ComponentSpec,
+    CoolingSpec,
+    FireSuppressionSpec,
+    ItSpec,
+    Kind,
+    PduSpec,
+    Policy,
+    RackSpec,
+    Redundancy,
+    RuntimePoint,
+    Site,
+    UpsSpec,
+)
+
+__all__ = [
+    "CHECKS",
+    "RULES",
+    "AtsSpec",
+    "BatteryPackSpec",
+    "BuildSpec",
+    "ComponentSpec",
+    "CoolingSpec",
+    "Finding",
+    "FireSuppressionSpec",
+    "Headroom",
+    "ItSpec",
+    "Kind",
+    "Metrics",
+    "PduSpec",
+    "PhaseLoad",
+    "PlacedItem",
+    "Policy",
+    "RackInstance",
+    "RackMetrics",
+    "RackSpec",
+    "Redundancy",
+    "Report",
+    "RuleInfo",
+    "RuntimePoint",
+    "Severity",
+    "Site",
+    "UpsSpec",
+    "evaluate",
+    "fits_more",
+]

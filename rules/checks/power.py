@@ -1,0 +1,627 @@
+"""Power checks: UPS capacity and runtime, batteries, PDU current and outlets, phase balance,
+A/B failover, site supply, and loads whose draw or protection is unknown.
+
+Loads come from the context's power flow (rules.context): typical W sizes UPSs and runtime,
+nameplate W sizes currents (C2). Apparent power, currents and runtime are computed once in
+rules.power_calc. Who reports what, so nothing is reported twice:
+
+* an overload in normal operation is ``power.ups_kw_capacity`` / ``ups_kva_capacity`` for a UPS
+  and ``power.pdu_current`` for a PDU or ATS (value: the worst scenario);
+* a source that holds in normal operation but not when another source is lost is
+  ``power.feed_failover``, naming the lost source;
+* a phase over its limit is ``power.pdu_current``; ``power.phase_imbalance`` only warns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rules.context import NORMAL, Context
+from rules.model import PlacedItem, Severity
+from rules.power_calc import (
+    SITE,
+    apparent_va,
+    battery_packs,
+    load_pf,
+    memo,
+    phase_currents,
+    site_capacity_va,
+    site_demand_w,
+    source_currents,
+    ups_kva_limit_va,
+    ups_kw_limit_w,
+    ups_load_w,
+    ups_runtime,
+)
+from rules.registry import check
+from rules.specs import AtsSpec, BatteryPackSpec, ItSpec, Kind, PduSpec, Redundancy, UpsSpec
+
+__all__ = ["feeds_through_ups", "ups_lines_with_spec"]
+
+TWO_N_LEVELS = frozenset({Redundancy.TWO_N, Redundancy.TWO_N_PLUS_1})
+# IEC 60320: a device inlet C14 takes a C13 cord end, whose plug goes into a C13 outlet; a C20
+# inlet takes a C19 cord into a C19 outlet.
+OUTLET_FOR_CONNECTOR = {"C14": "c13", "C20": "c19", "other": "other"}
+
+
+def _w(value: float) -> str:
+    return f"{value:,.1f} W"  # C8
+
+
+def _va(value: float) -> str:
+    return f"{value:,.1f} VA"
+
+
+def _a(value: float) -> str:
+    return f"{value:,.2f} A"  # C8
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:g} %"
+
+
+def _ids(ids: list[str]) -> str:
+    return ", ".join(f"'{i}'" for i in ids)
+
+
+def _scenario(lost: str) -> str:
+    return "in normal operation" if lost == NORMAL else f"when '{lost}' is lost"
+
+
+def ups_lines_with_spec(ctx: Context) -> list[PlacedItem]:
+    """UPS lines whose catalogue entry carries a UPS spec (others cannot be judged)."""
+    return [u for u in ctx.ups_lines if isinstance(u.component.spec, UpsSpec)]
+
+
+def _compute_through_ups(ctx: Context) -> dict[str, bool]:
+    out: dict[str, bool] = {}
+
+    def visit(source_id: str) -> bool:
+        if source_id not in out:
+            source = ctx.by_id[source_id]
+            out[source_id] = source.component.kind is Kind.UPS or any(
+                up is not None and visit(up) for up in (source.feed_a, source.feed_b)
+            )
+        return out[source_id]
+
+    for source in ctx.sources:
+        visit(source.id)
+    return out
+
+
+def feeds_through_ups(ctx: Context, source_id: str) -> bool:
+    """Whether a source's power passes through a UPS on some path from the site supply."""
+    return memo(ctx, "power.through_ups", _compute_through_ups).get(source_id, False)
+
+
+# --------------------------------------------------------------------------- UPS capacity
+
+
+@check(
+    "power",
+    ups_kw_capacity=("UPS real-power rating at the utilisation limit", "C2; C3; C4; S1 (WP15)"),
+    ups_kva_capacity=("UPS apparent-power rating at the utilisation limit", "C3; C4; S1 (WP15)"),
+    ups_nameplate_over_kw=("Nameplate load within the UPS kW rating", "C2"),
+)
+def ups_capacity(ctx: Context) -> None:
+    """Normal typical output of each UPS line against u x q x kW and u x q x kVA (both hold).
+
+    A line of q units in parallel is one system of q x the rating (C6 counts its units).
+    """
+    u = ctx.policy.utilisation_limit
+    for ups in ups_lines_with_spec(ctx):
+        spec = ctx.ups_spec(ups)
+        load = ups_load_w(ctx, ups)  # C2: typical W sizes the UPS
+        kw_rating = ups.quantity * spec.rated_kw * 1000
+        kw_limit = ups_kw_limit_w(ctx, ups)  # C4: PASS when P <= u * kW
+        if load > kw_limit:
+            ctx.add(
+                "power.ups_kw_capacity",
+                Severity.ERROR,
+                f"UPS '{ups.id}' carries {_w(load)}, above {_pct(u)} of its {_w(kw_rating)} "
+                f"rating ({_w(kw_limit)}).",
+                subject=[ups.id],
+                value=load,
+                limit=kw_limit,
+                unit="W",
+            )
+        va = apparent_va(ctx, ups.id, load)  # S1: VA = W / PF (C3)
+        kva_rating = ups.quantity * spec.kva * 1000
+        kva_limit = ups_kva_limit_va(ctx, ups)
+        if va > kva_limit:
+            ctx.add(
+                "power.ups_kva_capacity",
+                Severity.ERROR,
+                f"UPS '{ups.id}' carries {_va(va)} ({_w(load)} at PF "
+                f"{load_pf(ctx, ups.id):.3g}), above {_pct(u)} of its {_va(kva_rating)} rating "
+                f"({_va(kva_limit)}).",
+                subject=[ups.id],
+                value=va,
+                limit=kva_limit,
+                unit="VA",
+            )
+        nameplate = ctx.normal.nameplate_w.get(ups.id, 0.0)
+        if nameplate > kw_rating:  # C2: nameplate above the kW rating warns, it does not fail
+            ctx.add(
+                "power.ups_nameplate_over_kw",
+                Severity.WARNING,
+                f"The nameplate load on UPS '{ups.id}' is {_w(nameplate)}, above its "
+                f"{_w(kw_rating)} rating; the typical load decides, but check the peaks.",
+                subject=[ups.id],
+                value=nameplate,
+                limit=kw_rating,
+                unit="W",
+            )
+
+
+# --------------------------------------------------------------------------- runtime, batteries
+
+
+@check(
+    "power",
+    ups_runtime=("Battery runtime at the normal load", "reference 1 (battery runtime); S23"),
+    ups_runtime_unknown=("Runtime can be established", "reference 1 (battery runtime)"),
+)
+def ups_runtime_check(ctx: Context) -> None:
+    """Runtime of each loaded UPS line against ``policy.required_runtime_min`` (100 %, C4)."""
+    required = ctx.policy.required_runtime_min
+    if required <= 0:
+        return
+    for ups in ups_lines_with_spec(ctx):
+        if ups_load_w(ctx, ups) <= 0:
+            continue
+        runtime = ups_runtime(ctx, ups)
+        if runtime.minutes is None:
+            ctx.add(
+                "power.ups_runtime_unknown",
+                Severity.WARNING,
+                f"UPS '{ups.id}' gives neither a runtime table nor battery voltage and Ah, so "
+                f"its runtime against the required {required:,.1f} min is unknown.",
+                subject=[ups.id],
+                limit=required,
+                unit="min",
+            )
+        elif runtime.minutes < required:
+            eol = " with batteries at end of life" if ctx.policy.battery_end_of_life else ""
+            ctx.add(
+                "power.ups_runtime",
+                Severity.ERROR,
+                f"UPS '{ups.id}' runs {runtime.minutes:,.1f} min at {_w(ups_load_w(ctx, ups))}"
+                f"{eol} ({runtime.method.replace('_', ' ')}), short of the required "
+                f"{required:,.1f} min.",
+                subject=[ups.id],
+                value=runtime.minutes,
+                limit=required,
+                unit="min",
+            )
+
+
+@check(
+    "power",
+    battery_voltage_mismatch=("Packs match the UPS string voltage", "UPS datasheet"),
+    battery_pack_limit=("Packs within what the UPS supports", "UPS datasheet"),
+    battery_unlinked=("Every pack extends a UPS", "reference 1 (battery runtime)"),
+)
+def battery_packs_check(ctx: Context) -> None:
+    """External packs: the UPS must take them, at its string voltage, up to its pack limit."""
+    for ups in ups_lines_with_spec(ctx):
+        packs = battery_packs(ctx, ups.id)
+        if not packs:
+            continue
+        spec = ctx.ups_spec(ups)
+        count = sum(p.quantity for p in packs)
+        allowed = spec.max_external_packs * ups.quantity if spec.external_battery_support else 0
+        if count > allowed:
+            why = (
+                f"takes at most {allowed}"
+                if spec.external_battery_support
+                else "does not take external batteries"
+            )
+            ctx.add(
+                "power.battery_pack_limit",
+                Severity.ERROR,
+                f"UPS '{ups.id}' has {count} external battery packs but {why}.",
+                subject=[ups.id, *(p.id for p in packs)],
+                value=float(count),
+                limit=float(allowed),
+                unit="packs",
+            )
+        string_v = spec.battery_nominal_v
+        if string_v is None:
+            continue
+        for pack in packs:
+            pack_spec = pack.component.spec
+            if (
+                isinstance(pack_spec, BatteryPackSpec)
+                and abs(pack_spec.nominal_v - string_v) > 1e-9
+            ):
+                ctx.add(
+                    "power.battery_voltage_mismatch",
+                    Severity.ERROR,
+                    f"Battery pack '{pack.id}' is {pack_spec.nominal_v:g} V but UPS '{ups.id}' "
+                    f"has a {string_v:g} V string; it cannot extend it and adds no runtime.",
+                    subject=[pack.id, ups.id],
+                    value=pack_spec.nominal_v,
+                    limit=string_v,
+                    unit="V",
+                )
+    unlinked = [p.id for p in ctx.by_kind.get(Kind.BATTERY, []) if p.ups_id is None]
+    if unlinked:
+        ctx.add(
+            "power.battery_unlinked",
+            Severity.WARNING,
+            f"Battery packs {_ids(unlinked)} name no UPS, so they add no runtime.",
+            subject=unlinked,
+        )
+
+
+# --------------------------------------------------------------------------- currents
+
+
+@check(
+    "power",
+    pdu_current=(
+        "PDU and ATS current per phase and per bank breaker at the 80 % rule",
+        "C2; C4; NEC 210.20(A) (S4); S5; S6",
+    ),
+)
+def pdu_current(ctx: Context) -> None:
+    """Nameplate current of every phase of each PDU/ATS, in every scenario, against its limit.
+
+    Reported when the source is overloaded in normal operation; the value is the worst phase in
+    the worst scenario (a source overloaded only on failover is ``power.feed_failover``).
+    """
+    for source_id, currents in source_currents(ctx).items():
+        normal = currents.normal
+        if normal.current_a <= normal.limit_a:
+            continue
+        worst = normal
+        if currents.failover is not None and currents.failover.ratio > normal.ratio:
+            worst = currents.failover
+        phase = f" on phase L{worst.phase}" if ctx.source_phases(ctx.by_id[source_id]) == 3 else ""
+        ctx.add(
+            "power.pdu_current",
+            Severity.ERROR,
+            f"'{source_id}' draws {_a(worst.current_a)}{phase} {_scenario(worst.scenario)}, "
+            f"above its continuous limit of {_a(worst.limit_a)}.",
+            subject=[source_id],
+            value=worst.current_a,
+            limit=worst.limit_a,
+            unit="A",
+        )
+
+
+@check(
+    "power",
+    phase_imbalance=("Balanced load across the phases of a three-phase source", "C7; S6"),
+)
+def phase_imbalance(ctx: Context) -> None:
+    """Imbalance % = (I_max - I_avg) / I_avg x 100 of each three-phase source in normal use (C7).
+
+    A phase over its limit is ``power.pdu_current``; this only warns about the spread.
+    """
+    threshold = ctx.policy.phase_imbalance_warning_pct
+    for source in ctx.sources:
+        if ctx.source_phases(source) != 3:
+            continue
+        # C7 on currents; every phase has the same V_LN and load PF, so the ratio is taken on
+        # the phase watts themselves (no rounding noise from the division).
+        watts = ctx.normal.phase_nameplate_w.get(source.id) or [0.0, 0.0, 0.0]
+        avg = sum(watts) / 3
+        if avg <= 0:
+            continue
+        imbalance = (max(watts) - avg) / avg * 100  # C7
+        currents = phase_currents(ctx, ctx.normal, source)
+        if imbalance > threshold:
+            ctx.add(
+                "power.phase_imbalance",
+                Severity.WARNING,
+                f"The phases of '{source.id}' carry {', '.join(_a(i) for i in currents)}: "
+                f"{imbalance:.1f} % above their average, more than {threshold:g} %.",
+                subject=[source.id],
+                value=imbalance,
+                limit=threshold,
+                unit="%",
+            )
+
+
+# --------------------------------------------------------------------------- failover
+
+
+def _dual_fed(item: PlacedItem) -> bool:
+    return item.feed_a is not None and item.feed_b is not None
+
+
+@check(
+    "power",
+    feed_failover=(
+        "Every surviving source carries the load when one source is lost; dual-fed equipment "
+        "stays up",
+        "reference 1 (per phase, A/B feeds); C4; S3 (WP75)",
+    ),
+)
+def feed_failover(ctx: Context) -> None:
+    """Loss of any one source: every live source within its limits, dual-fed loads kept.
+
+    Only failures that appear on failover are reported here (normal overloads have their own
+    codes). A dual-fed load dropped by one loss is an error when the lost source is a PDU or
+    ATS (the two cords share a distribution path) or a UPS on a 2N / 2(N+1) design; on N and
+    N+1 designs the one UPS system is an accepted single point of failure.
+    """
+    # PDU / ATS current
+    for source_id, currents in source_currents(ctx).items():
+        fail = currents.failover
+        if fail is None or currents.normal.ratio > 1 or fail.current_a <= fail.limit_a:
+            continue
+        ctx.add(
+            "power.feed_failover",
+            Severity.ERROR,
+            f"When '{fail.scenario}' is lost, '{source_id}' draws {_a(fail.current_a)}, above "
+            f"its continuous limit of {_a(fail.limit_a)}.",
+            subject=[fail.scenario, source_id],
+            value=fail.current_a,
+            limit=fail.limit_a,
+            unit="A",
+        )
+    # UPS kW / kVA
+    for ups in ups_lines_with_spec(ctx):
+        kw_limit = ups_kw_limit_w(ctx, ups)
+        kva_limit = ups_kva_limit_va(ctx, ups)
+        normal = ups_load_w(ctx, ups)
+        if normal > kw_limit or apparent_va(ctx, ups.id, normal) > kva_limit:
+            continue
+        worst: tuple[float, str, float, float, str] | None = None
+        for flow in ctx.flows.values():
+            if flow.lost is None or flow.lost == ups.id:
+                continue
+            load = ups_load_w(ctx, ups, flow)
+            va = apparent_va(ctx, ups.id, load)
+            for ratio, value, limit, unit in (
+                (load / kw_limit, load, kw_limit, "W"),
+                (va / kva_limit, va, kva_limit, "VA"),
+            ):
+                if ratio > 1 and (worst is None or ratio > worst[0]):
+                    worst = (ratio, flow.lost, value, limit, unit)
+        if worst is not None:
+            _, lost, value, limit, unit = worst
+            ctx.add(
+                "power.feed_failover",
+                Severity.ERROR,
+                f"When '{lost}' is lost, UPS '{ups.id}' carries {value:,.1f} {unit}, above "
+                f"{_pct(ctx.policy.utilisation_limit)} of its rating ({limit:,.1f} {unit}).",
+                subject=[lost, ups.id],
+                value=value,
+                limit=limit,
+                unit=unit,
+            )
+    # Dual-fed loads dropped by a single loss
+    if ctx.feeds_assumed:
+        return
+    two_n = ctx.policy.ups_redundancy in TWO_N_LEVELS
+    dual = {c.id for c in ctx.consumers if _dual_fed(c)}
+    for flow in ctx.flows.values():
+        if flow.lost is None:
+            continue
+        lost_kind = ctx.by_id[flow.lost].component.kind
+        if lost_kind is Kind.UPS and not two_n:
+            continue
+        dropped = [i for i in flow.dropped if i in dual]
+        if dropped:
+            ctx.add(
+                "power.feed_failover",
+                Severity.ERROR,
+                f"Losing '{flow.lost}' drops the dual-fed {_ids(dropped)}: both cords depend "
+                "on it.",
+                subject=[flow.lost, *dropped],
+                value=float(len(dropped)),
+                limit=0.0,
+                unit="lines",
+            )
+
+
+def _has_ats_upstream(ctx: Context, source_id: str | None) -> bool:
+    while source_id is not None:
+        source = ctx.by_id[source_id]
+        if source.component.kind is Kind.ATS:
+            return True
+        source_id = source.feed_a
+    return False
+
+
+@check(
+    "power",
+    single_corded_needs_ats=(
+        "Single-corded equipment on a 2N design is fed through an ATS",
+        "S3 (WP75); reference 5",
+    ),
+)
+def single_corded_needs_ats(ctx: Context) -> None:
+    """On a 2N / 2(N+1) design, a single-corded IT line needs an ATS to reach both systems."""
+    if ctx.policy.ups_redundancy not in TWO_N_LEVELS or ctx.feeds_assumed:
+        return
+    for item in ctx.consumers:
+        if not item.component.kind.is_it or _dual_fed(item):
+            continue
+        spec = item.component.spec
+        if isinstance(spec, ItSpec) and (spec.dual_corded or spec.psu_connector == "dc"):
+            continue
+        if _has_ats_upstream(ctx, item.feed_a):
+            continue
+        ctx.add(
+            "power.single_corded_needs_ats",
+            Severity.ERROR,
+            f"'{item.id}' has a single power cord fed directly from "
+            f"{repr(item.feed_a) if item.feed_a else 'the site supply'}: on a "
+            f"{ctx.policy.ups_redundancy.value} design it needs an ATS to reach both systems.",
+            subject=[item.id],
+        )
+
+
+# --------------------------------------------------------------------------- outlets
+
+
+def _outlets(source: PlacedItem) -> dict[str, int] | None:
+    spec = source.component.spec
+    if isinstance(spec, PduSpec):
+        return {"c13": spec.outlets_c13, "c19": spec.outlets_c19, "other": spec.outlets_other}
+    if isinstance(spec, AtsSpec | UpsSpec):
+        if spec.outlets_c13 + spec.outlets_c19 == 0:
+            return None  # hardwired output: nothing to count
+        return {"c13": spec.outlets_c13, "c19": spec.outlets_c19, "other": 0}
+    return None
+
+
+@check(
+    "power",
+    pdu_outlets=("Enough outlets of the right type for every cord", "IEC 60320"),
+    outlet_adapter_cords=("C14 loads on spare C19 outlets need C13-C20 cords", "IEC 60320"),
+)
+def pdu_outlets(ctx: Context) -> None:
+    """Cords of IT lines (one per PSU, split over the wired feeds) against a source's outlets.
+
+    A C14 inlet takes a C13 outlet, a C20 inlet a C19 outlet. A C14 device may use a spare C19
+    outlet through a C13-to-C20 cord (an info finding says so); a C20 device never fits a C13
+    outlet. Non-IT consumers (cooling, fire panels) are taken as hardwired or on their own
+    outlets, and DC devices are not counted.
+    """
+    need: dict[str, dict[str, int]] = defaultdict(lambda: {"c13": 0, "c19": 0, "other": 0})
+    for item in ctx.consumers:
+        spec = item.component.spec
+        if not isinstance(spec, ItSpec) or spec.psu_connector == "dc":
+            continue
+        feeds = [f for f in (item.feed_a, item.feed_b) if f is not None]
+        outlet = OUTLET_FOR_CONNECTOR[spec.psu_connector]
+        for n, feed in enumerate(feeds):
+            cords = spec.psu_count // len(feeds) + (1 if n < spec.psu_count % len(feeds) else 0)
+            need[feed][outlet] += cords * item.quantity
+    for source_id, needed in need.items():
+        have = _outlets(ctx.by_id[source_id])
+        if have is None:
+            continue
+        short: list[str] = []
+        c19_short = needed["c19"] - have["c19"]
+        if c19_short > 0:
+            short.append(f"{needed['c19']} C19 outlets for C20 cords, it has {have['c19']}")
+        spare_c19 = max(0, -c19_short)
+        c13_over = needed["c13"] - have["c13"]
+        if c13_over > spare_c19:
+            short.append(
+                f"{needed['c13']} C13 outlets for C14 cords, it has {have['c13']}"
+                + (f" and {spare_c19} spare C19" if spare_c19 else "")
+            )
+        if needed["other"] > have["other"]:
+            short.append(f"{needed['other']} other outlets, it has {have['other']}")
+        total_need = float(sum(needed.values()))
+        total_have = float(sum(have.values()))
+        if short:
+            ctx.add(
+                "power.pdu_outlets",
+                Severity.ERROR,
+                f"'{source_id}' is short of outlets: the cords plugged into it need "
+                f"{'; '.join(short)}.",
+                subject=[source_id],
+                value=total_need,
+                limit=total_have,
+                unit="outlets",
+            )
+        elif c13_over > 0:
+            ctx.add(
+                "power.outlet_adapter_cords",
+                Severity.INFO,
+                f"'{source_id}' has {have['c13']} C13 outlets for {needed['c13']} C14 cords; "
+                f"{c13_over} of them go into spare C19 outlets with C13-to-C20 cords.",
+                subject=[source_id],
+                value=float(c13_over),
+                limit=float(spare_c19),
+                unit="outlets",
+            )
+
+
+# --------------------------------------------------------------------------- site and coverage
+
+
+@check(
+    "power",
+    site_supply_capacity=(
+        "Utility supply carries the whole site draw at the utilisation limit",
+        "C2; C4; C5; reference 1 (single/three phase); S5",
+    ),
+)
+def site_supply_capacity(ctx: Context) -> None:
+    """Site draw (nameplate, worst scenario, incl. cooling, UPS losses and recharge) vs supply.
+
+    Capacity is apparent power, V_LN x I per phase (x 3 for three phases, balanced); the
+    demand in W is turned into VA with the load PF (C3).
+    """
+    demand = site_demand_w(ctx)
+    if demand <= 0:
+        return
+    u = ctx.policy.utilisation_limit
+    pf = load_pf(ctx, SITE, nameplate=True)
+    cap_va = site_capacity_va(ctx)
+    demand_va = demand / pf
+    if demand_va > u * cap_va:
+        site = ctx.site
+        ctx.add(
+            "power.site_supply_capacity",
+            Severity.ERROR,
+            f"The site draws {_w(demand)} ({_va(demand_va)}, incl. cooling, UPS losses and "
+            f"recharge), above {_pct(u)} of its {site.supply_phases}-phase "
+            f"{site.supply_voltage_v:g} V {site.supply_breaker_a:g} A supply "
+            f"({_va(u * cap_va)}).",
+            value=demand_va,
+            limit=u * cap_va,
+            unit="VA",
+        )
+
+
+@check("power", power_unknown=("No load is counted as 0 W silently", "C1"))
+def power_unknown(ctx: Context) -> None:
+    """IT and cooling lines with neither a nameplate nor a typical draw."""
+    if ctx.power_unknown:
+        ctx.add(
+            "power.power_unknown",
+            Severity.WARNING,
+            f"The draw of {_ids(ctx.power_unknown)} is unknown; they are left out of every "
+            "power, heat and energy figure until a nameplate or typical draw is given.",
+            subject=ctx.power_unknown,
+        )
+
+
+@check("power", feeds_assumed=("Unwired builds are checked on a stated assumption", "conv"))
+def feeds_assumed(ctx: Context) -> None:
+    """Say that the load was shared over the UPS lines because nothing is wired yet."""
+    if ctx.feeds_assumed:
+        ctx.add(
+            "power.feeds_assumed",
+            Severity.INFO,
+            "No load is wired to a PDU, ATS or UPS yet; the checks assume every load shares "
+            f"the UPS lines {_ids([u.id for u in ctx.ups_lines])} in proportion to their kW.",
+            subject=[u.id for u in ctx.ups_lines],
+        )
+
+
+@check(
+    "power",
+    unprotected_load=("IT load rides through utility loss", "reference 1 (battery runtime)"),
+)
+def unprotected_load(ctx: Context) -> None:
+    """IT lines with no cord path through a UPS on a build that has UPSs."""
+    if not ctx.ups_lines or ctx.feeds_assumed:
+        return
+    bare = [
+        c.id
+        for c in ctx.consumers
+        if c.component.kind.is_it
+        and not any(f is not None and feeds_through_ups(ctx, f) for f in (c.feed_a, c.feed_b))
+    ]
+    if bare:
+        ctx.add(
+            "power.unprotected_load",
+            Severity.WARNING,
+            f"{_ids(bare)} draw from the site supply without passing a UPS; they go down "
+            "with the utility.",
+            subject=bare,
+            value=sum(ctx.line_typical_w[i] for i in bare),
+            unit="W",
+        )

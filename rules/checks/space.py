@@ -1,0 +1,332 @@
+"""Space and mechanical checks: rack units, positions, depth, rack load ratings, floor load.
+
+Reference 3 (S15 EIA-310, S16 UL 2416): U, weight and load ratings are checked at 100 %, never
+with the utilisation limit (C4). Units of a line stack upwards from ``position_u``; a line takes
+``u_height * quantity`` U. Zero-U items (vertical PDUs, wall units) take no U.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from rules.context import Context
+from rules.model import PlacedItem, RackInstance, Severity
+from rules.registry import check
+from rules.specs import RackSpec
+
+__all__ = ["item_u", "items_by_rack", "occupied_u", "rack_contents_kg", "rack_spec"]
+
+_BY_RACK = "space.items_by_rack"
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def rack_spec(rack: RackInstance) -> RackSpec | None:
+    """The rack's spec, or None when the catalogue gave none (its checks are then skipped)."""
+    spec = rack.component.spec
+    return spec if isinstance(spec, RackSpec) else None
+
+
+def items_by_rack(ctx: Context) -> dict[str, list[PlacedItem]]:
+    """Items of each rack that holds any, in rack order then build order.
+
+    Computed once per evaluation (kept in ``ctx.memo``); callers must not modify it.
+    """
+    cached = ctx.memo.get(_BY_RACK)
+    if cached is not None:
+        return cast(dict[str, list[PlacedItem]], cached)
+    grouped: dict[str, list[PlacedItem]] = {rack_id: [] for rack_id in ctx.racks}
+    for item in ctx.items:
+        if item.rack_id is not None:
+            grouped[item.rack_id].append(item)
+    result = {rack_id: items for rack_id, items in grouped.items() if items}
+    ctx.memo[_BY_RACK] = result
+    return result
+
+
+def item_u(item: PlacedItem) -> float:
+    """Rack units a line takes: every unit stacked (reference 3)."""
+    return item.component.u_height * item.quantity
+
+
+def rack_contents_kg(items: list[PlacedItem]) -> float:
+    """Equipment mass in a rack, all units."""
+    return sum(i.component.weight_kg * i.quantity for i in items)
+
+
+def occupied_u(items: list[PlacedItem], rack_u: float) -> float:
+    """U of the rack that items close: the union of placed spans (either face) inside the rack,
+    plus the U of items assigned to the rack without a position."""
+    spans: list[tuple[float, float]] = []
+    loose = 0.0
+    top = rack_u + 1.0
+    for item in items:
+        height = item.component.u_height * item.quantity
+        if height <= 0:
+            continue
+        low = item.position_u
+        if low is None:
+            loose += height
+            continue
+        high = low + height
+        if low < 1.0:
+            low = 1.0
+        if high > top:
+            high = top
+        if high > low:
+            spans.append((low, high))
+    spans.sort()
+    total = 0.0
+    cur_low = cur_high = 0.0
+    for low, high in spans:
+        if low > cur_high:
+            total += cur_high - cur_low
+            cur_low, cur_high = low, high
+        elif high > cur_high:
+            cur_high = high
+    return total + (cur_high - cur_low) + loose
+
+
+def _u_span(low: float, high: float) -> str:
+    """Human U span of [low, high): 'U10-U11' for whole units, edges for half-U spans."""
+    if low.is_integer() and high.is_integer():
+        last = high - 1
+        return f"U{low:g}" if last == low else f"U{low:g}-U{last:g}"
+    return f"U{low:g} to U{high:g} (edges)"
+
+
+def _kg(value: float) -> str:
+    return f"{value:,.2f} kg"
+
+
+# --------------------------------------------------------------------------- space
+
+
+@check(
+    "space",
+    u_capacity=("The items assigned to a rack fit in its rack units", "reference 3; S15 (EIA-310)"),
+)
+def u_capacity(ctx: Context) -> None:
+    """Sum of U of the items in each rack against the rack's U (100 %, no C4)."""
+    for rack_id, items in items_by_rack(ctx).items():
+        spec = rack_spec(ctx.racks[rack_id])
+        if spec is None:
+            continue
+        used = sum(item_u(i) for i in items)
+        if used > spec.u:
+            ctx.add(
+                "space.u_capacity",
+                Severity.ERROR,
+                f"Rack '{rack_id}' holds {used:g} U of equipment in {spec.u} U.",
+                subject=[rack_id, *(i.id for i in items if item_u(i) > 0)],
+                value=used,
+                limit=float(spec.u),
+                unit="U",
+            )
+
+
+@check(
+    "space",
+    u_overlap=("No two items occupy the same rack units", "reference 3; S15 (EIA-310)"),
+    u_out_of_range=("Every placed item lies within the rack's U", "reference 3; S15 (EIA-310)"),
+)
+def u_positions(ctx: Context) -> None:
+    """Placed spans must lie inside U1..U(rack) and must not collide.
+
+    Items on the same face collide when their U spans intersect. Items on opposite faces (a
+    short switch at the rear behind a short device at the front) collide only when their depths
+    together exceed the rack's usable depth; an item of unknown depth counts as full depth.
+    """
+    for rack_id, items in items_by_rack(ctx).items():
+        spec = rack_spec(ctx.racks[rack_id])
+        if spec is None:
+            continue
+        usable = spec.usable_depth_mm
+        placed: list[tuple[float, float, PlacedItem]] = []
+        for item in items:
+            height = item_u(item)
+            if height <= 0 or item.position_u is None:
+                continue
+            low, high = item.position_u, item.position_u + height
+            if low < 1 or high > spec.u + 1:
+                ctx.add(
+                    "space.u_out_of_range",
+                    Severity.ERROR,
+                    f"'{item.id}' spans {_u_span(low, high)}, outside U1-U{spec.u} of rack "
+                    f"'{rack_id}'.",
+                    subject=[rack_id, item.id],
+                    value=high - 1 if high > spec.u + 1 else low,
+                    limit=float(spec.u) if high > spec.u + 1 else 1.0,
+                    unit="U",
+                )
+            placed.append((low, high, item))
+        placed.sort(key=lambda p: p[0])
+        for n, (a_low, a_high, a) in enumerate(placed):
+            for b_low, b_high, b in placed[n + 1 :]:
+                if b_low >= a_high:
+                    break  # sorted by start: nothing later reaches back into a
+                low, high = max(a_low, b_low), min(a_high, b_high)
+                if a.face is not b.face:
+                    depth = (a.component.depth_mm or usable) + (b.component.depth_mm or usable)
+                    if depth <= usable:
+                        continue
+                    where = (
+                        f"on opposite faces, {depth:,.0f} mm deep together in "
+                        f"{usable:,.0f} mm of usable depth"
+                    )
+                else:
+                    where = f"on the {a.face.value} face"
+                ctx.add(
+                    "space.u_overlap",
+                    Severity.ERROR,
+                    f"'{a.id}' ({_u_span(a_low, a_high)}) and '{b.id}' ({_u_span(b_low, b_high)}) "
+                    f"both occupy {_u_span(low, high)} of rack '{rack_id}' {where}.",
+                    subject=[rack_id, a.id, b.id],
+                    value=high - low,
+                    limit=0.0,
+                    unit="U",
+                )
+
+
+@check(
+    "space",
+    depth_fit=("Each mounted device fits the rack's usable depth", "reference 3; S15"),
+)
+def depth_fit(ctx: Context) -> None:
+    """Device depth against the rack's usable mounting depth (zero-U items are not railed)."""
+    for rack_id, items in items_by_rack(ctx).items():
+        spec = rack_spec(ctx.racks[rack_id])
+        if spec is None:
+            continue
+        usable = spec.usable_depth_mm
+        for item in items:
+            depth = item.component.depth_mm
+            if depth is None or item.component.u_height <= 0:
+                continue
+            if depth > usable:
+                ctx.add(
+                    "space.depth_fit",
+                    Severity.ERROR,
+                    f"'{item.id}' is {depth:,.0f} mm deep; rack '{rack_id}' takes devices up to "
+                    f"{usable:,.0f} mm.",
+                    subject=[rack_id, item.id],
+                    value=depth,
+                    limit=usable,
+                    unit="mm",
+                )
+
+
+@check(
+    "space",
+    unplaced=("Items that need rack space are assigned to a rack", "reference 3"),
+)
+def unplaced(ctx: Context) -> None:
+    """Lines with U height but no rack: the build does not yet show where they go."""
+    loose = [i for i in ctx.items if i.rack_id is None and i.component.u_height > 0]
+    if not loose:
+        return
+    total = sum(item_u(i) for i in loose)
+    names = ", ".join(f"'{i.id}'" for i in loose)
+    ctx.add(
+        "space.unplaced",
+        Severity.INFO,
+        f"{len(loose)} item line(s) need {total:g} U of rack space but sit in no rack: {names}.",
+        subject=[i.id for i in loose],
+        value=total,
+        unit="U",
+    )
+
+
+# --------------------------------------------------------------------------- mechanical
+
+
+@check(
+    "mechanical",
+    rack_static_load=(
+        "Equipment in a rack stays within its static load rating",
+        "reference 3; S16 (UL 2416)",
+    ),
+    rack_dynamic_load=(
+        "A rack shipped loaded stays within its dynamic (rolling) load rating",
+        "reference 3; S16 (UL 2416); policy.rack_ship_loaded",
+    ),
+)
+def rack_load(ctx: Context) -> None:
+    """Equipment mass against the rack's UL 2416 ratings (100 %, no C4).
+
+    UL 2416 load ratings are the equipment load the cabinet carries (S16), so the rack's own
+    mass is not added here; it counts for the floor load.
+    """
+    ship_loaded = ctx.policy.rack_ship_loaded
+    for rack_id, items in items_by_rack(ctx).items():
+        spec = rack_spec(ctx.racks[rack_id])
+        if spec is None:
+            continue
+        mass = rack_contents_kg(items)
+        if mass > spec.static_load_kg:
+            ctx.add(
+                "mechanical.rack_static_load",
+                Severity.ERROR,
+                f"Rack '{rack_id}' carries {_kg(mass)} of equipment, above its static load "
+                f"rating of {_kg(spec.static_load_kg)}.",
+                subject=[rack_id],
+                value=mass,
+                limit=spec.static_load_kg,
+                unit="kg",
+            )
+        if not ship_loaded or mass <= 0:
+            continue
+        if spec.dynamic_load_kg is None:
+            ctx.add(
+                "mechanical.rack_dynamic_load",
+                Severity.ERROR,
+                f"Rack '{rack_id}' is to ship loaded with {_kg(mass)} of equipment but has no "
+                "dynamic (rolling) load rating: ship it empty or choose a rack rated for it.",
+                subject=[rack_id],
+                value=mass,
+                unit="kg",
+            )
+        elif mass > spec.dynamic_load_kg:
+            ctx.add(
+                "mechanical.rack_dynamic_load",
+                Severity.ERROR,
+                f"Rack '{rack_id}' is to ship loaded with {_kg(mass)} of equipment, above its "
+                f"dynamic load rating of {_kg(spec.dynamic_load_kg)}.",
+                subject=[rack_id],
+                value=mass,
+                limit=spec.dynamic_load_kg,
+                unit="kg",
+            )
+
+
+@check(
+    "mechanical",
+    floor_load=(
+        "Each floor-standing rack stays within the floor's rated load per area",
+        "reference 3 (floor load)",
+    ),
+)
+def floor_load(ctx: Context) -> None:
+    """(Rack + contents) / footprint against the site's floor rating; wall-mount racks skip."""
+    rating = ctx.site.floor_rating_kg_m2
+    if rating is None:
+        return
+    grouped = items_by_rack(ctx)
+    for rack_id, rack in ctx.racks.items():
+        spec = rack_spec(rack)
+        if spec is None or spec.wall_mount:
+            continue
+        mass = rack.component.weight_kg + rack_contents_kg(grouped.get(rack_id, []))
+        load = mass / spec.footprint_m2  # reference 3: kg / footprint
+        if load > rating:
+            ctx.add(
+                "mechanical.floor_load",
+                Severity.ERROR,
+                f"Rack '{rack_id}' puts {_kg(mass)} on {spec.footprint_m2:g} m², "
+                f"{load:,.2f} kg/m², above the floor's {rating:,.2f} kg/m² rating.",
+                subject=[rack_id],
+                value=load,
+                limit=rating,
+                unit="kg/m2",
+            )

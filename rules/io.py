@@ -1,0 +1,281 @@
+"""The engine's edge: read a build or a policy from JSON text, render a report as JSON or text.
+
+This module never touches a file itself (the CLI reads and prints); it turns text into engine
+models with errors a person can act on, and a ``Report`` into text. Figures are rounded for
+display only, per C8 (W 0.1, A 0.01, kg 0.01, min 0.1); the report keeps them unrounded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from rules.model import BuildSpec, Finding, Report, Severity
+from rules.registry import RuleInfo
+from rules.specs import Policy
+
+__all__ = [
+    "InputError",
+    "dumps",
+    "format_loc",
+    "load_build",
+    "load_policy",
+    "render_json",
+    "render_rules_json",
+    "render_rules_text",
+    "render_text",
+    "validation_messages",
+]
+
+M = TypeVar("M", bound=BaseModel)
+
+W_BTU_H = 3.412  # 1 W = 3.412 BTU/h; reference 2 (S2)
+
+_SEVERITY_TITLES = (
+    (Severity.ERROR, "Errors"),
+    (Severity.WARNING, "Warnings"),
+    (Severity.INFO, "Information"),
+)
+
+
+class InputError(ValueError):
+    """Input that cannot become an engine model; ``messages`` are one line per problem."""
+
+    def __init__(self, what: str, messages: Sequence[str]) -> None:
+        self.what = what
+        self.messages = tuple(messages)
+        super().__init__(f"invalid {what}: " + "; ".join(self.messages))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def format_loc(loc: Iterable[int | str]) -> str:
+    """Pydantic's error location as a dotted path (``items.3.quantity``)."""
+    return ".".join(str(part) for part in loc)
+
+
+def validation_messages(exc: ValidationError) -> list[str]:
+    """One readable line per validation error, naming the field by its dotted path."""
+    lines: list[str] = []
+    for error in exc.errors(include_url=False):
+        loc = format_loc(error["loc"])
+        msg = str(error["msg"])
+        # Model-level validators raise "Value error, items.3.rack_id: ..." with an empty loc;
+        # the prefix says nothing a reader needs.
+        msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if error["type"] == "json_invalid":
+            lines.append(f"not valid JSON: {error.get('ctx', {}).get('error', msg)}")
+        elif loc:
+            lines.append(f"{loc}: {msg}")
+        else:
+            lines.append(msg)
+    return lines
+
+
+def _load(model: type[M], text: str | bytes, what: str) -> M:
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        raise InputError(what, validation_messages(exc)) from None
+
+
+def load_build(text: str | bytes) -> BuildSpec:
+    """Parse and validate a build from JSON text; raise ``InputError`` with readable lines."""
+    return _load(BuildSpec, text, "build")
+
+
+def load_policy(text: str | bytes) -> Policy:
+    """Parse and validate a policy from JSON text; raise ``InputError`` with readable lines."""
+    return _load(Policy, text, "policy")
+
+
+# --------------------------------------------------------------------------- JSON output
+
+
+def _finite_or_none(value: Any) -> Any:
+    """Non-finite floats become ``None``, as pydantic's own JSON does: JSON has no infinity."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite_or_none(v) for v in value]
+    return value
+
+
+def render_json(report: Report) -> str:
+    """The report as indented JSON (``report.model_dump(mode="json")``), values unrounded."""
+    data = _finite_or_none(report.model_dump(mode="json"))
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def render_rules_json(rules: Iterable[RuleInfo]) -> str:
+    """Registered rule codes as a JSON list, sorted by code."""
+    rows = [
+        {"code": r.code, "family": r.family, "protects": r.protects, "source": r.source}
+        for r in sorted(rules, key=lambda r: r.code)
+    ]
+    return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- text output
+
+
+def _w(value: float) -> str:
+    return f"{value:,.1f} W"  # C8: W to 0.1
+
+
+def _kg(value: float) -> str:
+    return f"{value:,.2f} kg"  # C8: kg to 0.01
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.1f} %"
+
+
+def _num(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _u(value: float) -> str:
+    return f"{value:g}"
+
+
+def _table(rows: Sequence[tuple[str, str]]) -> list[str]:
+    width = max(len(label) for label, _ in rows)
+    return [f"  {label.ljust(width)}  {value}" for label, value in rows]
+
+
+def _metric_rows(report: Report) -> list[tuple[str, str]]:
+    m = report.metrics
+    runtime = (
+        "n/a (no UPS or no battery data)"
+        if m.runtime_min is None
+        else f"{m.runtime_min:,.1f} min ({m.runtime_method.replace('_', ' ')})"  # C8: min 0.1
+    )
+    rows: list[tuple[str, str]] = [
+        ("IT load typical / nameplate", f"{_w(m.it_load_typical_w)} / {_w(m.it_load_nameplate_w)}"),
+        (
+            "UPS capacity",
+            f"{_num(m.ups_capacity_kw, 2)} kW / {_num(m.ups_capacity_kva, 2)} kVA",
+        ),
+        ("UPS load kW / kVA", f"{_pct(m.ups_load_kw_pct)} / {_pct(m.ups_load_kva_pct)}"),
+        ("Runtime", runtime),
+        ("Heat", f"{_w(m.heat_w)} ({_num(m.heat_btu_h)} BTU/h)"),
+        ("UPS losses", _w(m.ups_loss_w)),
+        (
+            "Cooling sensible required / installed",
+            f"{_w(m.cooling_required_sensible_w)} / {_w(m.cooling_installed_sensible_w)}",
+        ),
+        (
+            "Airflow required / installed",
+            f"{_num(m.airflow_required_m3h)} m3/h ({_num(m.airflow_required_cfm)} CFM)"
+            f" / {_num(m.airflow_installed_m3h)} m3/h",
+        ),
+        ("UPS / cooling redundancy", f"{m.ups_redundancy.value} / {m.cooling_redundancy.value}"),
+        ("Site load / capacity", f"{_w(m.site_load_w)} / {_w(m.site_capacity_w)}"),
+    ]
+    for rack in m.racks:
+        rows.append(
+            (f"Rack '{rack.rack_id}' U used / total", f"{_u(rack.u_used)} / {_u(rack.u_total)} U")
+        )
+        # The weight includes the rack itself (it loads the floor); the UL 2416 static rating
+        # is for the equipment it carries (S16), so the two are shown side by side, not as a
+        # ratio.
+        rows.append(
+            (
+                f"Rack '{rack.rack_id}' weight",
+                f"{_kg(rack.weight_kg)} incl. the rack ({_num(rack.floor_load_kg_m2)} kg/m2);"
+                f" static rating {_kg(rack.static_limit_kg)} of equipment",
+            )
+        )
+    if m.agent_required_kg is not None or m.agent_installed_kg is not None:
+        required = "n/a" if m.agent_required_kg is None else _kg(m.agent_required_kg)
+        installed = "n/a" if m.agent_installed_kg is None else _kg(m.agent_installed_kg)
+        rows.append(("Agent required / installed", f"{required} / {installed}"))
+    rows += [
+        ("PUE (estimate)", _num(m.pue_estimate, 2)),
+        ("Energy", f"{_num(m.annual_kwh)} kWh/yr"),
+        ("CO2", f"{_num(m.co2_kg_per_year)} kg/yr"),
+        ("Energy cost", f"{_num(m.energy_cost_per_year, 2)} {m.currency}/yr"),
+        ("Bill of materials", f"{_num(m.bill_total, 2)} {m.currency}"),
+        ("Longest lead time", f"{m.lead_time_days} days"),
+    ]
+    if m.phase_loads:
+        for load in m.phase_loads:
+            rows.append(
+                (
+                    f"Phase L{load.phase} of '{load.source}'",
+                    f"{load.current_a:,.2f} A / {load.limit_a:,.2f} A",  # C8: A to 0.01
+                )
+            )
+    if m.power_unknown_items:
+        rows.append(("Power unknown for", ", ".join(m.power_unknown_items)))
+    return rows
+
+
+def _finding_line(finding: Finding) -> str:
+    subject = f" ({', '.join(finding.subject)})" if finding.subject else ""
+    return f"  [{finding.code}]{subject} {finding.message}"
+
+
+def render_text(report: Report, *, title: str = "Build") -> str:
+    """A human-readable report: title, key metrics, findings by severity, then headroom."""
+    verdict = "OK" if report.ok else "FAILS"
+    counts = {s: sum(1 for f in report.findings if f.severity is s) for s, _ in _SEVERITY_TITLES}
+    heading = (
+        f"{title}: {verdict} ({counts[Severity.ERROR]} errors, "
+        f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} infos)"
+    )
+    lines = [heading, "=" * len(heading), "", "Key metrics", *_table(_metric_rows(report))]
+
+    for severity, name in _SEVERITY_TITLES:
+        group = [f for f in report.findings if f.severity is severity]
+        if not group:
+            continue
+        lines += ["", f"{name} ({len(group)})"]
+        lines += [_finding_line(f) for f in group]
+    if not report.findings:
+        lines += ["", "No findings."]
+
+    h = report.headroom
+    lines += [
+        "",
+        "Headroom",
+        *_table(
+            [
+                ("Extra typical load", _w(h.typical_load_w)),
+                ("Binding constraint", h.binding_constraint or "none"),
+                ("Free rack units", f"{_u(h.u_free)} U"),
+                ("Extra weight", _kg(h.weight_kg)),
+                *((f"  by {name}", _w(value)) for name, value in sorted(h.by_constraint.items())),
+            ]
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_rules_text(rules: Iterable[RuleInfo]) -> str:
+    """Registered rule codes as text, grouped by family."""
+    lines: list[str] = []
+    family = None
+    for rule in sorted(rules, key=lambda r: (r.family, r.code)):
+        if rule.family != family:
+            family = rule.family
+            if lines:
+                lines.append("")
+            lines.append(family)
+        lines.append(f"  {rule.code}")
+        lines.append(f"      protects: {rule.protects}")
+        lines.append(f"      source:   {rule.source}")
+    return "\n".join(lines) + "\n"
+
+
+def dumps(value: Any) -> str:
+    """JSON text with the indentation the CLI uses."""
+    return json.dumps(value, indent=2, ensure_ascii=False)

@@ -1,0 +1,274 @@
+"""A build as the engine sees it (``BuildSpec``) and what the engine says of it (``Report``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from rules.specs import ComponentSpec, Frozen, Kind, Policy, Redundancy, Site
+
+__all__ = [
+    "BuildSpec",
+    "Finding",
+    "Headroom",
+    "Metrics",
+    "PhaseLoad",
+    "PlacedItem",
+    "RackInstance",
+    "RackMetrics",
+    "Report",
+    "Severity",
+]
+
+
+class Face(StrEnum):
+    """Which face of the rack an item is mounted on."""
+
+    FRONT = "front"
+    REAR = "rear"
+
+
+class RackInstance(Frozen):
+    """One rack or enclosure of the build."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    component: ComponentSpec
+
+    @model_validator(mode="after")
+    def _is_rack(self) -> RackInstance:
+        if self.component.kind is not Kind.RACK:
+            raise ValueError(f"rack {self.id!r} uses a {self.component.kind.value}, not a rack")
+        return self
+
+
+class PlacedItem(Frozen):
+    """A build line: ``quantity`` units of one component, where they sit and what feeds them.
+
+    Units of a line with a U position stack upwards from ``position_u`` (the lowest U, 1-based),
+    each taking ``u_height``. Power flows down the graph: ``feed_a``/``feed_b`` name the item
+    (PDU, ATS or UPS) each unit's A and B cords plug into; a PDU's ``feed_a`` names the UPS or
+    ATS upstream of it, and an item with no feed draws from the site supply.
+    """
+
+    id: str = Field(min_length=1)
+    component: ComponentSpec
+    quantity: Annotated[int, Field(ge=1, le=10_000)] = 1
+    rack_id: str | None = None
+    position_u: Annotated[float, Field(ge=1, multiple_of=0.5)] | None = None
+    face: Face = Face.FRONT
+    feed_a: str | None = None
+    feed_b: str | None = None
+    ups_id: str | None = Field(
+        default=None, description="For a battery pack: the UPS whose string it extends."
+    )
+    phase: Literal[1, 2, 3] | None = Field(
+        default=None,
+        description="Phase of a three-phase source this line's cords use; none = spread evenly.",
+    )
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PlacedItem:
+        if self.position_u is not None and self.rack_id is None:
+            raise ValueError("position_u needs a rack_id")
+        if self.feed_b is not None and self.feed_b == self.feed_a:
+            raise ValueError("feed_a and feed_b must be different sources")
+        return self
+
+    @property
+    def top_u(self) -> float | None:
+        """Highest U (exclusive upper edge) taken by the stacked units, if placed."""
+        if self.position_u is None:
+            return None
+        return self.position_u + self.component.u_height * self.quantity
+
+
+class BuildSpec(Frozen):
+    """One build for one edge site: the engine's whole input."""
+
+    name: str = "Build"
+    site: Site = Field(default_factory=Site)
+    racks: tuple[RackInstance, ...] = ()
+    items: tuple[PlacedItem, ...] = ()
+    policy: Policy = Field(default_factory=Policy)
+
+    @model_validator(mode="after")
+    def _references(self) -> BuildSpec:
+        rack_ids = [r.id for r in self.racks]
+        if len(set(rack_ids)) != len(rack_ids):
+            raise ValueError("rack ids must be unique")
+        item_ids = [i.id for i in self.items]
+        if len(set(item_ids)) != len(item_ids):
+            raise ValueError("item ids must be unique")
+        known_racks = set(rack_ids)
+        by_id = {i.id: i for i in self.items}
+        for n, item in enumerate(self.items):
+            if item.rack_id is not None and item.rack_id not in known_racks:
+                raise ValueError(f"items.{n}.rack_id: no rack {item.rack_id!r} in this build")
+            for field in ("feed_a", "feed_b"):
+                source_id = getattr(item, field)
+                if source_id is None:
+                    continue
+                source = by_id.get(source_id)
+                if source is None:
+                    raise ValueError(f"items.{n}.{field}: no item {source_id!r} in this build")
+                if source.component.kind not in POWER_SOURCE_KINDS:
+                    raise ValueError(
+                        f"items.{n}.{field}: {source_id!r} is a {source.component.kind.value}, "
+                        "not a PDU, ATS or UPS"
+                    )
+                if source_id == item.id:
+                    raise ValueError(f"items.{n}.{field}: an item cannot feed itself")
+            if item.ups_id is not None:
+                ups = by_id.get(item.ups_id)
+                if ups is None or ups.component.kind is not Kind.UPS:
+                    raise ValueError(
+                        f"items.{n}.ups_id: {item.ups_id!r} is not a UPS of this build"
+                    )
+                if item.component.kind is not Kind.BATTERY:
+                    raise ValueError(f"items.{n}.ups_id: only battery packs extend a UPS")
+        _reject_feed_cycles(self.items, by_id)
+        return self
+
+
+POWER_SOURCE_KINDS = frozenset({Kind.PDU, Kind.ATS, Kind.UPS})
+
+
+def _reject_feed_cycles(items: tuple[PlacedItem, ...], by_id: dict[str, PlacedItem]) -> None:
+    """A power graph must be a forest: walking upstream must end at the site supply."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = known to reach the supply
+
+    def visit(item_id: str, path: list[str]) -> None:
+        mark = state.get(item_id)
+        if mark == 2:
+            return
+        if mark == 1:
+            cycle = " -> ".join([*path[path.index(item_id) :], item_id])
+            raise ValueError(f"power feeds form a loop: {cycle}")
+        state[item_id] = 1
+        item = by_id[item_id]
+        for upstream in (item.feed_a, item.feed_b):
+            if upstream is not None:
+                visit(upstream, [*path, item_id])
+        state[item_id] = 2
+
+    for item in items:
+        visit(item.id, [])
+
+
+# --------------------------------------------------------------------------- report
+
+
+class Severity(StrEnum):
+    """How bad a finding is: errors block approval and quoting."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Out(BaseModel):
+    """Base of report values: immutable, built by the engine without re-validation."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Finding(Out):
+    """One rule outcome: a stable code, a sentence, the items involved and the figures."""
+
+    code: str = Field(examples=["power.ups_kw_capacity"])
+    severity: Severity
+    message: str
+    subject: tuple[str, ...] = Field(default=(), description="Ids of the items or racks involved.")
+    value: float | None = None
+    limit: float | None = None
+    unit: str = ""
+
+
+class PhaseLoad(Out):
+    """Current on one phase of one PDU, UPS output or the site supply."""
+
+    source: str
+    phase: int
+    current_a: float
+    limit_a: float
+
+
+class RackMetrics(Out):
+    """Space and weight of one rack."""
+
+    rack_id: str
+    u_total: float
+    u_used: float
+    u_free: float
+    weight_kg: float
+    static_limit_kg: float
+    dynamic_limit_kg: float | None
+    floor_load_kg_m2: float
+
+
+class Metrics(Out):
+    """Every figure the engine computes for a build, in SI units as named."""
+
+    it_load_typical_w: float
+    it_load_nameplate_w: float
+    power_unknown_items: tuple[str, ...] = ()
+    ups_capacity_kw: float
+    ups_capacity_kva: float
+    ups_load_kw_pct: float | None
+    ups_load_kva_pct: float | None
+    runtime_min: float | None
+    runtime_method: Literal["table", "vendor_point", "peukert", "none"] = "none"
+    ups_loss_w: float
+    heat_w: float
+    heat_btu_h: float
+    cooling_required_sensible_w: float
+    cooling_installed_sensible_w: float
+    cooling_power_w: float
+    airflow_required_m3h: float
+    airflow_required_cfm: float
+    airflow_installed_m3h: float
+    racks: tuple[RackMetrics, ...] = ()
+    phase_loads: tuple[PhaseLoad, ...] = ()
+    agent_required_kg: float | None = None
+    agent_installed_kg: float | None = None
+    ups_redundancy: Redundancy
+    cooling_redundancy: Redundancy
+    site_load_w: float
+    site_capacity_w: float
+    pue_estimate: float
+    annual_kwh: float
+    co2_kg_per_year: float
+    energy_cost_per_year: float
+    currency: str
+    bill_total: float
+    lead_time_days: int
+
+
+class Headroom(Out):
+    """How much more the build takes before the first constraint binds."""
+
+    typical_load_w: float
+    binding_constraint: str
+    u_free: float
+    weight_kg: float
+    by_constraint: dict[str, float] = Field(
+        default_factory=dict, description="Extra typical W each power/thermal constraint allows."
+    )
+
+
+class Report(Out):
+    """The engine's verdict on one build."""
+
+    ok: bool = Field(description="True when no finding is an error.")
+    metrics: Metrics
+    findings: tuple[Finding, ...]
+    headroom: Headroom
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """Findings of severity error."""
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)

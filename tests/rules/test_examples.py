@@ -1,0 +1,223 @@
+"""The documented example builds (rules/examples/) give the findings and figures their README
+promises; the figures are worked by hand here from the engineering reference."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from rules.engine import evaluate
+from rules.io import load_build
+from rules.model import Report, Severity
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "rules" / "examples"
+
+W_TO_BTU_H = 3.412  # reference 2
+HOURS_PER_YEAR = 8760  # reference 6
+PUE = 1.6  # reference 6, micro-DC default (conv)
+U = 0.8  # C4
+
+
+def report_for(name: str) -> Report:
+    return evaluate(load_build((EXAMPLES / f"{name}.json").read_text(encoding="utf-8")))
+
+
+def codes(report: Report, severity: Severity) -> set[str]:
+    return {f.code for f in report.findings if f.severity is severity}
+
+
+def loglog(p: float, p1: float, t1: float, p2: float, t2: float) -> float:
+    """Runtime between two table points, interpolated in log-log (a power law)."""
+    frac = math.log(p / p1) / math.log(p2 / p1)
+    return math.exp(math.log(t1) + frac * (math.log(t2) - math.log(t1)))
+
+
+def isa_ratio(h: float) -> float:
+    """Air pressure / density ratio at altitude h m (reference 2)."""
+    return float((1 - 2.25577e-5 * h) ** 5.25588)
+
+
+def airflow_m3h(heat_w: float, dt_k: float, altitude_m: float) -> float:
+    """m3/h = 3600 P / (1.2 * 1005 * dT), over the density ratio (reference 2)."""
+    return 3600 * heat_w / (1.2 * 1005 * dt_k) / isa_ratio(altitude_m)
+
+
+# --------------------------------------------------------------------------- expected findings
+
+EXPECTED = {
+    # name: (error codes, warning codes) -- exactly these; infos are not pinned.
+    "retail_store_rack": (
+        set(),
+        {"environment.battery_temperature"},  # VRLA UPS in a room that reaches 27 degC
+    ),
+    "gpu_inference_overloaded": (
+        {
+            "power.ups_kw_capacity",
+            "power.ups_kva_capacity",
+            "power.ups_runtime",
+            "power.pdu_current",
+            "power.pdu_outlets",
+            "power.site_supply_capacity",
+            "thermal.cooling_capacity",
+            "thermal.airflow",
+        },
+        {"power.ups_nameplate_over_kw", "environment.battery_temperature"},
+    ),
+    "telecom_tower_outdoor": (
+        {"thermal.ashrae_inlet"},  # the A3 server at a -30 degC cold start
+        {"thermal.ashrae_target"},
+    ),
+    "hospital_edge_2n": (set(), set()),
+    "broken_space": (
+        {"space.u_overlap", "space.u_out_of_range", "space.depth_fit"},
+        {"thermal.blanking_panels", "environment.battery_temperature"},
+    ),
+}
+
+
+def test_examples_every_json_file_is_covered() -> None:
+    """Every example build shipped has expectations here and a README section."""
+    shipped = {p.stem for p in EXAMPLES.glob("*.json")}
+    readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    assert shipped == set(EXPECTED)
+    for name in shipped:
+        assert f"{name}.json" in readme
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_examples_give_the_documented_findings(name: str) -> None:
+    """Each example raises exactly its documented error and warning codes."""
+    errors, warnings = EXPECTED[name]
+    report = report_for(name)
+    assert codes(report, Severity.ERROR) == errors
+    assert codes(report, Severity.WARNING) == warnings
+    assert report.ok is (not errors)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_examples_are_canonical_json(name: str) -> None:
+    """Examples are valid builds with every component inline and unique item ids."""
+    data = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    spec = load_build(json.dumps(data))
+    assert all(item.component.ref.startswith("demo:") for item in spec.items)
+    assert len(spec.items) >= 5
+
+
+# --------------------------------------------------------------------------- hand calculations
+
+
+def _close(actual: float | None, expected: float, rel: float = 0.01) -> None:
+    assert actual is not None
+    assert actual == pytest.approx(expected, rel=rel)
+
+
+def test_examples_retail_figures_match_hand_calculation() -> None:
+    """Retail rack: 1,455 W typical on a 2.7 kW / 3 kVA UPS, 16 A single-phase supply."""
+    m = report_for("retail_store_rack").metrics
+    it_typ = 380 + 560 + 200 + 55 + 260  # srv1 + srv2 + switch + firewall + NVR = 1,455 W
+    it_np = 550 + 800 + 440 + 90 + 350  # = 2,230 W
+    heat = it_typ / 0.94  # C5: IT + loss P (1/eta - 1) = 1,547.9 W (fan heat is rejected)
+    _close(m.it_load_typical_w, it_typ)
+    _close(m.it_load_nameplate_w, it_np)
+    _close(m.ups_load_kw_pct, it_typ / 2700 * 100)  # 53.9 %
+    _close(m.ups_load_kva_pct, it_typ / 0.95 / 3000 * 100)  # C3 PF 0.95: 51.1 %
+    # Table 1,350 W -> 16 min, 2,025 W -> 9 min; log-log at 1,455 W = 14.39 min (>= 10).
+    _close(m.runtime_min, loglog(it_typ, 1350, 16, 2025, 9))
+    _close(m.heat_w, heat)
+    _close(m.heat_btu_h, heat * W_TO_BTU_H)  # 5,281 BTU/h
+    _close(m.cooling_required_sensible_w, heat / U)  # 1,934.8 W <= 3,000 W installed
+    _close(m.airflow_required_m3h, airflow_m3h(heat, 11, 170))  # 428.6 m3/h <= 900
+    # Site (C2 nameplate): UPS input 2,230 / 0.94 + fan 45 W + recharge 10 % x 2,700 W.
+    _close(m.site_load_w, it_np / 0.94 + 45 + 270)  # 2,687.3 W; /0.95 = 2,828.8 VA <= 2,944
+    _close(m.annual_kwh, it_typ / 1000 * PUE * HOURS_PER_YEAR)  # 20,393 kWh
+    _close(m.co2_kg_per_year, it_typ / 1000 * PUE * HOURS_PER_YEAR * 56 / 1000)  # 1,142 kg
+    rack = m.racks[0]
+    assert rack.u_used == 24
+    _close(rack.weight_kg, 68 + 29 + 3.2 + 22 + 28 + 16 + 0.3 + 3.5 + 5.5 + 1.2 + 13 * 0.3 + 6)
+
+
+def test_examples_gpu_figures_match_hand_calculation() -> None:
+    """GPU rack: 3 x 4,600 W + 420 W typical on one 10 kW UPS and 16 A PDUs."""
+    report = report_for("gpu_inference_overloaded")
+    m = report.metrics
+    it_typ = 3 * 4600 + 420  # 14,220 W
+    it_np = 3 * 5600 + 750  # 17,550 W
+    heat = it_typ / 0.94  # 15,127.7 W
+    _close(m.it_load_typical_w, it_typ)
+    _close(m.it_load_nameplate_w, it_np)
+    _close(m.ups_load_kw_pct, it_typ / 10_000 * 100)  # 142.2 % (limit 80 %)
+    _close(m.ups_load_kva_pct, it_typ / 0.95 / 10_000 * 100)  # 149.7 %
+    # Beyond the table's last point (10 kW, 4.5 min): t = 4.5 (10,000 / 14,220)^1.3 = 2.85 min.
+    _close(m.runtime_min, 4.5 * (10_000 / it_typ) ** 1.3)
+    _close(m.heat_w, heat)
+    _close(m.heat_btu_h, heat * W_TO_BTU_H)  # 51,616 BTU/h
+    _close(m.cooling_required_sensible_w, heat / U)  # 18,909.6 W > 12,500 W installed
+    _close(m.airflow_required_m3h, airflow_m3h(heat, 11, 110))  # 4,159 m3/h > 3,600
+    _close(m.site_load_w, it_np / 0.94 + 3200 + 1000)  # 22,870 W (24,074 VA > 17,664 VA)
+    # Either PDU alone (the other lost) carries all 17,550 W: 17,550 / (230 x 0.95) = 80.32 A.
+    pdu = [f for f in report.findings if f.code == "power.pdu_current"]
+    assert {f.subject for f in pdu} == {("pduA",), ("pduB",)}
+    for finding in pdu:
+        _close(finding.value, it_np / (230 * 0.95))
+        _close(finding.limit, 0.8 * 16)  # 12.80 A
+
+
+def test_examples_telecom_figures_match_hand_calculation() -> None:
+    """Tower cabinet: 395 W typical at 1,200 m; only the A3 server is short at -30 degC."""
+    report = report_for("telecom_tower_outdoor")
+    m = report.metrics
+    it_typ = 140 + 60 + 180 + 15  # router + switch + server + monitor = 395 W
+    heat = it_typ / 0.94  # 420.2 W
+    _close(m.it_load_typical_w, it_typ)
+    _close(m.runtime_min, loglog(it_typ, 300, 95, 675, 40))  # 70.8 min
+    _close(m.heat_w, heat)
+    _close(m.cooling_required_sensible_w, heat / U)  # 525.3 W <= 1,500 W
+    _close(m.airflow_required_m3h, airflow_m3h(heat, 11, 1200))  # 131.7 m3/h: thinner air
+    _close(m.site_load_w, (250 + 120 + 350 + 25) / 0.94 + 520 + 0.1 * 1350)  # 1,447.6 W
+    inlet = [f for f in report.findings if f.code == "thermal.ashrae_inlet"]
+    assert [f.subject for f in inlet] == [("srv1",)]
+    assert (inlet[0].value, inlet[0].limit) == (-30, 5)  # site minimum vs A3 allowable minimum
+
+
+def test_examples_hospital_figures_match_hand_calculation() -> None:
+    """Hospital room: 2N UPS, N+1 (here also 2N) cooling, FK-5-1-12 sized at 18 degC."""
+    m = report_for("hospital_edge_2n").metrics
+    it_typ = 420 + 3 * 520 + 2 * 110 + 12  # 2,212 W
+    it_np = 600 + 3 * 750 + 2 * 200 + 20  # 3,270 W
+    heat = it_typ / 0.94  # each UPS carries half; the losses add up to 141.2 W
+    _close(m.it_load_typical_w, it_typ)
+    _close(m.ups_load_kw_pct, it_typ / 9000 * 100)  # both systems: 24.6 %
+    # Normal: each UPS at 1,106 W, below the first point (1,125 W, 42 min): 42.9 min.
+    _close(m.runtime_min, 42 * (1125 / (it_typ / 2)) ** 1.3)
+    # One system lost: 2,212 W on the other, 17.4 min, still above the 15 min required.
+    assert loglog(it_typ, 1125, 42, 2250, 17) == pytest.approx(17.38, abs=0.01)
+    _close(m.heat_w, heat)
+    _close(m.cooling_required_sensible_w, heat / U)  # 2,941.5 W: one 3,500 W unit covers it
+    _close(m.site_load_w, it_np / 0.94 + 2 * 1150 + 0.1 * 2 * 4500)  # 6,678.7 W
+    assert (m.ups_redundancy.value, m.cooling_redundancy.value) == ("2N", "2N")
+    # NFPA 2001: S = 0.0664 + 0.0002741 x 18 = 0.07133 m3/kg; W = V/S x C/(100 - C)
+    # = 36 / 0.07133 x 4.5 / 95.5 = 23.78 kg at sea level; x ISA ratio at 40 m (0.9953).
+    s = 0.0664 + 0.0002741 * 18
+    _close(m.agent_required_kg, 36 / s * 4.5 / 95.5 * isa_ratio(40))  # 23.67 kg
+    _close(m.agent_installed_kg, 25.0)
+    # 25 kg in 36 m3 at 18 degC: C = 100 x / (1 + x), x = W S / V -> 4.72 % < NOAEL 10 %.
+    x = 25 * s / 36
+    assert 100 * x / (1 + x) == pytest.approx(4.72, abs=0.01)
+
+
+def test_examples_broken_space_findings_name_the_items() -> None:
+    """Wall cabinet: the overlap, the overhang and the deep NAS each name their items."""
+    report = report_for("broken_space")
+    by_code = {f.code: f for f in report.findings if f.severity is Severity.ERROR}
+    assert set(by_code["space.u_overlap"].subject) >= {"ups1", "sw1"}
+    assert "nas1" in by_code["space.u_out_of_range"].subject  # U12-U13 in a 12U cabinet
+    assert by_code["space.depth_fit"].value == 520
+    assert by_code["space.depth_fit"].limit == 400
+    rack = report.metrics.racks[0]
+    assert rack.u_used == 2 + 1 + 2 + 1  # UPS + switch + NAS + patch panel
+    _close(rack.weight_kg, 24 + 24 + 4 + 14 + 1.2 + 2)  # 69.2 kg incl. the cabinet
+    # 240 W is below the table's first point (250 W, 45 min): 45 (250 / 240)^1.3 = 47.5 min.
+    _close(report.metrics.runtime_min, 45 * (250 / 240) ** 1.3)

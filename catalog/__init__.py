@@ -1,0 +1,1 @@
+"""Component catalogue: manufacturers, components with a per-kind spec, admin, API, seed data."""

@@ -1,0 +1,222 @@
+"""Catalogue serializers: translate JSON to service arguments and rows back to JSON."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.models import Component, Manufacturer
+from catalog.validation import validate_component_data
+from rules.specs import SPEC_MODELS
+
+# ------------------------------------------------------------------ spec schema for OpenAPI
+
+
+def _openapi_30(node: Any, defs: dict[str, Any]) -> Any:
+    """Turn pydantic's JSON Schema (2020-12) into the OpenAPI 3.0 dialect, refs inlined."""
+    if isinstance(node, list):
+        return [_openapi_30(item, defs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        target = defs[node["$ref"].rsplit("/", 1)[-1]]
+        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return _openapi_30(merged, defs)
+    out = {k: _openapi_30(v, defs) for k, v in node.items() if k not in {"$defs", "title"}}
+    if isinstance(out.get("examples"), list):
+        examples = out.pop("examples")
+        if examples:
+            out["example"] = examples[0]
+    if "const" in out:
+        out["enum"] = [out.pop("const")]
+    if isinstance(out.get("exclusiveMinimum"), int | float):
+        out["minimum"] = out["exclusiveMinimum"]
+        out["exclusiveMinimum"] = True
+    if isinstance(out.get("exclusiveMaximum"), int | float):
+        out["maximum"] = out["exclusiveMaximum"]
+        out["exclusiveMaximum"] = True
+    any_of = out.get("anyOf")
+    if isinstance(any_of, list) and {"type": "null"} in any_of:
+        rest = [item for item in any_of if item != {"type": "null"}]
+        out.pop("anyOf")
+        if len(rest) == 1:
+            out.update(rest[0])
+        else:
+            out["anyOf"] = rest
+        out["nullable"] = True
+    return out
+
+
+def _spec_schema() -> dict[str, Any]:
+    variants = []
+    seen: set[str] = set()
+    for model in SPEC_MODELS.values():
+        if model.__name__ in seen:
+            continue
+        seen.add(model.__name__)
+        schema = model.model_json_schema()
+        variant = _openapi_30(schema, copy.deepcopy(schema.get("$defs", {})))
+        variant["title"] = model.__name__
+        variants.append(variant)
+    kinds = ", ".join(f"{kind.value} -> {model.__name__}" for kind, model in SPEC_MODELS.items())
+    return {
+        "oneOf": variants,
+        "description": (
+            "Kind-specific figures, validated by the spec model of the component's kind "
+            f"({kinds}). `kind` inside the spec is optional on input ('it' for IT kinds) "
+            "and always present in responses, with every default filled in."
+        ),
+    }
+
+
+SPEC_SCHEMA = _spec_schema()
+
+
+# ------------------------------------------------------------------ manufacturer
+
+
+class ManufacturerSerializer(serializers.ModelSerializer):
+    """A manufacturer; the slug is derived from the name when not given."""
+
+    slug = serializers.SlugField(max_length=100, required=False)
+
+    class Meta:
+        model = Manufacturer
+        fields = ["id", "name", "slug", "website", "created", "updated"]
+        read_only_fields = ["id", "created", "updated"]
+
+
+class ManufacturerRefSerializer(serializers.ModelSerializer):
+    """How a component shows its manufacturer."""
+
+    class Meta:
+        model = Manufacturer
+        fields = ["slug", "name"]
+
+
+class ManufacturerRefField(serializers.SlugRelatedField):
+    """Written as the manufacturer's slug, read as ``{"slug", "name"}``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="slug", queryset=Manufacturer.objects.all(), **kwargs)
+
+    def to_representation(self, value: Manufacturer) -> dict[str, str]:
+        return {"slug": value.slug, "name": value.name}
+
+    def use_pk_only_optimization(self) -> bool:
+        return False
+
+
+class ManufacturerRefFieldExtension(OpenApiSerializerFieldExtension):
+    """Document the asymmetric manufacturer field: a slug in, an object out."""
+
+    target_class = "catalog.api.serializers.ManufacturerRefField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        if direction == "request":
+            schema = build_basic_type(OpenApiTypes.STR)
+            schema["description"] = "Slug of the manufacturer."
+            return schema
+        return auto_schema.resolve_serializer(ManufacturerRefSerializer, direction).ref
+
+
+# ------------------------------------------------------------------ component
+
+
+@extend_schema_field(SPEC_SCHEMA)
+class SpecField(serializers.JSONField):
+    """The kind-specific spec (a JSON object)."""
+
+
+class ComponentSerializer(serializers.ModelSerializer):
+    """A catalogue component. ``cost_price`` is present only for roles allowed to see cost."""
+
+    manufacturer = ManufacturerRefField()
+    spec = SpecField(required=False)
+    power_unknown = serializers.BooleanField(
+        read_only=True, help_text="The kind draws power but neither figure is known."
+    )
+
+    class Meta:
+        model = Component
+        fields = [
+            "id",
+            "manufacturer",
+            "sku",
+            "model_name",
+            "kind",
+            "description",
+            "list_price",
+            "cost_price",
+            "currency",
+            "lead_time_days",
+            "lifecycle",
+            "datasheet_url",
+            "u_height",
+            "weight_kg",
+            "depth_mm",
+            "is_full_depth",
+            "airflow",
+            "nameplate_w",
+            "typical_w",
+            "power_unknown",
+            "spec",
+            "comments",
+            "source",
+            "source_ref",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["id", "created", "updated"]
+        extra_kwargs = {
+            "list_price": {"min_value": 0},
+            "cost_price": {"min_value": 0},
+            "weight_kg": {"min_value": 0},
+            "u_height": {"min_value": 0, "max_value": 60},
+            "nameplate_w": {"min_value": 0},
+            "typical_w": {"min_value": 0},
+            "currency": {"help_text": "ISO 4217 code, e.g. EUR."},
+        }
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # The view decides once per request (a role lookup); default to hiding cost.
+        if not self.context.get("show_cost", False):
+            fields.pop("cost_price", None)
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Judge the row as it will be after the write: stored values overlaid by the input.
+        current: dict[str, Any] = {}
+        if self.instance is not None:
+            current = {
+                field: getattr(self.instance, field)
+                for field in (
+                    "kind",
+                    "spec",
+                    "list_price",
+                    "cost_price",
+                    "currency",
+                    "u_height",
+                    "weight_kg",
+                    "nameplate_w",
+                    "typical_w",
+                )
+            }
+        merged = {**current, **{k: v for k, v in attrs.items() if k != "manufacturer"}}
+        if "kind" not in merged:
+            merged.pop("spec", None)
+        try:
+            normalised = validate_component_data(merged)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        if "spec" in normalised and ("spec" in attrs or "kind" in attrs or not current):
+            attrs["spec"] = normalised["spec"]
+        return attrs

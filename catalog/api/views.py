@@ -1,0 +1,239 @@
+"""Catalogue endpoints: /manufacturers/ and /components/ (reads for all, writes for managers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import ProtectedError, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import exceptions, filters, serializers, status, viewsets
+
+from catalog import selectors, services
+from catalog.access import can_see_cost
+from catalog.api.filters import ComponentFilterSet, ManufacturerFilterSet, StableOrderingFilter
+from catalog.api.permissions import IsCatalogueManagerOrReadOnly
+from catalog.api.serializers import ComponentSerializer, ManufacturerSerializer
+from catalog.models import Component, Manufacturer
+
+
+class ProtectedConflict(exceptions.APIException):
+    """409: the row is still referenced and the database protects it."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "protected"
+    default_detail = "The object is still referenced and cannot be deleted."
+
+
+def _protected(exc: ProtectedError, message: str) -> ProtectedConflict:
+    # The platform's envelope handler maps APIExceptions; a ProtectedError would be a 500.
+    return ProtectedConflict(detail=message, code="protected")
+
+
+UPS_EXAMPLE = {
+    "manufacturer": "eaton",
+    "sku": "9PX3000IRT2U",
+    "model_name": "9PX 3000i RT2U",
+    "kind": "ups",
+    "description": "Online double-conversion UPS, 3 kVA / 3 kW, rack/tower.",
+    "list_price": "2150.00",
+    "cost_price": "1610.00",
+    "currency": "EUR",
+    "lead_time_days": 10,
+    "lifecycle": "active",
+    "u_height": "2.0",
+    "weight_kg": "32.50",
+    "depth_mm": 600,
+    "airflow": "front_to_back",
+    "nameplate_w": "180.0",
+    "typical_w": "95.0",
+    "spec": {
+        "kva": 3.0,
+        "kw": 3.0,
+        "topology": "online_double_conversion",
+        "runtime_table": [{"load_w": 1500, "minutes": 14}, {"load_w": 3000, "minutes": 5}],
+        "outlets_c13": 8,
+        "outlets_c19": 1,
+    },
+}
+
+SPEC_ERROR_EXAMPLE = {
+    "code": "validation_error",
+    "message": "Invalid input: spec.kva.",
+    "details": {"spec.kva": ["Input should be greater than 0"]},
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List manufacturers",
+        description="Every manufacturer, ordered by name. Readable by any authenticated caller.",
+    ),
+    retrieve=extend_schema(summary="Get a manufacturer"),
+    create=extend_schema(
+        summary="Create a manufacturer",
+        description="Catalogue managers and admins only. The slug defaults to the name slugified.",
+        examples=[
+            OpenApiExample(
+                "Manufacturer",
+                value={"name": "Eaton", "website": "https://www.eaton.com"},
+                request_only=True,
+            )
+        ],
+    ),
+    update=extend_schema(summary="Replace a manufacturer"),
+    partial_update=extend_schema(summary="Change a manufacturer"),
+    destroy=extend_schema(
+        summary="Delete a manufacturer",
+        description="Answers 409 (`protected`) while the manufacturer still has components.",
+    ),
+)
+class ManufacturerViewSet(viewsets.ModelViewSet):
+    """Manufacturers of catalogue components."""
+
+    serializer_class = ManufacturerSerializer
+    permission_classes = [IsCatalogueManagerOrReadOnly]
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, StableOrderingFilter]
+    filterset_class = ManufacturerFilterSet
+    search_fields = ["name", "slug"]
+    ordering_fields = ["name", "slug", "created"]
+
+    def get_queryset(self) -> QuerySet[Manufacturer]:
+        return selectors.manufacturer_list()
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        serializer.instance = services.manufacturer_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        serializer.instance = services.manufacturer_update(
+            manufacturer=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Manufacturer) -> None:
+        try:
+            services.manufacturer_delete(manufacturer=instance)
+        except ProtectedError as exc:
+            raise _protected(
+                exc,
+                f"{instance.name} still has {len(exc.protected_objects)} component(s); "
+                "delete or move them first.",
+            ) from exc
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List components",
+        description=(
+            "Catalogue components with their manufacturer, filtered by kind (repeatable), "
+            "manufacturer (slug or id), lifecycle, U height, nameplate power, list price and "
+            "`power_unknown`; `search` looks in SKU, model name, manufacturer and description; "
+            "`ordering` accepts sku, model_name, list_price, nameplate_w, u_height, "
+            "lead_time_days, weight_kg (prefix `-` to reverse). `cost_price` appears only for "
+            "sales engineers, catalogue managers and admins."
+        ),
+        examples=[
+            OpenApiExample(
+                "A page of UPSs",
+                value={
+                    "count": 1,
+                    "next": None,
+                    "previous": None,
+                    "results": [
+                        {
+                            "id": 42,
+                            **UPS_EXAMPLE,
+                            "manufacturer": {"slug": "eaton", "name": "Eaton"},
+                            "power_unknown": False,
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary="Get a component"),
+    create=extend_schema(
+        summary="Create a component",
+        description=(
+            "Catalogue managers and admins only. `manufacturer` is the manufacturer's slug. "
+            "The `spec` is validated by the spec model of `kind`; an invalid spec answers 400 "
+            "with `details` keyed by the path inside the spec, e.g. `spec.kva`."
+        ),
+        examples=[
+            OpenApiExample("UPS", value=UPS_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "Server",
+                value={
+                    "manufacturer": "dell",
+                    "sku": "R660XS",
+                    "model_name": "PowerEdge R660xs",
+                    "kind": "server",
+                    "list_price": "6890.00",
+                    "currency": "EUR",
+                    "u_height": "1.0",
+                    "weight_kg": "18.00",
+                    "airflow": "front_to_back",
+                    "nameplate_w": "1100.0",
+                    "typical_w": "420.0",
+                    "spec": {"psu_count": 2, "psu_rating_w": 1100, "redundant_psus": True},
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Malformed spec",
+                value=SPEC_ERROR_EXAMPLE,
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    ),
+    update=extend_schema(summary="Replace a component"),
+    partial_update=extend_schema(summary="Change a component"),
+    destroy=extend_schema(summary="Delete a component"),
+)
+class ComponentViewSet(viewsets.ModelViewSet):
+    """Catalogue components."""
+
+    serializer_class = ComponentSerializer
+    permission_classes = [IsCatalogueManagerOrReadOnly]
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, StableOrderingFilter]
+    filterset_class = ComponentFilterSet
+    search_fields = ["sku", "model_name", "manufacturer__name", "description"]
+    ordering_fields = [
+        "sku",
+        "model_name",
+        "list_price",
+        "nameplate_w",
+        "u_height",
+        "lead_time_days",
+        "weight_kg",
+    ]
+
+    def get_queryset(self) -> QuerySet[Component]:
+        return selectors.component_list()
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation: document cost_price (it is optional for the reader).
+            context["show_cost"] = True
+        elif "show_cost" not in context:
+            request = self.request
+            context["show_cost"] = can_see_cost(request.user, request.auth)
+        return context
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        serializer.instance = services.component_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        serializer.instance = services.component_update(
+            component=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Component) -> None:
+        try:
+            services.component_delete(component=instance)
+        except ProtectedError as exc:
+            raise _protected(
+                exc, f"{instance} is used by {len(exc.protected_objects)} object(s)."
+            ) from exc

@@ -1,0 +1,78 @@
+"""Reads of the catalogue: ordered querysets and the engine's view of a component."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from catalog.models import Component, Manufacturer
+from rules.specs import ComponentSpec, Kind, spec_model_for
+
+
+def manufacturer_list() -> QuerySet[Manufacturer]:
+    """All manufacturers, ordered by name."""
+    return Manufacturer.objects.order_by("name", "pk")
+
+
+def component_list() -> QuerySet[Component]:
+    """All components with their manufacturer, in catalogue order (manufacturer, SKU)."""
+    return Component.objects.select_related("manufacturer").order_by(
+        "manufacturer__name", "sku", "pk"
+    )
+
+
+def component_get_by_natural_key(*, manufacturer_name: str, sku: str) -> Component | None:
+    """The component with this manufacturer name and SKU, or None."""
+    return component_list().filter(manufacturer__name=manufacturer_name, sku=sku).first()
+
+
+def components_missing(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (manufacturer name, SKU) pairs have no component, in one query."""
+    wanted = set(keys)
+    if not wanted:
+        return set()
+    condition = Q()
+    for manufacturer_name, sku in wanted:
+        condition |= Q(manufacturer__name=manufacturer_name, sku=sku)
+    found = set(Component.objects.filter(condition).values_list("manufacturer__name", "sku"))
+    return wanted - found
+
+
+def bundle_member_errors(spec: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Errors keyed ``spec.members.<i>`` for bundle members missing from the catalogue."""
+    members = spec.get("members") or ()
+    keys = [(str(m.get("manufacturer", "")), str(m.get("sku", ""))) for m in members]
+    missing = components_missing(keys)
+    return {
+        f"spec.members.{index}": [f"Unknown component {key[0]} / {key[1]}."]
+        for index, key in enumerate(keys)
+        if key in missing
+    }
+
+
+def component_to_engine(component: Component) -> ComponentSpec:
+    """The engine's frozen view of a component (floats, parsed spec); reads no extra rows."""
+
+    def number(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    kind = Kind(component.kind)
+    return ComponentSpec(
+        ref=str(component.pk),
+        name=f"{component.manufacturer} {component.model_name}",
+        manufacturer=component.manufacturer.name,
+        sku=component.sku,
+        kind=kind,
+        u_height=float(component.u_height),
+        weight_kg=float(component.weight_kg),
+        depth_mm=number(component.depth_mm),
+        airflow=component.airflow,
+        nameplate_w=number(component.nameplate_w),
+        typical_w=number(component.typical_w),
+        list_price=float(component.list_price),
+        currency=component.currency,
+        lead_time_days=component.lead_time_days,
+        spec=spec_model_for(kind).model_validate(component.spec or {}),
+    )

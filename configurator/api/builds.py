@@ -1,0 +1,473 @@
+"""Builds endpoint: /builds/ CRUD and its commands and derived reads.
+
+Every build response carries `ETag: "<revision>"`; writes honour `If-Match` (412 when stale,
+see configurator.api.etag). Builds of other organisations answer 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import filters, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from catalog.api.filters import StableOrderingFilter
+from catalog.choices import ComponentKind
+from catalog.selectors import component_list
+from configurator import selectors, services
+from configurator.api.etag import expected_revision, with_etag
+from configurator.api.renderers import CsvRenderer, JsonErrorsMixin, XlsxRenderer
+from configurator.api.serializers import (
+    MAX_ID,
+    ApplyToSiteSerializer,
+    AutoPlaceResultSerializer,
+    BomSchema,
+    BuildCloneSerializer,
+    BuildSerializer,
+    ReportSchema,
+)
+from configurator.api.throttling import THROTTLES
+from configurator.api.views import (
+    BAD_INPUT,
+    ETAG,
+    IF_MATCH,
+    NOT_FOUND,
+    READ_ONLY,
+    STALE,
+    EnvelopeAutoSchema,
+    error_response,
+)
+from configurator.documents.bom_export import XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
+from configurator.models import Build
+from configurator.permissions import can_see_cost
+
+# ------------------------------------------------------------------ documentation
+
+BUILD_EXAMPLE = {
+    "id": 7,
+    "name": "Store 0217 rack",
+    "site": 3,
+    "site_name": "Store 0217 back office, Lyon",
+    "organisation": "contoso",
+    "status": "draft",
+    "revision": 4,
+    "policy_override": {"required_runtime_min": 15},
+    "worst_severity": None,
+    "created_by": "alice",
+    "approved_by": None,
+    "approved_at": None,
+    "created_at": "2025-01-10T09:00:00Z",
+    "updated_at": "2025-01-10T09:30:00Z",
+}
+REPORT_EXAMPLE = {
+    "ok": False,
+    "metrics": {"it_load_typical_w": 1840.0, "ups_capacity_kw": 2.7, "...": "..."},
+    "findings": [
+        {
+            "code": "power.ups_kw_capacity",
+            "severity": "error",
+            "message": "UPS L12 carries 2.31 kW, over 80 % of its 2.7 kW (2.16 kW).",
+            "subject": ["L12"],
+            "value": 2310.0,
+            "limit": 2160.0,
+            "unit": "W",
+        }
+    ],
+    "headroom": {"typical_load_w": 0.0, "binding_constraint": "power.ups_kw_capacity"},
+}
+BOM_EXAMPLE = {
+    "currency": "EUR",
+    "categories": [
+        {
+            "category": "UPS",
+            "kind": "ups",
+            "rows": [
+                {
+                    "component_id": 12,
+                    "category": "UPS",
+                    "kind": "ups",
+                    "manufacturer": "Voltaris",
+                    "sku": "OL3000RT",
+                    "model_name": "OL3000 RT",
+                    "quantity": 2,
+                    "unit_list_price": "1650.00",
+                    "extended_list_price": "3300.00",
+                    "discount_pct": "0.00",
+                    "extended_net_price": "3300.00",
+                    "currency": "EUR",
+                    "lead_time_days": 7,
+                }
+            ],
+            "subtotal": {"list_price": "3300.00", "net_price": "3300.00", "cost_complete": True},
+        }
+    ],
+    "totals": {"list_price": "3300.00", "net_price": "3300.00", "cost_complete": True},
+    "line_count": 1,
+    "longest_lead_time_days": 7,
+    "longest_lead_item": "Voltaris OL3000RT (OL3000 RT)",
+}
+
+
+class BuildFilterSet(django_filters.FilterSet):
+    """Filter builds by site and status."""
+
+    site = django_filters.NumberFilter(field_name="site_id", help_text="Site id.")
+    status = django_filters.ChoiceFilter(choices=Build.Status.choices)
+
+    class Meta:
+        model = Build
+        fields = ["site", "status"]
+
+
+class BomQuerySerializer(serializers.Serializer[Any]):
+    """Query of GET bom/: an optional bundle to compare against."""
+
+    bundle = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+
+    def validate_bundle(self, value: int) -> Any:
+        bundle = component_list().filter(pk=value).first()
+        if bundle is None:
+            raise serializers.ValidationError(f"No component with id {value}.")
+        if bundle.kind != ComponentKind.BUNDLE:
+            raise serializers.ValidationError(f"Component {value} is not a bundle.")
+        return bundle
+
+
+def _worst_severity(build: Build) -> str | None:
+    findings = selectors.build_report(build).findings
+    # The engine sorts findings worst first.
+    return findings[0].severity.value if findings else None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List builds",
+        description=(
+            "Builds of the organisations the caller may act on, filtered by `site` (id) and "
+            "`status`; `search` looks in the name; `ordering` accepts name, status, "
+            "created_at, updated_at (default: last edited first)."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="Get a build",
+        description='Answers `ETag: "<revision>"`. `?include=severity` adds the worst finding.',
+        parameters=[
+            ETAG,
+            OpenApiParameter(
+                "include", OpenApiTypes.STR, enum=["severity"], description="Extra fields."
+            ),
+        ],
+        responses={200: BuildSerializer, 404: NOT_FOUND},
+    ),
+    create=extend_schema(
+        summary="Create a build",
+        description="An empty draft build of a visible site. `policy_override` is checked by key.",
+        examples=[
+            OpenApiExample(
+                "New build",
+                value={"site": 3, "name": "Store 0217 rack", "policy_override": {}},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Created", value=BUILD_EXAMPLE, response_only=True, status_codes=["201"]
+            ),
+        ],
+        parameters=[ETAG],
+        responses={201: BuildSerializer, 400: BAD_INPUT},
+    ),
+    update=extend_schema(
+        summary="Replace a build",
+        parameters=[IF_MATCH, ETAG],
+        responses={200: BuildSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 412: STALE},
+    ),
+    partial_update=extend_schema(
+        summary="Change a build",
+        description=(
+            "Rename, change the policy override, archive, or set an approved build back to "
+            "`draft`. Send `If-Match` with the ETag you read."
+        ),
+        parameters=[IF_MATCH, ETAG],
+        examples=[OpenApiExample("Reopen", value={"status": "draft"}, request_only=True)],
+        responses={
+            200: BuildSerializer,
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            409: READ_ONLY,
+            412: STALE,
+        },
+    ),
+    destroy=extend_schema(
+        summary="Delete a build",
+        parameters=[IF_MATCH, ETAG],
+        description="Deletes the build and its lines; an approved build answers 409 until reopened.",
+        responses={204: None, 404: NOT_FOUND, 409: READ_ONLY, 412: STALE},
+    ),
+)
+class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
+    """Builds; other organisations' answer 404."""
+
+    serializer_class = BuildSerializer
+    throttle_classes = THROTTLES
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, StableOrderingFilter]
+    filterset_class = BuildFilterSet
+    search_fields = ["name"]
+    ordering_fields = ["name", "status", "created_at", "updated_at"]
+    lookup_value_regex = r"\d+"
+    schema = EnvelopeAutoSchema()
+
+    def get_queryset(self) -> QuerySet[Build]:
+        return selectors.build_list(user=self.request.user, auth=self.request.auth)
+
+    def _build_response(
+        self, build: Build, status_code: int = status.HTTP_200_OK, **context: Any
+    ) -> Response:
+        data = self.get_serializer(build, context_extra=context).data
+        headers = {}
+        if status_code == status.HTTP_201_CREATED:
+            path = reverse("build-detail", kwargs={"version": self.request.version, "pk": build.pk})
+            headers["Location"] = self.request.build_absolute_uri(path)
+        return with_etag(Response(data, status=status_code, headers=headers), build.revision)
+
+    def get_serializer(self, *args: Any, context_extra: Any = None, **kwargs: Any) -> Any:
+        serializer_class = self.get_serializer_class()
+        kwargs.setdefault("context", {**self.get_serializer_context(), **(context_extra or {})})
+        return serializer_class(*args, **kwargs)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        build = self.get_object()
+        context = {}
+        if request.query_params.get("include") == "severity":
+            context["worst_severity"] = {build.pk: _worst_severity(build)}
+        return self._build_response(build, **context)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        build = services.build_create(user=request.user, **serializer.validated_data)
+        return self._build_response(build, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        build = self.get_object()
+        expected = expected_revision(request, build.revision)
+        serializer = self.get_serializer(build, data=request.data, partial=kwargs.get("partial"))
+        serializer.is_valid(raise_exception=True)
+        build = services.build_update(
+            build=build, expected_revision=expected, **serializer.validated_data
+        )
+        return self._build_response(build)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        build = self.get_object()
+        expected = expected_revision(request, build.revision)
+        services.build_delete(build=build, expected_revision=expected)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # ------------------------------------------------------------ derived reads
+
+    @extend_schema(
+        summary="Validate a build",
+        description=(
+            "The rules engine's report on the build as stored: metrics, every finding "
+            "(errors included: validating is a read, so it answers 200) and headroom. Line "
+            "ids in findings are `L<line id>`."
+        ),
+        responses={
+            200: OpenApiResponse(
+                ReportSchema,
+                examples=[OpenApiExample("Overloaded UPS", value=REPORT_EXAMPLE)],
+            ),
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def validation(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The engine's report on the build."""
+        report = selectors.build_report(self.get_object())
+        return Response(report.model_dump(mode="json"))
+
+    @extend_schema(
+        summary="Bill of materials",
+        description=(
+            "Rows grouped by category with quantities summed per component, totals and the "
+            "longest lead time. JSON, CSV or XLSX: `?format=json|csv|xlsx` or the Accept "
+            "header. Cost columns (`unit_cost`, `extended_cost`, `margin_pct`, totals `cost`) "
+            "only for sales engineers, catalogue managers and admins. `?bundle=<component "
+            "id>` adds `bundle_comparison` (JSON only). 409 `mixed_currencies` when the "
+            "build's components are priced in several currencies."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "bundle",
+                OpenApiTypes.INT,
+                description="Id of a bundle component to compare the build with.",
+            ),
+        ],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                BomSchema, examples=[OpenApiExample("Two UPSs", value=BOM_EXAMPLE)]
+            ),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8."),
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            409: error_response("The build mixes currencies."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer, CsvRenderer, XlsxRenderer],
+    )
+    def bom(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The build's BOM as JSON, CSV or XLSX."""
+        query = BomQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        build = self.get_object()
+        show_cost = can_see_cost(request.user, request.auth)
+        bom = selectors.build_bom(build, show_cost=show_cost)
+        file_format = request.accepted_renderer.format
+        if file_format in ("csv", "xlsx"):
+            content = (bom_csv if file_format == "csv" else bom_xlsx)(bom, title=build.name)
+            disposition = f'attachment; filename="build-{build.pk}-bom.{file_format}"'
+            return Response(content, headers={"Content-Disposition": disposition})
+        data = bom.model_dump(mode="json")
+        bundle = query.validated_data.get("bundle")
+        if bundle is not None:
+            comparison = selectors.build_bundle_comparison(
+                build, bundle=bundle, show_cost=show_cost
+            )
+            data["bundle_comparison"] = comparison.model_dump(mode="json")
+        return Response(data)
+
+    # ------------------------------------------------------------ commands
+
+    @extend_schema(
+        summary="Clone a build",
+        description="A new draft with the same lines (references remapped), optionally renamed "
+        "or on another visible site.",
+        request=BuildCloneSerializer,
+        examples=[OpenApiExample("Copy", value={"name": "Store 0218 rack"}, request_only=True)],
+        parameters=[ETAG],
+        responses={201: BuildSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def clone(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Copy the build into a new draft."""
+        build = self.get_object()
+        options = BuildCloneSerializer(data=request.data, context=self.get_serializer_context())
+        options.is_valid(raise_exception=True)
+        clone = services.build_clone(build=build, user=request.user, **options.validated_data)
+        return self._build_response(clone, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Approve a build",
+        description=(
+            "Approve a draft whose report has no error finding; it becomes read-only. While "
+            "errors remain: 422 `blocked_by_rules` with `details` = the blocking findings."
+        ),
+        request=None,
+        parameters=[IF_MATCH, ETAG],
+        responses={
+            200: BuildSerializer,
+            404: NOT_FOUND,
+            409: error_response("Only a draft can be approved."),
+            412: STALE,
+            422: error_response(
+                "The report has error findings.",
+                OpenApiExample(
+                    "Blocked",
+                    value={
+                        "code": "blocked_by_rules",
+                        "message": "The build has 1 blocking finding(s).",
+                        "details": REPORT_EXAMPLE["findings"],
+                    },
+                    status_codes=["422"],
+                    response_only=True,
+                ),
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Approve the build if the rules pass."""
+        build = self.get_object()
+        expected = expected_revision(request, build.revision)
+        build = services.build_approve(build=build, user=request.user, expected_revision=expected)
+        return self._build_response(build)
+
+    @extend_schema(
+        summary="Place unplaced lines",
+        description=(
+            "Put every unplaced rack-mount line into the build's racks, bottom-up, UPSs and "
+            "batteries first, then by weight; zero-U PDUs get a rack only. All or nothing: "
+            "400 listing the lines that do not fit."
+        ),
+        request=None,
+        parameters=[IF_MATCH, ETAG],
+        responses={
+            200: OpenApiResponse(
+                AutoPlaceResultSerializer,
+                examples=[
+                    OpenApiExample(
+                        "Two lines placed",
+                        value={
+                            "revision": 5,
+                            "placements": [
+                                {"line": 12, "rack": 10, "position_u": "1.0"},
+                                {"line": 14, "rack": 10, "position_u": None},
+                            ],
+                        },
+                    )
+                ],
+            ),
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            409: READ_ONLY,
+            412: STALE,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="auto-place")
+    def auto_place(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Place the build's unplaced lines."""
+        build = self.get_object()
+        expected = expected_revision(request, build.revision)
+        placements = services.build_auto_place(build=build, expected_revision=expected)
+        result = AutoPlaceResultSerializer({"revision": build.revision, "placements": placements})
+        return with_etag(Response(result.data), build.revision)
+
+    @extend_schema(
+        summary="Apply a build to another site",
+        description="A copy of the build on another visible site (same name, new draft).",
+        request=ApplyToSiteSerializer,
+        examples=[OpenApiExample("Roll out", value={"site": 4}, request_only=True)],
+        parameters=[ETAG],
+        responses={201: BuildSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"], url_path="apply-to-site")
+    def apply_to_site(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Copy the build onto another site."""
+        build = self.get_object()
+        target = ApplyToSiteSerializer(data=request.data, context=self.get_serializer_context())
+        target.is_valid(raise_exception=True)
+        copy = services.build_apply_to_site(
+            build=build,
+            site=target.validated_data["site"],
+            user=request.user,
+            auth=request.auth,
+        )
+        return self._build_response(copy, status.HTTP_201_CREATED)

@@ -1,0 +1,24 @@
+"""The /api/v1/ tree: mounted under `api/<version>/` by the root URLconf."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from configurator.api.builds import BuildViewSet
+from configurator.api.lines import BuildLineViewSet
+from configurator.api.organisations import MeView, OrganisationViewSet
+from configurator.api.sites import SiteViewSet
+from configurator.api.validate import ValidateView
+
+# SimpleRouter: other apps bring their own routers; one API root view is enough (none).
+router = SimpleRouter()
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("sites", SiteViewSet, basename="site")
+router.register("builds", BuildViewSet, basename="build")
+router.register(r"builds/(?P<build_pk>\d+)/lines", BuildLineViewSet, basename="build-line")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("validate/", ValidateView.as_view(), name="validate"),
+    *router.urls,
+    path("", include("catalog.api.urls")),
+]

@@ -50,6 +50,7 @@ from rules.specs import (
     ItSpec,
     Kind,
     PduSpec,
+    Redundancy,
     UpsSpec,
 )
 
@@ -83,6 +84,7 @@ T = TypeVar("T")
 BATTERY_END_OF_LIFE_FRACTION = 0.8  # reference 1: end of life at 80 % of rated capacity
 PEUKERT_RATED_HOURS = 20.0  # reference 1: Ah quoted at the C20 rate, H = 20
 SITE = "site"
+IDLE_LOAD_W = 1.0  # runtime is evaluated at no less than this per UPS unit
 
 RuntimeMethod = Literal["table", "vendor_point", "peukert", "none"]
 
@@ -393,9 +395,11 @@ class BatteryModel:
 
     def minutes(self, load_w: float) -> float | None:
         """Runtime in minutes of the line carrying ``load_w`` (all units)."""
-        p = load_w / self.units  # units in parallel share the load
-        if p <= 0 or self.method == "none":
+        if load_w <= 0 or self.method == "none":
             return None
+        # Units in parallel share the load. Below a watt a UPS is idle: the runtime laws are
+        # extrapolations there, and at vanishing loads they overflow a float.
+        p = max(load_w / self.units, IDLE_LOAD_W)
         if self.method == "peukert":
             current = p / (self.eta * self.volts)  # I = P / (eta_inv * V)
             peukert_h = self.hours * (self.ah / (current * self.hours)) ** self.k
@@ -498,11 +502,23 @@ def runtime_minutes(ctx: Context, ups: PlacedItem, load_w: float) -> Runtime:
     return Runtime(minutes, model.method if minutes is not None else "none")
 
 
+def ups_design_load_w(ctx: Context, ups: PlacedItem) -> float:
+    """The load a UPS line's runtime is judged at.
+
+    Normally its typical output (C2). On a 2N / 2(N+1) design each system must carry the whole
+    load for the required time on its own (reference 5: "each carrying 100 % of the load"),
+    so the worst load over the scenarios in which it survives is used.
+    """
+    if ctx.policy.ups_redundancy in (Redundancy.TWO_N, Redundancy.TWO_N_PLUS_1):
+        return ups_worst_load_w(ctx, ups)
+    return ups_load_w(ctx, ups)
+
+
 def ups_runtime(ctx: Context, ups: PlacedItem) -> Runtime:
-    """Runtime of a UPS line at its normal typical load (C2)."""
+    """Runtime of a UPS line at its design load (see ``ups_design_load_w``)."""
     store = cast(dict[str, Runtime], ctx.memo.setdefault("power_calc.runtime", {}))
     found = store.get(ups.id)
     if found is None:
-        found = runtime_minutes(ctx, ups, ups_load_w(ctx, ups))
+        found = runtime_minutes(ctx, ups, ups_design_load_w(ctx, ups))
         store[ups.id] = found
     return found

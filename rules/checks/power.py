@@ -28,6 +28,7 @@ from rules.power_calc import (
     site_capacity_va,
     site_demand_w,
     source_currents,
+    ups_design_load_w,
     ups_kva_limit_va,
     ups_kw_limit_w,
     ups_load_w,
@@ -183,10 +184,14 @@ def ups_runtime_check(ctx: Context) -> None:
             )
         elif runtime.minutes < required:
             eol = " with batteries at end of life" if ctx.policy.battery_end_of_life else ""
+            design_w = ups_design_load_w(ctx, ups)
+            alone = (
+                " carrying the whole load alone (2N)" if design_w != ups_load_w(ctx, ups) else ""
+            )
             ctx.add(
                 "power.ups_runtime",
                 Severity.ERROR,
-                f"UPS '{ups.id}' runs {runtime.minutes:,.1f} min at {_w(ups_load_w(ctx, ups))}"
+                f"UPS '{ups.id}' runs {runtime.minutes:,.1f} min at {_w(design_w)}{alone}"
                 f"{eol} ({runtime.method.replace('_', ' ')}), short of the required "
                 f"{required:,.1f} min.",
                 subject=[ups.id],

@@ -416,7 +416,7 @@ def inlet_conditions(ctx: Context) -> None:
                 "thermal.ashrae_inlet",
                 Severity.ERROR,
                 f"'{item.id}' takes inlet air up to {_c(a_high)} °C at {altitude:,.0f} m, but the "
-                f"site reaches {high:g} °C.",
+                f"site reaches {_c(high)} °C.",
                 subject=[item.id],
                 value=high,
                 limit=a_high,
@@ -427,7 +427,7 @@ def inlet_conditions(ctx: Context) -> None:
                 "thermal.ashrae_inlet",
                 Severity.ERROR,
                 f"'{item.id}' takes inlet air down to {_c(a_low)} °C, but the site falls to "
-                f"{low:g} °C.",
+                f"{_c(low)} °C.",
                 subject=[item.id],
                 value=low,
                 limit=a_low,
@@ -438,11 +438,11 @@ def inlet_conditions(ctx: Context) -> None:
     target = ctx.policy.ashrae_class_target
     t_low, t_high = class_ranges[target]
     if within and (low < t_low or (high is not None and high > t_high)):
-        shown_high = f"{high:g}" if high is not None else "cooled"
+        shown = f"{_c(low)} to {_c(high)} °C" if high is not None else f"from {_c(low)} °C (cooled)"
         ctx.add(
             "thermal.ashrae_target",
             Severity.WARNING,
-            f"The site's {low:g} to {shown_high} °C inlet range is outside the target class "
+            f"The site's inlet range ({shown}) is outside the target class "
             f"{target.value} ({_c(t_low)} to {_c(t_high)} °C at {altitude:,.0f} m), though inside "
             f"the allowable range of {_ids(within)}.",
             subject=[i.id for i in within],

@@ -635,3 +635,36 @@ def test_unprotected_load(feed: str | None, expected: list[str]) -> None:
     if expected:
         assert found[0].subject == ("s",)
         assert math.isclose(found[0].value or 0, 100)
+
+
+# --------------------------------------------------------------------------- runtime on 2N
+
+
+@pytest.mark.parametrize(
+    ("redundancy", "required_min", "expected"),
+    [
+        # Each UPS: table 1,000 W -> 20 min, 2,000 W -> 8 min. Load 2,000 W dual-corded over
+        # u1/u2: 1,000 W each normally (20 min). On an N+1 policy runtime is judged there.
+        ("N+1", 20.0, []),
+        # On 2N each system must carry the whole 2,000 W alone: 8 min (the table point).
+        ("2N", 8.0, []),
+        ("2N", 8.1, ["power.ups_runtime", "power.ups_runtime"]),
+    ],
+)
+def test_ups_runtime_on_2n_is_judged_at_the_whole_load(
+    redundancy: str, required_min: float, expected: list[str]
+) -> None:
+    """A 2N system must give the required runtime carrying the whole load on its own."""
+    table = ((1000.0, 20.0), (2000.0, 8.0))
+    spec = build(
+        item("u1", ups(3.0, 3.0, table=table)),
+        item("u2", ups(3.0, 3.0, table=table)),
+        item("s", server(2000, dual=True), feed_a="u1", feed_b="u2"),
+        ups_redundancy=redundancy,
+        required_runtime_min=required_min,
+    )
+    found = run(ups_runtime_check, spec)
+    assert codes(found) == expected
+    if expected:
+        assert found[0].value == pytest.approx(8.0)
+        assert "whole load alone" in found[0].message

@@ -102,6 +102,12 @@ class Context:
             c.feed_a or c.feed_b for c in self.consumers
         )
         self.sources: list[PlacedItem] = [i for i in spec.items if i.component.kind in SOURCE_KINDS]
+        # Looked up for every cord on hot paths: resolve each source's spec once.
+        self._phases: dict[str, int] = {}
+        self._voltage: dict[str, float] = {}
+        for source in self.sources:
+            self._phases[source.id] = self.source_phases(source)
+            self._voltage[source.id] = self.source_voltage_v(source)
         self._phase_split = self._assign_phases()
         self._order = self._sources_top_down()
         self._groups = self._cord_groups()
@@ -147,6 +153,9 @@ class Context:
 
     def source_phases(self, item: PlacedItem) -> int:
         """Number of phases a source delivers at its outlets."""
+        known = self._phases.get(item.id)
+        if known is not None:
+            return known
         spec = item.component.spec
         if isinstance(spec, (PduSpec, AtsSpec)):
             return spec.phases
@@ -156,6 +165,9 @@ class Context:
 
     def source_voltage_v(self, item: PlacedItem) -> float:
         """Line-to-neutral voltage at a source's outlets."""
+        known = self._voltage.get(item.id)
+        if known is not None:
+            return known
         spec = item.component.spec
         if isinstance(spec, (PduSpec, AtsSpec)):
             return spec.voltage_v
@@ -223,12 +235,12 @@ class Context:
                 if self.source_phases(item) == 3 and item.component.kind in SOURCE_KINDS:
                     split[(item.id, source_id)] = (1 / 3, 1 / 3, 1 / 3)
                     continue
-                counts = [0, 0, 0]
-                start = turn[source_id]
-                for unit in range(item.quantity):
-                    counts[(start + unit) % 3] += 1
-                turn[source_id] = start + item.quantity
                 q = item.quantity
+                start = turn[source_id]
+                counts = [q // 3] * 3
+                for unit in range(q % 3):
+                    counts[(start + unit) % 3] += 1
+                turn[source_id] = start + q
                 split[(item.id, source_id)] = (counts[0] / q, counts[1] / q, counts[2] / q)
         return split
 

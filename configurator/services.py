@@ -40,8 +40,9 @@ from catalog.models import Component
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
 from configurator.models import Build, BuildLine, Organisation, Site, validate_partial_policy
 from configurator.permissions import organisations_visible_to
+from rules.checks.space import faces_collide
 from rules.model import POWER_SOURCE_KINDS
-from rules.specs import Kind
+from rules.specs import Kind, RackSpec
 
 __all__ = [
     "READ_ONLY_MESSAGE",
@@ -357,9 +358,14 @@ def _occupied(
     return position, position + line_component.u_height * quantity
 
 
-def _faces_clash(a_face: str, a_full: bool, b_face: str, b_full: bool) -> bool:
-    # A full-depth item fills the rack front to back: it blocks both faces.
-    return a_full or b_full or a_face == b_face
+def _usable_depth_mm(rack: BuildLine) -> float:
+    """Deepest device the rack's rails take (the engine's RackSpec rule)."""
+    return RackSpec.model_validate(rack.component.spec).usable_depth_mm
+
+
+def _depth_mm(component: Component) -> float | None:
+    """Depth for the opposite-face rule; unknown (None) counts as the whole usable depth."""
+    return float(component.depth_mm) if component.depth_mm is not None else None
 
 
 def _check(candidate: _Candidate, lines: dict[int, BuildLine]) -> None:
@@ -424,7 +430,8 @@ def _check_position(
             f"{_span_text(start, end)} is outside {_describe(rack)}, which has U 1\u2013{rack_u}."
         ]
         return
-    full = candidate.component.is_full_depth
+    usable = _usable_depth_mm(rack)
+    depth = _depth_mm(candidate.component)
     for other in lines.values():
         if other.pk == candidate.pk or other.rack_id != rack.pk or other.position_u is None:
             continue
@@ -432,7 +439,7 @@ def _check_position(
         if (
             other_start < end
             and start < other_end
-            and _faces_clash(candidate.face, full, other.face, other.component.is_full_depth)
+            and faces_collide(candidate.face, depth, other.face, _depth_mm(other.component), usable)
         ):
             errors["position_u"] = [
                 f"{_span_text(other_start, other_end)} is taken by {_describe(other)}."
@@ -644,13 +651,13 @@ def build_auto_place(*, build: Build, expected_revision: int | None = None) -> l
         (line for line in lines.values() if line.component.kind == Kind.RACK),
         key=lambda r: (r.sort_order, r.pk),
     )
-    # Taken spans per rack: (start, end, face, full depth).
-    taken: dict[int, list[tuple[Decimal, Decimal, str, bool]]] = {r.pk: [] for r in racks}
+    # Taken spans per rack: (start, end, face, depth mm or None when unknown).
+    taken: dict[int, list[tuple[Decimal, Decimal, str, float | None]]] = {r.pk: [] for r in racks}
     zero_u_count: dict[int, int] = {r.pk: 0 for r in racks}
     for line in lines.values():
         if line.rack_id in taken and line.position_u is not None:
             start, end = _occupied(line.component, line.position_u, line.quantity)
-            taken[line.rack_id].append((start, end, line.face, line.component.is_full_depth))
+            taken[line.rack_id].append((start, end, line.face, _depth_mm(line.component)))
         elif line.rack_id in zero_u_count and line.component.u_height == 0:
             zero_u_count[line.rack_id] += 1
 
@@ -684,7 +691,7 @@ def build_auto_place(*, build: Build, expected_revision: int | None = None) -> l
             continue
         rack, position = spot
         start, end = _occupied(line.component, position, line.quantity)
-        taken[rack.pk].append((start, end, line.face, line.component.is_full_depth))
+        taken[rack.pk].append((start, end, line.face, _depth_mm(line.component)))
         line.rack_id, line.position_u = rack.pk, position
         placements.append(Placement(line_id=line.pk, rack_id=rack.pk, position_u=position))
     if misfits:
@@ -711,12 +718,13 @@ def _is_zero_u_pdu(line: BuildLine) -> bool:
 def _lowest_free(
     line: BuildLine,
     racks: list[BuildLine],
-    taken: dict[int, list[tuple[Decimal, Decimal, str, bool]]],
+    taken: dict[int, list[tuple[Decimal, Decimal, str, float | None]]],
 ) -> tuple[BuildLine, Decimal] | None:
     """The first rack and lowest U where the line's units fit on its face, or None."""
     height = line.component.u_height * line.quantity
-    full = line.component.is_full_depth
+    depth = _depth_mm(line.component)
     for rack in racks:
+        usable = _usable_depth_mm(rack)
         rack_u = int(rack.component.spec.get("u", 0))
         top = Decimal(rack_u + 1)
         # Whole-U positions first: half-U offsets only when the gaps leave nothing else.
@@ -727,8 +735,10 @@ def _lowest_free(
             if end > top:
                 continue
             if not any(
-                start < end and position < stop and _faces_clash(line.face, full, face, other_full)
-                for start, stop, face, other_full in taken[rack.pk]
+                start < end
+                and position < stop
+                and faces_collide(line.face, depth, face, other_depth, usable)
+                for start, stop, face, other_depth in taken[rack.pk]
             ):
                 return rack, position
     return None

@@ -126,6 +126,25 @@ def u_capacity(ctx: Context) -> None:
             )
 
 
+def faces_collide(
+    face_a: str,
+    depth_a_mm: float | None,
+    face_b: str,
+    depth_b_mm: float | None,
+    usable_depth_mm: float,
+) -> bool:
+    """Whether two items whose U spans meet collide in the rack.
+
+    On the same face they always do. On opposite faces (a short switch at the rear behind a
+    short device at the front) only when their depths together exceed the usable depth; an
+    item of unknown depth counts as full depth. The one rule for the engine, the placement
+    services and the elevation drawing.
+    """
+    if face_a == face_b:
+        return True
+    return (depth_a_mm or usable_depth_mm) + (depth_b_mm or usable_depth_mm) > usable_depth_mm
+
+
 @check(
     "space",
     u_overlap=("No two items occupy the same rack units", "reference 3; S15 (EIA-310)"),
@@ -168,9 +187,11 @@ def u_positions(ctx: Context) -> None:
                     break  # sorted by start: nothing later reaches back into a
                 low, high = max(a_low, b_low), min(a_high, b_high)
                 if a.face is not b.face:
-                    depth = (a.component.depth_mm or usable) + (b.component.depth_mm or usable)
-                    if depth <= usable:
+                    if not faces_collide(
+                        a.face, a.component.depth_mm, b.face, b.component.depth_mm, usable
+                    ):
                         continue
+                    depth = (a.component.depth_mm or usable) + (b.component.depth_mm or usable)
                     where = (
                         f"on opposite faces, {depth:,.0f} mm deep together in "
                         f"{usable:,.0f} mm of usable depth"

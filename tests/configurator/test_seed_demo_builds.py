@@ -1,0 +1,110 @@
+"""seed_demo also creates the rules engine's four example builds from the demo catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from configurator.management.commands.seed_demo import DEMO_BUILDS
+from configurator.models import Build, BuildLine, Site
+from configurator.selectors import build_bom, build_report
+
+pytestmark = pytest.mark.django_db
+
+BUILD_NAMES = {
+    "Retail store rack (back office, Lyon)",
+    "GPU inference rack (overloaded)",
+    "Telecom tower base cabinet (outdoor)",
+    "Hospital edge room, 2N power",
+}
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """Seed once for the module (the catalogue load takes seconds), rolled back at the end.
+
+    Each test's own transaction nests inside this one as a savepoint, so tests still
+    cannot see each other's writes.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
+
+
+def test_seed_demo_creates_the_four_example_builds(seeded: str) -> None:
+    """Four draft builds on four sites of the demo organisation, lines placed and fed."""
+    builds = Build.objects.select_related("site__organisation")
+    assert {b.name for b in builds} == BUILD_NAMES
+    assert {b.site.organisation.slug for b in builds} == {"demo"}
+    assert {b.status for b in builds} == {"draft"}
+    assert {d["example"] for d in DEMO_BUILDS} == {
+        "retail_store_rack",
+        "gpu_inference_overloaded",
+        "telecom_tower_outdoor",
+        "hospital_edge_2n",
+    }
+    for demo in DEMO_BUILDS:
+        build = builds.get(name=demo["build"])
+        assert build.lines.count() == len(demo["lines"])
+        assert build.policy_override == demo["policy"]
+        # Every reference stays inside the build.
+        own = set(build.lines.values_list("pk", flat=True))
+        for field in ("rack_id", "feed_a_id", "feed_b_id", "ups_id"):
+            targets = set(build.lines.exclude(**{field: None}).values_list(field, flat=True))
+            assert targets <= own
+
+
+def test_seed_demo_sites_match_the_examples(seeded: str) -> None:
+    """The sites carry the examples' environment and supply."""
+    tower = Site.objects.get(name="Tower site TX-0413, high steppe")
+    assert (tower.environment, tower.dusty, tower.occupied, tower.country) == (
+        "outdoor",
+        True,
+        False,
+        "CN",
+    )
+    assert tower.ambient_min_c == -30
+    hospital = Site.objects.get(name="St. Aldric Hospital, edge room L-1")
+    assert (hospital.supply_phases, hospital.room_volume_m3) == (3, 34.0)
+
+
+def test_seed_demo_builds_judge_like_the_examples(seeded: str) -> None:
+    """Retail and hospital pass; the GPU rack is overloaded; the cold tower site fails."""
+    reports = {b.name: build_report(b) for b in Build.objects.all()}
+    assert reports["Retail store rack (back office, Lyon)"].ok
+    assert reports["Hospital edge room, 2N power"].ok
+    gpu_errors = {f.code for f in reports["GPU inference rack (overloaded)"].errors}
+    assert {"power.ups_kw_capacity", "thermal.cooling_capacity"} <= gpu_errors
+    tower_errors = {f.code for f in reports["Telecom tower base cabinet (outdoor)"].errors}
+    assert "thermal.ashrae_inlet" in tower_errors
+    hospital = reports["Hospital edge room, 2N power"].metrics
+    assert hospital.ups_redundancy == "2N"
+
+
+def test_seed_demo_builds_have_a_single_currency_bom(seeded: str) -> None:
+    """Each demo build prices in EUR with a positive total."""
+    for build in Build.objects.all():
+        bom = build_bom(build, show_cost=True)
+        assert bom.currency == "EUR"
+        assert bom.totals.list_price > 0
+
+
+def test_seed_demo_twice_keeps_the_builds(seeded: str) -> None:
+    """A second run creates no build or line and says the builds exist."""
+    lines = BuildLine.objects.count()
+    output = seed()
+    assert Build.objects.count() == 4
+    assert BuildLine.objects.count() == lines
+    for name in BUILD_NAMES:
+        assert f"Demo build {name!r} exists (unchanged)." in output

@@ -10,13 +10,6 @@ from tests.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_home_redirects_to_api_docs(client) -> None:
-    """The root sends visitors to the API documentation for now."""
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/api/docs/"
-
-
 def test_login_page_renders_form(client) -> None:
     """The login page is a real form extending the base layout."""
     response = client.get("/accounts/login/")

@@ -1,0 +1,76 @@
+"""HTML views of the web UI: server-rendered pages and the htmx partials they swap.
+
+Each module holds one area (dashboard, catalogue, sites, self-service; the build editor lives in
+`editor`). Views stay thin: parse, authorise through `configurator.permissions`, call a
+selector or service, render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+from configurator import selectors
+from configurator.models import Build
+from rules.model import Finding, Report, Severity
+
+__all__ = ["BuildRow", "build_rows", "is_htmx", "paginate", "worst_finding"]
+
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (it then swaps a partial, not a whole page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def _overshoot(finding: Finding) -> float:
+    """How far past its limit a finding's measured value is (value / limit), 0 if unknown."""
+    if finding.value is None or not finding.limit:
+        return 0.0
+    return finding.value / finding.limit
+
+
+def worst_finding(report: Report) -> Finding | None:
+    """The most severe finding of a report; among equals, the one furthest past its limit."""
+    if not report.findings:
+        return None
+    return min(report.findings, key=lambda f: (_SEVERITY_RANK[f.severity], -_overshoot(f)))
+
+
+@dataclass(frozen=True)
+class BuildRow:
+    """A build with the counts and the worst finding of its report, for lists."""
+
+    build: Build
+    worst: Finding | None
+    errors: int
+    warnings: int
+
+
+def build_rows(builds: Any) -> list[BuildRow]:
+    """Evaluate each build for a list.
+
+    One lines query and one engine run per build (a few ms each): fine for the tens of builds
+    a page shows; callers page or cap the list rather than evaluate a whole fleet here.
+    """
+    rows = []
+    for build in builds:
+        report = selectors.build_report(build)
+        rows.append(
+            BuildRow(
+                build=build,
+                worst=worst_finding(report),
+                errors=sum(f.severity is Severity.ERROR for f in report.findings),
+                warnings=sum(f.severity is Severity.WARNING for f in report.findings),
+            )
+        )
+    return rows
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int) -> Page[Any]:
+    """The requested page of `items`; a bad or out-of-range page number gives the last/first."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))

@@ -15,8 +15,10 @@ Objects of other organisations then answer 404, never 403.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
@@ -172,3 +174,76 @@ class OrganisationScopedMixin:
         if not self.visible_organisations().filter(pk=organisation.pk).exists():
             raise exceptions.ValidationError({"organisation": ["Unknown organisation."]})
         return organisation
+
+
+# --------------------------------------------------------------------------- quotes
+# (appended for issue 6: who writes, issues and answers quotes, and how much they may discount)
+
+# Roles that write and issue quotes: the seller's people, never the customer's.
+QUOTE_ISSUER_ROLES = SERVING_ROLES
+
+
+def _seller_memberships(user: Any) -> QuerySet[Membership]:
+    """The user's issuer-role memberships held in seller organisations."""
+    return Membership.objects.filter(
+        user=user, role__in=QUOTE_ISSUER_ROLES, organisation__kind=Organisation.Kind.SELLER
+    )
+
+
+def organisations_quoting_for(user: Any, auth: Any = None) -> QuerySet[Organisation]:
+    """Organisations whose quotes the request may write: create, edit, issue, revise.
+
+    An admin or sales engineer of a seller organisation quotes for it and for every
+    organisation it serves; an "admin" of a customer organisation does not (a customer never
+    prices its own offer). Always within `organisations_visible_to`, so a token keeps its scope.
+    """
+    visible = organisations_visible_to(user, auth)
+    if user is None or not user.is_authenticated:
+        return visible
+    if user.is_superuser and token_of(auth) is None:
+        return visible
+    sellers = _seller_memberships(user).values("organisation")
+    return visible.filter(Q(pk__in=sellers) | Q(served_by__in=sellers))
+
+
+def quote_issuer_role(user: Any, organisation: Organisation) -> str | None:
+    """The role under which `user` may issue quotes for `organisation`, or None.
+
+    Held directly in a seller organisation or through the organisation serving it; when both
+    apply, the role with the higher discount limit counts. A superuser counts as admin.
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    roles = set(
+        _seller_memberships(user)
+        .filter(organisation_id__in=[organisation.pk, organisation.served_by_id])
+        .values_list("role", flat=True)
+    )
+    if not roles:
+        return None
+    return max(roles, key=lambda role: quote_discount_limit_pct(role) or 0)
+
+
+def quote_discount_limit_pct(role: str | None) -> Decimal | None:
+    """Highest discount in percent `role` may grant (settings.QUOTE_DISCOUNT_LIMITS); None: none."""
+    if role is None:
+        return None
+    # Read per call, not at import, so a settings override applies (tests, deployments).
+    limits = getattr(settings, "QUOTE_DISCOUNT_LIMITS", {})
+    limit = limits.get(str(role))
+    return None if limit is None else Decimal(str(limit))
+
+
+def can_answer_quote(user: Any, organisation: Organisation) -> bool:
+    """Whether `user` may accept or reject a quote of `organisation`.
+
+    Any member of the customer organisation (they are the ones who buy), and the issuers,
+    who record an answer given by mail or phone.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    if quote_issuer_role(user, organisation) is not None:
+        return True
+    return Membership.objects.filter(user=user, organisation=organisation).exists()

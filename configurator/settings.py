@@ -83,12 +83,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI assets served by us: no CDN at run time, and a strict CSP stays possible.
     "drf_spectacular_sidecar",
+    "csp",
     "catalog",
     "configurator",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (policy in CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -195,6 +198,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- Quotes
+# Highest discount (percent, on a line and on the whole quote) each role may grant when it
+# issues a quote; roles not listed (customers, integrators) cannot issue quotes at all.
+QUOTE_DISCOUNT_LIMITS = {"sales_engineer": "15", "admin": "30"}
+# Days a quote stays valid when the issuer names no date.
+QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
+# A render still pending after this long (worker lost, broker flushed) is sent again.
+DOCUMENT_RENDER_STALE_SECONDS = env_int("DOCUMENT_RENDER_STALE_SECONDS", 600)
+# Expiry runs once a day under `celery beat`; it is idempotent, so a missed or doubled run
+# is harmless.
+CELERY_BEAT_SCHEDULE = {
+    "expire-due-quotes": {
+        "task": "configurator.tasks.expire_due_quotes",
+        "schedule": 3600.0 * 24,
+    },
+}
+
 # --- REST API
 # The catalogue asks the tenancy layer who may edit it and see cost (see catalog/access.py).
 CATALOG_ACCESS_POLICY = "configurator.permissions.CatalogueAccess"
@@ -248,6 +268,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status` field with different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "QuoteStatusEnum": "configurator.quotes.QuoteStatus",
+        "DocumentStatusEnum": "configurator.quotes.DocumentStatus",
+    },
 }
 
 # --- Security: strict whenever not debugging (`manage.py check --deploy` stays clean).
@@ -266,6 +291,22 @@ SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("DJANGO_SECURE_HSTS_SECONDS", 31_5
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 
+# Content-Security-Policy (django-csp 4): scripts and styles from our own static files only,
+# so no inline script or style runs even if some markup slipped through. htmx is vendored
+# (static/vendor/). Swagger UI relaxes style-src for its own page only (configurator/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 # --- Logging: one readable console stream; the level comes from the environment.
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()
 LOGGING = {
@@ -280,6 +321,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # WeasyPrint narrates every render step at INFO; only its problems are worth a line.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # SQL at DEBUG drowns everything else; ask for it explicitly with DJANGO_DB_LOG_LEVEL.
         "django.db.backends": {
             "handlers": ["console"],

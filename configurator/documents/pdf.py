@@ -1,0 +1,377 @@
+"""Quote and spec sheet PDFs: Django templates with print CSS, turned into PDF by WeasyPrint.
+
+Rendering reads frozen data only — a quote's snapshot fields, a spec sheet's `source_json` —
+so rendering the same document twice prints the same text, whatever happened to the build
+or the catalogue in between. WeasyPrint is imported on first use: it loads Pango and takes
+a while, and only workers (and tests) render.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from rules.model import POWER_SOURCE_KINDS, BuildSpec, PlacedItem
+
+if TYPE_CHECKING:
+    from configurator.models import Build, Quote
+
+__all__ = [
+    "PDF_CONTENT_TYPE",
+    "html_to_pdf",
+    "quote_context",
+    "render_quote_html",
+    "render_spec_sheet_html",
+    "spec_sheet_context",
+    "spec_sheet_source",
+]
+
+PDF_CONTENT_TYPE = "application/pdf"
+ELEVATION_MODULE = "configurator.elevation"
+EN_DASH = "\u2013"  # ranges and "no value" in print
+TIMES = "\u00d7"
+SITE_SOURCE = "site"  # rules.power_calc.SITE: the id of the utility supply in phase loads
+_SOURCE_KINDS = {kind.value for kind in POWER_SOURCE_KINDS}
+
+
+def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
+    """The PDF of an HTML document; `base_url` resolves relative links (images, fonts)."""
+    from weasyprint import HTML
+
+    return bytes(HTML(string=html, base_url=base_url).write_pdf())
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _money(value: Any) -> str:
+    """``12,345.60``: money as printed, from a Decimal or its JSON string."""
+    if value is None:
+        return ""
+    return f"{Decimal(str(value)):,.2f}"
+
+
+def _pct(value: Any) -> str:
+    """``5`` or ``12.5``: a percentage without trailing zeros."""
+    if value is None:
+        return ""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
+
+
+def _num(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return EN_DASH
+    return f"{float(value):,.{digits}f}"
+
+
+def _findings(report: dict[str, Any], severities: Iterable[str] | None = None) -> list[dict]:
+    wanted = set(severities) if severities is not None else None
+    return [
+        finding
+        for finding in report.get("findings", [])
+        if wanted is None or finding.get("severity") in wanted
+    ]
+
+
+# --------------------------------------------------------------------------- quote
+
+
+def quote_context(quote: Quote) -> dict[str, Any]:
+    """Template context of a quote's PDF, built from its frozen fields only."""
+    bom = quote.bom_json or {}
+    report = quote.report_json or {}
+    parties = quote.parties_json or {}
+    currency = quote.currency
+    categories = []
+    for category in bom.get("categories", []):
+        rows = [
+            {
+                "category": row["category"],
+                "manufacturer": row["manufacturer"],
+                "sku": row["sku"],
+                "description": row["model_name"],
+                "quantity": row["quantity"],
+                "unit_price": _money(row["unit_list_price"]),
+                "discount_pct": _pct(row["discount_pct"]),
+                "has_discount": Decimal(str(row["discount_pct"])) > 0,
+                "extended": _money(row["extended_net_price"]),
+                "lead_time_days": row["lead_time_days"],
+            }
+            for row in category["rows"]
+        ]
+        categories.append(
+            {
+                "category": category["category"],
+                "rows": rows,
+                "subtotal": _money(category["subtotal"]["net_price"]),
+            }
+        )
+    issued = timezone.localtime(quote.issued_at) if quote.issued_at else None
+    return {
+        "quote": quote,
+        "title": f"Quote {quote.number} rev {quote.revision}",
+        "number": quote.number,
+        "revision": quote.revision,
+        "issued_on": issued.date() if issued else None,
+        "valid_until": quote.valid_until,
+        "currency": currency,
+        # Names as they were at issue; today's names only for quotes issued before they were kept.
+        "seller": parties.get("seller") or quote.seller.name,
+        "customer_organisation": parties.get("customer_organisation") or quote.organisation.name,
+        "site": parties.get("site", ""),
+        "site_country": parties.get("site_country", ""),
+        "build_name": parties.get("build", ""),
+        "build_revision": quote.build_revision,
+        "customer_name": quote.customer_name,
+        "customer_email": quote.customer_email,
+        "categories": categories,
+        "line_count": bom.get("line_count", 0),
+        "longest_lead_time_days": bom.get("longest_lead_time_days", 0),
+        "totals": {
+            "subtotal": _money(quote.subtotal),
+            "line_discounts": _money(quote.line_discount_total),
+            "has_line_discounts": bool(quote.line_discount_total),
+            "discount_pct": _pct(quote.discount_pct),
+            "discount": _money(quote.discount_total),
+            "has_discount": bool(quote.discount_total),
+            "net": _money(quote.net_total),
+            "tax_rate_pct": _pct(quote.tax_rate_pct),
+            "tax": _money(quote.tax_total),
+            "total": _money(quote.total),
+        },
+        "terms": quote.terms,
+        "override_reason": quote.override_reason,
+        "override_findings": _findings(report, ["error"]) if quote.override_reason else [],
+    }
+
+
+def render_quote_html(quote: Quote) -> str:
+    """The HTML of an issued quote revision's PDF."""
+    return render_to_string("pdf/quote.html", quote_context(quote))
+
+
+# --------------------------------------------------------------------------- spec sheet
+
+
+def spec_sheet_source(build: Build) -> dict[str, Any]:
+    """What a build's spec sheet shows, as JSON: snapshot, report, names, revision, date."""
+    from configurator.selectors import build_snapshot
+    from rules.engine import evaluate
+
+    spec = build_snapshot(build)
+    organisation = build.site.organisation
+    return {
+        "build": {
+            "id": build.pk,
+            "name": build.name,
+            "revision": build.revision,
+            "status": build.status,
+        },
+        "organisation": organisation.name,
+        "seller": (organisation.served_by or organisation).name,
+        "generated_at": timezone.now().isoformat(),
+        "spec": spec.model_dump(mode="json"),
+        "report": evaluate(spec).model_dump(mode="json"),
+    }
+
+
+def _elevations(spec: BuildSpec) -> list[tuple[str, str]] | None:
+    """Front elevations as inline SVG from configurator.elevation; None while it is missing.
+
+    Looked up at render time rather than imported, so the sheet switches from the position
+    tables to drawings as soon as the module ships, without a change here. An error inside
+    the module is not swallowed: the render fails, is retried, and shows its error.
+    """
+    if importlib.util.find_spec(ELEVATION_MODULE) is None:
+        return None
+    module = importlib.import_module(ELEVATION_MODULE)
+    build_all = getattr(module, "build_elevations_svg", None)
+    if build_all is None:
+        return None
+    return [(str(rack_id), str(svg)) for rack_id, svg in build_all(spec, face="front")]
+
+
+def _positions(spec: BuildSpec) -> list[dict[str, Any]]:
+    """Per rack, its placed items top down: the table shown instead of a drawing."""
+    racks = []
+    for rack in spec.racks:
+        placed = sorted(
+            (i for i in spec.items if i.rack_id == rack.id),
+            key=lambda i: (i.position_u is None, -(i.position_u or 0), i.id),
+        )
+        rows = []
+        for item in placed:
+            height = item.component.u_height * item.quantity
+            if item.position_u is None:
+                where = "zero-U / unplaced"
+            elif height > 1:
+                where = f"U{item.position_u:g}{EN_DASH}{item.position_u + height - 1:g}"
+            else:
+                where = f"U{item.position_u:g}"
+            rows.append(
+                {
+                    "where": where,
+                    "name": item.component.name,
+                    "manufacturer": item.component.manufacturer,
+                    "sku": item.component.sku,
+                    "quantity": item.quantity,
+                    "face": item.face.value,
+                }
+            )
+        racks.append({"id": rack.id, "name": rack.name or rack.component.name, "rows": rows})
+    return racks
+
+
+def _downstream_w(spec: BuildSpec, source_id: str, seen: frozenset[str] = frozenset()) -> float:
+    """Typical draw behind a source, each device counted whole on every cord it uses.
+
+    That is the failover case a source must carry when the other feed is lost; the engine's
+    phase currents below apply its own sharing rules and power factors.
+    """
+    total = 0.0
+    for item in spec.items:
+        if source_id not in (item.feed_a, item.feed_b) or item.id in seen:
+            continue
+        total += item.component.typical_or_nameplate_w * item.quantity
+        if item.component.kind.value in _SOURCE_KINDS:
+            total += _downstream_w(spec, item.id, seen | {source_id, item.id})
+    return total
+
+
+def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
+    """UPSs, ATSs and PDUs with what feeds them, the load behind them and phase currents."""
+    names = {item.id: item.component.name for item in spec.items}
+    names[SITE_SOURCE] = "Site supply"
+    phases: dict[str, list[dict[str, Any]]] = {}
+    for load in report.get("metrics", {}).get("phase_loads", []):
+        limit = load["limit_a"] or 0
+        phases.setdefault(load["source"], []).append(
+            {
+                "phase": f"L{load['phase']}",
+                "current_a": _num(load["current_a"], 1),
+                "limit_a": _num(limit, 1),
+                "pct": _num(load["current_a"] / limit * 100 if limit else None),
+                "over": bool(limit) and load["current_a"] > limit,
+            }
+        )
+    chain = []
+    sources: list[PlacedItem] = [i for i in spec.items if i.component.kind.value in _SOURCE_KINDS]
+    kind_order = {"ups": 0, "ats": 1, "pdu": 2}
+    for item in sorted(sources, key=lambda i: (kind_order.get(i.component.kind.value, 9), i.id)):
+        fed_from = [names.get(f, f) for f in (item.feed_a, item.feed_b) if f] or ["Site supply"]
+        chain.append(
+            {
+                "id": item.id,
+                "name": item.component.name,
+                "kind": item.component.kind.value.upper(),
+                "fed_from": ", ".join(fed_from),
+                "load_w": _num(_downstream_w(spec, item.id)),
+                "phases": phases.get(item.id, []),
+            }
+        )
+    chain.append(
+        {
+            "id": SITE_SOURCE,
+            "name": "Site supply",
+            "kind": "SUPPLY",
+            "fed_from": "Utility",
+            "load_w": _num(report.get("metrics", {}).get("site_load_w")),
+            "phases": phases.get(SITE_SOURCE, []),
+        }
+    )
+    return chain
+
+
+def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
+    """Template context of a spec sheet, from `spec_sheet_source` JSON."""
+    spec = BuildSpec.model_validate(source["spec"])
+    report = source["report"]
+    metrics = report.get("metrics", {})
+    site = spec.site
+    elevations = _elevations(spec)
+    build = source.get("build", {})
+    ups_pct = metrics.get("ups_load_kw_pct")
+    return {
+        "title": f"Spec sheet — {build.get('name', spec.name)} rev {build.get('revision', '')}",
+        "build": build,
+        "organisation": source.get("organisation", ""),
+        "seller": source.get("seller", ""),
+        "generated_at": source.get("generated_at", "")[:10],
+        "site": site,
+        "site_rows": [
+            ("Environment", site.environment.value),
+            ("Ambient", f"{site.ambient_min_c:g}{EN_DASH}{site.ambient_max_c:g} °C"),
+            ("Altitude", f"{site.altitude_m:g} m"),
+            (
+                "Supply",
+                f"{site.supply_phases} {TIMES} {site.supply_voltage_v:g} V, "
+                f"{site.supply_breaker_a:g} A breaker",
+            ),
+            ("Room volume", f"{site.room_volume_m3:g} m³" if site.room_volume_m3 else "unknown"),
+            ("Country", site.country),
+            ("Grid carbon", f"{site.grid_carbon_g_per_kwh:g} gCO₂e/kWh"),
+        ],
+        "summary_rows": [
+            (
+                "IT load typical / nameplate",
+                f"{_num(metrics.get('it_load_typical_w'))} / "
+                f"{_num(metrics.get('it_load_nameplate_w'))} W",
+            ),
+            (
+                "UPS capacity",
+                f"{_num(metrics.get('ups_capacity_kw'), 1)} kW / "
+                f"{_num(metrics.get('ups_capacity_kva'), 1)} kVA",
+            ),
+            ("UPS load (most loaded)", f"{_num(ups_pct)} %" if ups_pct is not None else EN_DASH),
+            ("Runtime at load", f"{_num(metrics.get('runtime_min'), 1)} min"),
+            ("Racks / items", f"{len(spec.racks)} / {len(spec.items)}"),
+        ],
+        "elevations": elevations,
+        "positions": None if elevations is not None else _positions(spec),
+        "power_chain": _power_chain(spec, report),
+        "thermal_rows": [
+            (
+                "Heat to remove",
+                f"{_num(metrics.get('heat_w'))} W ({_num(metrics.get('heat_btu_h'))} BTU/h)",
+            ),
+            (
+                "Cooling required / installed (sensible)",
+                f"{_num(metrics.get('cooling_required_sensible_w'))} / "
+                f"{_num(metrics.get('cooling_installed_sensible_w'))} W",
+            ),
+            (
+                "Airflow required / installed",
+                f"{_num(metrics.get('airflow_required_m3h'))} / "
+                f"{_num(metrics.get('airflow_installed_m3h'))} m³/h",
+            ),
+            ("Cooling power draw", f"{_num(metrics.get('cooling_power_w'))} W"),
+        ],
+        "redundancy_rows": [
+            ("UPS", metrics.get("ups_redundancy", "none")),
+            ("Cooling", metrics.get("cooling_redundancy", "none")),
+        ],
+        "findings": _findings(report),
+        "ok": report.get("ok", False),
+        "sustainability_rows": [
+            ("PUE estimate", _num(metrics.get("pue_estimate"), 2)),
+            ("Energy per year", f"{_num(metrics.get('annual_kwh'))} kWh/yr"),
+            ("CO₂ per year", f"{_num(metrics.get('co2_kg_per_year'))} kg CO₂e/yr"),
+            (
+                "Energy cost per year",
+                f"{_num(metrics.get('energy_cost_per_year'))} {metrics.get('currency', '')}",
+            ),
+        ],
+    }
+
+
+def render_spec_sheet_html(source: dict[str, Any] | Build) -> str:
+    """The HTML of a spec sheet, from frozen `spec_sheet_source` JSON or from a build now."""
+    if not isinstance(source, dict):
+        source = spec_sheet_source(source)
+    return render_to_string("pdf/spec_sheet.html", spec_sheet_context(source))

@@ -62,6 +62,9 @@ def _reference_error(reference: Mapping[str, Any]) -> tuple[str, str] | None:
         value = reference[field]
         if not isinstance(value, str) or not value.strip():
             return field, "must be a non-empty string"
+        if "\x00" in value:
+            # No catalogue text holds NUL, and PostgreSQL refuses it in a query.
+            return field, "must not contain NUL characters"
     return None
 
 

@@ -114,6 +114,18 @@ def can_edit_catalogue(user: Any, auth: Any = None) -> bool:
     return bool(user.is_superuser or roles_of(user, auth) & CATALOGUE_WRITE_ROLES)
 
 
+def can_approve_build(user: Any, auth: Any, organisation: Organisation) -> bool:
+    """Whether the request may approve (or reopen) a build of `organisation`.
+
+    Approval is the seller's engineering sign-off: admins and sales engineers only, never
+    customers, integrators or catalogue managers. With a token only its organisation's role
+    counts; which organisations are visible at all is the scoping's job.
+    """
+    if token_of(auth) is not None:
+        return bool(roles_of(user, auth) & SERVING_ROLES)
+    return user_role(user, organisation) in SERVING_ROLES
+
+
 def scope_to_organisations(
     queryset: QuerySet[Any], request: Request, organisation_field: str = "organisation"
 ) -> QuerySet[Any]:

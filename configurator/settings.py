@@ -240,15 +240,25 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents the error envelope and the statuses each endpoint really answers.
+    "DEFAULT_SCHEMA_CLASS": "configurator.api.views.EnvelopeAutoSchema",
+    # Refuses absurdly nested JSON with a 400 instead of letting RecursionError become a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "configurator.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "configurator.api.exceptions.exception_handler",
+    # Anonymous callers by address, sessions by user, API tokens by token (own bucket each).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "configurator.api.throttling.CurrentAnonRateThrottle",
+        "configurator.api.throttling.SessionUserRateThrottle",
+        "configurator.api.throttling.TokenRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
         "user": env_str("API_THROTTLE_USER", "1000/min"),
+        "token": env_str("API_THROTTLE_TOKEN", "1000/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

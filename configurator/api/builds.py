@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -22,6 +23,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import filters, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,10 +38,8 @@ from configurator.api.serializers import (
     MAX_ID,
     ApplyToSiteSerializer,
     AutoPlaceResultSerializer,
-    BomSchema,
     BuildCloneSerializer,
     BuildSerializer,
-    ReportSchema,
 )
 from configurator.api.throttling import THROTTLES
 from configurator.api.views import (
@@ -47,14 +47,17 @@ from configurator.api.views import (
     ETAG,
     IF_MATCH,
     NOT_FOUND,
+    PARSERS,
     READ_ONLY,
     STALE,
+    BomSchema,
     EnvelopeAutoSchema,
+    ReportSchema,
     error_response,
 )
 from configurator.documents.bom_export import XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.models import Build
-from configurator.permissions import can_see_cost
+from configurator.permissions import can_approve_build, can_see_cost
 
 # ------------------------------------------------------------------ documentation
 
@@ -123,10 +126,22 @@ BOM_EXAMPLE = {
 }
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An integer id filter: decimals and out-of-range numbers are bad input, not a crash."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # SQLite cannot even bind an integer past 64 bits: refuse it as a bad filter value.
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class BuildFilterSet(django_filters.FilterSet):
     """Filter builds by site and status."""
 
-    site = django_filters.NumberFilter(field_name="site_id", help_text="Site id.")
+    site = IdFilter(field_name="site_id", help_text="Site id.")
     status = django_filters.ChoiceFilter(choices=Build.Status.choices)
 
     class Meta:
@@ -140,6 +155,7 @@ class BomQuerySerializer(serializers.Serializer[Any]):
     bundle = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
     def validate_bundle(self, value: int) -> Any:
+        """The bundle component with this id; any other id is bad input."""
         bundle = component_list().filter(pk=value).first()
         if bundle is None:
             raise serializers.ValidationError(f"No component with id {value}.")
@@ -149,6 +165,7 @@ class BomQuerySerializer(serializers.Serializer[Any]):
 
 
 def _worst_severity(build: Build) -> str | None:
+    """The severity of the build's worst finding, or None when it has none."""
     findings = selectors.build_report(build).findings
     # The engine sorts findings worst first.
     return findings[0].severity.value if findings else None
@@ -214,7 +231,9 @@ def _worst_severity(build: Build) -> str | None:
     destroy=extend_schema(
         summary="Delete a build",
         parameters=[IF_MATCH, ETAG],
-        description="Deletes the build and its lines; an approved build answers 409 until reopened.",
+        description=(
+            "Deletes the build and its lines; an approved build answers 409 until reopened."
+        ),
         responses={204: None, 404: NOT_FOUND, 409: READ_ONLY, 412: STALE},
     ),
 )
@@ -223,6 +242,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
 
     serializer_class = BuildSerializer
     throttle_classes = THROTTLES
+    parser_classes = PARSERS
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, StableOrderingFilter]
     filterset_class = BuildFilterSet
     search_fields = ["name"]
@@ -236,6 +256,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
     def _build_response(
         self, build: Build, status_code: int = status.HTTP_200_OK, **context: Any
     ) -> Response:
+        """The build as JSON with its ETag (and its Location when created)."""
         data = self.get_serializer(build, context_extra=context).data
         headers = {}
         if status_code == status.HTTP_201_CREATED:
@@ -244,6 +265,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         return with_etag(Response(data, status=status_code, headers=headers), build.revision)
 
     def get_serializer(self, *args: Any, context_extra: Any = None, **kwargs: Any) -> Any:
+        """DRF's get_serializer, with extra context (the worst severity) when given."""
         serializer_class = self.get_serializer_class()
         kwargs.setdefault("context", {**self.get_serializer_context(), **(context_extra or {})})
         return serializer_class(*args, **kwargs)
@@ -384,6 +406,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         parameters=[IF_MATCH, ETAG],
         responses={
             200: BuildSerializer,
+            403: error_response("Only sales engineers and administrators approve builds."),
             404: NOT_FOUND,
             409: error_response("Only a draft can be approved."),
             412: STALE,
@@ -406,6 +429,8 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
     def approve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Approve the build if the rules pass."""
         build = self.get_object()
+        if not can_approve_build(request.user, request.auth, build.site.organisation):
+            raise PermissionDenied("Only sales engineers and administrators approve builds.")
         expected = expected_revision(request, build.revision)
         build = services.build_approve(build=build, user=request.user, expected_revision=expected)
         return self._build_response(build)

@@ -31,6 +31,7 @@ from configurator.api.views import (
     ETAG,
     IF_MATCH,
     NOT_FOUND,
+    PARSERS,
     READ_ONLY,
     STALE,
     EnvelopeAutoSchema,
@@ -131,6 +132,7 @@ class BuildLineViewSet(viewsets.ModelViewSet[BuildLine]):
 
     serializer_class = BuildLineSerializer
     throttle_classes = THROTTLES
+    parser_classes = PARSERS
     filter_backends: list[Any] = []
     lookup_value_regex = r"\d+"
     schema = EnvelopeAutoSchema()
@@ -156,6 +158,7 @@ class BuildLineViewSet(viewsets.ModelViewSet[BuildLine]):
     def _respond(
         self, data: Any, status_code: int = status.HTTP_200_OK, **headers: str
     ) -> Response:
+        """A response carrying the build's current ETag."""
         return with_etag(Response(data, status=status_code, headers=headers), self.build.revision)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

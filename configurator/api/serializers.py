@@ -1,29 +1,22 @@
 """Serializers of sites, builds and lines: translate JSON to service arguments and rows to JSON.
 
-Engine values (BuildSpec, Report, BOM) stay pydantic; `PydanticSchema` subclasses only
-describe them in the OpenAPI document, from the models' own JSON Schema.
+Engine values (BuildSpec, Report, BOM) are not serialized here: views answer their pydantic
+dumps, documented by the schema classes of configurator.api.views.
 """
 
 from __future__ import annotations
 
-import copy
-import hashlib
 from typing import Any, ClassVar
 
 from django.db.models import Q
-from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
-from pydantic import BaseModel
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from catalog.models import Component
 from catalog.selectors import component_list
 from configurator import selectors
-from configurator.bom import COST_FIELDS, Bom, BundleComparison
-from configurator.inline import MAX_INLINE_ITEMS, MAX_INLINE_RACKS
 from configurator.models import Build, BuildLine, Organisation, Site
 from configurator.permissions import organisations_visible_to, token_of
-from rules.model import BuildSpec, Report
 
 # Primary keys are 64-bit; a larger id names nothing (and SQLite cannot even bind it).
 MAX_ID = 2**63 - 1
@@ -34,10 +27,19 @@ MAX_SORT_ORDER = 2**31 - 1
 # --------------------------------------------------------------------------- sites
 
 
+class OrganisationSlugField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """An organisation by slug; text PostgreSQL cannot compare is refused, not a crash."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class SiteSerializer(serializers.ModelSerializer[Site]):
     """A site; `organisation` (slug) is fixed at creation and defaults to a token's own."""
 
-    organisation = serializers.SlugRelatedField(
+    organisation = OrganisationSlugField(
         slug_field="slug",
         queryset=Organisation.objects.none(),
         required=False,
@@ -81,7 +83,7 @@ class SiteSerializer(serializers.ModelSerializer[Site]):
         if self.instance is not None:
             organisation.read_only = True
         elif request is not None:
-            assert isinstance(organisation, serializers.SlugRelatedField)  # noqa: S101
+            assert isinstance(organisation, OrganisationSlugField)  # noqa: S101
             organisation.queryset = organisations_visible_to(request.user, request.auth)
         return fields
 
@@ -139,8 +141,12 @@ class BuildSerializer(serializers.ModelSerializer[Build]):
         required=False,
         help_text="Policy keys that differ from the organisation's policy (a partial Policy).",
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    approved_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     worst_severity = serializers.SerializerMethodField(
         help_text=(
             "Worst finding of the rules engine (error, warning, info; null when none). "
@@ -257,6 +263,9 @@ class ComponentRefField(serializers.Field):  # type: ignore[type-arg]
         if isinstance(data, dict) and set(data) == {"manufacturer", "sku"}:
             manufacturer, sku = data["manufacturer"], data["sku"]
             if not (isinstance(manufacturer, str) and isinstance(sku, str)):
+                self.fail("invalid")
+            if "\x00" in manufacturer + sku:
+                # No catalogue text holds NUL, and PostgreSQL refuses it in a query.
                 self.fail("invalid")
             manufacturer, sku = manufacturer.strip(), sku.strip()
             component = (
@@ -411,191 +420,6 @@ class BuildLineSerializer(serializers.ModelSerializer[BuildLine]):
             if f"{field}_id" in data:
                 data[field] = data.pop(f"{field}_id")
         return data
-
-
-# --------------------------------------------------------------------------- engine schemas
-
-
-def openapi_30(node: Any, rename: dict[str, str]) -> Any:
-    """Turn pydantic's JSON Schema (2020-12) into the OpenAPI 3.0 dialect, refs to components."""
-    if isinstance(node, list):
-        return [openapi_30(item, rename) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key in {"$defs", "title", "discriminator", "propertyNames"}:
-            continue
-        if key == "$ref":
-            target = rename[value.rsplit("/", 1)[-1]]
-            out[key] = f"#/components/schemas/{target}"
-        else:
-            out[key] = openapi_30(value, rename)
-    if "$ref" in out and len(out) > 1:
-        # OpenAPI 3.0 ignores siblings of $ref (a default, a description): wrap it.
-        out = {"allOf": [{"$ref": out.pop("$ref")}], **out}
-    if "oneOf" in out:
-        # Pydantic's tagged unions overlap when the tag has a default (ItSpec's "it"):
-        # anyOf is what the validator really accepts.
-        out["anyOf"] = out.pop("oneOf")
-    if isinstance(out.get("examples"), list):
-        examples = out.pop("examples")
-        if examples:
-            out["example"] = examples[0]
-    if "const" in out:
-        out["enum"] = [out.pop("const")]
-    for bound, plain in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        if isinstance(out.get(bound), int | float) and not isinstance(out.get(bound), bool):
-            out[plain] = out[bound]
-            out[bound] = True
-    any_of = out.get("anyOf")
-    if isinstance(any_of, list) and {"type": "null"} in any_of:
-        rest = [item for item in any_of if item != {"type": "null"}]
-        del out["anyOf"]
-        if len(rest) == 1 and "$ref" in rest[0]:
-            out["allOf"] = rest
-        elif len(rest) == 1:
-            out.update(rest[0])
-        else:
-            out["anyOf"] = rest
-        out["nullable"] = True
-    if out.get("type") == "null":
-        del out["type"]
-        out["nullable"] = True
-    return out
-
-
-class PydanticSchema(serializers.Serializer[Any]):
-    """Base of schema-only serializers whose OpenAPI schema is a pydantic model's."""
-
-    pydantic_model: ClassVar[type[BaseModel]]
-    schema_name: ClassVar[str]
-    mode: ClassVar[str] = "serialization"
-    # Engine models share names with API resources (Site): keep them apart in the document.
-    component_prefix: ClassVar[str] = "Engine"
-
-    @classmethod
-    def json_schema(cls) -> dict[str, Any]:
-        """The model's JSON Schema, as the subclass wants it shown."""
-        return cls.pydantic_model.model_json_schema(mode=cls.mode)  # type: ignore[arg-type]
-
-
-def _tag_enums(schema: Any, component: str) -> Any:
-    """Give each inline enum of an engine component its own identity.
-
-    drf-spectacular's enum hook names choice sets by property name across the document;
-    engine literals such as `phases: 1 | 3` recur under many names and would collide with
-    the API's own choice fields. A per-(component, property) id keeps each name stable.
-    """
-    if isinstance(schema, list):
-        for item in schema:
-            _tag_enums(item, component)
-    elif isinstance(schema, dict):
-        for name, prop in (schema.get("properties") or {}).items():
-            target = prop.get("items") if prop.get("type") == "array" else prop
-            if isinstance(target, dict) and "enum" in target:
-                key = f"{component}.{name}.{target['enum']}".encode()
-                target["x-spec-enum-id"] = hashlib.sha256(key).hexdigest()[:16]
-        for combinator in ("oneOf", "allOf", "anyOf"):
-            _tag_enums(schema.get(combinator, []), component)
-    return schema
-
-
-class PydanticSchemaExtension(OpenApiSerializerExtension):
-    """Register a pydantic model and its sub-models as OpenAPI components."""
-
-    target_class = "configurator.api.serializers.PydanticSchema"
-    match_subclasses = True
-
-    def get_name(self, auto_schema: Any, direction: str) -> str:
-        return self.target.schema_name
-
-    def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
-        schema = copy.deepcopy(self.target.json_schema())
-        definitions = schema.pop("$defs", {})
-        prefix = self.target.component_prefix
-        rename = {name: f"{prefix}{name}" for name in definitions}
-        for name, definition in definitions.items():
-            auto_schema.registry.register_on_missing(
-                ResolvedComponent(
-                    name=rename[name],
-                    type=ResolvedComponent.SCHEMA,
-                    object=rename[name],
-                    schema=_tag_enums(openapi_30(definition, rename), rename[name]),
-                )
-            )
-        return _tag_enums(openapi_30(schema, rename), self.target.schema_name)
-
-
-def _reference_friendly(schema: dict[str, Any]) -> dict[str, Any]:
-    """BuildSpec's schema with each rack's and item's component also accepting a reference."""
-    definitions = schema["$defs"]
-    definitions["ComponentById"] = COMPONENT_BY_ID_SCHEMA
-    definitions["ComponentByKey"] = COMPONENT_BY_KEY_SCHEMA
-    for owner in ("RackInstance", "PlacedItem"):
-        definitions[owner]["properties"]["component"] = {
-            "anyOf": [
-                {"$ref": "#/$defs/ComponentSpec"},
-                {"$ref": "#/$defs/ComponentById"},
-                {"$ref": "#/$defs/ComponentByKey"},
-            ],
-            "description": "The component in full, or a catalogue reference.",
-        }
-    properties = schema["properties"]
-    properties["racks"]["maxItems"] = MAX_INLINE_RACKS
-    properties["items"]["maxItems"] = MAX_INLINE_ITEMS
-    return schema
-
-
-class InlineBuildSpecSchema(PydanticSchema):
-    """Request of POST validate/: a BuildSpec whose components may be catalogue references."""
-
-    pydantic_model = BuildSpec
-    schema_name = "InlineBuildSpec"
-    mode = "validation"
-
-    @classmethod
-    def json_schema(cls) -> dict[str, Any]:
-        return _reference_friendly(super().json_schema())
-
-
-class ReportSchema(PydanticSchema):
-    """The rules engine's report on a build."""
-
-    pydantic_model = Report
-    schema_name = "EngineReport"
-
-
-def _without_cost_switch(schema: dict[str, Any]) -> dict[str, Any]:
-    """Drop the internal `show_cost` flag; cost keys are documented as optional."""
-    for node in (schema, *schema.get("$defs", {}).values()):
-        node.get("properties", {}).pop("show_cost", None)
-        if "required" in node:
-            node["required"] = [k for k in node["required"] if k not in COST_FIELDS]
-    return schema
-
-
-class BomSchema(PydanticSchema):
-    """A bill of materials; cost keys only for callers allowed to see cost."""
-
-    pydantic_model = Bom
-    schema_name = "Bom"
-    component_prefix = ""
-    # The BOM serialises through a wrap serializer, which hides the fields from pydantic's
-    # serialization schema; the validation schema lists them (Decimals accept strings).
-    mode = "validation"
-
-    @classmethod
-    def json_schema(cls) -> dict[str, Any]:
-        schema = _without_cost_switch(super().json_schema())
-        comparison = BundleComparison.model_json_schema(mode="serialization")
-        schema.setdefault("$defs", {}).update(comparison.pop("$defs", {}))
-        schema["$defs"]["BundleComparison"] = comparison
-        schema["properties"]["bundle_comparison"] = {
-            "$ref": "#/$defs/BundleComparison",
-            "description": "Only with ?bundle=<component id>.",
-        }
-        return schema
 
 
 class ErrorSerializer(serializers.Serializer[Any]):

@@ -12,7 +12,7 @@ from catalog.api.filters import StableOrderingFilter
 from configurator import selectors, services
 from configurator.api.serializers import ErrorSerializer, SiteSerializer
 from configurator.api.throttling import THROTTLES
-from configurator.api.views import EnvelopeAutoSchema
+from configurator.api.views import PARSERS, EnvelopeAutoSchema
 from configurator.models import Site
 
 SITE_EXAMPLE = {
@@ -75,6 +75,7 @@ class SiteViewSet(viewsets.ModelViewSet[Site]):
 
     serializer_class = SiteSerializer
     throttle_classes = THROTTLES
+    parser_classes = PARSERS
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, StableOrderingFilter]
     filterset_class = SiteFilterSet
     search_fields = ["name"]

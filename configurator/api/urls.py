@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from configurator.api.builds import BuildViewSet
 from configurator.api.lines import BuildLineViewSet
 from configurator.api.organisations import MeView, OrganisationViewSet
+from configurator.api.quotes import QuoteViewSet, SpecSheetStatusView, SpecSheetView
 from configurator.api.sites import SiteViewSet
 from configurator.api.validate import ValidateView
 
@@ -15,10 +16,17 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("sites", SiteViewSet, basename="site")
 router.register("builds", BuildViewSet, basename="build")
 router.register(r"builds/(?P<build_pk>\d+)/lines", BuildLineViewSet, basename="build-line")
+router.register("quotes", QuoteViewSet, basename="quote")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("validate/", ValidateView.as_view(), name="validate"),
+    path("builds/<int:pk>/spec-sheet/", SpecSheetView.as_view(), name="build-spec-sheet"),
+    path(
+        "builds/<int:pk>/spec-sheet/status/",
+        SpecSheetStatusView.as_view(),
+        name="build-spec-sheet-status",
+    ),
     *router.urls,
     path("", include("catalog.api.urls")),
 ]

@@ -7,15 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from configurator.api.builds import REPORT_EXAMPLE
-from configurator.api.serializers import ErrorSerializer, InlineBuildSpecSchema, ReportSchema
+from configurator.api.serializers import ErrorSerializer
 from configurator.api.throttling import THROTTLES
-from configurator.api.views import EnvelopeAutoSchema
+from configurator.api.views import (
+    EnvelopeAutoSchema,
+    InlineBuildSpecSchema,
+    ReportSchema,
+    SafeJSONParser,
+)
 from configurator.inline import inline_build_evaluate
 
 _EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "rules" / "examples"
@@ -51,7 +55,7 @@ BY_REFERENCE = {
 class ValidateView(APIView):
     """Evaluate an inline build; components inline or by catalogue reference."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     throttle_classes = THROTTLES
     schema = EnvelopeAutoSchema()
 

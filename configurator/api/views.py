@@ -1,28 +1,51 @@
-"""Shared plumbing of the sites/builds/lines/validate views: OpenAPI parts and error docs.
+"""Shared plumbing of the sites/builds/lines/validate views: parsers and OpenAPI documentation.
 
-The endpoints themselves live in sites.py, builds.py, lines.py and validate.py.
+The endpoints themselves live in sites.py, builds.py, lines.py and validate.py. Engine values
+(BuildSpec, Report, BOM) stay pydantic; `PydanticSchema` subclasses describe them in the
+OpenAPI document from the models' own JSON Schema, as named components.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+import hashlib
+from typing import Any, ClassVar
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+from pydantic import BaseModel
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
 
-from configurator.api.serializers import ErrorSerializer
+from configurator.api.parsers import SafeJSONParser
+from configurator.api.serializers import (
+    COMPONENT_BY_ID_SCHEMA,
+    COMPONENT_BY_KEY_SCHEMA,
+    ErrorSerializer,
+)
+from configurator.bom import COST_FIELDS, Bom, BundleComparison
+from configurator.inline import MAX_INLINE_ITEMS, MAX_INLINE_RACKS
+from rules.model import BuildSpec, Report
 
 __all__ = [
     "BAD_INPUT",
     "ETAG",
     "IF_MATCH",
     "NOT_FOUND",
+    "PARSERS",
     "READ_ONLY",
     "STALE",
     "EnvelopeAutoSchema",
+    "SafeJSONParser",
     "error_response",
 ]
+
+
+# Parsers of every sites/builds/lines view (validate/ takes JSON only).
+PARSERS = [SafeJSONParser, FormParser, MultiPartParser]
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -111,3 +134,188 @@ class EnvelopeAutoSchema(AutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+
+# --------------------------------------------------------------------------- engine schemas
+
+
+def openapi_30(node: Any, rename: dict[str, str]) -> Any:
+    """Turn pydantic's JSON Schema (2020-12) into the OpenAPI 3.0 dialect, refs to components."""
+    if isinstance(node, list):
+        return [openapi_30(item, rename) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in {"$defs", "title", "discriminator", "propertyNames"}:
+            continue
+        if key == "$ref":
+            target = rename[value.rsplit("/", 1)[-1]]
+            out[key] = f"#/components/schemas/{target}"
+        else:
+            out[key] = openapi_30(value, rename)
+    if "$ref" in out and len(out) > 1:
+        # OpenAPI 3.0 ignores siblings of $ref (a default, a description): wrap it.
+        out = {"allOf": [{"$ref": out.pop("$ref")}], **out}
+    if "oneOf" in out:
+        # Pydantic's tagged unions overlap when the tag has a default (ItSpec's "it"):
+        # anyOf is what the validator really accepts.
+        out["anyOf"] = out.pop("oneOf")
+    if isinstance(out.get("examples"), list):
+        examples = out.pop("examples")
+        if examples:
+            out["example"] = examples[0]
+    if "const" in out:
+        out["enum"] = [out.pop("const")]
+    for bound, plain in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(out.get(bound), int | float) and not isinstance(out.get(bound), bool):
+            out[plain] = out[bound]
+            out[bound] = True
+    any_of = out.get("anyOf")
+    if isinstance(any_of, list) and {"type": "null"} in any_of:
+        rest = [item for item in any_of if item != {"type": "null"}]
+        del out["anyOf"]
+        if len(rest) == 1 and "$ref" in rest[0]:
+            out["allOf"] = rest
+        elif len(rest) == 1:
+            out.update(rest[0])
+        else:
+            out["anyOf"] = rest
+        out["nullable"] = True
+    if out.get("type") == "null":
+        del out["type"]
+        out["nullable"] = True
+    return out
+
+
+class PydanticSchema(serializers.Serializer[Any]):
+    """Base of schema-only serializers whose OpenAPI schema is a pydantic model's."""
+
+    pydantic_model: ClassVar[type[BaseModel]]
+    schema_name: ClassVar[str]
+    mode: ClassVar[str] = "serialization"
+    # Engine models share names with API resources (Site): keep them apart in the document.
+    component_prefix: ClassVar[str] = "Engine"
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The model's JSON Schema, as the subclass wants it shown."""
+        return cls.pydantic_model.model_json_schema(mode=cls.mode)  # type: ignore[arg-type]
+
+
+def _tag_enums(schema: Any, component: str) -> Any:
+    """Give each inline enum of an engine component its own identity.
+
+    drf-spectacular's enum hook names choice sets by property name across the document;
+    engine literals such as `phases: 1 | 3` recur under many names and would collide with
+    the API's own choice fields. A per-(component, property) id keeps each name stable.
+    """
+    if isinstance(schema, list):
+        for item in schema:
+            _tag_enums(item, component)
+    elif isinstance(schema, dict):
+        for name, prop in (schema.get("properties") or {}).items():
+            target = prop.get("items") if prop.get("type") == "array" else prop
+            if isinstance(target, dict) and "enum" in target:
+                key = f"{component}.{name}.{target['enum']}".encode()
+                target["x-spec-enum-id"] = hashlib.sha256(key).hexdigest()[:16]
+        for combinator in ("oneOf", "allOf", "anyOf"):
+            _tag_enums(schema.get(combinator, []), component)
+    return schema
+
+
+class PydanticSchemaExtension(OpenApiSerializerExtension):
+    """Register a pydantic model and its sub-models as OpenAPI components."""
+
+    target_class = "configurator.api.views.PydanticSchema"
+    match_subclasses = True
+
+    def get_name(self, auto_schema: Any, direction: str) -> str:
+        return self.target.schema_name
+
+    def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = copy.deepcopy(self.target.json_schema())
+        definitions = schema.pop("$defs", {})
+        prefix = self.target.component_prefix
+        rename = {name: f"{prefix}{name}" for name in definitions}
+        for name, definition in definitions.items():
+            auto_schema.registry.register_on_missing(
+                ResolvedComponent(
+                    name=rename[name],
+                    type=ResolvedComponent.SCHEMA,
+                    object=rename[name],
+                    schema=_tag_enums(openapi_30(definition, rename), rename[name]),
+                )
+            )
+        return _tag_enums(openapi_30(schema, rename), self.target.schema_name)
+
+
+def _reference_friendly(schema: dict[str, Any]) -> dict[str, Any]:
+    """BuildSpec's schema with each rack's and item's component also accepting a reference."""
+    definitions = schema["$defs"]
+    definitions["ComponentById"] = COMPONENT_BY_ID_SCHEMA
+    definitions["ComponentByKey"] = COMPONENT_BY_KEY_SCHEMA
+    for owner in ("RackInstance", "PlacedItem"):
+        definitions[owner]["properties"]["component"] = {
+            "anyOf": [
+                {"$ref": "#/$defs/ComponentSpec"},
+                {"$ref": "#/$defs/ComponentById"},
+                {"$ref": "#/$defs/ComponentByKey"},
+            ],
+            "description": "The component in full, or a catalogue reference.",
+        }
+    properties = schema["properties"]
+    properties["racks"]["maxItems"] = MAX_INLINE_RACKS
+    properties["items"]["maxItems"] = MAX_INLINE_ITEMS
+    return schema
+
+
+class InlineBuildSpecSchema(PydanticSchema):
+    """Request of POST validate/: a BuildSpec whose components may be catalogue references."""
+
+    pydantic_model = BuildSpec
+    schema_name = "InlineBuildSpec"
+    mode = "validation"
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        return _reference_friendly(super().json_schema())
+
+
+class ReportSchema(PydanticSchema):
+    """The rules engine's report on a build."""
+
+    pydantic_model = Report
+    schema_name = "EngineReport"
+
+
+def _without_cost_switch(schema: dict[str, Any]) -> dict[str, Any]:
+    """Drop the internal `show_cost` flag; cost keys are documented as optional."""
+    for node in (schema, *schema.get("$defs", {}).values()):
+        node.get("properties", {}).pop("show_cost", None)
+        if "required" in node:
+            node["required"] = [k for k in node["required"] if k not in COST_FIELDS]
+    return schema
+
+
+class BomSchema(PydanticSchema):
+    """A bill of materials; cost keys only for callers allowed to see cost."""
+
+    pydantic_model = Bom
+    schema_name = "Bom"
+    component_prefix = ""
+    # The BOM serialises through a wrap serializer, which hides the fields from pydantic's
+    # serialization schema; the validation schema lists them (Decimals accept strings).
+    mode = "validation"
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        schema = _without_cost_switch(super().json_schema())
+        comparison = BundleComparison.model_json_schema(mode="serialization")
+        schema.setdefault("$defs", {}).update(comparison.pop("$defs", {}))
+        schema["$defs"]["BundleComparison"] = comparison
+        schema["properties"]["bundle_comparison"] = {
+            "$ref": "#/$defs/BundleComparison",
+            "description": "Only with ?bundle=<component id>.",
+        }
+        return schema

@@ -30,7 +30,7 @@ from configurator.documents.bom_export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYP
 from configurator.elevation import rack_elevation_svg
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
 from configurator.models import Build, BuildLine
-from configurator.permissions import SERVING_ROLES, can_see_cost, user_role
+from configurator.permissions import can_approve_build, can_see_cost
 from configurator.views import editor_context as ctx
 
 PICKER_LIMIT = 20
@@ -77,7 +77,7 @@ def _line_or_404(build: Build, line_pk: int) -> BuildLine:
 
 def _may_approve(request: HttpRequest, build: Build) -> bool:
     """Approving (and reopening) is for the serving roles: admins and sales engineers."""
-    return user_role(request.user, build.site.organisation) in SERVING_ROLES
+    return can_approve_build(request.user, None, build.site.organisation)
 
 
 def _error_lines(exc: ValidationError) -> list[str]:

@@ -15,7 +15,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from configurator.api.exceptions import handler404, handler500
@@ -150,7 +149,10 @@ def test_envelope_unsupported_media_type_is_415() -> None:
 
 def test_envelope_throttled_is_429_with_wait(db, api_client, org, user_with_role, monkeypatch):
     """Past the user rate the API answers 429 with Retry-After and the wait in details."""
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/min", "anon": "2/min"})
+    from rest_framework.settings import api_settings
+
+    # The throttles read their rates per request from the settings.
+    monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "user", "2/min")
     api_client.force_login(user_with_role(Membership.Role.CUSTOMER, org))
     statuses = [api_client.get("/api/v1/me/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]

@@ -32,7 +32,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -89,7 +89,7 @@ def site_create(*, organisation: Organisation, name: str, **fields: Any) -> Site
     _refuse_unknown(fields, SITE_FIELDS)
     site = Site(organisation=organisation, name=name, **fields)
     site.full_clean()
-    site.save()
+    _save_site(site)
     return site
 
 
@@ -99,8 +99,20 @@ def site_update(*, site: Site, **fields: Any) -> Site:
     for field, value in fields.items():
         setattr(site, field, value)
     site.full_clean()
-    site.save()
+    _save_site(site)
     return site
+
+
+def _save_site(site: Site) -> None:
+    # full_clean checked the name is free; a concurrent writer can still take it first.
+    try:
+        with transaction.atomic():
+            site.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"A site named {site.name!r} already exists in this organisation.",
+            code="site_name_taken",
+        ) from exc
 
 
 @transaction.atomic

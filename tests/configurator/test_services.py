@@ -518,3 +518,14 @@ def test_build_delete_checks_revision_and_refuses_approved(build: Build, rack: B
     services.build_delete(build=build, expected_revision=build.revision)
     assert not Build.objects.filter(pk=build.pk).exists()
     assert not BuildLine.objects.filter(build_id=build.pk).exists()
+
+
+def test_site_create_race_on_the_name_is_a_conflict(org: Any, monkeypatch: Any) -> None:
+    """If another writer takes the name between validation and save, the answer is 409."""
+    services.site_create(organisation=org, name="Lyon")
+    # Simulate the race: validation sees the name free, the database refuses it.
+    monkeypatch.setattr(Site, "validate_unique", lambda self, exclude=None: None)
+    monkeypatch.setattr(Site, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(Conflict):
+        services.site_create(organisation=org, name="Lyon")
+    assert Site.objects.filter(organisation=org, name="Lyon").count() == 1

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 BENCHMARKS: dict[str, str] = {
     "rules": "benchmarks.rules_bench",
     "pdf": "benchmarks.pdf_bench",
+    "api": "benchmarks.api_bench",
 }
 
 

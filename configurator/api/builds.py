@@ -288,6 +288,12 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         expected = expected_revision(request, build.revision)
         serializer = self.get_serializer(build, data=request.data, partial=kwargs.get("partial"))
         serializer.is_valid(raise_exception=True)
+        reopening = build.status == Build.Status.APPROVED and "status" in serializer.validated_data
+        if reopening and not can_approve_build(request.user, request.auth, build.site.organisation):
+            # Reopening undoes the sign-off, so it takes the same right as approving.
+            raise PermissionDenied(
+                "Only sales engineers and administrators reopen approved builds."
+            )
         build = services.build_update(
             build=build, expected_revision=expected, **serializer.validated_data
         )

@@ -172,6 +172,9 @@ def test_build_status_changes(world: World) -> None:
     assert client.post(f"{detail}approve/").status_code == 200
     response = client.patch(detail, {"policy_override": {}}, format="json")
     assert_envelope(response, 409, "read_only")
+    # Reopening undoes the sign-off: the customer may not, the admin may.
+    response = world.client("customer").patch(detail, {"status": "draft"}, format="json")
+    assert_envelope(response, 403)
     response = client.patch(detail, {"status": "draft"}, format="json")
     assert response.status_code == 200
     assert response.json()["approved_by"] is None

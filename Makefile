@@ -22,6 +22,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PY)
+	bash scripts/pdf-system-libs.sh
 	$(PY) -m pip install --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 

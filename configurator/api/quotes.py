@@ -10,7 +10,7 @@ seller's drafts, cost or margin.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -183,8 +183,7 @@ class QuoteCreateSerializer(QuoteFieldsSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            build = fields["build"]
-            assert isinstance(build, serializers.PrimaryKeyRelatedField)  # noqa: S101
+            build = cast(serializers.PrimaryKeyRelatedField, fields["build"])
             build.queryset = selectors.build_list(user=request.user, auth=request.auth)
         return fields
 

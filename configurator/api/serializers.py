@@ -6,7 +6,7 @@ dumps, documented by the schema classes of configurator.api.views.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.db.models import Q
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -79,11 +79,10 @@ class SiteSerializer(serializers.ModelSerializer[Site]):
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         request = self.context.get("request")
-        organisation = fields["organisation"]
+        organisation = cast(OrganisationSlugField, fields["organisation"])
         if self.instance is not None:
             organisation.read_only = True
         elif request is not None:
-            assert isinstance(organisation, OrganisationSlugField)  # noqa: S101
             organisation.queryset = organisations_visible_to(request.user, request.auth)
         return fields
 
@@ -182,8 +181,7 @@ class BuildSerializer(serializers.ModelSerializer[Build]):
         else:
             fields["status"].read_only = True
             if request is not None:
-                site = fields["site"]
-                assert isinstance(site, serializers.PrimaryKeyRelatedField)  # noqa: S101
+                site = cast(serializers.PrimaryKeyRelatedField, fields["site"])
                 site.queryset = selectors.site_list(user=request.user, auth=request.auth)
         return fields
 
@@ -204,8 +202,7 @@ class BuildCloneSerializer(serializers.Serializer[Any]):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            site = fields["site"]
-            assert isinstance(site, serializers.PrimaryKeyRelatedField)  # noqa: S101
+            site = cast(serializers.PrimaryKeyRelatedField, fields["site"])
             site.queryset = selectors.site_list(user=request.user, auth=request.auth)
         return fields
 

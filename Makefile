@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # Re-install whenever pyproject.toml changes; otherwise skip pip entirely.
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint fmt check bench worker
+.PHONY: help install run test lint fmt check bench worker schema
 
 help:
 	@echo "make run     - install, migrate, seed catalogue and demo users, serve on 127.0.0.1:8000"
@@ -17,6 +17,7 @@ help:
 	@echo "make fmt     - ruff format and autofix"
 	@echo "make worker  - a Celery worker (needs REDIS_URL)"
 	@echo "make bench   - benchmarks"
+	@echo "make schema  - regenerate docs/openapi.yaml (the reviewed API contract)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +60,8 @@ bench: $(STAMP)
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A configurator worker -l info
+
+# The OpenAPI document is committed; a test fails when the code and the file disagree.
+schema: export DJANGO_DEBUG = 1
+schema: $(STAMP)
+	$(PY) manage.py spectacular --validate --fail-on-warn --format openapi --file docs/openapi.yaml

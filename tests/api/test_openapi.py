@@ -134,3 +134,18 @@ def test_bom_documents_all_three_formats(schema: dict[str, Any]) -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
     assert {"format", "bundle"} <= {p["name"] for p in operation["parameters"]}
+
+
+def test_committed_schema_matches_the_code(tmp_path: Path, django_db_blocker: Any) -> None:
+    """docs/openapi.yaml is the reviewed contract: regenerate it (make schema) with any change.
+
+    A change to the API that is not reflected in the committed file fails here, so every
+    contract change shows up as a reviewable diff.
+    """
+    committed = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
+    fresh = tmp_path / "openapi.yaml"
+    with django_db_blocker.unblock():
+        call_command("spectacular", "--format", "openapi", "--file", str(fresh))
+    assert fresh.read_text() == committed.read_text(), (
+        "The OpenAPI schema changed: run `make schema` and review the diff of docs/openapi.yaml."
+    )

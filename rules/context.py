@@ -31,6 +31,8 @@ from rules.specs import AtsSpec, CoolingSpec, ItSpec, Kind, PduSpec, UpsSpec
 PASSIVE_KINDS = frozenset({Kind.RACK, Kind.ACCESSORY, Kind.BUNDLE, Kind.BATTERY})
 SOURCE_KINDS = frozenset({Kind.PDU, Kind.ATS, Kind.UPS})
 NORMAL = "normal"
+_ALL_ON_L1 = (1.0, 0.0, 0.0)  # a single-phase source carries everything on its one phase
+_BALANCED = (1 / 3, 1 / 3, 1 / 3)
 
 
 @dataclass(slots=True)
@@ -216,15 +218,17 @@ class Context:
         """
         split: dict[tuple[str, str], tuple[float, float, float]] = {}
         turn: dict[str, int] = defaultdict(int)
+        phases_of = self._phases
+        drawing = self.line_typical_w
         for item in self.items:
-            if item.id not in self.line_typical_w and item.component.kind not in SOURCE_KINDS:
+            is_source = item.component.kind in SOURCE_KINDS
+            if not is_source and item.id not in drawing:
                 continue
             for source_id in (item.feed_a, item.feed_b):
                 if source_id is None:
                     continue
-                source = self.by_id[source_id]
-                if self.source_phases(source) == 1:
-                    split[(item.id, source_id)] = (1.0, 0.0, 0.0)
+                if phases_of[source_id] == 1:
+                    split[(item.id, source_id)] = _ALL_ON_L1
                     continue
                 if item.phase is not None:
                     shares = [0.0, 0.0, 0.0]
@@ -232,8 +236,8 @@ class Context:
                     split[(item.id, source_id)] = (shares[0], shares[1], shares[2])
                     continue
                 # A three-phase device on a three-phase source is balanced by construction.
-                if self.source_phases(item) == 3 and item.component.kind in SOURCE_KINDS:
-                    split[(item.id, source_id)] = (1 / 3, 1 / 3, 1 / 3)
+                if is_source and phases_of[item.id] == 3:
+                    split[(item.id, source_id)] = _BALANCED
                     continue
                 q = item.quantity
                 start = turn[source_id]
@@ -279,9 +283,11 @@ class Context:
             for source_id, phases in ((item.feed_a, group.phases_a), (item.feed_b, group.phases_b)):
                 if source_id is None:
                     continue
-                split = self._phase_split.get((item.id, source_id), (1.0, 0.0, 0.0))
-                for p in range(3):
-                    phases[p] += np_ * split[p]
+                a, b, c = self._phase_split.get((item.id, source_id), _ALL_ON_L1)
+                phases[0] += np_ * a
+                if b or c:
+                    phases[1] += np_ * b
+                    phases[2] += np_ * c
         return list(groups.values())
 
     def _alive_map(self, lost: str | None) -> dict[str, bool]:

@@ -115,9 +115,8 @@ class Context:
         self._groups = self._cord_groups()
         self._alive: dict[str | None, dict[str, bool]] = {}
         self._failover: dict[str, list[Flow]] = {}
-        self.flows: dict[str, Flow] = {NORMAL: self._flow(None)}
-        for source in self.sources:
-            self.flows[source.id] = self._flow(source.id)
+        self._islands = self._power_islands()
+        self.flows: dict[str, Flow] = self._scenario_flows()
         self.normal = self.flows[NORMAL]
 
         # Heat (S2): IT load and everything else drawn in the room except the cooling units
@@ -290,13 +289,73 @@ class Context:
                     phases[2] += np_ * c
         return list(groups.values())
 
+    def _power_islands(self) -> dict[str, _Island]:
+        """Sources grouped into islands that no loss can couple: the island of each source.
+
+        Two sources share an island when one feeds the other or a consumer plugs into both.
+        Losing a source changes loads in its own island only, so a scenario is the normal
+        flow with that island recomputed: cost proportional to the island, not the build.
+        """
+        parent = {s.id: s.id for s in self.sources}
+
+        def root(source_id: str) -> str:
+            while parent[source_id] != source_id:
+                parent[source_id] = parent[parent[source_id]]
+                source_id = parent[source_id]
+            return source_id
+
+        def join(a: str | None, b: str | None) -> None:
+            if a is not None and b is not None:
+                parent[root(a)] = root(b)
+
+        for source in self.sources:
+            join(source.id, source.feed_a)
+            join(source.id, source.feed_b)
+        for group in self._groups:
+            join(group.feed_a, group.feed_b)
+        islands: dict[str, _Island] = {}
+        by_source: dict[str, _Island] = {}
+        for source in self._order:  # keeps the top-down order inside each island
+            island = islands.setdefault(root(source.id), _Island())
+            island.order.append(source)
+            by_source[source.id] = island
+        for group in self._groups:
+            cord = group.feed_a if group.feed_a is not None else group.feed_b
+            if cord is not None:
+                by_source[cord].groups.append(group)
+        return by_source
+
+    def _scenario_flows(self) -> dict[str, Flow]:
+        """The normal flow and one flow per lost source (see ``_power_islands``)."""
+        flows = {NORMAL: self._flow(None)}
+        if self.feeds_assumed:
+            for source in self.sources:
+                flows[source.id] = self._flow(source.id)
+            return flows
+        normal = flows[NORMAL]
+        island_normal: dict[int, Flow] = {}
+        for source in self.sources:
+            island = self._islands[source.id]
+            base = island_normal.get(id(island))
+            if base is None:
+                base = island_normal[id(island)] = self._flow(None, island)
+            flows[source.id] = _replace_island(normal, base, self._flow(source.id, island), island)
+        return flows
+
     def _alive_map(self, lost: str | None) -> dict[str, bool]:
-        """Which sources still deliver power when ``lost`` has failed (see ``alive``)."""
+        """Which sources still deliver power when ``lost`` has failed (see ``alive``).
+
+        With nothing lost every source lives; a loss can only reach into its own island.
+        """
         cached = self._alive.get(lost)
         if cached is not None:
             return cached
-        alive: dict[str, bool] = {}
-        for source in self._order:
+        alive: dict[str, bool] = dict.fromkeys(self._phases, True)
+        if lost is None:
+            self._alive[lost] = alive
+            return alive
+        island = self._islands.get(lost) if not self.feeds_assumed else None
+        for source in island.order if island is not None else self._order:
             if source.id == lost:
                 alive[source.id] = False
                 continue
@@ -342,13 +401,14 @@ class Context:
             return True
         return self._alive_map(lost)[source_id]
 
-    def _flow(self, lost: str | None) -> Flow:
+    def _flow(self, lost: str | None, island: _Island | None = None) -> Flow:
+        """Loads with ``lost`` failed, over the whole build or over one island only."""
         flow = Flow(lost=lost)
         if self.feeds_assumed:
             self._flow_assumed(flow, lost)
             return flow
         alive = self._alive_map(lost)
-        for group in self._groups:
+        for group in self._groups if island is None else island.groups:
             a, b = group.feed_a, group.feed_b
             if a is None and b is None:
                 flow.site_typical_w += group.typical_w
@@ -365,7 +425,7 @@ class Context:
             if live_b is not None:
                 self._add(flow, live_b, group.typical_w * share, group.phases_b, share)
         # Children before parents: each source passes its whole load one step upstream.
-        for source in reversed(self._order):
+        for source in reversed(self._order if island is None else island.order):
             typ = flow.typical_w.get(source.id, 0.0)
             np_ = flow.nameplate_w.get(source.id, 0.0)
             if typ or np_:
@@ -429,6 +489,37 @@ class Context:
                 if split[p]:
                     phases[p] += np_ * split[p]
         # else: the UPS runs on battery; nothing reaches the dead upstream.
+
+
+@dataclass(slots=True)
+class _Island:
+    """Sources that losses can couple, top-down, and the consumer groups plugged into them."""
+
+    order: list[PlacedItem] = field(default_factory=list)
+    groups: list[_CordGroup] = field(default_factory=list)
+
+
+def _replace_island(normal: Flow, base: Flow, part: Flow, island: _Island) -> Flow:
+    """The whole-build flow of a scenario: ``normal`` with one island's loads replaced.
+
+    ``base`` is that island alone in normal operation, ``part`` the island in the scenario;
+    every other source carries what it carries normally.
+    """
+    flow = Flow(lost=part.lost)
+    flow.typical_w = defaultdict(float, normal.typical_w)
+    flow.nameplate_w = defaultdict(float, normal.nameplate_w)
+    flow.phase_nameplate_w = defaultdict(lambda: [0.0, 0.0, 0.0], normal.phase_nameplate_w)
+    for source in island.order:
+        flow.typical_w.pop(source.id, None)
+        flow.nameplate_w.pop(source.id, None)
+        flow.phase_nameplate_w.pop(source.id, None)
+    flow.typical_w.update(part.typical_w)
+    flow.nameplate_w.update(part.nameplate_w)
+    flow.phase_nameplate_w.update(part.phase_nameplate_w)
+    flow.site_typical_w = normal.site_typical_w - base.site_typical_w + part.site_typical_w
+    flow.site_nameplate_w = normal.site_nameplate_w - base.site_nameplate_w + part.site_nameplate_w
+    flow.dropped = list(part.dropped)
+    return flow
 
 
 @dataclass(slots=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rules.context import NORMAL
+from rules.context import NORMAL, Flow
+from rules.model import BuildSpec
 from tests.rules.builders import ats, build, ctx_of, item, pdu, server, ups
 
 
@@ -104,3 +105,51 @@ def test_phase_split_round_robin_and_explicit() -> None:
     )
     phases = ctx_of(spec).normal.phase_nameplate_w["p"]
     assert phases == pytest.approx([200, 100, 150])
+
+
+# --------------------------------------------------------------------------- islands
+
+
+def _flows_equal(a: Flow, b: Flow) -> None:
+    def nonzero(d: dict[str, float]) -> dict[str, float]:
+        return {k: v for k, v in d.items() if v}
+
+    assert nonzero(a.typical_w) == pytest.approx(nonzero(b.typical_w))
+    assert nonzero(a.nameplate_w) == pytest.approx(nonzero(b.nameplate_w))
+    phases_a = {k: v for k, v in a.phase_nameplate_w.items() if any(v)}
+    phases_b = {k: v for k, v in b.phase_nameplate_w.items() if any(v)}
+    assert phases_a.keys() == phases_b.keys()
+    for key, value in phases_a.items():
+        assert value == pytest.approx(phases_b[key])
+    assert a.site_typical_w == pytest.approx(b.site_typical_w)
+    assert a.site_nameplate_w == pytest.approx(b.site_nameplate_w)
+    assert sorted(a.dropped) == sorted(b.dropped)
+
+
+def _three_rack_room() -> BuildSpec:
+    """Three independent racks (UPS, A/B PDUs, dual-corded servers) plus an ATS-fed switch."""
+    items = []
+    for r in (1, 2, 3):
+        items += [
+            item(f"u{r}", ups(10.0, 9.0)),
+            item(f"pa{r}", pdu(16), feed_a=f"u{r}"),
+            item(f"pb{r}", pdu(16), feed_a=f"u{r}"),
+            item(f"s{r}", server(400 * r, dual=True), feed_a=f"pa{r}", feed_b=f"pb{r}"),
+            item(f"n{r}", server(90), feed_a=f"pa{r}"),
+        ]
+    items += [
+        item("t", ats(16), feed_a="pa1", feed_b="pb2"),  # couples racks 1 and 2
+        item("sw", server(60), feed_a="t"),
+        item("lamp", server(30)),  # on the site supply, in no island
+    ]
+    return build(*items)
+
+
+def test_island_scenarios_equal_whole_build_recomputation() -> None:
+    """Each lost-source flow built from its island equals recomputing the whole build."""
+    ctx = ctx_of(_three_rack_room())
+    islands = {id(island) for island in ctx._islands.values()}
+    assert len(islands) == 2  # racks 1+2 (coupled by the ATS) and rack 3
+    for source in ctx.sources:
+        _flows_equal(ctx.flows[source.id], ctx._flow(source.id))
+    _flows_equal(ctx.normal, ctx._flow(None))

@@ -371,6 +371,21 @@ class Context:
         self._alive[lost] = alive
         return alive
 
+    def surviving_flows(self, source_id: str) -> list[Flow]:
+        """Scenarios that can change a source's load and in which it lives, normal first.
+
+        Only losses inside the source's own island can change its load (``_power_islands``).
+        """
+        if self.feeds_assumed:
+            lost_ids = [s.id for s in self.sources]
+        else:
+            lost_ids = [s.id for s in self._islands[source_id].order]
+        return [self.normal] + [
+            self.flows[lost]
+            for lost in lost_ids
+            if lost != source_id and self._alive_map(lost)[source_id]
+        ]
+
     def failover_flows(self, source_id: str) -> list[Flow]:
         """Scenarios in which a source lives and carries a different load than normally.
 
@@ -383,10 +398,8 @@ class Context:
         normal_w = self.normal.nameplate_w.get(source_id, 0.0)
         out = [
             flow
-            for flow in self.flows.values()
-            if flow.lost is not None
-            and self._alive_map(flow.lost)[source_id]
-            and flow.nameplate_w.get(source_id, 0.0) != normal_w
+            for flow in self.surviving_flows(source_id)[1:]
+            if flow.nameplate_w.get(source_id, 0.0) != normal_w
         ]
         self._failover[source_id] = out
         return out

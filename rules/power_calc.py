@@ -174,10 +174,7 @@ def ups_load_w(ctx: Context, ups: PlacedItem, flow: Flow | None = None) -> float
 
 def ups_worst_load_w(ctx: Context, ups: PlacedItem) -> float:
     """Highest typical output W of a UPS line over every scenario in which it lives."""
-    return max(
-        (f.typical_w.get(ups.id, 0.0) for f in ctx.flows.values() if f.lost != ups.id),
-        default=0.0,
-    )
+    return max(f.typical_w.get(ups.id, 0.0) for f in ctx.surviving_flows(ups.id))
 
 
 def ups_kw_limit_w(ctx: Context, ups: PlacedItem) -> float:

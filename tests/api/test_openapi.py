@@ -142,6 +142,11 @@ def test_committed_schema_matches_the_code(tmp_path: Path, django_db_blocker: An
     A change to the API that is not reflected in the committed file fails here, so every
     contract change shows up as a reviewable diff.
     """
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        # Integer bounds in the schema come from the database backend's field ranges.
+        pytest.skip("the committed schema is generated on the embedded default (SQLite)")
     committed = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
     fresh = tmp_path / "openapi.yaml"
     with django_db_blocker.unblock():

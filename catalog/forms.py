@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from catalog.models import Component
+from catalog.models import COMPONENT_FIELDS, Component
 
 
 class PrettyJSONField(forms.JSONField):
@@ -38,30 +38,7 @@ class ComponentAdminForm(forms.ModelForm):
     class Meta:
         model = Component
         # Everything a catalogue manager edits; timestamps are read-only in the admin.
-        fields = [
-            "manufacturer",
-            "sku",
-            "model_name",
-            "kind",
-            "description",
-            "list_price",
-            "cost_price",
-            "currency",
-            "lead_time_days",
-            "lifecycle",
-            "datasheet_url",
-            "u_height",
-            "weight_kg",
-            "depth_mm",
-            "is_full_depth",
-            "airflow",
-            "nameplate_w",
-            "typical_w",
-            "spec",
-            "source",
-            "source_ref",
-            "comments",
-        ]
+        fields = [*COMPONENT_FIELDS, "source", "source_ref"]
 
     def clean_spec(self) -> Any:
         # An emptied textarea means "all defaults", which the model validator fills in.

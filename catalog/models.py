@@ -176,3 +176,28 @@ VALIDATED_FIELDS = (
     "nameplate_w",
     "typical_w",
 )
+
+# A component's own data, in the order people read it: the columns of a catalogue sheet, the
+# fields of the admin form and of the API (each adds its own bookkeeping fields around them).
+COMPONENT_FIELDS = (
+    "manufacturer",
+    "sku",
+    "model_name",
+    "kind",
+    "description",
+    "list_price",
+    "cost_price",
+    "currency",
+    "lead_time_days",
+    "lifecycle",
+    "datasheet_url",
+    "u_height",
+    "weight_kg",
+    "depth_mm",
+    "is_full_depth",
+    "airflow",
+    "nameplate_w",
+    "typical_w",
+    "spec",
+    "comments",
+)

@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.models import Component, Manufacturer
+from catalog.models import COMPONENT_FIELDS, Component, Manufacturer
 from catalog.validation import validate_component_data
 from rules.specs import SPEC_MODELS
 
@@ -148,27 +148,8 @@ class ComponentSerializer(serializers.ModelSerializer):
         model = Component
         fields = [
             "id",
-            "manufacturer",
-            "sku",
-            "model_name",
-            "kind",
-            "description",
-            "list_price",
-            "cost_price",
-            "currency",
-            "lead_time_days",
-            "lifecycle",
-            "datasheet_url",
-            "u_height",
-            "weight_kg",
-            "depth_mm",
-            "is_full_depth",
-            "airflow",
-            "nameplate_w",
-            "typical_w",
+            *COMPONENT_FIELDS,
             "power_unknown",
-            "spec",
-            "comments",
             "source",
             "source_ref",
             "created",

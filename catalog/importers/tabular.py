@@ -38,7 +38,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from catalog.models import Component
+from catalog.models import COMPONENT_FIELDS, Component
 from catalog.selectors import component_list
 from catalog.services import component_upsert
 
@@ -52,28 +52,7 @@ __all__ = [
     "catalog_import",
 ]
 
-COLUMNS = (
-    "manufacturer",
-    "sku",
-    "model_name",
-    "kind",
-    "description",
-    "list_price",
-    "cost_price",
-    "currency",
-    "lead_time_days",
-    "lifecycle",
-    "datasheet_url",
-    "u_height",
-    "weight_kg",
-    "depth_mm",
-    "is_full_depth",
-    "airflow",
-    "nameplate_w",
-    "typical_w",
-    "spec",
-    "comments",
-)
+COLUMNS = COMPONENT_FIELDS
 FORMATS = ("csv", "xlsx")
 KEY_COLUMNS = ("manufacturer", "sku")
 DECIMAL_COLUMNS = frozenset(

@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rules.model import BuildSpec, Finding, PlacedItem, Severity
-from rules.specs import AtsSpec, CoolingSpec, ItSpec, Kind, PduSpec, UpsSpec
+from rules.specs import AtsSpec, ComponentSpec, CoolingSpec, ItSpec, Kind, PduSpec, UpsSpec
 
 # Kinds that neither draw power themselves nor distribute it.
 PASSIVE_KINDS = frozenset({Kind.RACK, Kind.ACCESSORY, Kind.BUNDLE, Kind.BATTERY})
@@ -33,6 +33,7 @@ SOURCE_KINDS = frozenset({Kind.PDU, Kind.ATS, Kind.UPS})
 NORMAL = "normal"
 _ALL_ON_L1 = (1.0, 0.0, 0.0)  # a single-phase source carries everything on its one phase
 _BALANCED = (1 / 3, 1 / 3, 1 / 3)
+_ON_PHASE = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
 
 
 @dataclass(slots=True)
@@ -70,49 +71,67 @@ class Context:
         self.agent_required_kg: float | None = None
         self.agent_installed_kg: float | None = None
 
+        # One pass over the lines gathers what every check reads (load once, compute on plain
+        # data); per-unit draws are worked out once per distinct catalogue component.
         self.by_kind: dict[Kind, list[PlacedItem]] = defaultdict(list)
-        for item in spec.items:
-            self.by_kind[item.component.kind].append(item)
-
+        by_rack: dict[str, list[PlacedItem]] = {rack_id: [] for rack_id in self.racks}
+        self.sources: list[PlacedItem] = []
         # Loads per consumer line, all units (C1); cooling draws its spec figure when the
         # catalogue gives no nameplate.
         self.consumers: list[PlacedItem] = []
         self.line_typical_w: dict[str, float] = {}
         self.line_nameplate_w: dict[str, float] = {}
         self.power_unknown: list[str] = []
-        it_typ = it_np = 0.0
+        draws: dict[int, tuple[float | None, float | None]] = {}
+        it_typ = it_np = room_w = 0.0
+        wired = False
         for item in spec.items:
             c = item.component
-            if c.kind in PASSIVE_KINDS or c.kind in SOURCE_KINDS:
+            kind = c.kind
+            self.by_kind[kind].append(item)
+            if item.rack_id is not None:
+                by_rack[item.rack_id].append(item)
+            if kind in SOURCE_KINDS:
+                self.sources.append(item)
                 continue
-            typ, np_ = _unit_draw(item)
+            if kind in PASSIVE_KINDS:
+                continue
+            draw = draws.get(id(c))
+            if draw is None:
+                draw = draws[id(c)] = _unit_draw(c)
+            typ, np_ = draw
             if typ is None or np_ is None:
-                if c.kind.is_it or c.kind is Kind.COOLING:
+                if kind.is_it or kind is Kind.COOLING:
                     self.power_unknown.append(item.id)
                 continue
+            q = item.quantity
             self.consumers.append(item)
-            self.line_typical_w[item.id] = typ * item.quantity
-            self.line_nameplate_w[item.id] = np_ * item.quantity
-            if c.kind.is_it:
-                it_typ += typ * item.quantity
-                it_np += np_ * item.quantity
+            self.line_typical_w[item.id] = typ * q
+            self.line_nameplate_w[item.id] = np_ * q
+            if kind.is_it:
+                it_typ += typ * q
+                it_np += np_ * q
+            if kind is not Kind.COOLING:
+                room_w += typ * q
+            wired = wired or item.feed_a is not None or item.feed_b is not None
         self.it_typical_w = it_typ
         self.it_nameplate_w = it_np
+        # Items of each rack that holds any, in rack order then build order.
+        self.items_by_rack: dict[str, list[PlacedItem]] = {
+            rack_id: items for rack_id, items in by_rack.items() if items
+        }
 
         self.ups_lines: list[PlacedItem] = self.by_kind.get(Kind.UPS, [])
-        self.feeds_assumed = bool(self.ups_lines) and not any(
-            c.feed_a or c.feed_b for c in self.consumers
-        )
-        self.sources: list[PlacedItem] = [i for i in spec.items if i.component.kind in SOURCE_KINDS]
+        self.feeds_assumed = bool(self.ups_lines) and not wired
         # Looked up for every cord on hot paths: resolve each source's spec once.
         self._phases: dict[str, int] = {}
         self._voltage: dict[str, float] = {}
         for source in self.sources:
             self._phases[source.id] = self.source_phases(source)
             self._voltage[source.id] = self.source_voltage_v(source)
-        self._phase_split = self._assign_phases()
+        self._phase_split: dict[tuple[str, str], tuple[float, float, float]] = {}
+        self.cord_groups = self._cord_groups()
         self._order = self._sources_top_down()
-        self._groups = self._cord_groups()
         self._alive: dict[str | None, dict[str, bool]] = {}
         self._failover: dict[str, list[Flow]] = {}
         self._islands = self._power_islands()
@@ -122,11 +141,6 @@ class Context:
         # Heat (S2): IT load and everything else drawn in the room except the cooling units
         # themselves, whose compressor heat is rejected outside, plus UPS losses (C5).
         self.ups_loss_w = sum(self.ups_loss(u) for u in self.ups_lines)
-        room_w = sum(
-            self.line_typical_w[c.id]
-            for c in self.consumers
-            if c.component.kind is not Kind.COOLING
-        )
         self.heat_w = room_w + self.ups_loss_w
 
     # ------------------------------------------------------------------ lookups
@@ -196,7 +210,7 @@ class Context:
     ) -> None:
         """Record a finding; values are reported unrounded, rounding is the renderer's job."""
         self.findings.append(
-            Finding.model_construct(
+            Finding.trusted(
                 code=code,
                 severity=severity,
                 message=message,
@@ -208,44 +222,6 @@ class Context:
         )
 
     # ------------------------------------------------------------------ power flow
-
-    def _assign_phases(self) -> dict[tuple[str, str], tuple[float, float, float]]:
-        """Share of each cord's load on each phase of the three-phase source it plugs into.
-
-        An explicit ``phase`` wins; otherwise units are dealt to L1, L2, L3 in turn, in build
-        order, as an installer would plug them.
-        """
-        split: dict[tuple[str, str], tuple[float, float, float]] = {}
-        turn: dict[str, int] = defaultdict(int)
-        phases_of = self._phases
-        drawing = self.line_typical_w
-        for item in self.items:
-            is_source = item.component.kind in SOURCE_KINDS
-            if not is_source and item.id not in drawing:
-                continue
-            for source_id in (item.feed_a, item.feed_b):
-                if source_id is None:
-                    continue
-                if phases_of[source_id] == 1:
-                    split[(item.id, source_id)] = _ALL_ON_L1
-                    continue
-                if item.phase is not None:
-                    shares = [0.0, 0.0, 0.0]
-                    shares[item.phase - 1] = 1.0
-                    split[(item.id, source_id)] = (shares[0], shares[1], shares[2])
-                    continue
-                # A three-phase device on a three-phase source is balanced by construction.
-                if is_source and phases_of[item.id] == 3:
-                    split[(item.id, source_id)] = _BALANCED
-                    continue
-                q = item.quantity
-                start = turn[source_id]
-                counts = [q // 3] * 3
-                for unit in range(q % 3):
-                    counts[(start + unit) % 3] += 1
-                turn[source_id] = start + q
-                split[(item.id, source_id)] = (counts[0] / q, counts[1] / q, counts[2] / q)
-        return split
 
     def _sources_top_down(self) -> list[PlacedItem]:
         """Sources ordered so that every source comes after all of its upstream sources."""
@@ -262,31 +238,66 @@ class Context:
 
         return sorted(self.sources, key=lambda s: depth_of(s.id))
 
-    def _cord_groups(self) -> list[_CordGroup]:
-        """Consumers summed by the pair of sources their cords plug into.
+    def _cord_groups(self) -> list[CordGroup]:
+        """Consumers summed by the pair of sources their cords plug into, phase by phase.
 
         The flow is linear in the loads, so each scenario only needs the sums per cord pair,
         which keeps an evaluation proportional to items + sources x scenarios.
+
+        Each cord's load is shared over the phases of a three-phase source as it is plugged:
+        an explicit ``phase`` wins; otherwise units are dealt to L1, L2, L3 in turn, in build
+        order, as an installer would plug them. The shares of sources feeding sources are kept
+        in ``_phase_split`` for the upstream step of the flow.
         """
-        groups: dict[tuple[str | None, str | None], _CordGroup] = {}
-        for item in self.consumers:
-            key = (item.feed_a, item.feed_b)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = _CordGroup(item.feed_a, item.feed_b)
-            typ = self.line_typical_w[item.id]
-            np_ = self.line_nameplate_w[item.id]
-            group.typical_w += typ
-            group.nameplate_w += np_
-            group.item_ids.append(item.id)
-            for source_id, phases in ((item.feed_a, group.phases_a), (item.feed_b, group.phases_b)):
+        groups: dict[tuple[str | None, str | None], CordGroup] = {}
+        split_of_source = self._phase_split
+        turn: dict[str, int] = defaultdict(int)
+        phases_of = self._phases
+        drawing = self.line_nameplate_w
+        typical = self.line_typical_w
+        for item in self.items:
+            feed_a, feed_b = item.feed_a, item.feed_b
+            is_source = item.component.kind in SOURCE_KINDS
+            np_ = drawing.get(item.id)
+            if is_source:
+                group = None
+                if feed_a is None and feed_b is None:
+                    continue
+            elif np_ is None:
+                continue
+            else:
+                group = groups.get((feed_a, feed_b))
+                if group is None:
+                    group = groups[(feed_a, feed_b)] = CordGroup(feed_a, feed_b)
+                group.add(item.id, typical[item.id], np_, self.power_factor(item))
+            load = np_ if np_ is not None else 0.0
+            for source_id, at in ((feed_a, 0), (feed_b, 1)):
                 if source_id is None:
                     continue
-                a, b, c = self._phase_split.get((item.id, source_id), _ALL_ON_L1)
-                phases[0] += np_ * a
+                if phases_of[source_id] == 1:
+                    shares = _ALL_ON_L1
+                elif item.phase is not None:
+                    shares = _ON_PHASE[item.phase - 1]
+                elif is_source and phases_of[item.id] == 3:
+                    # A three-phase device on a three-phase source is balanced by construction.
+                    shares = _BALANCED
+                else:
+                    q = item.quantity
+                    start = turn[source_id]
+                    turn[source_id] = start + q
+                    counts = [q // 3] * 3
+                    for unit in range(q % 3):
+                        counts[(start + unit) % 3] += 1
+                    shares = (counts[0] / q, counts[1] / q, counts[2] / q)
+                if group is None:
+                    split_of_source[(item.id, source_id)] = shares
+                    continue
+                phases = group.phases_a if at == 0 else group.phases_b
+                a, b, c = shares
+                phases[0] += load * a
                 if b or c:
-                    phases[1] += np_ * b
-                    phases[2] += np_ * c
+                    phases[1] += load * b
+                    phases[2] += load * c
         return list(groups.values())
 
     def _power_islands(self) -> dict[str, _Island]:
@@ -311,7 +322,7 @@ class Context:
         for source in self.sources:
             join(source.id, source.feed_a)
             join(source.id, source.feed_b)
-        for group in self._groups:
+        for group in self.cord_groups:
             join(group.feed_a, group.feed_b)
         islands: dict[str, _Island] = {}
         by_source: dict[str, _Island] = {}
@@ -319,7 +330,7 @@ class Context:
             island = islands.setdefault(root(source.id), _Island())
             island.order.append(source)
             by_source[source.id] = island
-        for group in self._groups:
+        for group in self.cord_groups:
             cord = group.feed_a if group.feed_a is not None else group.feed_b
             if cord is not None:
                 by_source[cord].groups.append(group)
@@ -421,7 +432,7 @@ class Context:
             self._flow_assumed(flow, lost)
             return flow
         alive = self._alive_map(lost)
-        for group in self._groups if island is None else island.groups:
+        for group in self.cord_groups if island is None else island.groups:
             a, b = group.feed_a, group.feed_b
             if a is None and b is None:
                 flow.site_typical_w += group.typical_w
@@ -509,7 +520,7 @@ class _Island:
     """Sources that losses can couple, top-down, and the consumer groups plugged into them."""
 
     order: list[PlacedItem] = field(default_factory=list)
-    groups: list[_CordGroup] = field(default_factory=list)
+    groups: list[CordGroup] = field(default_factory=list)
 
 
 def _replace_island(normal: Flow, base: Flow, part: Flow, island: _Island) -> Flow:
@@ -536,7 +547,7 @@ def _replace_island(normal: Flow, base: Flow, part: Flow, island: _Island) -> Fl
 
 
 @dataclass(slots=True)
-class _CordGroup:
+class CordGroup:
     """Consumers sharing one (feed_a, feed_b) pair, with their summed loads."""
 
     feed_a: str | None
@@ -546,11 +557,21 @@ class _CordGroup:
     phases_a: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     phases_b: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     item_ids: list[str] = field(default_factory=list)
+    # sum(W / PF) of the members, typical and nameplate: the VA behind the group (C3)
+    typical_va: float = 0.0
+    nameplate_va: float = 0.0
+
+    def add(self, item_id: str, typical_w: float, nameplate_w: float, pf: float) -> None:
+        """Count one consumer line in the group."""
+        self.item_ids.append(item_id)
+        self.typical_w += typical_w
+        self.nameplate_w += nameplate_w
+        self.typical_va += typical_w / pf
+        self.nameplate_va += nameplate_w / pf
 
 
-def _unit_draw(item: PlacedItem) -> tuple[float | None, float | None]:
+def _unit_draw(c: ComponentSpec) -> tuple[float | None, float | None]:
     """(typical, nameplate) W of one unit; C1 falls back between the two."""
-    c = item.component
     np_ = c.nameplate_w
     typ = c.typical_w
     if np_ is None and typ is None and isinstance(c.spec, CoolingSpec):

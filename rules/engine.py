@@ -18,7 +18,7 @@ def evaluate(spec: BuildSpec) -> Report:
     for registered in CHECKS:
         registered.fn(ctx)
     findings = sorted(ctx.findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.code))
-    return Report.model_construct(
+    return Report.trusted(
         ok=not any(f.severity is Severity.ERROR for f in findings),
         metrics=build_metrics(ctx),
         findings=tuple(findings),

@@ -143,7 +143,7 @@ def build_headroom(ctx: Context) -> Headroom:
         items = grouped.get(rack_id, [])
         u_free += spec.u - sum(i.component.u_height * i.quantity for i in items)
         weights.append(spec.static_load_kg - rack_contents_kg(items))  # UL 2416, equipment
-    return Headroom.model_construct(
+    return Headroom.trusted(
         typical_load_w=max(0.0, by_constraint[binding]),
         binding_constraint=binding,
         u_free=u_free,

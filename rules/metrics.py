@@ -46,7 +46,7 @@ def _rack_metrics(ctx: Context) -> tuple[RackMetrics, ...]:
         weight = rack.component.weight_kg + rack_contents_kg(items)
         footprint = spec.footprint_m2 if spec is not None else 0.0
         out.append(
-            RackMetrics.model_construct(
+            RackMetrics.trusted(
                 rack_id=rack_id,
                 u_total=u_total,
                 u_used=u_used,
@@ -77,16 +77,14 @@ def _phase_loads(ctx: Context) -> tuple[PhaseLoad, ...]:
             )
         for n, current in enumerate(worst or []):
             out.append(
-                PhaseLoad.model_construct(
-                    source=source.id, phase=n + 1, current_a=current, limit_a=limit
-                )
+                PhaseLoad.trusted(source=source.id, phase=n + 1, current_a=current, limit_a=limit)
             )
     site = ctx.site
     # Site supply: the demand of the site check, balanced over its phases.
     per_phase_va = site_demand_w(ctx) / load_pf(ctx, SITE, nameplate=True) / site.supply_phases
     for n in range(site.supply_phases):
         out.append(
-            PhaseLoad.model_construct(
+            PhaseLoad.trusted(
                 source=SITE,
                 phase=n + 1,
                 current_a=per_phase_va / site.supply_voltage_v,
@@ -132,7 +130,7 @@ def build_metrics(ctx: Context) -> Metrics:
     pf_site = load_pf(ctx, SITE, nameplate=True)
     agent_required = getattr(ctx, "agent_required_kg", None)
     agent_installed = getattr(ctx, "agent_installed_kg", None)
-    return Metrics.model_construct(
+    return Metrics.trusted(
         it_load_typical_w=ctx.it_typical_w,
         it_load_nameplate_w=ctx.it_nameplate_w,
         power_unknown_items=tuple(ctx.power_unknown),

@@ -47,7 +47,6 @@ from rules.specs import (
     AtsSpec,
     BatteryChemistry,
     BatteryPackSpec,
-    ItSpec,
     Kind,
     PduSpec,
     Redundancy,
@@ -100,13 +99,6 @@ def memo(ctx: Context, key: str, compute: Callable[[Context], T]) -> T:
 # --------------------------------------------------------------------------- power factor
 
 
-def _item_pf(ctx: Context, item: PlacedItem) -> float:
-    spec = item.component.spec
-    if isinstance(spec, ItSpec) and spec.power_factor is not None:
-        return spec.power_factor
-    return ctx.policy.power_factor_default  # C3
-
-
 def _upstream(ctx: Context, source_id: str, seen: set[str]) -> None:
     """Every source on any path from ``source_id`` to the site supply, itself included."""
     if source_id in seen:
@@ -122,27 +114,20 @@ def _compute_pf(ctx: Context) -> dict[str, tuple[float, float]]:
     # sums per source: typical W, typical VA, nameplate W, nameplate VA
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     all_ups = [u.id for u in ctx.ups_lines]
-    closure: dict[tuple[str | None, str | None], set[str]] = {}
-    for item in ctx.consumers:
-        pf = _item_pf(ctx, item)
-        typ = ctx.line_typical_w[item.id]
-        np_ = ctx.line_nameplate_w[item.id]
-        cords = (item.feed_a, item.feed_b)
-        reached = closure.get(cords)
-        if reached is None:  # consumers on the same cords share their upstream sources
-            reached = {SITE}
-            if ctx.feeds_assumed:
-                reached.update(all_ups)
-            for cord in cords:
-                if cord is not None:
-                    _upstream(ctx, cord, reached)
-            closure[cords] = reached
+    # Consumers on the same cords share their upstream sources: sum them per cord group.
+    for group in ctx.cord_groups:
+        reached = {SITE}
+        if ctx.feeds_assumed:
+            reached.update(all_ups)
+        for cord in (group.feed_a, group.feed_b):
+            if cord is not None:
+                _upstream(ctx, cord, reached)
         for source_id in reached:
             acc = sums[source_id]
-            acc[0] += typ
-            acc[1] += typ / pf
-            acc[2] += np_
-            acc[3] += np_ / pf
+            acc[0] += group.typical_w
+            acc[1] += group.typical_va
+            acc[2] += group.nameplate_w
+            acc[3] += group.nameplate_va
     default = ctx.policy.power_factor_default
     out: dict[str, tuple[float, float]] = {}
     for source_id, (w_t, va_t, w_n, va_n) in sums.items():

@@ -7,17 +7,12 @@ with the utilisation limit (C4). Units of a line stack upwards from ``position_u
 
 from __future__ import annotations
 
-from typing import cast
-
 from rules.context import Context
 from rules.model import PlacedItem, RackInstance, Severity
 from rules.registry import check
 from rules.specs import RackSpec
 
 __all__ = ["item_u", "items_by_rack", "occupied_u", "rack_contents_kg", "rack_spec"]
-
-_BY_RACK = "space.items_by_rack"
-
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -29,20 +24,9 @@ def rack_spec(rack: RackInstance) -> RackSpec | None:
 
 
 def items_by_rack(ctx: Context) -> dict[str, list[PlacedItem]]:
-    """Items of each rack that holds any, in rack order then build order.
-
-    Computed once per evaluation (kept in ``ctx.memo``); callers must not modify it.
-    """
-    cached = ctx.memo.get(_BY_RACK)
-    if cached is not None:
-        return cast(dict[str, list[PlacedItem]], cached)
-    grouped: dict[str, list[PlacedItem]] = {rack_id: [] for rack_id in ctx.racks}
-    for item in ctx.items:
-        if item.rack_id is not None:
-            grouped[item.rack_id].append(item)
-    result = {rack_id: items for rack_id, items in grouped.items() if items}
-    ctx.memo[_BY_RACK] = result
-    return result
+    """Items of each rack that holds any, in rack order then build order (callers must not
+    modify it)."""
+    return ctx.items_by_rack
 
 
 def item_u(item: PlacedItem) -> float:

@@ -33,6 +33,7 @@ SOURCE_KINDS = frozenset({Kind.PDU, Kind.ATS, Kind.UPS})
 NORMAL = "normal"
 _ALL_ON_L1 = (1.0, 0.0, 0.0)  # a single-phase source carries everything on its one phase
 _BALANCED = (1 / 3, 1 / 3, 1 / 3)
+_NO_PHASE_LOAD = [0.0, 0.0, 0.0]  # shared and never written: scenario flows are read-only
 _ON_PHASE = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
 
 
@@ -72,7 +73,7 @@ class Context:
         self.agent_installed_kg: float | None = None
 
         # One pass over the lines gathers what every check reads (load once, compute on plain
-        # data); per-unit draws are worked out once per distinct catalogue component.
+        # data); what a line's component says is worked out once per distinct component.
         self.by_kind: dict[Kind, list[PlacedItem]] = defaultdict(list)
         by_rack: dict[str, list[PlacedItem]] = {rack_id: [] for rack_id in self.racks}
         self.sources: list[PlacedItem] = []
@@ -82,55 +83,81 @@ class Context:
         self.line_typical_w: dict[str, float] = {}
         self.line_nameplate_w: dict[str, float] = {}
         self.power_unknown: list[str] = []
-        draws: dict[int, tuple[float | None, float | None]] = {}
+        # Consumers summed by the pair of sources their cords plug into (see ``CordGroup``).
+        groups: dict[tuple[str | None, str | None], CordGroup] = {}
+        # Sources' phases and voltages, looked up for every cord: resolved once per source.
+        self._phases: dict[str, int] = {}
+        self._voltage: dict[str, float] = {}
+        # Phase shares of the cords of sources plugged into sources (the flow's upstream step).
+        self._phase_split: dict[tuple[str, str], tuple[float, float, float]] = {}
+        turn: dict[str, int] = defaultdict(int)
+        units: dict[int, _Unit] = {}
+        pf_default = self.policy.power_factor_default
         it_typ = it_np = room_w = 0.0
         wired = False
         for item in spec.items:
             c = item.component
-            kind = c.kind
-            self.by_kind[kind].append(item)
+            unit = units.get(id(c))
+            if unit is None:
+                unit = units[id(c)] = _Unit(c, pf_default)
+            self.by_kind[unit.kind].append(item)
             if item.rack_id is not None:
                 by_rack[item.rack_id].append(item)
-            if kind in SOURCE_KINDS:
+            feed_a, feed_b = item.feed_a, item.feed_b
+            if unit.is_source:
                 self.sources.append(item)
+                if item.id not in self._phases:
+                    self._phase_of(item)
+                if feed_a is not None:
+                    self._phase_split[(item.id, feed_a)] = self._deal(item, feed_a, turn)
+                if feed_b is not None:
+                    self._phase_split[(item.id, feed_b)] = self._deal(item, feed_b, turn)
                 continue
-            if kind in PASSIVE_KINDS:
-                continue
-            draw = draws.get(id(c))
-            if draw is None:
-                draw = draws[id(c)] = _unit_draw(c)
-            typ, np_ = draw
+            typ = unit.typical_w
+            np_ = unit.nameplate_w
             if typ is None or np_ is None:
-                if kind.is_it or kind is Kind.COOLING:
+                if unit.counts_as_load:
                     self.power_unknown.append(item.id)
                 continue
             q = item.quantity
+            typ *= q
+            np_ *= q
             self.consumers.append(item)
-            self.line_typical_w[item.id] = typ * q
-            self.line_nameplate_w[item.id] = np_ * q
-            if kind.is_it:
-                it_typ += typ * q
-                it_np += np_ * q
-            if kind is not Kind.COOLING:
-                room_w += typ * q
-            wired = wired or item.feed_a is not None or item.feed_b is not None
+            self.line_typical_w[item.id] = typ
+            self.line_nameplate_w[item.id] = np_
+            if unit.is_it:
+                it_typ += typ
+                it_np += np_
+            if unit.kind is not Kind.COOLING:
+                room_w += typ
+            group = groups.get((feed_a, feed_b))
+            if group is None:
+                group = groups[(feed_a, feed_b)] = CordGroup(feed_a, feed_b)
+            group.item_ids.append(item.id)
+            group.typical_w += typ
+            group.nameplate_w += np_
+            group.typical_va += typ / unit.power_factor
+            group.nameplate_va += np_ / unit.power_factor
+            if feed_a is None and feed_b is None:
+                continue
+            wired = True
+            for source_id, phases in ((feed_a, group.phases_a), (feed_b, group.phases_b)):
+                if source_id is None:
+                    continue
+                a, b, c3 = self._deal(item, source_id, turn)
+                phases[0] += np_ * a
+                if b or c3:
+                    phases[1] += np_ * b
+                    phases[2] += np_ * c3
+        self.cord_groups: list[CordGroup] = list(groups.values())
         self.it_typical_w = it_typ
         self.it_nameplate_w = it_np
         # Items of each rack that holds any, in rack order then build order.
         self.items_by_rack: dict[str, list[PlacedItem]] = {
             rack_id: items for rack_id, items in by_rack.items() if items
         }
-
         self.ups_lines: list[PlacedItem] = self.by_kind.get(Kind.UPS, [])
         self.feeds_assumed = bool(self.ups_lines) and not wired
-        # Looked up for every cord on hot paths: resolve each source's spec once.
-        self._phases: dict[str, int] = {}
-        self._voltage: dict[str, float] = {}
-        for source in self.sources:
-            self._phases[source.id] = self.source_phases(source)
-            self._voltage[source.id] = self.source_voltage_v(source)
-        self._phase_split: dict[tuple[str, str], tuple[float, float, float]] = {}
-        self.cord_groups = self._cord_groups()
         self._order = self._sources_top_down()
         self._alive: dict[str | None, dict[str, bool]] = {}
         self._failover: dict[str, list[Flow]] = {}
@@ -238,67 +265,39 @@ class Context:
 
         return sorted(self.sources, key=lambda s: depth_of(s.id))
 
-    def _cord_groups(self) -> list[CordGroup]:
-        """Consumers summed by the pair of sources their cords plug into, phase by phase.
+    def _phase_of(self, source: PlacedItem) -> None:
+        """Resolve a source's phases and outlet voltage once (its spec is read per cord)."""
+        self._phases[source.id] = self.source_phases(source)
+        self._voltage[source.id] = self.source_voltage_v(source)
 
-        The flow is linear in the loads, so each scenario only needs the sums per cord pair,
-        which keeps an evaluation proportional to items + sources x scenarios.
+    def _deal(
+        self, item: PlacedItem, source_id: str, turn: dict[str, int]
+    ) -> tuple[float, float, float]:
+        """Share of a cord's load on each phase of the source it plugs into.
 
-        Each cord's load is shared over the phases of a three-phase source as it is plugged:
-        an explicit ``phase`` wins; otherwise units are dealt to L1, L2, L3 in turn, in build
-        order, as an installer would plug them. The shares of sources feeding sources are kept
-        in ``_phase_split`` for the upstream step of the flow.
+        A single-phase source carries it all on its one phase; an explicit ``phase`` wins; a
+        three-phase device on a three-phase source is balanced by construction; otherwise units
+        are dealt to L1, L2, L3 in turn, in build order, as an installer would plug them.
         """
-        groups: dict[tuple[str | None, str | None], CordGroup] = {}
-        split_of_source = self._phase_split
-        turn: dict[str, int] = defaultdict(int)
-        phases_of = self._phases
-        drawing = self.line_nameplate_w
-        typical = self.line_typical_w
-        for item in self.items:
-            feed_a, feed_b = item.feed_a, item.feed_b
-            is_source = item.component.kind in SOURCE_KINDS
-            np_ = drawing.get(item.id)
-            if is_source:
-                group = None
-                if feed_a is None and feed_b is None:
-                    continue
-            elif np_ is None:
-                continue
-            else:
-                group = groups.get((feed_a, feed_b))
-                if group is None:
-                    group = groups[(feed_a, feed_b)] = CordGroup(feed_a, feed_b)
-                group.add(item.id, typical[item.id], np_, self.power_factor(item))
-            load = np_ if np_ is not None else 0.0
-            for source_id, at in ((feed_a, 0), (feed_b, 1)):
-                if source_id is None:
-                    continue
-                if phases_of[source_id] == 1:
-                    shares = _ALL_ON_L1
-                elif item.phase is not None:
-                    shares = _ON_PHASE[item.phase - 1]
-                elif is_source and phases_of[item.id] == 3:
-                    # A three-phase device on a three-phase source is balanced by construction.
-                    shares = _BALANCED
-                else:
-                    q = item.quantity
-                    start = turn[source_id]
-                    turn[source_id] = start + q
-                    counts = [q // 3] * 3
-                    for unit in range(q % 3):
-                        counts[(start + unit) % 3] += 1
-                    shares = (counts[0] / q, counts[1] / q, counts[2] / q)
-                if group is None:
-                    split_of_source[(item.id, source_id)] = shares
-                    continue
-                phases = group.phases_a if at == 0 else group.phases_b
-                a, b, c = shares
-                phases[0] += load * a
-                if b or c:
-                    phases[1] += load * b
-                    phases[2] += load * c
-        return list(groups.values())
+        phases = self._phases.get(source_id)
+        if phases is None:
+            self._phase_of(self.by_id[source_id])
+            phases = self._phases[source_id]
+        if phases == 1:
+            return _ALL_ON_L1
+        if item.phase is not None:
+            return _ON_PHASE[item.phase - 1]
+        if self._phases.get(item.id) == 3:
+            return _BALANCED
+        q = item.quantity
+        start = turn[source_id]
+        turn[source_id] = start + q
+        if q == 1:
+            return _ON_PHASE[start % 3]
+        counts = [q // 3] * 3
+        for unit in range(q % 3):
+            counts[(start + unit) % 3] += 1
+        return (counts[0] / q, counts[1] / q, counts[2] / q)
 
     def _power_islands(self) -> dict[str, _Island]:
         """Sources grouped into islands that no loss can couple: the island of each source.
@@ -329,6 +328,8 @@ class Context:
         for source in self._order:  # keeps the top-down order inside each island
             island = islands.setdefault(root(source.id), _Island())
             island.order.append(source)
+            island.zero_w[source.id] = 0.0
+            island.zero_phases[source.id] = _NO_PHASE_LOAD
             by_source[source.id] = island
         for group in self.cord_groups:
             cord = group.feed_a if group.feed_a is not None else group.feed_b
@@ -521,28 +522,31 @@ class _Island:
 
     order: list[PlacedItem] = field(default_factory=list)
     groups: list[CordGroup] = field(default_factory=list)
+    # What a scenario's island carries before its own loads are filled in: nothing.
+    zero_w: dict[str, float] = field(default_factory=dict)
+    zero_phases: dict[str, list[float]] = field(default_factory=dict)
 
 
 def _replace_island(normal: Flow, base: Flow, part: Flow, island: _Island) -> Flow:
     """The whole-build flow of a scenario: ``normal`` with one island's loads replaced.
 
     ``base`` is that island alone in normal operation, ``part`` the island in the scenario;
-    every other source carries what it carries normally.
+    every other source carries what it carries normally. A scenario flow is read, never
+    added to, so plain dict copies do (the phase lists are shared with ``normal``).
     """
     flow = Flow(lost=part.lost)
-    flow.typical_w = defaultdict(float, normal.typical_w)
-    flow.nameplate_w = defaultdict(float, normal.nameplate_w)
-    flow.phase_nameplate_w = defaultdict(lambda: [0.0, 0.0, 0.0], normal.phase_nameplate_w)
-    for source in island.order:
-        flow.typical_w.pop(source.id, None)
-        flow.nameplate_w.pop(source.id, None)
-        flow.phase_nameplate_w.pop(source.id, None)
+    flow.typical_w = dict(normal.typical_w)
+    flow.typical_w.update(island.zero_w)
     flow.typical_w.update(part.typical_w)
+    flow.nameplate_w = dict(normal.nameplate_w)
+    flow.nameplate_w.update(island.zero_w)
     flow.nameplate_w.update(part.nameplate_w)
+    flow.phase_nameplate_w = dict(normal.phase_nameplate_w)
+    flow.phase_nameplate_w.update(island.zero_phases)
     flow.phase_nameplate_w.update(part.phase_nameplate_w)
     flow.site_typical_w = normal.site_typical_w - base.site_typical_w + part.site_typical_w
     flow.site_nameplate_w = normal.site_nameplate_w - base.site_nameplate_w + part.site_nameplate_w
-    flow.dropped = list(part.dropped)
+    flow.dropped = part.dropped
     return flow
 
 
@@ -561,13 +565,35 @@ class CordGroup:
     typical_va: float = 0.0
     nameplate_va: float = 0.0
 
-    def add(self, item_id: str, typical_w: float, nameplate_w: float, pf: float) -> None:
-        """Count one consumer line in the group."""
-        self.item_ids.append(item_id)
-        self.typical_w += typical_w
-        self.nameplate_w += nameplate_w
-        self.typical_va += typical_w / pf
-        self.nameplate_va += nameplate_w / pf
+
+class _Unit:
+    """What the engine needs of one catalogue component, read once per evaluation."""
+
+    __slots__ = (
+        "counts_as_load",
+        "is_it",
+        "is_source",
+        "kind",
+        "nameplate_w",
+        "power_factor",
+        "typical_w",
+    )
+
+    def __init__(self, component: ComponentSpec, pf_default: float) -> None:
+        kind = component.kind
+        self.kind = kind
+        self.is_source = kind in SOURCE_KINDS
+        self.is_it = kind.is_it
+        self.counts_as_load = self.is_it or kind is Kind.COOLING
+        typ: float | None = None
+        np_: float | None = None
+        if not self.is_source and kind not in PASSIVE_KINDS:
+            typ, np_ = _unit_draw(component)
+        self.typical_w = typ
+        self.nameplate_w = np_
+        spec = component.spec
+        pf = spec.power_factor if isinstance(spec, ItSpec) else None
+        self.power_factor = pf if pf is not None else pf_default  # C3
 
 
 def _unit_draw(c: ComponentSpec) -> tuple[float | None, float | None]:

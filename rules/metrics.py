@@ -18,11 +18,10 @@ from rules.model import Metrics, PhaseLoad, RackMetrics
 from rules.power_calc import (
     SITE,
     apparent_va,
+    every_source_currents,
     load_pf,
-    phase_currents,
     site_capacity_va,
     site_demand_w,
-    source_limit_a,
     ups_load_w,
     ups_runtime,
 )
@@ -62,23 +61,13 @@ def _rack_metrics(ctx: Context) -> tuple[RackMetrics, ...]:
 
 def _phase_loads(ctx: Context) -> tuple[PhaseLoad, ...]:
     """Current per phase of every source, worst scenario, and of the site supply."""
-    out = []
-    for source in ctx.sources:
-        limit = source_limit_a(ctx, source)
-        if limit is None:
-            continue
-        worst: list[float] | None = None
-        for flow in (ctx.normal, *ctx.failover_flows(source.id)):
-            currents = phase_currents(ctx, flow, source)
-            worst = (
-                currents
-                if worst is None
-                else [max(a, b) for a, b in zip(worst, currents, strict=True)]
-            )
-        for n, current in enumerate(worst or []):
-            out.append(
-                PhaseLoad.trusted(source=source.id, phase=n + 1, current_a=current, limit_a=limit)
-            )
+    out = [
+        PhaseLoad.trusted(
+            source=source_id, phase=n + 1, current_a=current, limit_a=c.normal.limit_a
+        )
+        for source_id, c in every_source_currents(ctx).items()
+        for n, current in enumerate(c.worst_by_phase)
+    ]
     site = ctx.site
     # Site supply: the demand of the site check, balanced over its phases.
     per_phase_va = site_demand_w(ctx) / load_pf(ctx, SITE, nameplate=True) / site.supply_phases

@@ -63,6 +63,7 @@ __all__ = [
     "apparent_va",
     "battery_model",
     "battery_packs",
+    "every_source_currents",
     "load_pf",
     "memo",
     "phase_currents",
@@ -232,39 +233,62 @@ class PhaseCurrent:
 
 @dataclass(frozen=True, slots=True)
 class SourceCurrents:
-    """Worst phase of a PDU/ATS in normal operation and over every failover scenario."""
+    """Worst phase of a source in normal operation and over every failover scenario."""
 
     normal: PhaseCurrent
     failover: PhaseCurrent | None
+    # Each phase's highest current over normal operation and every failover scenario.
+    worst_by_phase: tuple[float, ...]
 
 
-def _worst_phase(ctx: Context, flow: Flow, source: PlacedItem, limit: float) -> PhaseCurrent:
-    currents = phase_currents(ctx, flow, source)
-    best = max(range(len(currents)), key=lambda p: currents[p])
-    return PhaseCurrent(source.id, flow.lost or NORMAL, best + 1, currents[best], limit)
+def _worst_phase(
+    source_id: str, scenario: str, currents: list[float], limit: float
+) -> PhaseCurrent:
+    best = 0
+    for p in range(1, len(currents)):
+        if currents[p] > currents[best]:
+            best = p
+    return PhaseCurrent(source_id, scenario, best + 1, currents[best], limit)
 
 
 def _compute_currents(ctx: Context) -> dict[str, SourceCurrents]:
     out: dict[str, SourceCurrents] = {}
     for source in ctx.sources:
-        if source.component.kind not in (Kind.PDU, Kind.ATS):
-            continue
         limit = source_limit_a(ctx, source)
         if limit is None:
             continue
-        normal = _worst_phase(ctx, ctx.normal, source, limit)
+        currents = phase_currents(ctx, ctx.normal, source)
+        worst = list(currents)
+        normal = _worst_phase(source.id, NORMAL, currents, limit)
         failover: PhaseCurrent | None = None
         for flow in ctx.failover_flows(source.id):
-            worst = _worst_phase(ctx, flow, source, limit)
-            if failover is None or worst.current_a > failover.current_a:
-                failover = worst
-        out[source.id] = SourceCurrents(normal, failover)
+            currents = phase_currents(ctx, flow, source)
+            for p, current in enumerate(currents):
+                if current > worst[p]:
+                    worst[p] = current
+            found = _worst_phase(source.id, flow.lost or NORMAL, currents, limit)
+            if failover is None or found.current_a > failover.current_a:
+                failover = found
+        out[source.id] = SourceCurrents(normal, failover, tuple(worst))
     return out
+
+
+def every_source_currents(ctx: Context) -> dict[str, SourceCurrents]:
+    """Phase currents of every source with a current limit (PDU, ATS, UPS output)."""
+    return memo(ctx, "power_calc.currents", _compute_currents)
+
+
+def _distribution_currents(ctx: Context) -> dict[str, SourceCurrents]:
+    return {
+        source_id: currents
+        for source_id, currents in every_source_currents(ctx).items()
+        if ctx.by_id[source_id].component.kind is not Kind.UPS
+    }
 
 
 def source_currents(ctx: Context) -> dict[str, SourceCurrents]:
     """Worst phase current of every PDU and ATS (with a spec), normal and on failover."""
-    return memo(ctx, "power_calc.currents", _compute_currents)
+    return memo(ctx, "power_calc.distribution_currents", _distribution_currents)
 
 
 # --------------------------------------------------------------------------- site supply

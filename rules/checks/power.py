@@ -43,6 +43,7 @@ TWO_N_LEVELS = frozenset({Redundancy.TWO_N, Redundancy.TWO_N_PLUS_1})
 # IEC 60320: a device inlet C14 takes a C13 cord end, whose plug goes into a C13 outlet; a C20
 # inlet takes a C19 cord into a C19 outlet.
 OUTLET_FOR_CONNECTOR = {"C14": "c13", "C20": "c19", "other": "other"}
+_UNSEEN = ("", 0)  # a component not looked at yet (None means: plugs into no outlet)
 
 
 def _w(value: float) -> str:
@@ -490,15 +491,28 @@ def pdu_outlets(ctx: Context) -> None:
     outlets, and DC devices are not counted.
     """
     need: dict[str, dict[str, int]] = defaultdict(lambda: {"c13": 0, "c19": 0, "other": 0})
+    plugs: dict[int, tuple[str, int] | None] = {}  # per component: outlet type, cords
     for item in ctx.consumers:
-        spec = item.component.spec
-        if not isinstance(spec, ItSpec) or spec.psu_connector == "dc":
+        c = item.component
+        plug = plugs.get(id(c), _UNSEEN)
+        if plug is _UNSEEN:
+            spec = c.spec
+            plug = plugs[id(c)] = (
+                (OUTLET_FOR_CONNECTOR[spec.psu_connector], spec.psu_count)
+                if isinstance(spec, ItSpec) and spec.psu_connector != "dc"
+                else None
+            )
+        if plug is None:
             continue
-        feeds = [f for f in (item.feed_a, item.feed_b) if f is not None]
-        outlet = OUTLET_FOR_CONNECTOR[spec.psu_connector]
-        for n, feed in enumerate(feeds):
-            cords = spec.psu_count // len(feeds) + (1 if n < spec.psu_count % len(feeds) else 0)
-            need[feed][outlet] += cords * item.quantity
+        outlet, psu_count = plug
+        if item.feed_a is not None and item.feed_b is not None:
+            # Cords split over the two feeds, the odd one on A.
+            need[item.feed_a][outlet] += (psu_count - psu_count // 2) * item.quantity
+            need[item.feed_b][outlet] += psu_count // 2 * item.quantity
+        else:
+            feed = item.feed_a if item.feed_a is not None else item.feed_b
+            if feed is not None:
+                need[feed][outlet] += psu_count * item.quantity
     for source_id, needed in need.items():
         have = _outlets(ctx.by_id[source_id])
         if have is None:
@@ -614,12 +628,18 @@ def unprotected_load(ctx: Context) -> None:
     """IT lines with no cord path through a UPS on a build that has UPSs."""
     if not ctx.ups_lines or ctx.feeds_assumed:
         return
-    bare = [
-        c.id
-        for c in ctx.consumers
-        if c.component.kind.is_it
-        and not any(f is not None and feeds_through_ups(ctx, f) for f in (c.feed_a, c.feed_b))
+    # Lines on the same cords share their path to the supply: judge each cord pair once.
+    bare_cords = [
+        group
+        for group in ctx.cord_groups
+        if not any(
+            f is not None and feeds_through_ups(ctx, f) for f in (group.feed_a, group.feed_b)
+        )
     ]
+    if not bare_cords:
+        return
+    on_bare_cords = {item_id for group in bare_cords for item_id in group.item_ids}
+    bare = [c.id for c in ctx.consumers if c.id in on_bare_cords and c.component.kind.is_it]
     if bare:
         ctx.add(
             "power.unprotected_load",

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 
 from rules.checks.power import ups_lines_with_spec
-from rules.checks.space import items_by_rack, rack_contents_kg, rack_spec
+from rules.checks.space import items_by_rack, rack_fill, rack_spec
 from rules.context import Context
 from rules.model import BuildSpec, Headroom
 from rules.power_calc import (
@@ -133,16 +133,15 @@ def build_headroom(ctx: Context) -> Headroom:
         for name, extra in _by_basis(ctx).items()
     }
     binding = min(by_constraint, key=lambda n: by_constraint[n])  # site_supply always exists
-    grouped = items_by_rack(ctx)
+    fill = rack_fill(ctx)
     u_free = 0.0
     weights: list[float] = []
     for rack_id, rack in ctx.racks.items():
         spec = rack_spec(rack)
         if spec is None:
             continue
-        items = grouped.get(rack_id, [])
-        u_free += spec.u - sum(i.component.u_height * i.quantity for i in items)
-        weights.append(spec.static_load_kg - rack_contents_kg(items))  # UL 2416, equipment
+        u_free += spec.u - fill[rack_id].u_used
+        weights.append(spec.static_load_kg - fill[rack_id].contents_kg)  # UL 2416, equipment
     return Headroom.trusted(
         typical_load_w=max(0.0, by_constraint[binding]),
         binding_constraint=binding,
@@ -189,7 +188,6 @@ def _space_fit(ctx: Context, component: ComponentSpec, rack_id: str | None) -> i
     weight = component.weight_kg
     if not rack_ids:
         return 0 if height > 0 else MAX_FIT
-    grouped = items_by_rack(ctx)
     total = 0
     for rid in rack_ids:
         spec = rack_spec(ctx.racks[rid])
@@ -203,7 +201,7 @@ def _space_fit(ctx: Context, component: ComponentSpec, rack_id: str | None) -> i
             by_total = _floor((sum(runs) - loose) / height)
             fit = min(by_runs, by_total)
         if weight > 0:
-            left = spec.static_load_kg - rack_contents_kg(grouped.get(rid, []))
+            left = spec.static_load_kg - rack_fill(ctx)[rid].contents_kg
             fit = min(fit, _floor(left / weight))
         total += fit
     return min(total, MAX_FIT)

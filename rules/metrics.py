@@ -10,7 +10,7 @@ from typing import Literal
 
 from rules.checks.power import ups_lines_with_spec
 from rules.checks.redundancy import cooling_redundancy, ups_redundancy
-from rules.checks.space import items_by_rack, rack_contents_kg, rack_spec
+from rules.checks.space import rack_fill, rack_spec
 from rules.checks.sustainability import bill_total, energy, lead_time
 from rules.checks.thermal import airflow_installed_m3h, airflow_required_m3h
 from rules.context import Context
@@ -35,14 +35,13 @@ CFM_PER_M3H = 1 / M3H_PER_CFM
 
 
 def _rack_metrics(ctx: Context) -> tuple[RackMetrics, ...]:
-    grouped = items_by_rack(ctx)
+    fill = rack_fill(ctx)
     out = []
     for rack_id, rack in ctx.racks.items():
         spec = rack_spec(rack)
-        items = grouped.get(rack_id, [])
-        u_used = sum(i.component.u_height * i.quantity for i in items)
+        u_used = fill[rack_id].u_used
         u_total = float(spec.u) if spec is not None else 0.0
-        weight = rack.component.weight_kg + rack_contents_kg(items)
+        weight = rack.component.weight_kg + fill[rack_id].contents_kg
         footprint = spec.footprint_m2 if spec is not None else 0.0
         out.append(
             RackMetrics.trusted(

@@ -7,12 +7,23 @@ with the utilisation limit (C4). Units of a line stack upwards from ``position_u
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rules.context import Context
 from rules.model import PlacedItem, RackInstance, Severity
+from rules.power_calc import memo
 from rules.registry import check
 from rules.specs import RackSpec
 
-__all__ = ["item_u", "items_by_rack", "occupied_u", "rack_contents_kg", "rack_spec"]
+__all__ = [
+    "RackFill",
+    "item_u",
+    "items_by_rack",
+    "occupied_u",
+    "rack_contents_kg",
+    "rack_fill",
+    "rack_spec",
+]
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -27,6 +38,31 @@ def items_by_rack(ctx: Context) -> dict[str, list[PlacedItem]]:
     """Items of each rack that holds any, in rack order then build order (callers must not
     modify it)."""
     return ctx.items_by_rack
+
+
+@dataclass(frozen=True, slots=True)
+class RackFill:
+    """What the items of one rack add up to, all units (reference 3)."""
+
+    u_used: float
+    contents_kg: float
+
+
+def _compute_fill(ctx: Context) -> dict[str, RackFill]:
+    out: dict[str, RackFill] = {}
+    for rack_id in ctx.racks:
+        u = kg = 0.0
+        for item in ctx.items_by_rack.get(rack_id, ()):
+            c = item.component
+            u += c.u_height * item.quantity
+            kg += c.weight_kg * item.quantity
+        out[rack_id] = RackFill(u, kg)
+    return out
+
+
+def rack_fill(ctx: Context) -> dict[str, RackFill]:
+    """U and equipment mass of every rack's items (computed once per evaluation)."""
+    return memo(ctx, "space.rack_fill", _compute_fill)
 
 
 def item_u(item: PlacedItem) -> float:
@@ -93,11 +129,12 @@ def _kg(value: float) -> str:
 )
 def u_capacity(ctx: Context) -> None:
     """Sum of U of the items in each rack against the rack's U (100 %, no C4)."""
+    fill = rack_fill(ctx)
     for rack_id, items in items_by_rack(ctx).items():
         spec = rack_spec(ctx.racks[rack_id])
         if spec is None:
             continue
-        used = sum(item_u(i) for i in items)
+        used = fill[rack_id].u_used
         if used > spec.u:
             ctx.add(
                 "space.u_capacity",
@@ -264,11 +301,12 @@ def rack_load(ctx: Context) -> None:
     mass is not added here; it counts for the floor load.
     """
     ship_loaded = ctx.policy.rack_ship_loaded
-    for rack_id, items in items_by_rack(ctx).items():
+    fill = rack_fill(ctx)
+    for rack_id in items_by_rack(ctx):
         spec = rack_spec(ctx.racks[rack_id])
         if spec is None:
             continue
-        mass = rack_contents_kg(items)
+        mass = fill[rack_id].contents_kg
         if mass > spec.static_load_kg:
             ctx.add(
                 "mechanical.rack_static_load",
@@ -317,12 +355,12 @@ def floor_load(ctx: Context) -> None:
     rating = ctx.site.floor_rating_kg_m2
     if rating is None:
         return
-    grouped = items_by_rack(ctx)
+    fill = rack_fill(ctx)
     for rack_id, rack in ctx.racks.items():
         spec = rack_spec(rack)
         if spec is None or spec.wall_mount:
             continue
-        mass = rack.component.weight_kg + rack_contents_kg(grouped.get(rack_id, []))
+        mass = rack.component.weight_kg + fill[rack_id].contents_kg
         load = mass / spec.footprint_m2  # reference 3: kg / footprint
         if load > rating:
             ctx.add(

@@ -57,15 +57,20 @@ def bill_total(ctx: Context) -> float:
     return total + sum(r.component.list_price for r in ctx.spec.racks)
 
 
-def lead_time(ctx: Context) -> tuple[int, str | None]:
-    """Longest lead time in days of any item or rack, and which one."""
+def _lead_time(ctx: Context) -> tuple[int, str | None]:
     days, who = 0, None
-    for item_id, component in [(i.id, i.component) for i in ctx.items] + [
-        (r.id, r.component) for r in ctx.spec.racks
-    ]:
-        if component.lead_time_days > days:
-            days, who = component.lead_time_days, item_id
+    for item in ctx.items:
+        if item.component.lead_time_days > days:
+            days, who = item.component.lead_time_days, item.id
+    for rack in ctx.spec.racks:
+        if rack.component.lead_time_days > days:
+            days, who = rack.component.lead_time_days, rack.id
     return days, who
+
+
+def lead_time(ctx: Context) -> tuple[int, str | None]:
+    """Longest lead time in days of any item or rack, and which one (computed once)."""
+    return memo(ctx, "sustainability.lead_time", _lead_time)
 
 
 @check(

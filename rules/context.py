@@ -95,18 +95,23 @@ class Context:
         pf_default = self.policy.power_factor_default
         it_typ = it_np = room_w = 0.0
         wired = False
+        # Local names: this loop runs once per line and is the engine's hottest.
+        by_kind = self.by_kind
+        line_typical = self.line_typical_w
+        line_nameplate = self.line_nameplate_w
+        phases_of = self._phases
         for item in spec.items:
             c = item.component
             unit = units.get(id(c))
             if unit is None:
                 unit = units[id(c)] = _Unit(c, pf_default)
-            self.by_kind[unit.kind].append(item)
+            by_kind[unit.kind].append(item)
             if item.rack_id is not None:
                 by_rack[item.rack_id].append(item)
             feed_a, feed_b = item.feed_a, item.feed_b
             if unit.is_source:
                 self.sources.append(item)
-                if item.id not in self._phases:
+                if item.id not in phases_of:
                     self._phase_of(item)
                 if feed_a is not None:
                     self._phase_split[(item.id, feed_a)] = self._deal(item, feed_a, turn)
@@ -122,9 +127,10 @@ class Context:
             q = item.quantity
             typ *= q
             np_ *= q
+            item_id = item.id
             self.consumers.append(item)
-            self.line_typical_w[item.id] = typ
-            self.line_nameplate_w[item.id] = np_
+            line_typical[item_id] = typ
+            line_nameplate[item_id] = np_
             if unit.is_it:
                 it_typ += typ
                 it_np += np_
@@ -133,7 +139,7 @@ class Context:
             group = groups.get((feed_a, feed_b))
             if group is None:
                 group = groups[(feed_a, feed_b)] = CordGroup(feed_a, feed_b)
-            group.item_ids.append(item.id)
+            group.item_ids.append(item_id)
             group.typical_w += typ
             group.nameplate_w += np_
             group.typical_va += typ / unit.power_factor
@@ -143,6 +149,12 @@ class Context:
             wired = True
             for source_id, phases in ((feed_a, group.phases_a), (feed_b, group.phases_b)):
                 if source_id is None:
+                    continue
+                if q == 1 and item.phase is None and phases_of.get(source_id) == 3:
+                    # The usual cord: one unit dealt to the next phase (see ``_deal``).
+                    start = turn[source_id]
+                    turn[source_id] = start + 1
+                    phases[start % 3] += np_
                     continue
                 a, b, c3 = self._deal(item, source_id, turn)
                 phases[0] += np_ * a
@@ -158,6 +170,10 @@ class Context:
         }
         self.ups_lines: list[PlacedItem] = self.by_kind.get(Kind.UPS, [])
         self.feeds_assumed = bool(self.ups_lines) and not wired
+        # What the flow asks of a source in every scenario: UPS efficiency (C5), ATS or not.
+        self._efficiency = {u.id: self.ups_efficiency(u) for u in self.ups_lines}
+        self._ats = {a.id for a in self.by_kind.get(Kind.ATS, ())}
+        self._site_groups = [g for g in self.cord_groups if g.feed_a is None and g.feed_b is None]
         self._order = self._sources_top_down()
         self._alive: dict[str | None, dict[str, bool]] = {}
         self._failover: dict[str, list[Flow]] = {}
@@ -338,19 +354,35 @@ class Context:
         return by_source
 
     def _scenario_flows(self) -> dict[str, Flow]:
-        """The normal flow and one flow per lost source (see ``_power_islands``)."""
-        flows = {NORMAL: self._flow(None)}
+        """The normal flow and one flow per lost source (see ``_power_islands``).
+
+        Islands share no source, so the normal flow is the islands' normal flows side by side
+        plus the consumers on the site supply.
+        """
         if self.feeds_assumed:
+            flows = {NORMAL: self._flow(None)}
             for source in self.sources:
                 flows[source.id] = self._flow(source.id)
             return flows
-        normal = flows[NORMAL]
+        normal = Flow(lost=None)
+        flows = {NORMAL: normal}
         island_normal: dict[int, Flow] = {}
+        for source in self._order:
+            island = self._islands[source.id]
+            if id(island) in island_normal:
+                continue
+            base = island_normal[id(island)] = self._flow(None, island)
+            normal.typical_w.update(base.typical_w)
+            normal.nameplate_w.update(base.nameplate_w)
+            normal.phase_nameplate_w.update(base.phase_nameplate_w)
+            normal.site_typical_w += base.site_typical_w
+            normal.site_nameplate_w += base.site_nameplate_w
+        for group in self._site_groups:
+            normal.site_typical_w += group.typical_w
+            normal.site_nameplate_w += group.nameplate_w
         for source in self.sources:
             island = self._islands[source.id]
-            base = island_normal.get(id(island))
-            if base is None:
-                base = island_normal[id(island)] = self._flow(None, island)
+            base = island_normal[id(island)]
             flows[source.id] = _replace_island(normal, base, self._flow(source.id, island), island)
         return flows
 
@@ -362,7 +394,7 @@ class Context:
         cached = self._alive.get(lost)
         if cached is not None:
             return cached
-        alive: dict[str, bool] = dict.fromkeys(self._phases, True)
+        alive: dict[str, bool] = {}  # a source left out lives
         if lost is None:
             self._alive[lost] = alive
             return alive
@@ -375,11 +407,11 @@ class Context:
             if kind is Kind.UPS:
                 alive[source.id] = True
             elif kind is Kind.ATS:
-                a = source.feed_a is None or alive[source.feed_a]
-                b = source.feed_b is not None and alive[source.feed_b]
+                a = source.feed_a is None or alive.get(source.feed_a, True)
+                b = source.feed_b is not None and alive.get(source.feed_b, True)
                 alive[source.id] = a or b
             else:
-                alive[source.id] = source.feed_a is None or alive[source.feed_a]
+                alive[source.id] = source.feed_a is None or alive.get(source.feed_a, True)
         self._alive[lost] = alive
         return alive
 
@@ -395,7 +427,7 @@ class Context:
         return [self.normal] + [
             self.flows[lost]
             for lost in lost_ids
-            if lost != source_id and self._alive_map(lost)[source_id]
+            if lost != source_id and self._alive_map(lost).get(source_id, True)
         ]
 
     def failover_flows(self, source_id: str) -> list[Flow]:
@@ -424,7 +456,7 @@ class Context:
         """
         if source_id is None:
             return True
-        return self._alive_map(lost)[source_id]
+        return self._alive_map(lost).get(source_id, True)
 
     def _flow(self, lost: str | None, island: _Island | None = None) -> Flow:
         """Loads with ``lost`` failed, over the whole build or over one island only."""
@@ -433,40 +465,39 @@ class Context:
             self._flow_assumed(flow, lost)
             return flow
         alive = self._alive_map(lost)
+        typical = flow.typical_w
+        nameplate = flow.nameplate_w
+        on_phases = flow.phase_nameplate_w
         for group in self.cord_groups if island is None else island.groups:
             a, b = group.feed_a, group.feed_b
             if a is None and b is None:
                 flow.site_typical_w += group.typical_w
                 flow.site_nameplate_w += group.nameplate_w
                 continue
-            live_a = a if a is not None and alive[a] else None
-            live_b = b if b is not None and alive[b] else None
-            if live_a is None and live_b is None:
+            live_a = a is not None and alive.get(a, True)
+            live_b = b is not None and alive.get(b, True)
+            if not (live_a or live_b):
                 flow.dropped.extend(group.item_ids)
                 continue
-            share = 0.5 if live_a is not None and live_b is not None else 1.0
-            if live_a is not None:
-                self._add(flow, live_a, group.typical_w * share, group.phases_a, share)
-            if live_b is not None:
-                self._add(flow, live_b, group.typical_w * share, group.phases_b, share)
+            # A dual-corded load shares its live cords equally (reference 1, "Per phase").
+            share = 0.5 if live_a and live_b else 1.0
+            for cord, live, phases in ((a, live_a, group.phases_a), (b, live_b, group.phases_b)):
+                if not live or cord is None:
+                    continue
+                typical[cord] += group.typical_w * share
+                w1, w2, w3 = phases[0] * share, phases[1] * share, phases[2] * share
+                at = on_phases[cord]
+                at[0] += w1
+                at[1] += w2
+                at[2] += w3
+                nameplate[cord] += w1 + w2 + w3
         # Children before parents: each source passes its whole load one step upstream.
         for source in reversed(self._order if island is None else island.order):
-            typ = flow.typical_w.get(source.id, 0.0)
-            np_ = flow.nameplate_w.get(source.id, 0.0)
+            typ = typical.get(source.id, 0.0)
+            np_ = nameplate.get(source.id, 0.0)
             if typ or np_:
                 self._deliver_upstream(flow, source, typ, np_, alive)
         return flow
-
-    @staticmethod
-    def _add(flow: Flow, source_id: str, typ: float, phases: list[float], share: float) -> None:
-        flow.typical_w[source_id] += typ
-        at = flow.phase_nameplate_w[source_id]
-        total = 0.0
-        for p in range(3):
-            w = phases[p] * share
-            at[p] += w
-            total += w
-        flow.nameplate_w[source_id] += total
 
     def _flow_assumed(self, flow: Flow, lost: str | None) -> None:
         """Unwired build: every consumer shares all live UPS lines in proportion to kW."""
@@ -495,17 +526,16 @@ class Context:
         self, flow: Flow, source: PlacedItem, typ: float, np_: float, alive: dict[str, bool]
     ) -> None:
         """Carry a source's whole load one step upstream (grossed up by UPS losses, C5)."""
-        kind = source.component.kind
-        if kind is Kind.UPS:
-            eff = self.ups_efficiency(source)
+        eff = self._efficiency.get(source.id)
+        if eff is not None:  # a UPS
             typ, np_ = typ / eff, np_ / eff
         upstream = source.feed_a
-        if kind is Kind.ATS and upstream is not None and not alive[upstream]:
+        if upstream is not None and not alive.get(upstream, True) and source.id in self._ats:
             upstream = source.feed_b
         if upstream is None:
             flow.site_typical_w += typ
             flow.site_nameplate_w += np_
-        elif alive[upstream]:
+        elif alive.get(upstream, True):
             flow.typical_w[upstream] += typ
             flow.nameplate_w[upstream] += np_
             split = self._phase_split.get((source.id, upstream), (1.0, 0.0, 0.0))

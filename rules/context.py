@@ -97,6 +97,9 @@ class Context:
         wired = False
         # Local names: this loop runs once per line and is the engine's hottest.
         by_kind = self.by_kind
+        # Lines of each distinct component, in build order: checks that depend on the component
+        # alone judge it once and name its lines only when it fails.
+        by_component: dict[int, list[PlacedItem]] = {}
         line_typical = self.line_typical_w
         line_nameplate = self.line_nameplate_w
         phases_of = self._phases
@@ -105,6 +108,9 @@ class Context:
             unit = units.get(id(c))
             if unit is None:
                 unit = units[id(c)] = _Unit(c, pf_default)
+                by_component[id(c)] = [item]
+            else:
+                by_component[id(c)].append(item)
             by_kind[unit.kind].append(item)
             if item.rack_id is not None:
                 by_rack[item.rack_id].append(item)
@@ -162,6 +168,7 @@ class Context:
                     phases[1] += np_ * b
                     phases[2] += np_ * c3
         self.cord_groups: list[CordGroup] = list(groups.values())
+        self.items_by_component: list[list[PlacedItem]] = list(by_component.values())
         self.it_typical_w = it_typ
         self.it_nameplate_w = it_np
         # Items of each rack that holds any, in rack order then build order.

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 
 from rules.checks.power import ups_lines_with_spec
-from rules.checks.space import items_by_rack, rack_fill, rack_spec
+from rules.checks.space import rack_fill, rack_layout, rack_spec
 from rules.context import Context
 from rules.model import BuildSpec, Headroom
 from rules.power_calc import (
@@ -156,26 +156,16 @@ def build_headroom(ctx: Context) -> Headroom:
 
 def _free_runs(ctx: Context, rack_id: str, rack_u: int) -> tuple[list[float], float]:
     """Contiguous free U runs of a rack (either face closes a U) and the loose U assigned."""
-    spans: list[tuple[float, float]] = []
-    loose = 0.0
-    for item in items_by_rack(ctx).get(rack_id, []):
-        height = item.component.u_height * item.quantity
-        if height <= 0:
-            continue
-        if item.position_u is None:
-            loose += height
-        else:
-            spans.append((item.position_u, item.position_u + height))
-    spans.sort()
+    layout = rack_layout(ctx)[rack_id]
     runs: list[float] = []
     cursor = 1.0
-    for low, high in spans:
+    for low, high, _ in layout.by_low:
         if low > cursor:
             runs.append(min(low, rack_u + 1.0) - cursor)
         cursor = max(cursor, high)
     if cursor < rack_u + 1.0:
         runs.append(rack_u + 1.0 - cursor)
-    return [r for r in runs if r > 0], loose
+    return [r for r in runs if r > 0], layout.loose_u
 
 
 def _floor(value: float) -> int:

@@ -17,11 +17,13 @@ from rules.specs import RackSpec
 
 __all__ = [
     "RackFill",
+    "RackLayout",
     "item_u",
     "items_by_rack",
     "occupied_u",
     "rack_contents_kg",
     "rack_fill",
+    "rack_layout",
     "rack_spec",
 ]
 
@@ -65,6 +67,45 @@ def rack_fill(ctx: Context) -> dict[str, RackFill]:
     return memo(ctx, "space.rack_fill", _compute_fill)
 
 
+Span = tuple[float, float, PlacedItem]  # [low, high) U of a placed line, and the line
+
+
+@dataclass(frozen=True, slots=True)
+class RackLayout:
+    """Where the items of one rack sit: placed spans with U, and U assigned without a place."""
+
+    spans: list[Span]  # build order
+    by_low: list[Span]  # sorted by lowest U
+    loose_u: float
+
+
+def _low(span: Span) -> float:
+    return span[0]
+
+
+def _compute_layout(ctx: Context) -> dict[str, RackLayout]:
+    out: dict[str, RackLayout] = {}
+    for rack_id in ctx.racks:
+        spans: list[Span] = []
+        loose = 0.0
+        for item in ctx.items_by_rack.get(rack_id, ()):
+            height = item.component.u_height * item.quantity
+            if height <= 0:
+                continue
+            low = item.position_u
+            if low is None:
+                loose += height
+            else:
+                spans.append((low, low + height, item))
+        out[rack_id] = RackLayout(spans, sorted(spans, key=_low), loose)
+    return out
+
+
+def rack_layout(ctx: Context) -> dict[str, RackLayout]:
+    """Placed spans and loose U of every rack (computed once per evaluation)."""
+    return memo(ctx, "space.rack_layout", _compute_layout)
+
+
 def item_u(item: PlacedItem) -> float:
     """Rack units a line takes: every unit stacked (reference 3)."""
     return item.component.u_height * item.quantity
@@ -75,37 +116,25 @@ def rack_contents_kg(items: list[PlacedItem]) -> float:
     return sum(i.component.weight_kg * i.quantity for i in items)
 
 
-def occupied_u(items: list[PlacedItem], rack_u: float) -> float:
+def occupied_u(layout: RackLayout, rack_u: float) -> float:
     """U of the rack that items close: the union of placed spans (either face) inside the rack,
     plus the U of items assigned to the rack without a position."""
-    spans: list[tuple[float, float]] = []
-    loose = 0.0
+    total = 0.0
+    cur_low = cur_high = 0.0
     top = rack_u + 1.0
-    for item in items:
-        height = item.component.u_height * item.quantity
-        if height <= 0:
-            continue
-        low = item.position_u
-        if low is None:
-            loose += height
-            continue
-        high = low + height
+    for low, high, _ in layout.by_low:  # clipping keeps the order: max(low, 1) is monotonic
         if low < 1.0:
             low = 1.0
         if high > top:
             high = top
-        if high > low:
-            spans.append((low, high))
-    spans.sort()
-    total = 0.0
-    cur_low = cur_high = 0.0
-    for low, high in spans:
+        if high <= low:
+            continue
         if low > cur_high:
             total += cur_high - cur_low
             cur_low, cur_high = low, high
         elif high > cur_high:
             cur_high = high
-    return total + (cur_high - cur_low) + loose
+    return total + (cur_high - cur_low) + layout.loose_u
 
 
 def _u_span(low: float, high: float) -> str:
@@ -178,17 +207,12 @@ def u_positions(ctx: Context) -> None:
     short switch at the rear behind a short device at the front) collide only when their depths
     together exceed the rack's usable depth; an item of unknown depth counts as full depth.
     """
-    for rack_id, items in items_by_rack(ctx).items():
+    for rack_id, layout in rack_layout(ctx).items():
         spec = rack_spec(ctx.racks[rack_id])
-        if spec is None:
+        if spec is None or not layout.spans:
             continue
         usable = spec.usable_depth_mm
-        placed: list[tuple[float, float, PlacedItem]] = []
-        for item in items:
-            height = item_u(item)
-            if height <= 0 or item.position_u is None:
-                continue
-            low, high = item.position_u, item.position_u + height
+        for low, high, item in layout.spans:
             if low < 1 or high > spec.u + 1:
                 ctx.add(
                     "space.u_out_of_range",
@@ -200,10 +224,10 @@ def u_positions(ctx: Context) -> None:
                     limit=float(spec.u) if high > spec.u + 1 else 1.0,
                     unit="U",
                 )
-            placed.append((low, high, item))
-        placed.sort(key=lambda p: p[0])
+        placed = layout.by_low
         for n, (a_low, a_high, a) in enumerate(placed):
-            for b_low, b_high, b in placed[n + 1 :]:
+            for m in range(n + 1, len(placed)):
+                b_low, b_high, b = placed[m]
                 if b_low >= a_high:
                     break  # sorted by start: nothing later reaches back into a
                 low, high = max(a_low, b_low), min(a_high, b_high)
@@ -237,26 +261,41 @@ def u_positions(ctx: Context) -> None:
 )
 def depth_fit(ctx: Context) -> None:
     """Device depth against the rack's usable mounting depth (zero-U items are not railed)."""
-    for rack_id, items in items_by_rack(ctx).items():
-        spec = rack_spec(ctx.racks[rack_id])
-        if spec is None:
+    usable: dict[str, float] = {}
+    for rack_id, rack in ctx.racks.items():
+        spec = rack_spec(rack)
+        if spec is not None:
+            usable[rack_id] = spec.usable_depth_mm
+    if not usable:
+        return
+    shallowest = min(usable.values())
+    # Only a component deeper than the shallowest rack can fail: look at its lines alone.
+    too_deep: set[str] = set()
+    for items in ctx.items_by_component:
+        c = items[0].component
+        if c.depth_mm is None or c.u_height <= 0 or c.depth_mm <= shallowest:
             continue
-        usable = spec.usable_depth_mm
         for item in items:
-            depth = item.component.depth_mm
-            if depth is None or item.component.u_height <= 0:
+            rack_depth = usable.get(item.rack_id) if item.rack_id is not None else None
+            if rack_depth is not None and c.depth_mm > rack_depth:
+                too_deep.add(item.id)
+    if not too_deep:
+        return
+    for rack_id, items in items_by_rack(ctx).items():
+        for item in items:
+            if item.id not in too_deep:
                 continue
-            if depth > usable:
-                ctx.add(
-                    "space.depth_fit",
-                    Severity.ERROR,
-                    f"'{item.id}' is {depth:,.0f} mm deep; rack '{rack_id}' takes devices up to "
-                    f"{usable:,.0f} mm.",
-                    subject=[rack_id, item.id],
-                    value=depth,
-                    limit=usable,
-                    unit="mm",
-                )
+            depth = item.component.depth_mm or 0.0
+            ctx.add(
+                "space.depth_fit",
+                Severity.ERROR,
+                f"'{item.id}' is {depth:,.0f} mm deep; rack '{rack_id}' takes devices up to "
+                f"{usable[rack_id]:,.0f} mm.",
+                subject=[rack_id, item.id],
+                value=depth,
+                limit=usable[rack_id],
+                unit="mm",
+            )
 
 
 @check(

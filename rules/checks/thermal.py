@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from rules.checks.space import items_by_rack, occupied_u, rack_spec
+from rules.checks.space import items_by_rack, occupied_u, rack_layout, rack_spec
 from rules.context import Context
 from rules.model import Face, PlacedItem, Severity
 from rules.registry import check
@@ -309,16 +309,19 @@ def airflow_direction(ctx: Context) -> None:
     round, so a front-to-back switch on the rear rails blows towards the rack front. Cooling
     units are left out: an in-rack cooler returns the IT exhaust to the front by design.
     """
+    directions: dict[tuple[int, Face], AirflowDirection | None] = {}  # per component and face
     for rack_id, items in items_by_rack(ctx).items():
         f2b: list[PlacedItem] = []
         b2f: list[PlacedItem] = []
         side: list[PlacedItem] = []
         for item in items:
-            direction = item.component.airflow
-            if direction is AirflowDirection.PASSIVE or item.component.kind is Kind.COOLING:
+            key = (id(item.component), item.face)
+            if key in directions:
+                direction = directions[key]
+            else:
+                direction = directions[key] = _mounted_direction(item)
+            if direction is None:
                 continue
-            if item.face is Face.REAR:
-                direction = _REVERSED.get(direction, direction)
             if direction is AirflowDirection.FRONT_TO_BACK:
                 f2b.append(item)
             elif direction is AirflowDirection.BACK_TO_FRONT:
@@ -343,6 +346,16 @@ def airflow_direction(ctx: Context) -> None:
                 "or air ducts so they draw cold air.",
                 subject=[rack_id, *(i.id for i in side)],
             )
+
+
+def _mounted_direction(item: PlacedItem) -> AirflowDirection | None:
+    """Airflow of a line as mounted, or None when it does not count (passive, cooling)."""
+    direction = item.component.airflow
+    if direction is AirflowDirection.PASSIVE or item.component.kind is Kind.COOLING:
+        return None
+    if item.face is Face.REAR:
+        direction = _REVERSED.get(direction, direction)
+    return direction
 
 
 # --------------------------------------------------------------------------- inlet conditions
@@ -383,10 +396,12 @@ def inlet_range_c(ctx: Context) -> tuple[float, float | None]:
 )
 def inlet_conditions(ctx: Context) -> None:
     """Site ambient against each IT device's allowable inlet range and the policy target."""
-    it_items: list[tuple[PlacedItem, ItSpec]] = [
-        (i, i.component.spec) for i in ctx.items if isinstance(i.component.spec, ItSpec)
+    it_lines = [
+        (items, items[0].component.spec)
+        for items in ctx.items_by_component
+        if isinstance(items[0].component.spec, ItSpec)
     ]
-    if not it_items:
+    if not it_lines:
         return
     site = ctx.site
     altitude = site.altitude_m
@@ -396,19 +411,34 @@ def inlet_conditions(ctx: Context) -> None:
             Severity.ERROR,
             f"The site is at {altitude:,.0f} m, above the {ASHRAE_MAX_ELEVATION_M:,.0f} m "
             "maximum elevation of the ASHRAE allowable ranges: IT equipment is not rated there.",
-            subject=[i.id for i, _ in it_items],
+            subject=[i.id for i in ctx.items if isinstance(i.component.spec, ItSpec)],
             value=altitude,
             limit=ASHRAE_MAX_ELEVATION_M,
             unit="m",
         )
     low, high = inlet_range_c(ctx)
     class_ranges = {cls: _class_range(cls, altitude) for cls in ASHRAE_ALLOWABLE}
-    within: list[PlacedItem] = []
-    for item, spec in it_items:
+    # A device's allowable range depends on its component alone: judge each component once.
+    allowed: dict[int, tuple[float, float]] = {}
+    failing = False
+    for items, spec in it_lines:
         if spec.inlet_min_c is not None or spec.ashrae_class is None:
             a_low, a_high = allowable_inlet_c(spec, altitude)
         else:
             a_low, a_high = class_ranges[spec.ashrae_class]
+        allowed[id(items[0].component)] = (a_low, a_high)
+        failing = failing or (high is not None and high > a_high) or low < a_low
+    target = ctx.policy.ashrae_class_target
+    t_low, t_high = class_ranges[target]
+    off_target = low < t_low or (high is not None and high > t_high)
+    if not (failing or off_target):
+        return
+    within: list[PlacedItem] = []
+    for item in ctx.items:  # build order, as the findings name them
+        found = allowed.get(id(item.component))
+        if found is None:
+            continue
+        a_low, a_high = found
         too_hot = high is not None and high > a_high
         too_cold = low < a_low
         if too_hot and high is not None:
@@ -435,9 +465,7 @@ def inlet_conditions(ctx: Context) -> None:
             )
         if not (too_hot or too_cold):
             within.append(item)
-    target = ctx.policy.ashrae_class_target
-    t_low, t_high = class_ranges[target]
-    if within and (low < t_low or (high is not None and high > t_high)):
+    if within and off_target:
         shown = f"{_c(low)} to {_c(high)} °C" if high is not None else f"from {_c(low)} °C (cooled)"
         ctx.add(
             "thermal.ashrae_target",
@@ -470,13 +498,14 @@ def blanking_panels(ctx: Context) -> None:
     """
     if not ctx.policy.blanking_panels_required:
         return
+    layouts = rack_layout(ctx)
     for rack_id, items in items_by_rack(ctx).items():
         if not any(i.component.kind.is_it for i in items):
             continue
         spec = rack_spec(ctx.racks[rack_id])
         if spec is None:
             continue
-        open_u = spec.u - occupied_u(items, spec.u)
+        open_u = spec.u - occupied_u(layouts[rack_id], spec.u)
         if open_u > 0:
             ctx.add(
                 "thermal.blanking_panels",

@@ -146,6 +146,8 @@ class Context:
             if group is None:
                 group = groups[(feed_a, feed_b)] = CordGroup(feed_a, feed_b)
             group.item_ids.append(item_id)
+            units_of = group.units_by_component
+            units_of[id(c)] = units_of.get(id(c), 0) + q
             group.typical_w += typ
             group.nameplate_w += np_
             group.typical_va += typ / unit.power_factor
@@ -169,6 +171,9 @@ class Context:
                     phases[2] += np_ * c3
         self.cord_groups: list[CordGroup] = list(groups.values())
         self.items_by_component: list[list[PlacedItem]] = list(by_component.values())
+        self.components: dict[int, ComponentSpec] = {
+            key: items[0].component for key, items in by_component.items()
+        }
         self.it_typical_w = it_typ
         self.it_nameplate_w = it_np
         # Items of each rack that holds any, in rack order then build order.
@@ -601,6 +606,8 @@ class CordGroup:
     # sum(W / PF) of the members, typical and nameplate: the VA behind the group (C3)
     typical_va: float = 0.0
     nameplate_va: float = 0.0
+    # Units on these cords per component (``id`` of the component spec, as ``components``).
+    units_by_component: dict[int, int] = field(default_factory=dict)
 
 
 class _Unit:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 
 from rules.checks.power import ups_lines_with_spec
-from rules.checks.space import rack_fill, rack_layout, rack_spec
+from rules.checks.space import rack_layout, rack_spec
 from rules.context import Context
 from rules.model import BuildSpec, Headroom
 from rules.power_calc import (
@@ -133,7 +133,7 @@ def build_headroom(ctx: Context) -> Headroom:
         for name, extra in _by_basis(ctx).items()
     }
     binding = min(by_constraint, key=lambda n: by_constraint[n])  # site_supply always exists
-    fill = rack_fill(ctx)
+    fill = rack_layout(ctx)
     u_free = 0.0
     weights: list[float] = []
     for rack_id, rack in ctx.racks.items():
@@ -191,7 +191,7 @@ def _space_fit(ctx: Context, component: ComponentSpec, rack_id: str | None) -> i
             by_total = _floor((sum(runs) - loose) / height)
             fit = min(by_runs, by_total)
         if weight > 0:
-            left = spec.static_load_kg - rack_fill(ctx)[rid].contents_kg
+            left = spec.static_load_kg - rack_layout(ctx)[rid].contents_kg
             fit = min(fit, _floor(left / weight))
         total += fit
     return min(total, MAX_FIT)

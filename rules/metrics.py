@@ -10,7 +10,7 @@ from typing import Literal
 
 from rules.checks.power import ups_lines_with_spec
 from rules.checks.redundancy import cooling_redundancy, ups_redundancy
-from rules.checks.space import rack_fill, rack_spec
+from rules.checks.space import rack_layout, rack_spec
 from rules.checks.sustainability import bill_total, energy, lead_time
 from rules.checks.thermal import airflow_installed_m3h, airflow_required_m3h
 from rules.context import Context
@@ -35,7 +35,7 @@ CFM_PER_M3H = 1 / M3H_PER_CFM
 
 
 def _rack_metrics(ctx: Context) -> tuple[RackMetrics, ...]:
-    fill = rack_fill(ctx)
+    fill = rack_layout(ctx)
     out = []
     for rack_id, rack in ctx.racks.items():
         spec = rack_spec(rack)

@@ -43,7 +43,6 @@ TWO_N_LEVELS = frozenset({Redundancy.TWO_N, Redundancy.TWO_N_PLUS_1})
 # IEC 60320: a device inlet C14 takes a C13 cord end, whose plug goes into a C13 outlet; a C20
 # inlet takes a C19 cord into a C19 outlet.
 OUTLET_FOR_CONNECTOR = {"C14": "c13", "C20": "c19", "other": "other"}
-_UNSEEN = ("", 0)  # a component not looked at yet (None means: plugs into no outlet)
 
 
 def _w(value: float) -> str:
@@ -491,28 +490,25 @@ def pdu_outlets(ctx: Context) -> None:
     outlets, and DC devices are not counted.
     """
     need: dict[str, dict[str, int]] = defaultdict(lambda: {"c13": 0, "c19": 0, "other": 0})
-    plugs: dict[int, tuple[str, int] | None] = {}  # per component: outlet type, cords
-    for item in ctx.consumers:
-        c = item.component
-        plug = plugs.get(id(c), _UNSEEN)
-        if plug is _UNSEEN:
-            spec = c.spec
-            plug = plugs[id(c)] = (
-                (OUTLET_FOR_CONNECTOR[spec.psu_connector], spec.psu_count)
-                if isinstance(spec, ItSpec) and spec.psu_connector != "dc"
-                else None
-            )
-        if plug is None:
+    plugs: dict[int, tuple[str, int] | None] = {}  # per component: outlet type, cords per unit
+    for key, component in ctx.components.items():
+        spec = component.spec
+        if isinstance(spec, ItSpec) and spec.psu_connector != "dc":
+            plugs[key] = (OUTLET_FOR_CONNECTOR[spec.psu_connector], spec.psu_count)
+    # Lines on the same cords plug the same way: count cords per cord pair and component.
+    for group in ctx.cord_groups:
+        feeds = [f for f in (group.feed_a, group.feed_b) if f is not None]
+        if not feeds:
             continue
-        outlet, psu_count = plug
-        if item.feed_a is not None and item.feed_b is not None:
-            # Cords split over the two feeds, the odd one on A.
-            need[item.feed_a][outlet] += (psu_count - psu_count // 2) * item.quantity
-            need[item.feed_b][outlet] += psu_count // 2 * item.quantity
-        else:
-            feed = item.feed_a if item.feed_a is not None else item.feed_b
-            if feed is not None:
-                need[feed][outlet] += psu_count * item.quantity
+        for key, units in group.units_by_component.items():
+            plug = plugs.get(key)
+            if plug is None:
+                continue
+            outlet, psu_count = plug
+            # A unit's cords are spread over its feeds, the odd one on A.
+            for n, feed in enumerate(feeds):
+                cords = psu_count // len(feeds) + (1 if n < psu_count % len(feeds) else 0)
+                need[feed][outlet] += cords * units
     for source_id, needed in need.items():
         have = _outlets(ctx.by_id[source_id])
         if have is None:

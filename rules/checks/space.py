@@ -16,13 +16,11 @@ from rules.registry import check
 from rules.specs import RackSpec
 
 __all__ = [
-    "RackFill",
     "RackLayout",
     "item_u",
     "items_by_rack",
     "occupied_u",
     "rack_contents_kg",
-    "rack_fill",
     "rack_layout",
     "rack_spec",
 ]
@@ -42,41 +40,18 @@ def items_by_rack(ctx: Context) -> dict[str, list[PlacedItem]]:
     return ctx.items_by_rack
 
 
-@dataclass(frozen=True, slots=True)
-class RackFill:
-    """What the items of one rack add up to, all units (reference 3)."""
-
-    u_used: float
-    contents_kg: float
-
-
-def _compute_fill(ctx: Context) -> dict[str, RackFill]:
-    out: dict[str, RackFill] = {}
-    for rack_id in ctx.racks:
-        u = kg = 0.0
-        for item in ctx.items_by_rack.get(rack_id, ()):
-            c = item.component
-            u += c.u_height * item.quantity
-            kg += c.weight_kg * item.quantity
-        out[rack_id] = RackFill(u, kg)
-    return out
-
-
-def rack_fill(ctx: Context) -> dict[str, RackFill]:
-    """U and equipment mass of every rack's items (computed once per evaluation)."""
-    return memo(ctx, "space.rack_fill", _compute_fill)
-
-
 Span = tuple[float, float, PlacedItem]  # [low, high) U of a placed line, and the line
 
 
 @dataclass(frozen=True, slots=True)
 class RackLayout:
-    """Where the items of one rack sit: placed spans with U, and U assigned without a place."""
+    """What the items of one rack add up to and where they sit, all units (reference 3)."""
 
-    spans: list[Span]  # build order
-    by_low: list[Span]  # sorted by lowest U
-    loose_u: float
+    u_used: float
+    contents_kg: float
+    spans: list[Span]  # placed lines with U, build order
+    by_low: list[Span]  # the same, sorted by lowest U
+    loose_u: float  # U of lines assigned to the rack without a position
 
 
 def _low(span: Span) -> float:
@@ -87,22 +62,25 @@ def _compute_layout(ctx: Context) -> dict[str, RackLayout]:
     out: dict[str, RackLayout] = {}
     for rack_id in ctx.racks:
         spans: list[Span] = []
-        loose = 0.0
+        u_used = kg = loose = 0.0
         for item in ctx.items_by_rack.get(rack_id, ()):
-            height = item.component.u_height * item.quantity
+            c = item.component
+            kg += c.weight_kg * item.quantity
+            height = c.u_height * item.quantity
             if height <= 0:
                 continue
+            u_used += height
             low = item.position_u
             if low is None:
                 loose += height
             else:
                 spans.append((low, low + height, item))
-        out[rack_id] = RackLayout(spans, sorted(spans, key=_low), loose)
+        out[rack_id] = RackLayout(u_used, kg, spans, sorted(spans, key=_low), loose)
     return out
 
 
 def rack_layout(ctx: Context) -> dict[str, RackLayout]:
-    """Placed spans and loose U of every rack (computed once per evaluation)."""
+    """U, equipment mass and placed spans of every rack (computed once per evaluation)."""
     return memo(ctx, "space.rack_layout", _compute_layout)
 
 
@@ -158,7 +136,7 @@ def _kg(value: float) -> str:
 )
 def u_capacity(ctx: Context) -> None:
     """Sum of U of the items in each rack against the rack's U (100 %, no C4)."""
-    fill = rack_fill(ctx)
+    fill = rack_layout(ctx)
     for rack_id, items in items_by_rack(ctx).items():
         spec = rack_spec(ctx.racks[rack_id])
         if spec is None:
@@ -340,7 +318,7 @@ def rack_load(ctx: Context) -> None:
     mass is not added here; it counts for the floor load.
     """
     ship_loaded = ctx.policy.rack_ship_loaded
-    fill = rack_fill(ctx)
+    fill = rack_layout(ctx)
     for rack_id in items_by_rack(ctx):
         spec = rack_spec(ctx.racks[rack_id])
         if spec is None:
@@ -394,7 +372,7 @@ def floor_load(ctx: Context) -> None:
     rating = ctx.site.floor_rating_kg_m2
     if rating is None:
         return
-    fill = rack_fill(ctx)
+    fill = rack_layout(ctx)
     for rack_id, rack in ctx.racks.items():
         spec = rack_spec(rack)
         if spec is None or spec.wall_mount:

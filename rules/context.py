@@ -576,20 +576,24 @@ def _replace_island(normal: Flow, base: Flow, part: Flow, island: _Island) -> Fl
     every other source carries what it carries normally. A scenario flow is read, never
     added to, so plain dict copies do (the phase lists are shared with ``normal``).
     """
-    flow = Flow(lost=part.lost)
-    flow.typical_w = dict(normal.typical_w)
-    flow.typical_w.update(island.zero_w)
-    flow.typical_w.update(part.typical_w)
-    flow.nameplate_w = dict(normal.nameplate_w)
-    flow.nameplate_w.update(island.zero_w)
-    flow.nameplate_w.update(part.nameplate_w)
-    flow.phase_nameplate_w = dict(normal.phase_nameplate_w)
-    flow.phase_nameplate_w.update(island.zero_phases)
-    flow.phase_nameplate_w.update(part.phase_nameplate_w)
-    flow.site_typical_w = normal.site_typical_w - base.site_typical_w + part.site_typical_w
-    flow.site_nameplate_w = normal.site_nameplate_w - base.site_nameplate_w + part.site_nameplate_w
-    flow.dropped = part.dropped
-    return flow
+    typical = dict(normal.typical_w)
+    typical.update(island.zero_w)
+    typical.update(part.typical_w)
+    nameplate = dict(normal.nameplate_w)
+    nameplate.update(island.zero_w)
+    nameplate.update(part.nameplate_w)
+    phases = dict(normal.phase_nameplate_w)
+    phases.update(island.zero_phases)
+    phases.update(part.phase_nameplate_w)
+    return Flow(
+        part.lost,
+        typical,
+        nameplate,
+        phases,
+        part.dropped,
+        normal.site_typical_w - base.site_typical_w + part.site_typical_w,
+        normal.site_nameplate_w - base.site_nameplate_w + part.site_nameplate_w,
+    )
 
 
 @dataclass(slots=True)

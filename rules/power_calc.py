@@ -201,6 +201,9 @@ def source_limit_a(ctx: Context, source: PlacedItem) -> float | None:
     return None
 
 
+_NO_LOAD = (0.0, 0.0, 0.0)
+
+
 def phase_currents(ctx: Context, flow: Flow, source: PlacedItem) -> list[float]:
     """Current per phase of a source in a scenario, I = P_np / (V_LN * PF) (reference 1; C2).
 
@@ -261,8 +264,15 @@ def _compute_currents(ctx: Context) -> dict[str, SourceCurrents]:
         worst = list(currents)
         normal = _worst_phase(source.id, NORMAL, currents, limit)
         failover: PhaseCurrent | None = None
+        # I = P_np / (V_LN * PF): one divisor for every scenario (the PF is the load's).
+        divisor = ctx.source_voltage_v(source) * load_pf(ctx, source.id, nameplate=True)
+        single_phase = ctx.source_phases(source) == 1
         for flow in ctx.failover_flows(source.id):
-            currents = phase_currents(ctx, flow, source)
+            watts = flow.phase_nameplate_w.get(source.id) or _NO_LOAD
+            if single_phase:
+                currents = [sum(watts) / divisor]
+            else:
+                currents = [watts[0] / divisor, watts[1] / divisor, watts[2] / divisor]
             for p, current in enumerate(currents):
                 if current > worst[p]:
                     worst[p] = current

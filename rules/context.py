@@ -189,6 +189,7 @@ class Context:
         self._order = self._sources_top_down()
         self._alive: dict[str | None, dict[str, bool]] = {}
         self._failover: dict[str, list[Flow]] = {}
+        self._surviving: dict[str, list[Flow]] = {}
         self._islands = self._power_islands()
         self.flows: dict[str, Flow] = self._scenario_flows()
         self.normal = self.flows[NORMAL]
@@ -432,15 +433,20 @@ class Context:
 
         Only losses inside the source's own island can change its load (``_power_islands``).
         """
+        cached = self._surviving.get(source_id)
+        if cached is not None:
+            return cached
         if self.feeds_assumed:
             lost_ids = [s.id for s in self.sources]
         else:
             lost_ids = [s.id for s in self._islands[source_id].order]
-        return [self.normal] + [
+        out = [self.normal] + [
             self.flows[lost]
             for lost in lost_ids
             if lost != source_id and self._alive_map(lost).get(source_id, True)
         ]
+        self._surviving[source_id] = out
+        return out
 
     def failover_flows(self, source_id: str) -> list[Flow]:
         """Scenarios in which a source lives and carries a different load than normally.

@@ -165,6 +165,7 @@ def _metric_rows(report: Report) -> list[tuple[str, str]]:
             f"{_num(m.ups_capacity_kw, 2)} kW / {_num(m.ups_capacity_kva, 2)} kVA",
         ),
         ("UPS load kW / kVA", f"{_pct(m.ups_load_kw_pct)} / {_pct(m.ups_load_kva_pct)}"),
+        ("UPS load kW, worst single loss", _pct(m.ups_worst_load_kw_pct)),
         ("Runtime", runtime),
         ("Heat", f"{_w(m.heat_w)} ({_num(m.heat_btu_h)} BTU/h)"),
         ("UPS losses", _w(m.ups_loss_w)),

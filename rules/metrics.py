@@ -24,6 +24,7 @@ from rules.power_calc import (
     site_demand_w,
     ups_load_w,
     ups_runtime,
+    ups_worst_load_w,
 )
 from rules.specs import Kind
 
@@ -91,6 +92,7 @@ def build_metrics(ctx: Context) -> Metrics:
     cap_kva = sum(ctx.ups_spec(x).kva * x.quantity for x in lines)
     kw_pct: float | None = None
     kva_pct: float | None = None
+    worst_kw_pct: float | None = None
     runtime: float | None = None
     method: Literal["table", "vendor_point", "peukert", "none"] = "none"
     for ups in lines:
@@ -101,6 +103,9 @@ def build_metrics(ctx: Context) -> Metrics:
         line_kva = apparent_va(ctx, ups.id, load) / (spec.kva * 1000 * ups.quantity) * 100
         kw_pct = line_kw if kw_pct is None else max(kw_pct, line_kw)
         kva_pct = line_kva if kva_pct is None else max(kva_pct, line_kva)
+        # The same line after the worst single loss (C4 applies there too, as feed_failover).
+        line_worst = ups_worst_load_w(ctx, ups) / (spec.rated_kw * 1000 * ups.quantity) * 100
+        worst_kw_pct = line_worst if worst_kw_pct is None else max(worst_kw_pct, line_worst)
         if load > 0:
             found = ups_runtime(ctx, ups)
             if found.minutes is not None and (runtime is None or found.minutes < runtime):
@@ -126,6 +131,7 @@ def build_metrics(ctx: Context) -> Metrics:
         ups_capacity_kva=cap_kva,
         ups_load_kw_pct=kw_pct,
         ups_load_kva_pct=kva_pct,
+        ups_worst_load_kw_pct=worst_kw_pct,
         runtime_min=runtime,
         runtime_method=method,
         ups_loss_w=ctx.ups_loss_w,

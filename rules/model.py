@@ -238,8 +238,20 @@ class Metrics(Out):
     power_unknown_items: tuple[str, ...] = ()
     ups_capacity_kw: float
     ups_capacity_kva: float
-    ups_load_kw_pct: float | None
-    ups_load_kva_pct: float | None
+    ups_load_kw_pct: float | None = Field(
+        description="Most loaded UPS line in normal operation, % of its kW rating."
+    )
+    ups_load_kva_pct: float | None = Field(
+        description="Most loaded UPS line in normal operation, % of its kVA rating."
+    )
+    ups_worst_load_kw_pct: float | None = Field(
+        default=None,
+        description=(
+            "Most loaded UPS line in its worst scenario (normal operation or the loss of any "
+            "one source), % of its kW rating: on a 2N design, one system carrying the whole "
+            "load."
+        ),
+    )
     runtime_min: float | None
     runtime_method: Literal["table", "vendor_point", "peukert", "none"] = "none"
     ups_loss_w: float

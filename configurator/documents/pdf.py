@@ -297,6 +297,7 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
     elevations = _elevations(spec)
     build = source.get("build", {})
     ups_pct = metrics.get("ups_load_kw_pct")
+    ups_worst_pct = metrics.get("ups_worst_load_kw_pct")
     return {
         "title": f"Spec sheet — {build.get('name', spec.name)} rev {build.get('revision', '')}",
         "build": build,
@@ -329,6 +330,10 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
                 f"{_num(metrics.get('ups_capacity_kva'), 1)} kVA",
             ),
             ("UPS load (most loaded)", f"{_num(ups_pct)} %" if ups_pct is not None else EN_DASH),
+            (
+                "UPS load, worst single loss",
+                f"{_num(ups_worst_pct)} %" if ups_worst_pct is not None else EN_DASH,
+            ),
             ("Runtime at load", f"{_num(metrics.get('runtime_min'), 1)} min"),
             ("Racks / items", f"{len(spec.racks)} / {len(spec.items)}"),
         ],

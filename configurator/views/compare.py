@@ -26,6 +26,7 @@ METRICS: list[tuple[str, str, int, Any]] = [
     ("UPS capacity", "kW", 2, lambda r: r.metrics.ups_capacity_kw),
     ("UPS load (kW)", "%", 1, lambda r: r.metrics.ups_load_kw_pct),
     ("UPS load (kVA)", "%", 1, lambda r: r.metrics.ups_load_kva_pct),
+    ("UPS load, worst single loss (kW)", "%", 1, lambda r: r.metrics.ups_worst_load_kw_pct),
     ("Runtime", "min", 1, lambda r: r.metrics.runtime_min),
     ("Heat", "W", 0, lambda r: r.metrics.heat_w),
     ("Cooling needed (sensible)", "W", 0, lambda r: r.metrics.cooling_required_sensible_w),

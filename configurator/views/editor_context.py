@@ -240,6 +240,7 @@ def _gauges(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Gaug
         for label, value in (
             ("UPS load (kW)", metrics.ups_load_kw_pct),
             ("UPS load (kVA)", metrics.ups_load_kva_pct),
+            ("UPS load, worst single loss (kW)", metrics.ups_worst_load_kw_pct),
         ):
             if value is not None:
                 gauges.append(

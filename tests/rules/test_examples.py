@@ -190,6 +190,8 @@ def test_examples_hospital_figures_match_hand_calculation() -> None:
     heat = it_typ / 0.94  # each UPS carries half; the losses add up to 141.2 W
     _close(m.it_load_typical_w, it_typ)
     _close(m.ups_load_kw_pct, it_typ / 9000 * 100)  # both systems: 24.6 %
+    # One system lost: the other 4.5 kW system carries all 2,212 W, 49.2 % of its rating.
+    _close(m.ups_worst_load_kw_pct, it_typ / 4500 * 100)
     # Normal: each UPS at 1,106 W, below the first point (1,125 W, 42 min): 42.9 min. But a 2N
     # system must hold on its own, so runtime is judged with one system lost: 2,212 W on the
     # other, log-log between (1,125 W, 42 min) and (2,250 W, 17 min): 17.4 min >= 15 required.

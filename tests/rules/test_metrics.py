@@ -43,6 +43,8 @@ def test_metrics_hand_worked() -> None:
     # 1,600 / 3,000 = 53.33 %; 1,600 / 0.95 / 3,750 = 44.91 %
     assert m.ups_load_kw_pct == pytest.approx(1600 / 3000 * 100)
     assert m.ups_load_kva_pct == pytest.approx(1600 / 0.95 / 3750 * 100)
+    # One UPS: no loss leaves it more loaded than in normal operation.
+    assert m.ups_worst_load_kw_pct == pytest.approx(1600 / 3000 * 100)
     # one table point at 1,600 W: 20 min
     assert m.runtime_min == pytest.approx(20.0)
     assert m.runtime_method == "vendor_point"
@@ -103,6 +105,25 @@ def test_metrics_without_ups() -> None:
     """No UPS: loads % and runtime are None, redundancy none."""
     m = build_metrics(Context(build(item("s", server(100)))))
     assert m.ups_load_kw_pct is None
+    assert m.ups_worst_load_kw_pct is None
     assert m.runtime_min is None
     assert m.runtime_method == "none"
     assert m.ups_redundancy is Redundancy.NONE
+
+
+def test_metrics_worst_ups_load_is_one_system_carrying_everything_on_2n() -> None:
+    """Two 3 kW UPSs, each feeding one PDU; two dual-corded 600 W servers on PDU A and B.
+
+    Normal: 1,200 W shared, 600 W per UPS = 20 % of 3,000 W. Losing UPS a drops PDU pa, so
+    UPS b carries all 1,200 W = 40 %; losing a PDU does the same to the other UPS.
+    """
+    spec = build(
+        item("a", ups(3.75, 3.0)),
+        item("b", ups(3.75, 3.0)),
+        item("pa", pdu(16), feed_a="a"),
+        item("pb", pdu(16), feed_a="b"),
+        item("s", server(800, 600, dual=True), quantity=2, feed_a="pa", feed_b="pb"),
+    )
+    m = build_metrics(Context(spec))
+    assert m.ups_load_kw_pct == pytest.approx(600 / 3000 * 100)
+    assert m.ups_worst_load_kw_pct == pytest.approx(1200 / 3000 * 100)

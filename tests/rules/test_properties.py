@@ -502,6 +502,7 @@ def _assert_more_load(before: Report, after: Report) -> None:
         _not_lower(getattr(b, name), getattr(a, name), name)
     _not_lower(b.ups_load_kw_pct, a.ups_load_kw_pct, "ups_load_kw_pct")
     _not_lower(b.ups_load_kva_pct, a.ups_load_kva_pct, "ups_load_kva_pct")
+    _not_lower(b.ups_worst_load_kw_pct, a.ups_worst_load_kw_pct, "ups_worst_load_kw_pct")
     if b.runtime_min is not None and a.runtime_min is not None:
         assert a.runtime_min <= b.runtime_min * (1 + REL) + REL, (
             f"runtime rose: {b.runtime_min} -> {a.runtime_min}"

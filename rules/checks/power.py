@@ -376,8 +376,9 @@ def feed_failover(ctx: Context) -> None:
         if normal > kw_limit or apparent_va(ctx, ups.id, normal) > kva_limit:
             continue
         worst: tuple[float, str, float, float, str] | None = None
-        for flow in ctx.flows.values():
-            if flow.lost is None or flow.lost == ups.id:
+        # Losses outside the UPS's island leave its load as normal, which holds (above).
+        for flow in ctx.surviving_flows(ups.id):
+            if flow.lost is None:
                 continue
             load = ups_load_w(ctx, ups, flow)
             va = apparent_va(ctx, ups.id, load)
@@ -403,13 +404,20 @@ def feed_failover(ctx: Context) -> None:
     if ctx.feeds_assumed:
         return
     two_n = ctx.policy.ups_redundancy in TWO_N_LEVELS
-    dual = {c.id for c in ctx.consumers if _dual_fed(c)}
+    dual: set[str] | None = None
     for flow in ctx.flows.values():
-        if flow.lost is None:
+        if flow.lost is None or not flow.dropped:
             continue
         lost_kind = ctx.by_id[flow.lost].component.kind
         if lost_kind is Kind.UPS and not two_n:
             continue
+        if dual is None:
+            dual = {
+                item_id
+                for group in ctx.cord_groups
+                if group.feed_a is not None and group.feed_b is not None
+                for item_id in group.item_ids
+            }
         dropped = [i for i in flow.dropped if i in dual]
         if dropped:
             ctx.add(

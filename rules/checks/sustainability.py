@@ -53,15 +53,18 @@ def energy(ctx: Context) -> Energy:
 
 def bill_total(ctx: Context) -> float:
     """Sum of list price x quantity over every item and rack."""
-    total = sum(i.component.list_price * i.quantity for i in ctx.items)
+    total = 0.0
+    for items in ctx.items_by_component:
+        total += items[0].component.list_price * sum(i.quantity for i in items)
     return total + sum(r.component.list_price for r in ctx.spec.racks)
 
 
 def _lead_time(ctx: Context) -> tuple[int, str | None]:
     days, who = 0, None
-    for item in ctx.items:
-        if item.component.lead_time_days > days:
-            days, who = item.component.lead_time_days, item.id
+    longest = max((c.lead_time_days for c in ctx.components.values()), default=0)
+    if longest > 0:  # the first line, in build order, of a component that takes longest
+        days = longest
+        who = next(i.id for i in ctx.items if i.component.lead_time_days == longest)
     for rack in ctx.spec.racks:
         if rack.component.lead_time_days > days:
             days, who = rack.component.lead_time_days, rack.id
@@ -127,7 +130,10 @@ def cost(ctx: Context) -> None:
             unit="days",
         )
     currency = ctx.site.currency
-    odd = [i.id for i in ctx.items if i.component.list_price and i.component.currency != currency]
+    odd_components = {
+        key for key, c in ctx.components.items() if c.list_price and c.currency != currency
+    }
+    odd = [i.id for i in ctx.items if id(i.component) in odd_components] if odd_components else []
     odd += [
         r.id for r in ctx.spec.racks if r.component.list_price and r.component.currency != currency
     ]

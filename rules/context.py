@@ -100,6 +100,7 @@ class Context:
         # Lines of each distinct component, in build order: checks that depend on the component
         # alone judge it once and name its lines only when it fails.
         by_component: dict[int, list[PlacedItem]] = {}
+        quantities: dict[int, int] = {}  # units of each component over all its lines
         line_typical = self.line_typical_w
         line_nameplate = self.line_nameplate_w
         phases_of = self._phases
@@ -109,8 +110,10 @@ class Context:
             if unit is None:
                 unit = units[id(c)] = _Unit(c, pf_default)
                 by_component[id(c)] = [item]
+                quantities[id(c)] = item.quantity
             else:
                 by_component[id(c)].append(item)
+                quantities[id(c)] += item.quantity
             by_kind[unit.kind].append(item)
             if item.rack_id is not None:
                 by_rack[item.rack_id].append(item)
@@ -174,6 +177,7 @@ class Context:
         self.components: dict[int, ComponentSpec] = {
             key: items[0].component for key, items in by_component.items()
         }
+        self.quantity_by_component = quantities
         self.it_typical_w = it_typ
         self.it_nameplate_w = it_np
         # Items of each rack that holds any, in rack order then build order.

@@ -160,7 +160,12 @@ def ups_load_w(ctx: Context, ups: PlacedItem, flow: Flow | None = None) -> float
 
 def ups_worst_load_w(ctx: Context, ups: PlacedItem) -> float:
     """Highest typical output W of a UPS line over every scenario in which it lives."""
-    return max(f.typical_w.get(ups.id, 0.0) for f in ctx.surviving_flows(ups.id))
+    worst = 0.0
+    for flow in ctx.surviving_flows(ups.id):
+        load = flow.typical_w.get(ups.id, 0.0)
+        if load > worst:
+            worst = load
+    return worst
 
 
 def ups_kw_limit_w(ctx: Context, ups: PlacedItem) -> float:

@@ -54,8 +54,8 @@ def energy(ctx: Context) -> Energy:
 def bill_total(ctx: Context) -> float:
     """Sum of list price x quantity over every item and rack."""
     total = 0.0
-    for items in ctx.items_by_component:
-        total += items[0].component.list_price * sum(i.quantity for i in items)
+    for key, component in ctx.components.items():
+        total += component.list_price * ctx.quantity_by_component[key]
     return total + sum(r.component.list_price for r in ctx.spec.racks)
 
 

@@ -84,7 +84,7 @@ class Context:
         self.line_nameplate_w: dict[str, float] = {}
         self.power_unknown: list[str] = []
         # Consumers summed by the pair of sources their cords plug into (see ``CordGroup``).
-        groups: dict[tuple[str | None, str | None], CordGroup] = {}
+        groups: dict[tuple[str | None, str | None, bool, bool], CordGroup] = {}
         # Sources' phases and voltages, looked up for every cord: resolved once per source.
         self._phases: dict[str, int] = {}
         self._voltage: dict[str, float] = {}
@@ -145,9 +145,12 @@ class Context:
                 it_np += np_
             if unit.kind is not Kind.COOLING:
                 room_w += typ
-            group = groups.get((feed_a, feed_b))
+            # Dual-fed lines that cannot ride through the loss of one feed get their own group.
+            single = feed_a is None or feed_b is None
+            key = (feed_a, feed_b, single or unit.rides_on_a, single or unit.rides_on_b)
+            group = groups.get(key)
             if group is None:
-                group = groups[(feed_a, feed_b)] = CordGroup(feed_a, feed_b)
+                group = groups[key] = CordGroup(feed_a, feed_b, key[2], key[3])
             group.item_ids.append(item_id)
             units_of = group.units_by_component
             units_of[id(c)] = units_of.get(id(c), 0) + q
@@ -501,6 +504,11 @@ class Context:
             if not (live_a or live_b):
                 flow.dropped.extend(group.item_ids)
                 continue
+            if (live_a and b is not None and not live_b and not group.rides_on_a) or (
+                live_b and a is not None and not live_a and not group.rides_on_b
+            ):
+                flow.dropped.extend(group.item_ids)  # its supplies on one cord cannot carry it
+                continue
             # A dual-corded load shares its live cords equally (reference 1, "Per phase").
             share = 0.5 if live_a and live_b else 1.0
             for cord, live, phases in ((a, live_a, group.phases_a), (b, live_b, group.phases_b)):
@@ -608,10 +616,17 @@ def _replace_island(normal: Flow, base: Flow, part: Flow, island: _Island) -> Fl
 
 @dataclass(slots=True)
 class CordGroup:
-    """Consumers sharing one (feed_a, feed_b) pair, with their summed loads."""
+    """Consumers sharing one (feed_a, feed_b) pair, with their summed loads.
+
+    ``rides_on_a`` / ``rides_on_b``: whether the supplies on that cord alone carry every member
+    when the other feed is lost (always true for single-fed lines); a dual-fed line that cannot
+    goes down with either feed, and the failover scenarios drop it instead of moving its load.
+    """
 
     feed_a: str | None
     feed_b: str | None
+    rides_on_a: bool = True
+    rides_on_b: bool = True
     typical_w: float = 0.0
     nameplate_w: float = 0.0
     phases_a: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
@@ -634,6 +649,8 @@ class _Unit:
         "kind",
         "nameplate_w",
         "power_factor",
+        "rides_on_a",
+        "rides_on_b",
         "typical_w",
     )
 
@@ -652,6 +669,31 @@ class _Unit:
         spec = component.spec
         pf = spec.power_factor if isinstance(spec, ItSpec) else None
         self.power_factor = pf if pf is not None else pf_default  # C3
+        # Whether the supplies on one cord alone carry the device when the other feed is lost.
+        self.rides_on_a = self.rides_on_b = True
+        if isinstance(spec, ItSpec) and spec.psu_count > 0:
+            on_a, on_b = psus_per_feed(spec.psu_count)
+            needed = psus_needed(spec, np_)
+            self.rides_on_a = on_a >= needed
+            self.rides_on_b = on_b >= needed
+
+
+def psus_per_feed(psu_count: int) -> tuple[int, int]:
+    """Supplies of a unit on its A and B cords: spread over both, the odd one on A."""
+    return psu_count - psu_count // 2, psu_count // 2
+
+
+def psus_needed(spec: ItSpec, nameplate_w: float | None) -> int:
+    """Supplies that must run to carry one unit at its nameplate draw.
+
+    The vendor's figure when given; else C6 on the supplies, N = ceil(nameplate / PSU rating);
+    else one for redundant supplies (each carries the device alone) and all of them otherwise.
+    """
+    if spec.psus_required is not None:
+        return spec.psus_required
+    if spec.psu_rating_w is not None and nameplate_w:
+        return max(1, ceil_div(nameplate_w, spec.psu_rating_w))
+    return 1 if spec.redundant_psus else spec.psu_count
 
 
 def _unit_draw(c: ComponentSpec) -> tuple[float | None, float | None]:

@@ -403,6 +403,14 @@ class ItSpec(Frozen):
     psu_count: Annotated[int, Field(ge=0, le=8)] = 1
     psu_rating_w: PositiveFloat | None = None
     redundant_psus: bool = False
+    psus_required: Annotated[int, Field(ge=1, le=8)] | None = Field(
+        default=None,
+        description=(
+            "Power supplies that carry the device at its nameplate draw (the N of N+1 or N+N), "
+            "as the vendor states it. Without it: ceil(nameplate / psu_rating_w), else 1 for "
+            "redundant supplies and all of them otherwise."
+        ),
+    )
     psu_connector: Literal["C14", "C20", "dc", "other"] = "C14"
     ashrae_class: AshraeClass | None = AshraeClass.A2
     inlet_min_c: float | None = None
@@ -420,6 +428,8 @@ class ItSpec(Frozen):
     def _consistent(self) -> ItSpec:
         if self.redundant_psus and self.psu_count < 2:
             raise ValueError("redundant_psus needs psu_count of at least 2")
+        if self.psus_required is not None and self.psus_required > self.psu_count:
+            raise ValueError("psus_required cannot exceed psu_count")
         if (self.inlet_min_c is None) != (self.inlet_max_c is None):
             raise ValueError("inlet_min_c and inlet_max_c go together")
         if self.inlet_min_c is not None and self.inlet_max_c is not None:

@@ -52,6 +52,7 @@ SPEC_LABELS = {
     "psu_count": "Power supplies",
     "psu_rating_w": "Power supply rating",
     "redundant_psus": "Redundant power supplies",
+    "psus_required": "Power supplies required",
     "psu_connector": "Power inlet",
     "ashrae_class": "ASHRAE class",
     "gpu_count": "GPUs",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rules.context import NORMAL, Context
+from rules.context import NORMAL, Context, psus_needed, psus_per_feed
 from rules.model import PlacedItem, Severity
 from rules.power_calc import (
     SITE,
@@ -411,11 +411,14 @@ def feed_failover(ctx: Context) -> None:
         lost_kind = ctx.by_id[flow.lost].component.kind
         if lost_kind is Kind.UPS and not two_n:
             continue
-        if dual is None:
+        if dual is None:  # lines whose supplies cannot ride through are psu_redundancy's
             dual = {
                 item_id
                 for group in ctx.cord_groups
-                if group.feed_a is not None and group.feed_b is not None
+                if group.feed_a is not None
+                and group.feed_b is not None
+                and group.rides_on_a
+                and group.rides_on_b
                 for item_id in group.item_ids
             }
         dropped = [i for i in flow.dropped if i in dual]
@@ -429,6 +432,58 @@ def feed_failover(ctx: Context) -> None:
                 value=float(len(dropped)),
                 limit=0.0,
                 unit="lines",
+            )
+
+
+@check(
+    "power",
+    psu_redundancy=(
+        "The power supplies on either cord of dual-fed equipment carry it alone",
+        "C6 on the supplies, N = ceil(nameplate / PSU rating); reference 1 (per phase, A/B feeds)",
+    ),
+)
+def psu_redundancy(ctx: Context) -> None:
+    """Dual-fed IT lines whose supplies on one cord cannot carry them at nameplate.
+
+    Cords are spread over the two feeds, the odd one on A. A line needs N supplies running
+    (``rules.context.psus_needed``); when one feed has fewer, losing the other feed takes the
+    line down, so the failover scenarios drop it rather than move its load.
+    """
+    if ctx.feeds_assumed:
+        return
+    for group in ctx.cord_groups:
+        if group.rides_on_a and group.rides_on_b:
+            continue
+        a, b = group.feed_a, group.feed_b
+        for item_id in group.item_ids:
+            item = ctx.by_id[item_id]
+            spec = item.component.spec
+            if not isinstance(spec, ItSpec):  # pragma: no cover - only IT lines can fail this
+                continue
+            nameplate = ctx.line_nameplate_w[item_id] / item.quantity
+            needed = psus_needed(spec, nameplate)
+            on_a, on_b = psus_per_feed(spec.psu_count)
+            if spec.psus_required is not None:
+                why = "as its vendor states"
+            elif spec.psu_rating_w is not None:
+                why = f"{nameplate:,.0f} W nameplate / {spec.psu_rating_w:,.0f} W per supply, C6"
+            else:
+                why = "its supplies are not redundant"
+            lost = (
+                "either feed"
+                if not (group.rides_on_a or group.rides_on_b)
+                else (f"'{b}'" if not group.rides_on_a else f"'{a}'")
+            )
+            ctx.add(
+                "power.psu_redundancy",
+                Severity.ERROR,
+                f"'{item_id}' is fed from '{a}' and '{b}' but needs {needed} of its "
+                f"{spec.psu_count} power supplies running ({why}), with {on_a} on '{a}' and "
+                f"{on_b} on '{b}': it goes down when {lost} is lost.",
+                subject=[item_id, *(f for f in (a, b) if f is not None)],
+                value=float(min(on_a, on_b)),
+                limit=float(needed),
+                unit="PSUs",
             )
 
 

@@ -60,6 +60,7 @@ EXPECTED = {
             "power.ups_runtime",
             "power.pdu_current",
             "power.pdu_outlets",
+            "power.psu_redundancy",
             "power.site_supply_capacity",
             "thermal.cooling_capacity",
             "thermal.airflow",
@@ -157,12 +158,17 @@ def test_examples_gpu_figures_match_hand_calculation() -> None:
     _close(m.cooling_required_sensible_w, heat / U)  # 18,909.6 W > 12,500 W installed
     _close(m.airflow_required_m3h, airflow_m3h(heat, 11, 110))  # 4,159 m3/h > 3,600
     _close(m.site_load_w, it_np / 0.94 + 3200 + 1000)  # 22,870 W (24,074 VA > 17,664 VA)
-    # Either PDU alone (the other lost) carries all 17,550 W: 17,550 / (230 x 0.95) = 80.32 A.
+    # Each PDU carries half of 17,550 W: 8,775 / (230 x 0.95) = 40.16 A > 12.80 A. On failover
+    # the servers go down with the lost PDU (below), leaving the 750 W switch: 3.43 A.
     pdu = [f for f in report.findings if f.code == "power.pdu_current"]
     assert {f.subject for f in pdu} == {("pduA",), ("pduB",)}
     for finding in pdu:
-        _close(finding.value, it_np / (230 * 0.95))
+        _close(finding.value, it_np / 2 / (230 * 0.95))
         _close(finding.limit, 0.8 * 16)  # 12.80 A
+    # C6 on the supplies: ceil(5,600 / 2,700) = 3 of 4 must run; 2 per PDU cannot carry a server.
+    psu = [f for f in report.findings if f.code == "power.psu_redundancy"]
+    assert [f.subject[0] for f in psu] == ["gpu"]
+    assert (psu[0].value, psu[0].limit) == (2.0, 3.0)
 
 
 def test_examples_telecom_figures_match_hand_calculation() -> None:

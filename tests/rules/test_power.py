@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from rules.checks.power import (
     battery_packs_check,
@@ -14,20 +16,22 @@ from rules.checks.power import (
     pdu_outlets,
     phase_imbalance,
     power_unknown,
+    psu_redundancy,
     single_corded_needs_ats,
     site_supply_capacity,
     unprotected_load,
     ups_capacity,
     ups_runtime_check,
 )
-from rules.model import Severity
+from rules.model import BuildSpec, Severity
 from rules.power_calc import source_currents, ups_runtime
-from rules.specs import Site
+from rules.specs import ComponentSpec, ItSpec, Kind, Site
 from tests.rules.builders import (
     ats,
     battery,
     build,
     codes,
+    component,
     ctx_of,
     item,
     pdu,
@@ -668,3 +672,98 @@ def test_ups_runtime_on_2n_is_judged_at_the_whole_load(
     if expected:
         assert found[0].value == pytest.approx(8.0)
         assert "whole load alone" in found[0].message
+
+
+# --------------------------------------------------------------------------- PSU ride-through
+
+
+def _psu_server(nameplate_w: float, psus: int, **spec: Any) -> ComponentSpec:
+    return component(
+        Kind.GPU_SERVER,
+        nameplate_w=nameplate_w,
+        typical_w=nameplate_w * 0.8,
+        u_height=4,
+        spec=ItSpec(psu_count=psus, psu_connector="C20", **spec),
+    )
+
+
+def _on_ab(device: ComponentSpec) -> BuildSpec:
+    """A device on two 32 A PDUs, so only its supplies can fail the A/B design."""
+    return build(
+        item("pa", pdu(32)),
+        item("pb", pdu(32)),
+        item("g", device, feed_a="pa", feed_b="pb"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("nameplate_w", "fails"),
+    [
+        # 4 x 2,700 W supplies, 2 per PDU. C6: N = ceil(P_np / 2,700).
+        (5400.0, False),  # exactly 2 supplies: the 2 on the surviving PDU carry it
+        (5400.1, True),  # N = 3 > 2 per PDU
+        (5600.0, True),  # the GPU example: ceil(2.07) = 3
+    ],
+)
+def test_psu_redundancy_edge_on_psu_rating(nameplate_w: float, fails: bool) -> None:
+    spec = _on_ab(_psu_server(nameplate_w, 4, psu_rating_w=2700, redundant_psus=True))
+    found = run(psu_redundancy, spec)
+    assert codes(found) == (["power.psu_redundancy"] if fails else [])
+    if fails:
+        assert found[0].subject == ("g", "pa", "pb")
+        assert (found[0].value, found[0].limit, found[0].unit) == (2.0, 3.0, "PSUs")
+        assert "goes down when either feed is lost" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("spec", "fails"),
+    [
+        ({"redundant_psus": True}, False),  # redundant: each supply carries it alone (N = 1)
+        ({"redundant_psus": False}, True),  # both supplies needed, one per PDU
+        ({"redundant_psus": True, "psu_rating_w": 550.0}, True),  # 600 W on 550 W: N = 2
+        ({"redundant_psus": True, "psu_rating_w": 600.0}, False),  # 600 / 600: N = 1
+        ({"redundant_psus": True, "psus_required": 2}, True),  # the vendor's N wins
+    ],
+)
+def test_psu_redundancy_two_supplies(spec: dict[str, Any], fails: bool) -> None:
+    found = run(psu_redundancy, _on_ab(_psu_server(600, 2, **spec)))
+    assert codes(found) == (["power.psu_redundancy"] if fails else [])
+
+
+def test_psu_redundancy_odd_supplies_fail_on_one_side_only() -> None:
+    """3 supplies needing 2: 2 on A, 1 on B. Losing B leaves 2 (fine); losing A leaves 1."""
+    spec = _on_ab(_psu_server(1000, 3, psus_required=2))
+    found = run(psu_redundancy, spec)
+    assert codes(found) == ["power.psu_redundancy"]
+    assert "goes down when 'pa' is lost" in found[0].message
+    assert (found[0].value, found[0].limit) == (1.0, 2.0)
+
+
+def test_psu_redundancy_ignores_single_fed_lines() -> None:
+    spec = build(
+        item("pa", pdu(32)), item("g", _psu_server(5600, 4, psu_rating_w=2700), feed_a="pa")
+    )
+    assert run(psu_redundancy, spec) == []
+
+
+def test_device_that_cannot_ride_through_drops_instead_of_moving_its_load() -> None:
+    """Losing pa: a 2,700 W-supply server needing 3 of 4 goes down, so pb carries only the
+    1,000 W dual-corded switch (4.58 A = 1,000 / (230 x 0.95)), not 1,000 + 5,600 W; the
+    switch moves over as before. Only psu_redundancy reports the server."""
+    spec = build(
+        item("pa", pdu(32)),
+        item("pb", pdu(32)),
+        item("g", _psu_server(5600, 4, psu_rating_w=2700), feed_a="pa", feed_b="pb"),
+        item("sw", server(1000, dual=True), feed_a="pa", feed_b="pb"),
+    )
+    ctx = ctx_of(spec)
+    assert ctx.flows["pa"].dropped == ["g"]
+    assert ctx.flows["pa"].nameplate_w["pb"] == pytest.approx(1000)
+    assert ctx.normal.nameplate_w["pb"] == pytest.approx((5600 + 1000) / 2)
+    assert run(feed_failover, spec) == []  # not "both cords depend on it"
+    assert codes(run(psu_redundancy, spec)) == ["power.psu_redundancy"]
+
+
+def test_psus_required_cannot_exceed_the_supplies() -> None:
+    with pytest.raises(ValidationError, match="psus_required cannot exceed psu_count"):
+        ItSpec(psu_count=2, psus_required=3)

@@ -41,7 +41,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar, cast
 
-from rules.context import NORMAL, Context, Flow
+from rules.context import Context
+from rules.flow import NORMAL, Flow
 from rules.model import PlacedItem
 from rules.specs import (
     AtsSpec,

@@ -1,6 +1,7 @@
 """Rule families; importing this package registers every check in ``rules.registry``."""
 
 from rules.checks import (
+    distribution,
     environment,
     fire,
     power,
@@ -10,4 +11,13 @@ from rules.checks import (
     thermal,
 )
 
-__all__ = ["environment", "fire", "power", "redundancy", "space", "sustainability", "thermal"]
+__all__ = [
+    "distribution",
+    "environment",
+    "fire",
+    "power",
+    "redundancy",
+    "space",
+    "sustainability",
+    "thermal",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.context import NORMAL, Flow
+from rules.flow import NORMAL, Flow
 from rules.model import BuildSpec
 from tests.rules.builders import ats, build, ctx_of, item, pdu, server, ups
 
@@ -148,8 +148,9 @@ def _three_rack_room() -> BuildSpec:
 def test_island_scenarios_equal_whole_build_recomputation() -> None:
     """Each lost-source flow built from its island equals recomputing the whole build."""
     ctx = ctx_of(_three_rack_room())
-    islands = {id(island) for island in ctx._islands.values()}
+    power = ctx.power
+    islands = {id(island) for island in power._islands.values()}
     assert len(islands) == 2  # racks 1+2 (coupled by the ATS) and rack 3
     for source in ctx.sources:
-        _flows_equal(ctx.flows[source.id], ctx._flow(source.id))
-    _flows_equal(ctx.normal, ctx._flow(None))
+        _flows_equal(ctx.flows[source.id], power._flow(source.id))
+    _flows_equal(ctx.normal, power._flow(None))

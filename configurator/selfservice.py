@@ -21,11 +21,12 @@ from django.db import transaction
 
 from catalog.choices import ComponentKind, Lifecycle
 from catalog.models import Component
-from catalog.selectors import component_list
+from catalog.selectors import component_list, component_to_engine
 from configurator import selectors, services
 from configurator.models import Build, BuildLine, Site
+from rules.context import psus_needed, psus_per_feed
 from rules.model import Report
-from rules.specs import Environment, Policy, Redundancy
+from rules.specs import Environment, ItSpec, Policy, Redundancy
 
 __all__ = ["Pick", "Proposal", "Workload", "active_components", "selfservice_build_propose"]
 
@@ -89,9 +90,14 @@ def active_components(kind: str) -> Any:
 
 
 def _dual_corded(component: Component) -> bool:
-    """Two supplies that each carry the device: it takes a cord from each PDU."""
-    spec = component.spec
-    return bool(spec.get("redundant_psus")) and int(spec.get("psu_count", 1)) >= 2
+    """The supplies on either of its two cords carry the device alone, so it takes a cord from
+    each PDU and rides through the loss of either (the engine's rule: rules.context)."""
+    engine = component_to_engine(component)
+    spec = engine.spec
+    if not isinstance(spec, ItSpec) or spec.psu_count < 2:
+        return False
+    needed = psus_needed(spec, engine.nameplate_w or engine.typical_w)
+    return min(psus_per_feed(spec.psu_count)) >= needed
 
 
 def _default_model(kind: str, *, dual_corded: bool) -> Component | None:

@@ -16,7 +16,15 @@ from rules.flow import NORMAL, CordGroup, Flow, PowerFlow
 from rules.model import BuildSpec, Finding, PlacedItem, Severity
 from rules.specs import AtsSpec, ComponentSpec, CoolingSpec, ItSpec, Kind, PduSpec, UpsSpec
 
-__all__ = ["NORMAL", "PASSIVE_KINDS", "SOURCE_KINDS", "Context", "ceil_div", "psus_needed"]
+__all__ = [
+    "NORMAL",
+    "PASSIVE_KINDS",
+    "SOURCE_KINDS",
+    "Context",
+    "ceil_div",
+    "psus_needed",
+    "psus_per_feed",
+]
 
 # Kinds that neither draw power themselves nor distribute it.
 PASSIVE_KINDS = frozenset({Kind.RACK, Kind.ACCESSORY, Kind.BUNDLE, Kind.BATTERY})

@@ -206,3 +206,34 @@ def test_selfservice_of_another_organisation_answers_404(
         site=foreign, name="Theirs", workload=Workload(servers=1, runtime_min=5), user=None
     ).build
     assert customer.get(f"/self-service/builds/{build.pk}/").status_code == 404
+
+
+def test_propose_on_2n_picks_a_server_whose_supplies_ride_through_a_feed_loss(
+    customer_org: Any, parts: Any
+) -> None:
+    """On 2N the server must keep running on either feed: the cheaper model needs 3 of its 4
+    supplies (ceil(2,500 / 1,000), C6) with 2 per feed, so the redundant 2-supply model wins."""
+    parts["server"].lifecycle = Lifecycle.END_OF_LIFE
+    parts["server"].save()
+    three_of_four = ComponentFactory(
+        model_name="G4",
+        list_price=Decimal("500"),
+        nameplate_w=Decimal("2500"),
+        typical_w=Decimal("1500"),
+        spec={"psu_count": 4, "psu_rating_w": 1000, "redundant_psus": True},
+    )
+    one_of_two = ComponentFactory(
+        model_name="R2",
+        list_price=Decimal("900"),
+        spec={"psu_count": 2, "psu_rating_w": 600, "redundant_psus": True},
+    )
+    site = SiteFactory(organisation=customer_org)
+    proposal = selfservice_build_propose(
+        site=site,
+        name="Clinic rack",
+        workload=Workload(servers=2, runtime_min=5, redundancy=Redundancy.TWO_N),
+        user=None,
+    )
+    roles = {pick.role: pick for pick in proposal.picks}
+    assert roles["Server"].component == one_of_two != three_of_four
+    assert "power.psu_redundancy" not in {f.code for f in proposal.report.findings}

@@ -140,23 +140,27 @@ POWER_SOURCE_KINDS = frozenset({Kind.PDU, Kind.ATS, Kind.UPS})
 def _reject_feed_cycles(items: tuple[PlacedItem, ...], by_id: dict[str, PlacedItem]) -> None:
     """A power graph must be a forest: walking upstream must end at the site supply."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = known to reach the supply
+    path: list[str] = []  # the walk from the line being checked up to the current source
 
-    def visit(item_id: str, path: list[str]) -> None:
+    def visit(item_id: str) -> None:
         mark = state.get(item_id)
         if mark == 2:
             return
         if mark == 1:
             cycle = " -> ".join([*path[path.index(item_id) :], item_id])
             raise ValueError(f"power feeds form a loop: {cycle}")
-        state[item_id] = 1
         item = by_id[item_id]
-        for upstream in (item.feed_a, item.feed_b):
-            if upstream is not None:
-                visit(upstream, [*path, item_id])
+        if item.feed_a is not None or item.feed_b is not None:
+            state[item_id] = 1
+            path.append(item_id)
+            for upstream in (item.feed_a, item.feed_b):
+                if upstream is not None:
+                    visit(upstream)
+            path.pop()
         state[item_id] = 2
 
     for item in items:
-        visit(item.id, [])
+        visit(item.id)
 
 
 # --------------------------------------------------------------------------- report

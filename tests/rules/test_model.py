@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from rules.engine import evaluate
 from rules.io import load_build
-from rules.model import Finding, Out, PhaseLoad, Report, Severity
+from rules.model import BuildSpec, Finding, Out, PhaseLoad, Report, Severity
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "rules" / "examples").glob("*.json"))
 
@@ -58,3 +58,31 @@ def test_engine_report_objects_carry_every_field_and_revalidate(path: Path) -> N
         assert set(obj.__dict__) == set(type(obj).model_fields), type(obj).__name__
     # The dump validates back into an equal report: every value has its declared type.
     assert Report.model_validate_json(report.model_dump_json()) == report
+
+
+def _feeds(*lines: tuple[str, str | None, str | None]) -> dict[str, object]:
+    """A build of PDUs wired as (id, feed_a, feed_b), as JSON-like input."""
+    pdu = {
+        "ref": "pdu",
+        "name": "PDU",
+        "kind": "pdu",
+        "spec": {"kind": "pdu", "voltage_v": 230, "input_current_a": 16, "outlets_c13": 8},
+    }
+    return {"items": [{"id": i, "component": pdu, "feed_a": a, "feed_b": b} for i, a, b in lines]}
+
+
+def test_feed_loops_are_refused_with_the_loop_spelled_out() -> None:
+    with pytest.raises(ValidationError, match="power feeds form a loop: p1 -> p2 -> p3 -> p1"):
+        BuildSpec.model_validate(_feeds(("p1", "p2", None), ("p2", "p3", None), ("p3", "p1", None)))
+
+
+def test_feed_loop_through_a_b_cord_is_refused() -> None:
+    with pytest.raises(ValidationError, match="power feeds form a loop: p2 -> p3 -> p2"):
+        BuildSpec.model_validate(_feeds(("p1", None, None), ("p2", "p1", "p3"), ("p3", "p2", None)))
+
+
+def test_feed_chains_and_shared_upstreams_are_a_forest() -> None:
+    spec = BuildSpec.model_validate(
+        _feeds(("p1", None, None), ("p2", "p1", None), ("p3", "p1", "p2"), ("p4", "p3", "p2"))
+    )
+    assert [i.id for i in spec.items] == ["p1", "p2", "p3", "p4"]

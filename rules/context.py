@@ -70,17 +70,17 @@ class Context:
         self._voltage: dict[str, float] = {}
         # Phase shares of the cords of sources plugged into sources (the flow's upstream step).
         self._phase_split: dict[tuple[str, str], tuple[float, float, float]] = {}
-        turn: dict[str, int] = defaultdict(int)
-        units: dict[int, _Unit] = {}
+        # Lines of each distinct component, in build order: checks that depend on the component
+        # alone judge it once and name its lines only when it fails.
+        by_component: dict[int, list[PlacedItem]] = {}
+        quantities: dict[int, int] = {}  # units of each component over all its lines
+        units: dict[int, _Unit] = {}  # what each component says, read once
+        turn: dict[str, int] = defaultdict(int)  # next phase to deal on each source
         pf_default = self.policy.power_factor_default
         it_typ = it_np = room_w = 0.0
         wired = False
         # Local names: this loop runs once per line and is the engine's hottest.
         by_kind = self.by_kind
-        # Lines of each distinct component, in build order: checks that depend on the component
-        # alone judge it once and name its lines only when it fails.
-        by_component: dict[int, list[PlacedItem]] = {}
-        quantities: dict[int, int] = {}  # units of each component over all its lines
         line_typical = self.line_typical_w
         line_nameplate = self.line_nameplate_w
         phases_of = self._phases

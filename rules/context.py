@@ -178,12 +178,6 @@ class Context:
             feeds_assumed=self.feeds_assumed,
             ups_kw={u.id: self.ups_spec(u).rated_kw * u.quantity for u in self.ups_lines},
             phases=self._phases,
-            assumed_w=(
-                (sum(self.line_typical_w.values()), sum(self.line_nameplate_w.values()))
-                if self.feeds_assumed
-                else (0.0, 0.0)
-            ),
-            consumer_ids=[c.id for c in self.consumers] if self.feeds_assumed else [],
         )
         self.flows: dict[str, Flow] = self.power.flows
         self.normal = self.power.normal

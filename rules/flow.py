@@ -63,12 +63,9 @@ class PowerFlow:
         feeds_assumed: bool,
         ups_kw: dict[str, float],
         phases: dict[str, int],
-        assumed_w: tuple[float, float],
-        consumer_ids: list[str],
     ) -> None:
-        """``efficiency``: per UPS line (C5). The last four serve unwired builds only: rated kW
-        x quantity per UPS line, phases per source, (typical, nameplate) W of every consumer
-        and their ids."""
+        """``efficiency``: per UPS line (C5). ``ups_kw`` (rated kW x quantity per UPS line) and
+        ``phases`` (per source) serve unwired builds, whose loads share the UPS lines."""
         self._sources = sources
         self._by_id = by_id
         self._groups = groups
@@ -79,8 +76,12 @@ class PowerFlow:
         self._ups_lines = [s for s in sources if s.component.kind is Kind.UPS]
         self._ups_kw = ups_kw
         self._phases = phases
-        self._assumed_w = assumed_w
-        self._consumer_ids = consumer_ids
+        # An unwired build's consumers are one group (no cords), in build order.
+        self._assumed_w = (0.0, 0.0)
+        self._consumer_ids: list[str] = []
+        if feeds_assumed:
+            self._assumed_w = (sum(g.typical_w for g in groups), sum(g.nameplate_w for g in groups))
+            self._consumer_ids = [item_id for g in groups for item_id in g.item_ids]
         self._site_groups = [g for g in groups if g.feed_a is None and g.feed_b is None]
         self._order = self._sources_top_down()
         self._alive: dict[str | None, dict[str, bool]] = {}

@@ -674,6 +674,15 @@ class RenderedDocument(models.Model):
         blank=True,
         help_text="What a spec sheet is rendered from (spec and report), frozen at request.",
     )
+    source_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=(
+            "SHA-256 of a spec sheet's source without its date: a site or catalogue edit that "
+            "changes the build's figures makes a new sheet of the same revision."
+        ),
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     content = models.BinaryField(null=True, blank=True, editable=False)
     content_type = models.CharField(max_length=100, default="application/pdf")
@@ -694,7 +703,8 @@ class RenderedDocument(models.Model):
             # (build NULL) never on the second.
             models.UniqueConstraint(fields=["quote"], name="document_one_per_quote"),
             models.UniqueConstraint(
-                fields=["build", "build_revision"], name="document_one_per_build_revision"
+                fields=["build", "build_revision", "source_sha256"],
+                name="document_one_per_build_revision_source",
             ),
             models.CheckConstraint(
                 condition=(Q(kind="quote") & Q(quote__isnull=False) & Q(build__isnull=True))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import logging
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -59,6 +60,7 @@ __all__ = [
     "quote_revise",
     "quote_set_status",
     "quote_update",
+    "spec_sheet_fingerprint",
     "spec_sheet_render",
     "spec_sheet_request",
 ]
@@ -541,8 +543,11 @@ def spec_sheet_request(
     """The spec sheet of a build revision (default: the current one), queueing its render.
 
     The snapshot and report are frozen into the document row now, so the sheet shows the
-    revision that was asked for even if the build changes before the worker runs. Only the
-    current revision can be snapshotted: an older one without a document is NotFound.
+    revision that was asked for even if the build changes before the worker runs. A sheet of
+    the current revision is the build as it evaluates now: the site and the catalogue are not
+    part of the revision, so when an edit to them changes what the sheet says, a new sheet of
+    the same revision is made (documents are keyed by the SHA-256 of their source). An older
+    revision can no longer be snapshotted: its latest sheet, or NotFound.
     """
     from configurator.documents.pdf import spec_sheet_source
     from configurator.tasks import render_spec_sheet_pdf
@@ -556,34 +561,46 @@ def spec_sheet_request(
     if locked is None:
         raise NotFound("Build not found.")
     wanted = revision or locked.revision
-    document = (
-        RenderedDocument.objects.select_for_update()
-        .filter(build=locked, build_revision=wanted)
-        .first()
-    )
     created = False
-    if document is None:
-        if wanted != locked.revision:
+    if wanted == locked.revision:
+        source = spec_sheet_source(locked)
+        document, created = RenderedDocument.objects.select_for_update().get_or_create(
+            build=locked,
+            build_revision=wanted,
+            source_sha256=spec_sheet_fingerprint(source),
+            defaults={
+                "kind": RenderedDocument.Kind.SPEC_SHEET,
+                "filename": f"build-{locked.pk}-rev{wanted}-spec-sheet.pdf",
+                "source_json": source,
+            },
+        )
+    else:
+        found = (
+            RenderedDocument.objects.select_for_update()
+            .filter(build=locked, build_revision=wanted)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if found is None:
             raise NotFound(
                 f"No spec sheet of revision {wanted}; the build is at revision "
                 f"{locked.revision}, the only one that can still be rendered."
             )
-        document, created = RenderedDocument.objects.select_for_update().get_or_create(
-            build=locked,
-            build_revision=wanted,
-            defaults={
-                "kind": RenderedDocument.Kind.SPEC_SHEET,
-                "filename": f"build-{locked.pk}-rev{wanted}-spec-sheet.pdf",
-                "source_json": spec_sheet_source(locked),
-            },
-        )
-    build_id = locked.pk
+        document = found
+    document_id = document.pk
     return _maybe_enqueue(
         document,
         created=created,
         retry=retry,
-        send=lambda: render_spec_sheet_pdf.delay(build_id, wanted),
+        send=lambda: render_spec_sheet_pdf.delay(document_id),
     )
+
+
+def spec_sheet_fingerprint(source: dict[str, Any]) -> str:
+    """SHA-256 of a spec sheet's source, leaving out when it was made."""
+    content = {key: value for key, value in source.items() if key != "generated_at"}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _start(document_filter: dict[str, Any]) -> RenderedDocument | None:
@@ -670,13 +687,11 @@ def quote_pdf_render(*, quote_id: int, final_attempt: bool = True) -> RenderedDo
     )
 
 
-def spec_sheet_render(
-    *, build_id: int, revision: int, final_attempt: bool = True
-) -> RenderedDocument | None:
+def spec_sheet_render(*, document_id: int, final_attempt: bool = True) -> RenderedDocument | None:
     """Render and store a requested spec sheet; None when its request row is gone."""
     from configurator.documents.pdf import html_to_pdf, render_spec_sheet_html
 
-    document = _start({"build_id": build_id, "build_revision": revision})
+    document = _start({"pk": document_id, "kind": RenderedDocument.Kind.SPEC_SHEET})
     if document is None or document.status == RenderedDocument.Status.READY:
         return document
     source = document.source_json or {}

@@ -66,12 +66,12 @@ def render_quote_pdf(self: Any, quote_id: int) -> dict[str, Any] | None:
 
 
 @shared_task(name="configurator.tasks.render_spec_sheet_pdf", **RENDER_TASK_OPTIONS)
-def render_spec_sheet_pdf(self: Any, build_id: int, revision: int) -> dict[str, Any] | None:
-    """Render and store the spec sheet of a build revision; returns id and status."""
+def render_spec_sheet_pdf(self: Any, document_id: int) -> dict[str, Any] | None:
+    """Render and store a requested spec sheet (a document row); returns id and status."""
     return _with_retries(
         self,
         lambda final: services_quotes.spec_sheet_render(
-            build_id=build_id, revision=revision, final_attempt=final
+            document_id=document_id, final_attempt=final
         ),
     )
 

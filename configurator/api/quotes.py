@@ -765,7 +765,10 @@ class SpecSheetView(_SpecSheetBase):
             "The spec sheet of a build revision (default: the current one): site summary, "
             "rack elevations, power chain with loads, thermal, redundancy, findings and "
             "sustainability figures. Same pattern as the quote PDF: 200 PDF when stored, 202 "
-            "while rendering (the first request queues it), 409 `render_failed`."
+            "while rendering (the first request queues it), 409 `render_failed`. The current "
+            "revision's sheet is the build as it evaluates now: when a site or catalogue edit "
+            "changes what it says, a new sheet of the same revision is made. An older revision "
+            "gives its latest sheet."
         ),
         parameters=[REVISION],
         responses={**PDF_RESPONSES, 400: BAD_INPUT},
@@ -825,9 +828,10 @@ class SpecSheetStatusView(_SpecSheetBase):
     def get(self, request: Request, pk: int, **kwargs: Any) -> Response:
         build = self._build(pk)
         revision = self._revision() or build.revision
-        document = (
+        document = (  # the latest sheet of the revision (see spec_sheet_request)
             RenderedDocument.objects.defer("content")
             .filter(build=build, build_revision=revision)
+            .order_by("-created_at", "-pk")
             .first()
         )
         if document is None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from configurator import services_quotes
+from configurator import services, services_quotes
 from configurator.documents import pdf
 from configurator.models import Quote, RenderedDocument
 from configurator.tasks import render_quote_pdf, render_spec_sheet_pdf
@@ -265,9 +265,43 @@ def test_spec_sheet_task_renders_the_frozen_revision(
     revision = world.build.revision
     document = services_quotes.spec_sheet_request(build=world.build)
     add_line(world.build, world.components["pdu"], rack=world.rack, note="added later")
-    render_spec_sheet_pdf.delay(world.build.pk, revision).get()
+    render_spec_sheet_pdf.delay(document.pk).get()
     document.refresh_from_db()
     assert document.status == "ready"
     text = " ".join(pdf_pages(bytes(document.content)))
     assert "Basic PDU 16A" not in text
     assert f"rev {revision}" in text
+
+
+def test_spec_sheet_of_the_current_revision_follows_site_edits(world: World) -> None:
+    """The site is not part of the build's revision: a site edit that changes the sheet makes
+    a new sheet of the same revision; asking again with nothing changed gives the same one."""
+    first = services_quotes.spec_sheet_request(build=world.build)
+    again = services_quotes.spec_sheet_request(build=world.build)
+    assert again.pk == first.pk
+    services.site_update(site=world.site, ambient_max_c=31)
+    world.build.refresh_from_db()
+    after = services_quotes.spec_sheet_request(build=world.build)
+    assert after.pk != first.pk
+    assert after.build_revision == first.build_revision == world.build.revision
+    assert after.source_json["spec"]["site"]["ambient_max_c"] == 31
+    assert after.source_sha256 == services_quotes.spec_sheet_fingerprint(after.source_json)
+    # The date a sheet was made is not part of what it says.
+    assert (
+        services_quotes.spec_sheet_fingerprint(
+            {**after.source_json, "generated_at": "2000-01-01T00:00:00+00:00"}
+        )
+        == after.source_sha256
+    )
+
+
+def test_spec_sheet_of_an_older_revision_is_its_latest_sheet(world: World) -> None:
+    revision = world.build.revision
+    services_quotes.spec_sheet_request(build=world.build)
+    services.site_update(site=world.site, ambient_max_c=31)
+    world.build.refresh_from_db()
+    latest = services_quotes.spec_sheet_request(build=world.build)
+    services.build_line_add(build=world.build, component=world.components["pdu"], rack=world.rack)
+    world.build.refresh_from_db()
+    assert world.build.revision > revision
+    assert services_quotes.spec_sheet_request(build=world.build, revision=revision).pk == latest.pk

@@ -29,7 +29,6 @@ from rules.context import Context
 from rules.model import BuildSpec, Headroom
 from rules.power_calc import (
     SITE,
-    battery_model,
     load_pf,
     site_capacity_va,
     site_demand_w,
@@ -39,6 +38,7 @@ from rules.power_calc import (
     ups_load_w,
     ups_worst_load_w,
 )
+from rules.runtime import battery_model
 from rules.specs import ComponentSpec, Kind
 
 __all__ = ["MAX_FIT", "build_headroom", "fits_more"]

@@ -23,9 +23,9 @@ from rules.power_calc import (
     site_capacity_va,
     site_demand_w,
     ups_load_w,
-    ups_runtime,
     ups_worst_load_w,
 )
+from rules.runtime import ups_runtime
 from rules.specs import Kind
 
 __all__ = ["BTU_H_PER_W", "CFM_PER_M3H", "build_metrics"]

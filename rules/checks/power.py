@@ -16,18 +16,16 @@ from rules.model import PlacedItem, Severity
 from rules.power_calc import (
     SITE,
     apparent_va,
-    battery_packs,
     load_pf,
     memo,
     site_capacity_va,
     site_demand_w,
-    ups_design_load_w,
     ups_kva_limit_va,
     ups_kw_limit_w,
     ups_load_w,
-    ups_runtime,
 )
 from rules.registry import check
+from rules.runtime import battery_packs, ups_design_load_w, ups_runtime
 from rules.specs import BatteryPackSpec, Kind, UpsSpec
 
 __all__ = ["feeds_through_ups", "ups_lines_with_spec"]

@@ -16,7 +16,7 @@ from rules.checks.power import (
     ups_runtime_check,
 )
 from rules.model import Severity
-from rules.power_calc import ups_runtime
+from rules.runtime import ups_runtime
 from rules.specs import Site
 from tests.rules.builders import (
     battery,

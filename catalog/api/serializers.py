@@ -12,46 +12,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog.api.openapi import openapi_30
 from catalog.models import COMPONENT_FIELDS, Component, Manufacturer
 from catalog.validation import validate_component_data
 from rules.specs import SPEC_MODELS
 
 # ------------------------------------------------------------------ spec schema for OpenAPI
-
-
-def _openapi_30(node: Any, defs: dict[str, Any]) -> Any:
-    """Turn pydantic's JSON Schema (2020-12) into the OpenAPI 3.0 dialect, refs inlined."""
-    if isinstance(node, list):
-        return [_openapi_30(item, defs) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        target = defs[node["$ref"].rsplit("/", 1)[-1]]
-        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-        return _openapi_30(merged, defs)
-    out = {k: _openapi_30(v, defs) for k, v in node.items() if k not in {"$defs", "title"}}
-    if isinstance(out.get("examples"), list):
-        examples = out.pop("examples")
-        if examples:
-            out["example"] = examples[0]
-    if "const" in out:
-        out["enum"] = [out.pop("const")]
-    if isinstance(out.get("exclusiveMinimum"), int | float):
-        out["minimum"] = out["exclusiveMinimum"]
-        out["exclusiveMinimum"] = True
-    if isinstance(out.get("exclusiveMaximum"), int | float):
-        out["maximum"] = out["exclusiveMaximum"]
-        out["exclusiveMaximum"] = True
-    any_of = out.get("anyOf")
-    if isinstance(any_of, list) and {"type": "null"} in any_of:
-        rest = [item for item in any_of if item != {"type": "null"}]
-        out.pop("anyOf")
-        if len(rest) == 1:
-            out.update(rest[0])
-        else:
-            out["anyOf"] = rest
-        out["nullable"] = True
-    return out
 
 
 def _spec_schema() -> dict[str, Any]:
@@ -62,7 +28,7 @@ def _spec_schema() -> dict[str, Any]:
             continue
         seen.add(model.__name__)
         schema = model.model_json_schema()
-        variant = _openapi_30(schema, copy.deepcopy(schema.get("$defs", {})))
+        variant = openapi_30(schema, defs=copy.deepcopy(schema.get("$defs", {})))
         variant["title"] = model.__name__
         variants.append(variant)
     kinds = ", ".join(f"{kind.value} -> {model.__name__}" for kind, model in SPEC_MODELS.items())

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 
+from catalog.api.openapi import openapi_30
 from configurator.api.parsers import SafeJSONParser
 from configurator.api.serializers import (
     COMPONENT_BY_ID_SCHEMA,
@@ -139,55 +140,6 @@ class EnvelopeAutoSchema(AutoSchema):
 # --------------------------------------------------------------------------- engine schemas
 
 
-def openapi_30(node: Any, rename: dict[str, str]) -> Any:
-    """Turn pydantic's JSON Schema (2020-12) into the OpenAPI 3.0 dialect, refs to components."""
-    if isinstance(node, list):
-        return [openapi_30(item, rename) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key in {"$defs", "title", "discriminator", "propertyNames"}:
-            continue
-        if key == "$ref":
-            target = rename[value.rsplit("/", 1)[-1]]
-            out[key] = f"#/components/schemas/{target}"
-        else:
-            out[key] = openapi_30(value, rename)
-    if "$ref" in out and len(out) > 1:
-        # OpenAPI 3.0 ignores siblings of $ref (a default, a description): wrap it.
-        out = {"allOf": [{"$ref": out.pop("$ref")}], **out}
-    if "oneOf" in out:
-        # Pydantic's tagged unions overlap when the tag has a default (ItSpec's "it"):
-        # anyOf is what the validator really accepts.
-        out["anyOf"] = out.pop("oneOf")
-    if isinstance(out.get("examples"), list):
-        examples = out.pop("examples")
-        if examples:
-            out["example"] = examples[0]
-    if "const" in out:
-        out["enum"] = [out.pop("const")]
-    for bound, plain in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        if isinstance(out.get(bound), int | float) and not isinstance(out.get(bound), bool):
-            out[plain] = out[bound]
-            out[bound] = True
-    any_of = out.get("anyOf")
-    if isinstance(any_of, list) and {"type": "null"} in any_of:
-        rest = [item for item in any_of if item != {"type": "null"}]
-        del out["anyOf"]
-        if len(rest) == 1 and "$ref" in rest[0]:
-            out["allOf"] = rest
-        elif len(rest) == 1:
-            out.update(rest[0])
-        else:
-            out["anyOf"] = rest
-        out["nullable"] = True
-    if out.get("type") == "null":
-        del out["type"]
-        out["nullable"] = True
-    return out
-
-
 class PydanticSchema(serializers.Serializer[Any]):
     """Base of schema-only serializers whose OpenAPI schema is a pydantic model's."""
 
@@ -244,10 +196,10 @@ class PydanticSchemaExtension(OpenApiSerializerExtension):
                     name=rename[name],
                     type=ResolvedComponent.SCHEMA,
                     object=rename[name],
-                    schema=_tag_enums(openapi_30(definition, rename), rename[name]),
+                    schema=_tag_enums(openapi_30(definition, rename=rename), rename[name]),
                 )
             )
-        return _tag_enums(openapi_30(schema, rename), self.target.schema_name)
+        return _tag_enums(openapi_30(schema, rename=rename), self.target.schema_name)
 
 
 def _reference_friendly(schema: dict[str, Any]) -> dict[str, Any]:

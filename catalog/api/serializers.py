@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api.openapi import openapi_30
-from catalog.models import COMPONENT_FIELDS, Component, Manufacturer
+from catalog.models import COMPONENT_FIELDS, VALIDATED_FIELDS, Component, Manufacturer
 from catalog.validation import validate_component_data
 from rules.specs import SPEC_MODELS
 
@@ -143,20 +143,7 @@ class ComponentSerializer(serializers.ModelSerializer):
         # Judge the row as it will be after the write: stored values overlaid by the input.
         current: dict[str, Any] = {}
         if self.instance is not None:
-            current = {
-                field: getattr(self.instance, field)
-                for field in (
-                    "kind",
-                    "spec",
-                    "list_price",
-                    "cost_price",
-                    "currency",
-                    "u_height",
-                    "weight_kg",
-                    "nameplate_w",
-                    "typical_w",
-                )
-            }
+            current = {field: getattr(self.instance, field) for field in VALIDATED_FIELDS}
         merged = {**current, **{k: v for k, v in attrs.items() if k != "manufacturer"}}
         if "kind" not in merged:
             merged.pop("spec", None)

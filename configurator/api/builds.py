@@ -54,6 +54,7 @@ from configurator.api.views import (
     EnvelopeAutoSchema,
     ReportSchema,
     error_response,
+    guarded_write,
 )
 from configurator.documents.bom_export import XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.models import Build
@@ -220,13 +221,7 @@ def _worst_severity(build: Build) -> str | None:
         ),
         parameters=[IF_MATCH, ETAG],
         examples=[OpenApiExample("Reopen", value={"status": "draft"}, request_only=True)],
-        responses={
-            200: BuildSerializer,
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            409: READ_ONLY,
-            412: STALE,
-        },
+        responses=guarded_write(200, BuildSerializer),
     ),
     destroy=extend_schema(
         summary="Delete a build",

@@ -27,14 +27,13 @@ from configurator.api.etag import expected_revision, with_etag
 from configurator.api.serializers import BuildLineSerializer, ErrorSerializer
 from configurator.api.throttling import THROTTLES
 from configurator.api.views import (
-    BAD_INPUT,
     ETAG,
     IF_MATCH,
     NOT_FOUND,
     PARSERS,
-    READ_ONLY,
     STALE,
     EnvelopeAutoSchema,
+    guarded_write,
 )
 from configurator.models import Build, BuildLine
 
@@ -82,24 +81,12 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
         ),
         parameters=[BUILD_PK, IF_MATCH, ETAG],
         examples=LINE_EXAMPLES,
-        responses={
-            201: BuildLineSerializer,
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            409: READ_ONLY,
-            412: STALE,
-        },
+        responses=guarded_write(201, BuildLineSerializer),
     ),
     update=extend_schema(
         summary="Replace a line",
         parameters=[BUILD_PK, IF_MATCH, ETAG],
-        responses={
-            200: BuildLineSerializer,
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            409: READ_ONLY,
-            412: STALE,
-        },
+        responses=guarded_write(200, BuildLineSerializer),
     ),
     partial_update=extend_schema(
         summary="Move or change a line",
@@ -107,13 +94,7 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
         examples=[
             OpenApiExample("Move up", value={"rack": 10, "position_u": "5.0"}, request_only=True)
         ],
-        responses={
-            200: BuildLineSerializer,
-            400: BAD_INPUT,
-            404: NOT_FOUND,
-            409: READ_ONLY,
-            412: STALE,
-        },
+        responses=guarded_write(200, BuildLineSerializer),
     ),
     destroy=extend_schema(
         summary="Remove a line",

@@ -382,6 +382,26 @@ def _document_response(
 # ------------------------------------------------------------------ quotes
 
 
+def _answer_schema(summary: str, description: str, status: Quote.Status) -> Any:
+    """The OpenAPI of a customer's answer to an issued quote (accept, reject)."""
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=None,
+        responses={
+            200: OpenApiResponse(
+                QuoteDetailSerializer,
+                examples=[
+                    OpenApiExample(status.label, value={**QUOTE_EXAMPLE, "status": status.value})
+                ],
+            ),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: error_response("Not an issued quote, or it expired."),
+        },
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List quotes",
@@ -594,42 +614,20 @@ class QuoteViewSet(
         )
         return self._quote_response(quote)
 
-    @extend_schema(
-        summary="Accept a quote",
-        description="Record that the customer accepts this issued revision (customer or seller).",
-        request=None,
-        responses={
-            200: OpenApiResponse(
-                QuoteDetailSerializer,
-                examples=[
-                    OpenApiExample("Accepted", value={**QUOTE_EXAMPLE, "status": "accepted"})
-                ],
-            ),
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: error_response("Not an issued quote, or it expired."),
-        },
+    @_answer_schema(
+        "Accept a quote",
+        "Record that the customer accepts this issued revision (customer or seller).",
+        Quote.Status.ACCEPTED,
     )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Accept the quote."""
         return self._answer(request, Quote.Status.ACCEPTED)
 
-    @extend_schema(
-        summary="Reject a quote",
-        description="Record that the customer turns this revision down; it can be revised.",
-        request=None,
-        responses={
-            200: OpenApiResponse(
-                QuoteDetailSerializer,
-                examples=[
-                    OpenApiExample("Rejected", value={**QUOTE_EXAMPLE, "status": "rejected"})
-                ],
-            ),
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: error_response("Not an issued quote, or it expired."),
-        },
+    @_answer_schema(
+        "Reject a quote",
+        "Record that the customer turns this revision down; it can be revised.",
+        Quote.Status.REJECTED,
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -42,6 +42,7 @@ __all__ = [
     "EnvelopeAutoSchema",
     "SafeJSONParser",
     "error_response",
+    "guarded_write",
 ]
 
 
@@ -100,6 +101,13 @@ BAD_INPUT = error_response(
     ),
 )
 READ_ONLY = error_response("The build is approved or archived: clone it or set it back to draft.")
+
+
+def guarded_write(status: int, body: Any) -> dict[int, Any]:
+    """Responses of a write to a build or its lines: ``body`` on success, then the field
+    errors, an unknown build, a read-only build and a stale If-Match."""
+    return {status: body, 400: BAD_INPUT, 404: NOT_FOUND, 409: READ_ONLY, 412: STALE}
+
 
 # Errors any operation can answer, whatever its own decorator lists.
 _COMMON_ERRORS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -26,7 +27,9 @@ __all__ = [
     "build_line_list",
     "build_list",
     "build_report",
+    "build_reports",
     "build_snapshot",
+    "build_snapshots",
     "effective_policy",
     "line_id_from_ref",
     "line_ref",
@@ -111,9 +114,20 @@ def build_line_list(build: Build) -> QuerySet[BuildLine]:
 
 def _with_site(build: Build) -> Build:
     """The build with site and organisation loaded: free if they are, one query if not."""
-    if Build.site.is_cached(build) and Site.organisation.is_cached(build.site):
-        return build
-    return Build.objects.select_related("site__organisation").get(pk=build.pk)
+    return _with_sites([build])[0]
+
+
+def _with_sites(builds: Sequence[Build]) -> list[Build]:
+    """The builds with site and organisation loaded: free if they are, one query if not."""
+    missing = [
+        b.pk
+        for b in builds
+        if not (Build.site.is_cached(b) and Site.organisation.is_cached(b.site))
+    ]
+    if not missing:
+        return list(builds)
+    loaded = Build.objects.select_related("site__organisation").in_bulk(missing)
+    return [loaded[b.pk] if b.pk in missing else b for b in builds]
 
 
 def effective_policy(build: Build) -> Policy:
@@ -123,6 +137,7 @@ def effective_policy(build: Build) -> Policy:
 
 
 _SNAPSHOT_LINE_FIELDS = (
+    "build_id",
     "pk",
     "component_id",
     "quantity",
@@ -138,26 +153,39 @@ _SNAPSHOT_LINE_FIELDS = (
 
 
 def build_snapshot(build: Build) -> BuildSpec:
-    """The engine's input for a build, in three queries whatever its size.
+    """The engine's input for a build, in three queries whatever its size (`build_snapshots`)."""
+    return build_snapshots([build])[0]
 
-    One query for build + site + organisation (skipped when already loaded), one for the
-    lines as plain values, one for the distinct components they use with their manufacturer.
-    A build repeats few components over many lines, so each is loaded and parsed once instead
-    of once per line. Rack lines become racks, every other line a placed item; both carry the
-    id ``L<line pk>`` (see `line_id_from_ref`).
+
+def build_snapshots(builds: Sequence[Build]) -> list[BuildSpec]:
+    """The engine's input for each build, in three queries whatever their number and size.
+
+    One query for the builds' sites and organisations (skipped when already loaded), one for
+    all their lines as plain values, one for the distinct components they use with their
+    manufacturer. Builds repeat few components over many lines, so each is loaded and parsed
+    once instead of once per line. Rack lines become racks, every other line a placed item;
+    both carry the id ``L<line pk>`` (see `line_id_from_ref`).
     """
-    build = _with_site(build)
-    rows = list(
-        BuildLine.objects.filter(build_id=build.pk)
-        .order_by("sort_order", "pk")
+    builds = _with_sites(builds)
+    rows: dict[int, list[tuple[Any, ...]]] = {build.pk: [] for build in builds}
+    for row in (
+        BuildLine.objects.filter(build_id__in=rows)
+        .order_by("build_id", "sort_order", "pk")
         .values_list(*_SNAPSHOT_LINE_FIELDS)
-    )
+    ):
+        rows[row[0]].append(row[1:])
     components: dict[int, ComponentSpec] = {
         component.pk: component_to_engine(component)
         for component in Component.objects.select_related("manufacturer").filter(
-            pk__in={row[1] for row in rows}
+            pk__in={row[1] for lines in rows.values() for row in lines}
         )
     }
+    return [_snapshot(build, rows[build.pk], components) for build in builds]
+
+
+def _snapshot(
+    build: Build, rows: list[tuple[Any, ...]], components: dict[int, ComponentSpec]
+) -> BuildSpec:
     racks: list[RackInstance] = []
     items: list[PlacedItem] = []
     for pk, component_id, quantity, rack_id, position_u, face, a, b, ups, phase, note in rows:
@@ -199,10 +227,15 @@ def _ref_or_none(line_id: int | None) -> str | None:
 
 def build_report(build: Build) -> Report:
     """The rules engine's verdict on a build: ``evaluate(build_snapshot(build))``."""
+    return build_reports([build])[0]
+
+
+def build_reports(builds: Sequence[Build]) -> list[Report]:
+    """The engine's verdict on each build, from `build_snapshots` (three queries in all)."""
     # Imported here: the engine registers every check on import, which reads need only here.
     from rules.engine import evaluate
 
-    return evaluate(build_snapshot(build))
+    return [evaluate(spec) for spec in build_snapshots(builds)]
 
 
 def build_bom(build: Build, *, show_cost: bool) -> Bom:

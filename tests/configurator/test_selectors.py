@@ -15,6 +15,7 @@ from configurator.selectors import (
     build_list,
     build_report,
     build_snapshot,
+    build_snapshots,
     effective_policy,
     line_id_from_ref,
     site_get,
@@ -140,6 +141,20 @@ def test_build_snapshot_skips_the_build_query_when_site_is_loaded(
     loaded = Build.objects.select_related("site__organisation").get(pk=build.pk)
     with django_assert_num_queries(2):
         build_snapshot(loaded)
+
+
+@pytest.mark.parametrize("build_count", [1, 6])
+def test_build_snapshots_of_many_builds_take_three_queries(
+    build_count: int, django_assert_num_queries: Any
+) -> None:
+    """A list of builds costs what one build does: sites, all lines, their components; each
+    spec is the one `build_snapshot` gives for that build alone."""
+    builds = [_rack_build(name=f"Build {n}")[0] for n in range(build_count)]
+    fresh = list(Build.objects.filter(pk__in=[b.pk for b in builds]).order_by("-pk"))
+    with django_assert_num_queries(3):
+        specs = build_snapshots(fresh)
+    assert [spec.name for spec in specs] == [b.name for b in fresh]
+    assert specs == [build_snapshot(b) for b in fresh]
 
 
 def test_line_id_from_ref_rejects_other_ids() -> None:

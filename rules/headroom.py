@@ -25,6 +25,7 @@ import math
 
 from rules.checks.power import ups_lines_with_spec
 from rules.checks.space import rack_layout, rack_spec
+from rules.checks.thermal import cooling_installed_sensible_w, cooling_lines
 from rules.context import Context
 from rules.model import BuildSpec, Headroom
 from rules.power_calc import (
@@ -39,7 +40,7 @@ from rules.power_calc import (
     ups_worst_load_w,
 )
 from rules.runtime import battery_model
-from rules.specs import ComponentSpec, Kind
+from rules.specs import ComponentSpec
 
 __all__ = ["MAX_FIT", "build_headroom", "fits_more"]
 
@@ -77,13 +78,8 @@ def _by_basis(ctx: Context) -> dict[str, float]:
         if extra is not None:
             out[name] = extra
 
-    cooling = [c for c in ctx.by_kind.get(Kind.COOLING, []) if ctx.cooling_spec(c) is not None]
-    if cooling:
-        installed = 0.0
-        for c in cooling:
-            spec = ctx.cooling_spec(c)
-            installed += spec.sensible_capacity_w * c.quantity if spec is not None else 0.0
-        extra = _extra([(ctx.heat_w, u * installed)], it_typ)
+    if cooling_lines(ctx):
+        extra = _extra([(ctx.heat_w, u * cooling_installed_sensible_w(ctx))], it_typ)
         if extra is not None:
             out["cooling_sensible"] = extra
 

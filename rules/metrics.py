@@ -12,7 +12,11 @@ from rules.checks.power import ups_lines_with_spec
 from rules.checks.redundancy import cooling_redundancy, ups_redundancy
 from rules.checks.space import rack_layout, rack_spec
 from rules.checks.sustainability import bill_total, energy, lead_time
-from rules.checks.thermal import airflow_installed_m3h, airflow_required_m3h
+from rules.checks.thermal import (
+    airflow_installed_m3h,
+    airflow_required_m3h,
+    cooling_installed_sensible_w,
+)
 from rules.context import Context
 from rules.model import Metrics, PhaseLoad, RackMetrics
 from rules.power_calc import (
@@ -110,13 +114,9 @@ def build_metrics(ctx: Context) -> Metrics:
             found = ups_runtime(ctx, ups)
             if found.minutes is not None and (runtime is None or found.minutes < runtime):
                 runtime, method = found.minutes, found.method
-    cooling_installed = 0.0
-    cooling_power = 0.0
-    for line in ctx.by_kind.get(Kind.COOLING, []):
-        spec_c = ctx.cooling_spec(line)
-        if spec_c is not None:
-            cooling_installed += spec_c.sensible_capacity_w * line.quantity
-        cooling_power += ctx.line_typical_w.get(line.id, 0.0)
+    cooling_power = sum(
+        ctx.line_typical_w.get(line.id, 0.0) for line in ctx.by_kind.get(Kind.COOLING, [])
+    )
     airflow = airflow_required_m3h(ctx.heat_w, policy.airflow_delta_t_k, ctx.site.altitude_m)
     e = energy(ctx)
     days, _ = lead_time(ctx)
@@ -138,7 +138,7 @@ def build_metrics(ctx: Context) -> Metrics:
         heat_w=ctx.heat_w,
         heat_btu_h=ctx.heat_w * BTU_H_PER_W,  # reference 2
         cooling_required_sensible_w=ctx.heat_w / u,  # C4
-        cooling_installed_sensible_w=cooling_installed,
+        cooling_installed_sensible_w=cooling_installed_sensible_w(ctx),
         cooling_power_w=cooling_power,
         airflow_required_m3h=airflow,  # reference 2 (altitude-corrected, as the check)
         airflow_required_cfm=airflow * CFM_PER_M3H,

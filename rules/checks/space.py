@@ -20,7 +20,6 @@ __all__ = [
     "item_u",
     "items_by_rack",
     "occupied_u",
-    "rack_contents_kg",
     "rack_layout",
     "rack_spec",
 ]
@@ -87,11 +86,6 @@ def rack_layout(ctx: Context) -> dict[str, RackLayout]:
 def item_u(item: PlacedItem) -> float:
     """Rack units a line takes: every unit stacked (reference 3)."""
     return item.component.u_height * item.quantity
-
-
-def rack_contents_kg(items: list[PlacedItem]) -> float:
-    """Equipment mass in a rack, all units."""
-    return sum(i.component.weight_kg * i.quantity for i in items)
 
 
 def occupied_u(layout: RackLayout, rack_u: float) -> float:

@@ -319,6 +319,17 @@ class DocumentStatusSerializer(serializers.Serializer[Any]):
     sha256 = serializers.CharField(allow_blank=True)
 
 
+# What asking to render a document again answers: stored (200) or queued (202).
+RETRY_RESPONSES: dict[Any, Any] = {
+    200: OpenApiResponse(
+        DocumentStatusSerializer,
+        examples=[OpenApiExample("Ready", value=READY_EXAMPLE, status_codes=["200"])],
+    ),
+    202: OpenApiResponse(
+        DocumentStatusSerializer,
+        examples=[OpenApiExample("Queued", value=RENDERING_EXAMPLE, status_codes=["202"])],
+    ),
+}
 PDF_RESPONSES: dict[Any, Any] = {
     (200, PDF_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
     (202, "application/json"): OpenApiResponse(
@@ -665,14 +676,7 @@ class QuoteViewSet(
         ),
         request=None,
         responses={
-            200: OpenApiResponse(
-                DocumentStatusSerializer,
-                examples=[OpenApiExample("Ready", value=READY_EXAMPLE, status_codes=["200"])],
-            ),
-            202: OpenApiResponse(
-                DocumentStatusSerializer,
-                examples=[OpenApiExample("Queued", value=RENDERING_EXAMPLE, status_codes=["202"])],
-            ),
+            **RETRY_RESPONSES,
             404: NOT_FOUND,
             409: error_response("A draft has no PDF."),
         },
@@ -785,14 +789,7 @@ class SpecSheetView(_SpecSheetBase):
         parameters=[REVISION],
         request=None,
         responses={
-            200: OpenApiResponse(
-                DocumentStatusSerializer,
-                examples=[OpenApiExample("Ready", value=READY_EXAMPLE, status_codes=["200"])],
-            ),
-            202: OpenApiResponse(
-                DocumentStatusSerializer,
-                examples=[OpenApiExample("Queued", value=RENDERING_EXAMPLE, status_codes=["202"])],
-            ),
+            **RETRY_RESPONSES,
             400: BAD_INPUT,
             404: NOT_FOUND,
         },

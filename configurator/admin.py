@@ -90,19 +90,7 @@ class BuildLineInline(admin.TabularInline):
     # Lines of a build reference each other; the admin offers only ids, the services check.
     fk_name = "build"
     extra = 0
-    fields = [
-        "component",
-        "quantity",
-        "rack",
-        "position_u",
-        "face",
-        "feed_a",
-        "feed_b",
-        "ups",
-        "phase",
-        "note",
-        "sort_order",
-    ]
+    fields = list(BuildLine.EDITABLE_FIELDS)
     autocomplete_fields = ["component"]
     raw_id_fields = ["rack", "feed_a", "feed_b", "ups"]
     ordering = ["sort_order", "pk"]

@@ -418,6 +418,21 @@ class BuildLine(models.Model):
     sort_order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # What a person sets on a line, in reading order: the admin inline and the API show these.
+    EDITABLE_FIELDS = (
+        "component",
+        "quantity",
+        "rack",
+        "position_u",
+        "face",
+        "feed_a",
+        "feed_b",
+        "ups",
+        "phase",
+        "note",
+        "sort_order",
+    )
+
     class Meta:
         ordering = ["sort_order", "pk"]
         constraints = [

@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from configurator import selectors, services_quotes
+from configurator.api.builds import REPORT_EXAMPLE
 from configurator.api.serializers import MAX_ID
 from configurator.api.throttling import THROTTLES
 from configurator.api.views import BAD_INPUT, NOT_FOUND, EnvelopeAutoSchema, error_response
@@ -113,17 +114,7 @@ BLOCKED_EXAMPLE = {
     "code": "blocked_by_rules",
     "message": "The build has 1 blocking finding(s); fix them, or issue with an "
     "override_reason recording why.",
-    "details": [
-        {
-            "code": "power.ups_kw_capacity",
-            "severity": "error",
-            "message": "UPS L12 carries 2.31 kW, over 80 % of its 2.7 kW (2.16 kW).",
-            "subject": ["L12"],
-            "value": 2310.0,
-            "limit": 2160.0,
-            "unit": "W",
-        }
-    ],
+    "details": REPORT_EXAMPLE["findings"],
 }
 FORBIDDEN = error_response(
     "Customers and integrators cannot write or issue quotes.",

@@ -384,22 +384,7 @@ class BuildLineSerializer(serializers.ModelSerializer[BuildLine]):
 
     class Meta:
         model = BuildLine
-        fields = [
-            "id",
-            "ref",
-            "component",
-            "quantity",
-            "rack",
-            "position_u",
-            "face",
-            "feed_a",
-            "feed_b",
-            "ups",
-            "phase",
-            "note",
-            "sort_order",
-            "created_at",
-        ]
+        fields = ["id", "ref", *BuildLine.EDITABLE_FIELDS, "created_at"]
         read_only_fields = ["id", "created_at"]
 
     def get_fields(self) -> dict[str, serializers.Field]:

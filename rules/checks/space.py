@@ -18,7 +18,6 @@ from rules.specs import RackSpec
 __all__ = [
     "RackLayout",
     "item_u",
-    "items_by_rack",
     "occupied_u",
     "rack_layout",
     "rack_spec",
@@ -31,12 +30,6 @@ def rack_spec(rack: RackInstance) -> RackSpec | None:
     """The rack's spec, or None when the catalogue gave none (its checks are then skipped)."""
     spec = rack.component.spec
     return spec if isinstance(spec, RackSpec) else None
-
-
-def items_by_rack(ctx: Context) -> dict[str, list[PlacedItem]]:
-    """Items of each rack that holds any, in rack order then build order (callers must not
-    modify it)."""
-    return ctx.items_by_rack
 
 
 Span = tuple[float, float, PlacedItem]  # [low, high) U of a placed line, and the line
@@ -131,7 +124,7 @@ def _kg(value: float) -> str:
 def u_capacity(ctx: Context) -> None:
     """Sum of U of the items in each rack against the rack's U (100 %, no C4)."""
     fill = rack_layout(ctx)
-    for rack_id, items in items_by_rack(ctx).items():
+    for rack_id, items in ctx.items_by_rack.items():
         spec = rack_spec(ctx.racks[rack_id])
         if spec is None:
             continue
@@ -253,7 +246,7 @@ def depth_fit(ctx: Context) -> None:
                 too_deep.add(item.id)
     if not too_deep:
         return
-    for rack_id, items in items_by_rack(ctx).items():
+    for rack_id, items in ctx.items_by_rack.items():
         for item in items:
             if item.id not in too_deep:
                 continue
@@ -313,7 +306,7 @@ def rack_load(ctx: Context) -> None:
     """
     ship_loaded = ctx.policy.rack_ship_loaded
     fill = rack_layout(ctx)
-    for rack_id in items_by_rack(ctx):
+    for rack_id in ctx.items_by_rack:
         spec = rack_spec(ctx.racks[rack_id])
         if spec is None:
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from rules.checks.space import items_by_rack, occupied_u, rack_layout, rack_spec
+from rules.checks.space import occupied_u, rack_layout, rack_spec
 from rules.context import Context
 from rules.model import Face, PlacedItem, Severity
 from rules.registry import check
@@ -310,7 +310,7 @@ def airflow_direction(ctx: Context) -> None:
     units are left out: an in-rack cooler returns the IT exhaust to the front by design.
     """
     directions: dict[tuple[int, Face], AirflowDirection | None] = {}  # per component and face
-    for rack_id, items in items_by_rack(ctx).items():
+    for rack_id, items in ctx.items_by_rack.items():
         f2b: list[PlacedItem] = []
         b2f: list[PlacedItem] = []
         side: list[PlacedItem] = []
@@ -499,7 +499,7 @@ def blanking_panels(ctx: Context) -> None:
     if not ctx.policy.blanking_panels_required:
         return
     layouts = rack_layout(ctx)
-    for rack_id, items in items_by_rack(ctx).items():
+    for rack_id, items in ctx.items_by_rack.items():
         if not any(i.component.kind.is_it for i in items):
             continue
         spec = rack_spec(ctx.racks[rack_id])

@@ -15,6 +15,7 @@ and microseconds per item of the snapshot form, so linear growth shows. The goal
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -31,7 +32,9 @@ from rules.specs import (
     ItSpec,
     Kind,
     PduSpec,
+    Policy,
     RackSpec,
+    Redundancy,
     RuntimePoint,
     Site,
     UpsSpec,
@@ -232,6 +235,47 @@ def synthetic_build(n_items: int) -> BuildSpec:
         supply_breaker_a=max(32.0, 40.0 * len(racks)),
     )
     return BuildSpec(name=f"Synthetic {n_items} items", site=site, racks=racks, items=items)
+
+
+def one_island_build(pdu_pairs: int) -> BuildSpec:
+    """Two UPS systems feeding ``pdu_pairs`` A/B pairs of PDUs, two dual-corded servers per pair.
+
+    Every server plugs into both systems, so all ``2 + 2 * pdu_pairs`` sources form one power
+    island: losing any one of them can change the load of every other. Each UPS line has units
+    enough to carry the whole load alone (2N).
+    """
+    if pdu_pairs < 1:
+        raise ValueError("pdu_pairs must be at least 1")
+    typical_per_pair = 2 * 380
+    units = max(1, math.ceil(typical_per_pair * pdu_pairs / 8000))
+    items: list[PlacedItem] = [
+        PlacedItem(id="ups-a", component=_UPS, quantity=units),
+        PlacedItem(id="ups-b", component=_UPS, quantity=units),
+    ]
+    for p in range(pdu_pairs):
+        items.append(PlacedItem(id=f"pdu-a{p}", component=_PDU, feed_a="ups-a"))
+        items.append(PlacedItem(id=f"pdu-b{p}", component=_PDU, feed_a="ups-b"))
+        for s in range(2):
+            items.append(
+                PlacedItem(
+                    id=f"srv{p}-{s}",
+                    component=_SERVERS[1],
+                    feed_a=f"pdu-a{p}",
+                    feed_b=f"pdu-b{p}",
+                )
+            )
+    site = Site(
+        name="Island site",
+        supply_phases=3,
+        supply_voltage_v=230,
+        supply_breaker_a=max(32.0, 8.0 * pdu_pairs),
+    )
+    return BuildSpec(
+        name=f"One island, {2 + 2 * pdu_pairs} sources",
+        site=site,
+        items=tuple(items),
+        policy=Policy(ups_redundancy=Redundancy.TWO_N),
+    )
 
 
 # --------------------------------------------------------------------------- timing

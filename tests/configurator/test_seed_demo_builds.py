@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +16,8 @@ from django.db import transaction
 
 from configurator.management.commands.seed_demo import DEMO_BUILDS
 from configurator.models import Build, BuildLine, Site
-from configurator.selectors import build_bom, build_report
+from configurator.selectors import build_bom, build_report, build_snapshot
+from tests.rules.golden.compare import differences
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +113,49 @@ def test_seed_demo_twice_keeps_the_builds(seeded: str) -> None:
     assert BuildLine.objects.count() == lines
     for name in BUILD_NAMES:
         assert f"Demo build {name!r} exists (unchanged)." in output
+
+
+GOLDEN_DEMO = Path(__file__).with_name("golden_demo_builds.json")
+
+
+def _positional(spec: dict[str, Any], report: dict[str, Any]) -> tuple[Any, Any]:
+    """Spec and report with every line id ``L<pk>`` renamed by its place in the build.
+
+    Primary keys depend on the database's sequences; the place of a line does not.
+    """
+    order = [r["id"] for r in spec["racks"]] + [i["id"] for i in spec["items"]]
+    names = {line_id: f"line{n}" for n, line_id in enumerate(order)}
+    pattern = re.compile(r"\bL\d+\b")
+
+    def rename(text: str) -> Any:
+        return json.loads(pattern.sub(lambda m: names.get(m.group(0), m.group(0)), text))
+
+    return rename(json.dumps(spec)), rename(json.dumps(report))
+
+
+def test_seed_demo_builds_give_their_golden_reports(seeded: str) -> None:
+    """Each demo build snapshots to the committed spec and gets the committed report.
+
+    ``UPDATE_GOLDEN=1`` rewrites the file instead, for a reviewed change of behaviour.
+    """
+    got = {}
+    for build in Build.objects.order_by("name"):
+        spec = build_snapshot(build)
+        got[build.name] = dict(
+            zip(
+                ("spec", "report"),
+                _positional(
+                    spec.model_dump(mode="json"), build_report(build).model_dump(mode="json")
+                ),
+                strict=True,
+            )
+        )
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN_DEMO.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        pytest.skip("golden demo builds rewritten")
+    want = json.loads(GOLDEN_DEMO.read_text(encoding="utf-8"))
+    assert set(got) == set(want)
+    for name, pair in got.items():
+        assert pair["spec"] == want[name]["spec"], name
+        out = differences(name, pair["report"], want[name]["report"])
+        assert not out, "\n".join(out[:20])

@@ -1,4 +1,4 @@
-"""seed_catalog: all-or-nothing, idempotent upserts from a catalogue JSON file."""
+"""seed_catalog: all-or-nothing, idempotent upserts from the demo data files or a JSON file."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from catalog.demo import load_demo_catalog
 from catalog.models import Component, Manufacturer
+from rules.specs import spec_model_for
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,46 @@ def write(tmp_path: Path, data: dict[str, Any]) -> Path:
     path = tmp_path / SMALL.name
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
+
+
+def test_seed_loads_the_demo_data_files_by_default_and_is_idempotent() -> None:
+    """With no --file it upserts every row of catalog/fixtures/demo/*.yaml, then nothing."""
+    demo = load_demo_catalog()
+    makers, rows = len(demo["manufacturers"]), len(demo["components"])
+    out = StringIO()
+    call_command("seed_catalog", stdout=out)
+    assert f"Manufacturers: {makers} created" in out.getvalue()
+    assert f"Components: {rows} created, 0 updated, 0 unchanged" in out.getvalue()
+    stored = {
+        (c.manufacturer.name, c.sku): c for c in Component.objects.select_related("manufacturer")
+    }
+    for row in demo["components"]:
+        component = stored[row["manufacturer"], row["sku"]]
+        assert component.source_ref == "demo"
+        model = spec_model_for(row["kind"])
+        assert component.model_name == row["model_name"]
+        assert (str(component.list_price), str(component.cost_price)) == (
+            row["list_price"],
+            row["cost_price"],
+        )
+        assert model.model_validate(component.spec) == model.model_validate(row["spec"])
+    out = StringIO()
+    call_command("seed_catalog", stdout=out)
+    assert f"Components: 0 created, 0 updated, {rows} unchanged" in out.getvalue()
+
+
+def test_seed_reads_a_folder_of_yaml_data_files(tmp_path: Path) -> None:
+    """--file may name a folder of data files; a malformed one changes nothing."""
+    small = json.loads(SMALL.read_text())  # JSON is YAML too
+    (tmp_path / "manufacturers.yaml").write_text(
+        json.dumps({"manufacturers": small["manufacturers"]})
+    )
+    (tmp_path / "racks.yaml").write_text(json.dumps({"components": small["components"][3:]}))
+    assert "Components: 1 created" in seed(tmp_path)
+    assert Component.objects.get(sku="RACK-42").source_ref == tmp_path.name
+    (tmp_path / "racks.yaml").write_text("components: [\n")
+    with pytest.raises(CommandError, match=r"racks\.yaml is not valid YAML"):
+        seed(tmp_path)
 
 
 def test_seed_loads_everything_and_is_idempotent() -> None:

@@ -1,6 +1,8 @@
-"""Load the demo catalogue (or another file in the same format), idempotently.
+"""Load the demo catalogue (or a JSON catalogue file in the same shape), idempotently.
 
-Upserts on the natural keys (manufacturer name; manufacturer name + SKU) in one
+By default it reads the demo catalogue's YAML data files (``catalog/fixtures/demo/``,
+see ``catalog.demo``); ``--file`` names a JSON catalogue file or another folder of data
+files. Upserts on the natural keys (manufacturer name; manufacturer name + SKU) in one
 transaction: an invalid row aborts the whole load and names the row and the field.
 Bundles go last, so their members exist when they are checked.
 """
@@ -17,8 +19,8 @@ from django.db import transaction
 
 from catalog import services
 from catalog.choices import ComponentKind, Source
+from catalog.demo import DEMO_DIR, DemoCatalogError, load_demo_catalog
 
-DEFAULT_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "demo_catalog.json"
 SUPPORTED_VERSIONS = {1}
 MANUFACTURER_FIELDS = ("website",)
 # Keys of a component row that are not model fields handed to the service as they are.
@@ -40,14 +42,17 @@ def _format_errors(exc: ValidationError) -> str:
 
 
 class Command(BaseCommand):
-    help = "Create or update the demo catalogue from a JSON fixture (idempotent)."
+    help = "Create or update the demo catalogue from its YAML data files (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--file",
             type=Path,
-            default=DEFAULT_FILE,
-            help="Catalogue JSON file (default: catalog/fixtures/demo_catalog.json).",
+            default=DEMO_DIR,
+            help=(
+                "Catalogue JSON file, or a folder of YAML data files "
+                "(default: catalog/fixtures/demo/)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -67,6 +72,11 @@ class Command(BaseCommand):
         )
 
     def _read(self, path: Path) -> dict[str, Any]:
+        if path.is_dir():
+            try:
+                return load_demo_catalog(path)
+            except DemoCatalogError as exc:
+                raise CommandError(f"{path}: {exc}") from exc
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:

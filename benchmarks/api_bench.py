@@ -81,7 +81,7 @@ def _prepare(out: Path) -> None:
     from catalog.models import Component
     from configurator import selectors, services
     from configurator.models import ApiToken, Build, Membership, Organisation
-    from rules.engine import evaluate
+    from rules import evaluate
 
     organisation = Organisation.objects.create(
         name="Bench Integrations", slug="bench", kind=Organisation.Kind.SELLER

@@ -138,7 +138,7 @@ def _three_page_quote() -> Any:
 def _spec_sheet_source() -> dict[str, Any]:
     """The spec sheet source of a synthetic build of exactly SPEC_SHEET_RACKS racks."""
     from benchmarks.rules_bench import synthetic_build
-    from rules.engine import evaluate
+    from rules import evaluate
 
     spec = synthetic_build(60)
     if len(spec.racks) != SPEC_SHEET_RACKS:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from html import escape
 from typing import Literal, NamedTuple
 
-from rules.checks.space import faces_collide
+from rules.derive.geometry import faces_collide
 from rules.model import BuildSpec, Finding, PlacedItem, RackInstance, Severity
 from rules.specs import Kind, RackSpec
 
@@ -151,7 +151,7 @@ def free_positions(
 ) -> list[int]:
     """Whole-U start positions in a rack where `quantity` units of `u_height` fit on `face`.
 
-    Clashes follow the engine's rule (`rules.checks.space.faces_collide`): the same face, or
+    Clashes follow the engine's rule (`rules.derive.geometry.faces_collide`): the same face, or
     opposite faces whose depths together exceed the usable depth; an unknown depth counts as
     full. Lines named in `ignore` (the line being moved) count as absent.
     """

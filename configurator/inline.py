@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from catalog.models import Component
 from catalog.selectors import component_list, component_to_engine
-from rules.engine import evaluate
+from rules import evaluate
 from rules.io import format_loc
 from rules.model import BuildSpec, Report
 from rules.specs import ComponentSpec

@@ -233,7 +233,7 @@ def build_report(build: Build) -> Report:
 def build_reports(builds: Sequence[Build]) -> list[Report]:
     """The engine's verdict on each build, from `build_snapshots` (three queries in all)."""
     # Imported here: the engine registers every check on import, which reads need only here.
-    from rules.engine import evaluate
+    from rules import evaluate
 
     return [evaluate(spec) for spec in build_snapshots(builds)]
 

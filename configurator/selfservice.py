@@ -24,7 +24,7 @@ from catalog.models import Component
 from catalog.selectors import component_list, component_to_engine
 from configurator import selectors, services
 from configurator.models import Build, BuildLine, Site
-from rules.context import psus_needed, psus_per_feed
+from rules.derive.lines import psus_needed, psus_per_feed
 from rules.model import Report
 from rules.specs import Environment, ItSpec, Policy, Redundancy
 
@@ -91,7 +91,7 @@ def active_components(kind: str) -> Any:
 
 def _dual_corded(component: Component) -> bool:
     """The supplies on either of its two cords carry the device alone, so it takes a cord from
-    each PDU and rides through the loss of either (the engine's rule: rules.context)."""
+    each PDU and rides through the loss of either (the engine's rule: rules.derive.lines)."""
     engine = component_to_engine(component)
     spec = engine.spec
     if not isinstance(spec, ItSpec) or spec.psu_count < 2:

@@ -40,8 +40,8 @@ from catalog.models import Component
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
 from configurator.models import Build, BuildLine, Organisation, Site, validate_partial_policy
 from configurator.permissions import organisations_visible_to
-from rules.checks.space import faces_collide
-from rules.model import POWER_SOURCE_KINDS
+from rules.derive.geometry import faces_collide
+from rules.feeds import POWER_SOURCE_KINDS
 from rules.specs import Kind, RackSpec
 
 __all__ = [

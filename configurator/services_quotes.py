@@ -288,7 +288,7 @@ def _issue(
     Runs inside the caller's transaction, with the quote row locked.
     """
     from configurator.selectors import build_bom, build_snapshot
-    from rules.engine import evaluate
+    from rules import evaluate
 
     if quote.build is None:
         raise Conflict("The quoted build was deleted; create a new quote.", code="build_deleted")

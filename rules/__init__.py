@@ -1,10 +1,12 @@
 """Pure-Python rules engine for micro data center builds (no Django, no I/O).
 
-``evaluate(spec) -> Report`` judges a ``BuildSpec``; ``fits_more(spec, component)`` says how many
-more units of a component the build takes.
+``evaluate(spec) -> Report`` judges a ``BuildSpec``: ``rules.derive.derive(spec)`` computes every
+quantity once, the checks judge it (rules.checks), the metrics and the headroom read it.
+``fits_more(spec, component)`` says how many more units of a component the build takes.
 """
 
-from rules.engine import evaluate
+from rules.checks import CHECKS, RULES, Check, RuleInfo
+from rules.derive import Derived
 from rules.headroom import fits_more
 from rules.model import (
     BuildSpec,
@@ -18,7 +20,7 @@ from rules.model import (
     Report,
     Severity,
 )
-from rules.registry import CHECKS, RULES, RuleInfo
+from rules.report import evaluate
 from rules.specs import (
     AtsSpec,
     BatteryPackSpec,
@@ -42,8 +44,10 @@ __all__ = [
     "AtsSpec",
     "BatteryPackSpec",
     "BuildSpec",
+    "Check",
     "ComponentSpec",
     "CoolingSpec",
+    "Derived",
     "Finding",
     "FireSuppressionSpec",
     "Headroom",

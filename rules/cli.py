@@ -76,7 +76,7 @@ def _report_input_error(exc: InputError, path: str, stderr: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    from rules.engine import evaluate  # the checks load only when a build is evaluated
+    from rules.report import evaluate  # the checks load only when a build is evaluated
 
     try:
         spec = load_build(_read(args.build, "build", stdin))
@@ -98,8 +98,7 @@ def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Text
 
 
 def _rules(args: argparse.Namespace, stdout: TextIO) -> int:
-    import rules.engine  # noqa: F401  (importing the engine registers every check)
-    from rules.registry import RULES
+    from rules.checks import RULES
 
     if args.format == "json":
         stdout.write(render_rules_json(RULES.values()) + "\n")

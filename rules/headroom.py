@@ -23,23 +23,10 @@ from __future__ import annotations
 
 import math
 
-from rules.checks.power import ups_lines_with_spec
-from rules.checks.space import rack_layout, rack_spec
-from rules.checks.thermal import cooling_installed_sensible_w, cooling_lines
-from rules.context import Context
+from rules.derive import Derived, derive
+from rules.derive.electrical import SITE, ups_kva_limit_va, ups_kw_limit_w
+from rules.derive.geometry import free_runs
 from rules.model import BuildSpec, Headroom
-from rules.power_calc import (
-    SITE,
-    load_pf,
-    site_capacity_va,
-    site_demand_w,
-    source_currents,
-    ups_kva_limit_va,
-    ups_kw_limit_w,
-    ups_load_w,
-    ups_worst_load_w,
-)
-from rules.runtime import battery_model
 from rules.specs import ComponentSpec
 
 __all__ = ["MAX_FIT", "build_headroom", "fits_more"]
@@ -62,40 +49,46 @@ def _extra(elements: list[tuple[float, float]], it_w: float) -> float | None:
     return best
 
 
-def _by_basis(ctx: Context) -> dict[str, float]:
+def _by_basis(d: Derived) -> dict[str, float]:
     """Extra W per constraint, in its own basis (nameplate for currents and supply)."""
-    policy = ctx.policy
+    policy = d.policy
     u = policy.utilisation_limit
+    electrical = d.electrical
     out: dict[str, float] = {}
-    lines = ups_lines_with_spec(ctx)
-    it_typ = ctx.it_typical_w
-    it_np = ctx.it_nameplate_w
+    judged = d.judged_ups
+    it_typ = d.lines.it_typical_w
+    it_np = d.lines.it_nameplate_w
 
-    kw = [(ups_worst_load_w(ctx, x), ups_kw_limit_w(ctx, x)) for x in lines]
-    kva = [(ups_worst_load_w(ctx, x), ups_kva_limit_va(ctx, x) * load_pf(ctx, x.id)) for x in lines]
+    kw = [(x.worst_load_w, ups_kw_limit_w(x.line, policy)) for x in judged]
+    kva = [
+        (x.worst_load_w, ups_kva_limit_va(x.line, policy) * electrical.load_pf(x.line.id))
+        for x in judged
+    ]
     for name, elements in (("ups_kw", kw), ("ups_kva", kva)):
         extra = _extra(elements, it_typ)
         if extra is not None:
             out[name] = extra
 
-    if cooling_lines(ctx):
-        extra = _extra([(ctx.heat_w, u * cooling_installed_sensible_w(ctx))], it_typ)
+    thermal = d.thermal
+    if thermal.cooling_lines:
+        extra = _extra([(thermal.heat_w, u * thermal.installed_sensible_w)], it_typ)
         if extra is not None:
             out["cooling_sensible"] = extra
 
-    worst_site = max(f.site_nameplate_w for f in ctx.flows.values())
-    recharge = site_demand_w(ctx) - worst_site
-    cap_w = u * site_capacity_va(ctx) * load_pf(ctx, SITE, nameplate=True)
+    worst_site = electrical.worst_site_nameplate_w
+    recharge = electrical.site_demand_w - worst_site
+    cap_w = u * electrical.site_capacity_va * electrical.load_pf(SITE, nameplate=True)
     extra = _extra([(worst_site, cap_w - recharge)], it_np)
     if extra is not None:
         out["site_supply"] = extra
 
     phases = []
-    for source_id, currents in source_currents(ctx).items():
+    lines = d.lines
+    for source_id, currents in electrical.distribution_currents.items():
         worst = currents.normal
         if currents.failover is not None and currents.failover.current_a > worst.current_a:
             worst = currents.failover
-        to_w = ctx.source_voltage_v(ctx.by_id[source_id]) * load_pf(ctx, source_id, nameplate=True)
+        to_w = lines.voltage_v[source_id] * electrical.load_pf(source_id, nameplate=True)
         phases.append((worst.current_a * to_w, worst.limit_a * to_w))
     extra = _extra(phases, it_np)
     if extra is not None:
@@ -104,40 +97,40 @@ def _by_basis(ctx: Context) -> dict[str, float]:
     required = policy.required_runtime_min
     if required > 0:
         runtime = []
-        for ups in lines:
-            limit = battery_model(ctx, ups).load_for(required)
+        for ups in judged:
+            limit = ups.model.load_for(required)
             if limit is not None:
-                runtime.append((ups_load_w(ctx, ups), limit))
+                runtime.append((ups.load_w, limit))
         extra = _extra(runtime, it_typ)
         if extra is not None:
             out["runtime"] = extra
     return out
 
 
-def _np_per_typ(ctx: Context) -> float:
+def _np_per_typ(d: Derived) -> float:
     """Nameplate W per typical W of the IT load (1 without IT)."""
-    if ctx.it_typical_w > 0 and ctx.it_nameplate_w > 0:
-        return ctx.it_nameplate_w / ctx.it_typical_w
+    it_typ, it_np = d.lines.it_typical_w, d.lines.it_nameplate_w
+    if it_typ > 0 and it_np > 0:
+        return it_np / it_typ
     return 1.0
 
 
-def build_headroom(ctx: Context) -> Headroom:
+def build_headroom(d: Derived) -> Headroom:
     """Extra typical IT W each power/thermal constraint allows; rack U and weight left."""
-    ratio = _np_per_typ(ctx)
+    ratio = _np_per_typ(d)
     by_constraint = {
         name: (extra / ratio if name in NAMEPLATE_BASED else extra)
-        for name, extra in _by_basis(ctx).items()
+        for name, extra in _by_basis(d).items()
     }
     binding = min(by_constraint, key=lambda n: by_constraint[n])  # site_supply always exists
-    fill = rack_layout(ctx)
     u_free = 0.0
     weights: list[float] = []
-    for rack_id, rack in ctx.racks.items():
-        spec = rack_spec(rack)
+    for layout in d.layouts.values():
+        spec = layout.spec
         if spec is None:
             continue
-        u_free += spec.u - fill[rack_id].u_used
-        weights.append(spec.static_load_kg - fill[rack_id].contents_kg)  # UL 2416, equipment
+        u_free += spec.u - layout.u_used
+        weights.append(spec.static_load_kg - layout.contents_kg)  # UL 2416, equipment
     return Headroom.trusted(
         typical_load_w=max(0.0, by_constraint[binding]),
         binding_constraint=binding,
@@ -150,44 +143,31 @@ def build_headroom(ctx: Context) -> Headroom:
 # --------------------------------------------------------------------------- fits_more
 
 
-def _free_runs(ctx: Context, rack_id: str, rack_u: int) -> tuple[list[float], float]:
-    """Contiguous free U runs of a rack (either face closes a U) and the loose U assigned."""
-    layout = rack_layout(ctx)[rack_id]
-    runs: list[float] = []
-    cursor = 1.0
-    for low, high, _ in layout.by_low:
-        if low > cursor:
-            runs.append(min(low, rack_u + 1.0) - cursor)
-        cursor = max(cursor, high)
-    if cursor < rack_u + 1.0:
-        runs.append(rack_u + 1.0 - cursor)
-    return [r for r in runs if r > 0], layout.loose_u
-
-
 def _floor(value: float) -> int:
     return max(0, math.floor(value + 1e-9))
 
 
-def _space_fit(ctx: Context, component: ComponentSpec, rack_id: str | None) -> int:
-    rack_ids = [rack_id] if rack_id is not None else list(ctx.racks)
+def _space_fit(d: Derived, component: ComponentSpec, rack_id: str | None) -> int:
+    rack_ids = [rack_id] if rack_id is not None else list(d.layouts)
     height = component.u_height
     weight = component.weight_kg
     if not rack_ids:
         return 0 if height > 0 else MAX_FIT
     total = 0
     for rid in rack_ids:
-        spec = rack_spec(ctx.racks[rid])
+        layout = d.layouts[rid]
+        spec = layout.spec
         if spec is None:
             continue
         fit = MAX_FIT
         if height > 0:
-            runs, loose = _free_runs(ctx, rid, spec.u)
+            runs = free_runs(layout, spec.u)
             by_runs = sum(_floor(run / height) for run in runs)
             # Loose (unplaced) items still need U somewhere in the rack.
-            by_total = _floor((sum(runs) - loose) / height)
+            by_total = _floor((sum(runs) - layout.loose_u) / height)
             fit = min(by_runs, by_total)
         if weight > 0:
-            left = spec.static_load_kg - rack_layout(ctx)[rid].contents_kg
+            left = spec.static_load_kg - layout.contents_kg
             fit = min(fit, _floor(left / weight))
         total += fit
     return min(total, MAX_FIT)
@@ -203,12 +183,12 @@ def fits_more(spec: BuildSpec, component: ComponentSpec, *, rack_id: str | None 
     """
     if rack_id is not None and rack_id not in {r.id for r in spec.racks}:
         raise ValueError(f"no rack {rack_id!r} in this build")
-    ctx = Context(spec)
-    fit = _space_fit(ctx, component, rack_id)
+    d = derive(spec)
+    fit = _space_fit(d, component, rack_id)
     if component.power_known:
         typ = component.typical_or_nameplate_w
         np_ = component.nameplate_w if component.nameplate_w is not None else typ
-        for name, extra in _by_basis(ctx).items():
+        for name, extra in _by_basis(d).items():
             per_unit = np_ if name in NAMEPLATE_BASED else typ
             if per_unit > 0:
                 fit = min(fit, _floor(extra / per_unit))

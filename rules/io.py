@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from rules.checks.base import RuleInfo
 from rules.model import BuildSpec, Finding, Report, Severity
-from rules.registry import RuleInfo
 from rules.specs import Policy
 
 __all__ = [

@@ -1,52 +1,27 @@
-"""``build_metrics(ctx) -> Metrics``: every figure of a build, from the shared context.
+"""``build_metrics(derived) -> Metrics``: every figure of a build, read from the derived build.
 
-Figures already computed by a check (currents, runtime, redundancy, energy) are read from the
-context's memo, never recomputed. Values are unrounded (C8: rounding is the renderer's job).
+Values are unrounded (C8: rounding is the renderer's job).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from rules.checks.power import ups_lines_with_spec
-from rules.checks.redundancy import cooling_redundancy, ups_redundancy
-from rules.checks.space import rack_layout, rack_spec
-from rules.checks.sustainability import bill_total, energy, lead_time
-from rules.checks.thermal import (
-    airflow_installed_m3h,
-    airflow_required_m3h,
-    cooling_installed_sensible_w,
-)
-from rules.context import Context
+from rules.derive import Derived
+from rules.derive.electrical import SITE
 from rules.model import Metrics, PhaseLoad, RackMetrics
-from rules.power_calc import (
-    SITE,
-    apparent_va,
-    every_source_currents,
-    load_pf,
-    site_capacity_va,
-    site_demand_w,
-    ups_load_w,
-    ups_worst_load_w,
-)
-from rules.runtime import ups_runtime
-from rules.specs import Kind
+from rules.units import btu_h, cfm
 
-__all__ = ["BTU_H_PER_W", "CFM_PER_M3H", "build_metrics"]
-
-BTU_H_PER_W = 3.412  # reference 2: 1 W = 3.412 BTU/h
-M3H_PER_CFM = 1.699  # reference 2: 1 CFM = 1.699 m3/h
-CFM_PER_M3H = 1 / M3H_PER_CFM
+__all__ = ["build_metrics"]
 
 
-def _rack_metrics(ctx: Context) -> tuple[RackMetrics, ...]:
-    fill = rack_layout(ctx)
+def _rack_metrics(d: Derived) -> tuple[RackMetrics, ...]:
     out = []
-    for rack_id, rack in ctx.racks.items():
-        spec = rack_spec(rack)
-        u_used = fill[rack_id].u_used
+    for rack_id, layout in d.layouts.items():
+        spec = layout.spec
+        u_used = layout.u_used
         u_total = float(spec.u) if spec is not None else 0.0
-        weight = rack.component.weight_kg + fill[rack_id].contents_kg
+        weight = layout.mass_kg
         footprint = spec.footprint_m2 if spec is not None else 0.0
         out.append(
             RackMetrics.trusted(
@@ -63,70 +38,68 @@ def _rack_metrics(ctx: Context) -> tuple[RackMetrics, ...]:
     return tuple(out)
 
 
-def _phase_loads(ctx: Context) -> tuple[PhaseLoad, ...]:
+def _phase_loads(d: Derived) -> tuple[PhaseLoad, ...]:
     """Current per phase of every source, worst scenario, and of the site supply."""
+    electrical = d.electrical
     out = [
         PhaseLoad.trusted(
             source=source_id, phase=n + 1, current_a=current, limit_a=c.normal.limit_a
         )
-        for source_id, c in every_source_currents(ctx).items()
+        for source_id, c in electrical.currents.items()
         for n, current in enumerate(c.worst_by_phase)
     ]
-    site = ctx.site
+    site = d.site
     # Site supply: the demand of the site check, balanced over its phases.
-    per_phase_va = site_demand_w(ctx) / load_pf(ctx, SITE, nameplate=True) / site.supply_phases
+    per_phase_va = (
+        electrical.site_demand_w / electrical.load_pf(SITE, nameplate=True) / site.supply_phases
+    )
     for n in range(site.supply_phases):
         out.append(
             PhaseLoad.trusted(
                 source=SITE,
                 phase=n + 1,
                 current_a=per_phase_va / site.supply_voltage_v,
-                limit_a=ctx.policy.utilisation_limit * site.supply_breaker_a,
+                limit_a=d.policy.utilisation_limit * site.supply_breaker_a,
             )
         )
     return tuple(out)
 
 
-def build_metrics(ctx: Context) -> Metrics:
-    """Every Metrics field of the build evaluated in ``ctx``."""
-    policy = ctx.policy
-    u = policy.utilisation_limit
-    lines = ups_lines_with_spec(ctx)
-    cap_kw = sum(ctx.ups_spec(x).rated_kw * x.quantity for x in lines)
-    cap_kva = sum(ctx.ups_spec(x).kva * x.quantity for x in lines)
+def build_metrics(d: Derived) -> Metrics:
+    """Every Metrics field of the derived build."""
+    electrical = d.electrical
+    judged = d.judged_ups
+    cap_kw = sum(x.spec.rated_kw * x.line.quantity for x in judged)
+    cap_kva = sum(x.spec.kva * x.line.quantity for x in judged)
     kw_pct: float | None = None
     kva_pct: float | None = None
     worst_kw_pct: float | None = None
     runtime: float | None = None
     method: Literal["table", "vendor_point", "peukert", "none"] = "none"
-    for ups in lines:
-        spec = ctx.ups_spec(ups)
-        load = ups_load_w(ctx, ups)
+    for ups in judged:
+        spec = ups.spec
+        q = ups.line.quantity
+        load = ups.load_w
         # The most loaded line (C4 applies per system).
-        line_kw = load / (spec.rated_kw * 1000 * ups.quantity) * 100
-        line_kva = apparent_va(ctx, ups.id, load) / (spec.kva * 1000 * ups.quantity) * 100
+        line_kw = load / (spec.rated_kw * 1000 * q) * 100
+        line_kva = electrical.apparent_va(ups.line.id, load) / (spec.kva * 1000 * q) * 100
         kw_pct = line_kw if kw_pct is None else max(kw_pct, line_kw)
         kva_pct = line_kva if kva_pct is None else max(kva_pct, line_kva)
         # The same line after the worst single loss (C4 applies there too, as feed_failover).
-        line_worst = ups_worst_load_w(ctx, ups) / (spec.rated_kw * 1000 * ups.quantity) * 100
+        line_worst = ups.worst_load_w / (spec.rated_kw * 1000 * q) * 100
         worst_kw_pct = line_worst if worst_kw_pct is None else max(worst_kw_pct, line_worst)
         if load > 0:
-            found = ups_runtime(ctx, ups)
+            found = ups.runtime
             if found.minutes is not None and (runtime is None or found.minutes < runtime):
                 runtime, method = found.minutes, found.method
-    cooling_power = sum(
-        ctx.line_typical_w.get(line.id, 0.0) for line in ctx.by_kind.get(Kind.COOLING, [])
-    )
-    airflow = airflow_required_m3h(ctx.heat_w, policy.airflow_delta_t_k, ctx.site.altitude_m)
-    e = energy(ctx)
-    days, _ = lead_time(ctx)
-    pf_site = load_pf(ctx, SITE, nameplate=True)
-    agent_required = getattr(ctx, "agent_required_kg", None)
-    agent_installed = getattr(ctx, "agent_installed_kg", None)
+    thermal = d.thermal
+    e = d.energy
+    fire = d.fire
+    u = d.policy.utilisation_limit
     return Metrics.trusted(
-        it_load_typical_w=ctx.it_typical_w,
-        it_load_nameplate_w=ctx.it_nameplate_w,
-        power_unknown_items=tuple(ctx.power_unknown),
+        it_load_typical_w=d.lines.it_typical_w,
+        it_load_nameplate_w=d.lines.it_nameplate_w,
+        power_unknown_items=tuple(d.lines.power_unknown),
         ups_capacity_kw=cap_kw,
         ups_capacity_kva=cap_kva,
         ups_load_kw_pct=kw_pct,
@@ -134,28 +107,28 @@ def build_metrics(ctx: Context) -> Metrics:
         ups_worst_load_kw_pct=worst_kw_pct,
         runtime_min=runtime,
         runtime_method=method,
-        ups_loss_w=ctx.ups_loss_w,
-        heat_w=ctx.heat_w,
-        heat_btu_h=ctx.heat_w * BTU_H_PER_W,  # reference 2
-        cooling_required_sensible_w=ctx.heat_w / u,  # C4
-        cooling_installed_sensible_w=cooling_installed_sensible_w(ctx),
-        cooling_power_w=cooling_power,
-        airflow_required_m3h=airflow,  # reference 2 (altitude-corrected, as the check)
-        airflow_required_cfm=airflow * CFM_PER_M3H,
-        airflow_installed_m3h=airflow_installed_m3h(ctx),
-        racks=_rack_metrics(ctx),
-        phase_loads=_phase_loads(ctx),
-        agent_required_kg=float(agent_required) if agent_required is not None else None,
-        agent_installed_kg=float(agent_installed) if agent_installed is not None else None,
-        ups_redundancy=ups_redundancy(ctx).level,
-        cooling_redundancy=cooling_redundancy(ctx).level,
-        site_load_w=site_demand_w(ctx),
-        site_capacity_w=site_capacity_va(ctx) * pf_site,
+        ups_loss_w=thermal.ups_loss_w,
+        heat_w=thermal.heat_w,
+        heat_btu_h=btu_h(thermal.heat_w),  # reference 2
+        cooling_required_sensible_w=thermal.heat_w / u,  # C4
+        cooling_installed_sensible_w=thermal.installed_sensible_w,
+        cooling_power_w=thermal.cooling_power_w,
+        airflow_required_m3h=thermal.airflow_required_m3h,  # reference 2, altitude-corrected
+        airflow_required_cfm=cfm(thermal.airflow_required_m3h),
+        airflow_installed_m3h=thermal.installed_airflow_m3h,
+        racks=_rack_metrics(d),
+        phase_loads=_phase_loads(d),
+        agent_required_kg=fire.required_total_kg,
+        agent_installed_kg=fire.installed_kg,
+        ups_redundancy=d.ups_redundancy.level,
+        cooling_redundancy=d.cooling_redundancy.level,
+        site_load_w=electrical.site_demand_w,
+        site_capacity_w=electrical.site_capacity_va * electrical.load_pf(SITE, nameplate=True),
         pue_estimate=e.pue,
         annual_kwh=e.annual_kwh,
         co2_kg_per_year=e.co2_kg,
         energy_cost_per_year=e.cost,
-        currency=ctx.site.currency,
-        bill_total=bill_total(ctx),
-        lead_time_days=days,
+        currency=d.site.currency,
+        bill_total=e.bill_total,
+        lead_time_days=e.lead_time_days,
     )

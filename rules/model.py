@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from rules.feeds import FeedNode, FeedProblem, feed_problems
 from rules.specs import ComponentSpec, Frozen, Kind, Policy, Redundancy, Site
 
 __all__ = [
@@ -105,23 +106,18 @@ class BuildSpec(Frozen):
             raise ValueError("item ids must be unique")
         known_racks = set(rack_ids)
         by_id = {i.id: i for i in self.items}
+        nodes = {i.id: FeedNode(i.component.kind, i.feed_a, i.feed_b) for i in self.items}
+        problems = feed_problems(nodes)
+        broken: dict[str, FeedProblem] = {}
+        for problem in problems:
+            if problem.code != "loop":
+                broken.setdefault(problem.item_id, problem)  # feed_a before feed_b
         for n, item in enumerate(self.items):
             if item.rack_id is not None and item.rack_id not in known_racks:
                 raise ValueError(f"items.{n}.rack_id: no rack {item.rack_id!r} in this build")
-            for field in ("feed_a", "feed_b"):
-                source_id = getattr(item, field)
-                if source_id is None:
-                    continue
-                source = by_id.get(source_id)
-                if source is None:
-                    raise ValueError(f"items.{n}.{field}: no item {source_id!r} in this build")
-                if source.component.kind not in POWER_SOURCE_KINDS:
-                    raise ValueError(
-                        f"items.{n}.{field}: {source_id!r} is a {source.component.kind.value}, "
-                        "not a PDU, ATS or UPS"
-                    )
-                if source_id == item.id:
-                    raise ValueError(f"items.{n}.{field}: an item cannot feed itself")
+            broken_feed = broken.get(item.id)
+            if broken_feed is not None:
+                raise ValueError(f"items.{n}.{broken_feed.field}: {broken_feed.message}")
             if item.ups_id is not None:
                 ups = by_id.get(item.ups_id)
                 if ups is None or ups.component.kind is not Kind.UPS:
@@ -130,37 +126,9 @@ class BuildSpec(Frozen):
                     )
                 if item.component.kind is not Kind.BATTERY:
                     raise ValueError(f"items.{n}.ups_id: only battery packs extend a UPS")
-        _reject_feed_cycles(self.items, by_id)
+        if problems:
+            raise ValueError(problems[0].message)
         return self
-
-
-POWER_SOURCE_KINDS = frozenset({Kind.PDU, Kind.ATS, Kind.UPS})
-
-
-def _reject_feed_cycles(items: tuple[PlacedItem, ...], by_id: dict[str, PlacedItem]) -> None:
-    """A power graph must be a forest: walking upstream must end at the site supply."""
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = known to reach the supply
-    path: list[str] = []  # the walk from the line being checked up to the current source
-
-    def visit(item_id: str) -> None:
-        mark = state.get(item_id)
-        if mark == 2:
-            return
-        if mark == 1:
-            cycle = " -> ".join([*path[path.index(item_id) :], item_id])
-            raise ValueError(f"power feeds form a loop: {cycle}")
-        item = by_id[item_id]
-        if item.feed_a is not None or item.feed_b is not None:
-            state[item_id] = 1
-            path.append(item_id)
-            for upstream in (item.feed_a, item.feed_b):
-                if upstream is not None:
-                    visit(upstream)
-            path.pop()
-        state[item_id] = 2
-
-    for item in items:
-        visit(item.id)
 
 
 # --------------------------------------------------------------------------- report
@@ -189,7 +157,7 @@ class Out(BaseModel):
         (the same ``__dict__``, fields set and empty extras), so dumping, equality and
         schema work unchanged; a test compares the two.
         """
-        obj = cls.__new__(cls)
+        obj = _new(cls)
         _set_attribute(obj, "__dict__", values)
         _set_attribute(obj, "__pydantic_fields_set__", set(values))
         _set_attribute(obj, "__pydantic_extra__", None)
@@ -198,6 +166,7 @@ class Out(BaseModel):
 
 
 _set_attribute = object.__setattr__  # past the frozen model's own __setattr__, as pydantic does
+_new = object.__new__  # BaseModel defines no __new__ of its own
 
 
 class Finding(Out):

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from rules.model import POWER_SOURCE_KINDS, BuildSpec, PlacedItem
+from rules.feeds import POWER_SOURCE_KINDS
+from rules.model import BuildSpec, PlacedItem
 
 if TYPE_CHECKING:
     from configurator.models import Build, Quote
@@ -35,7 +36,7 @@ PDF_CONTENT_TYPE = "application/pdf"
 ELEVATION_MODULE = "configurator.elevation"
 EN_DASH = "\u2013"  # ranges and "no value" in print
 TIMES = "\u00d7"
-SITE_SOURCE = "site"  # rules.power_calc.SITE: the id of the utility supply in phase loads
+SITE_SOURCE = "site"  # rules.derive.electrical.SITE: the id of the utility supply in phase loads
 _SOURCE_KINDS = {kind.value for kind in POWER_SOURCE_KINDS}
 
 
@@ -162,7 +163,7 @@ def render_quote_html(quote: Quote) -> str:
 def spec_sheet_source(build: Build) -> dict[str, Any]:
     """What a build's spec sheet shows, as JSON: snapshot, report, names, revision, date."""
     from configurator.selectors import build_snapshot
-    from rules.engine import evaluate
+    from rules import evaluate
 
     spec = build_snapshot(build)
     organisation = build.site.organisation

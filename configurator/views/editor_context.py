@@ -26,7 +26,8 @@ from configurator.elevation import (
 from configurator.errors import Conflict
 from configurator.models import Build, BuildLine
 from configurator.permissions import SERVING_ROLES, can_see_cost, user_role
-from rules.model import POWER_SOURCE_KINDS, BuildSpec, Finding, PlacedItem, Report, Severity
+from rules.feeds import POWER_SOURCE_KINDS
+from rules.model import BuildSpec, Finding, PlacedItem, Report, Severity
 from rules.specs import Kind
 
 PICKER_LIMIT = 20
@@ -47,7 +48,7 @@ CONSTRAINT_TEXT = {
 
 def evaluate(spec: BuildSpec) -> Report:
     """The engine's report on a snapshot (imported late: importing registers every check)."""
-    from rules.engine import evaluate as engine_evaluate
+    from rules import evaluate as engine_evaluate
 
     return engine_evaluate(spec)
 

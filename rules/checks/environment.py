@@ -1,64 +1,46 @@
 """Environment checks: enclosure ingress protection and operating range, indoor enclosures
 outdoors, condensation, physical security, remote monitoring and VRLA batteries in heat.
 
-Reference 7 [S21 IEC 60529, S25 ETSI / GR-487].
+Reference 7 [S21 IEC 60529, S25 ETSI / GR-487]; the figures are rules.derive.environment.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterator
 
-from rules.checks.space import rack_spec
-from rules.context import Context
-from rules.model import Severity
-from rules.registry import check
+from rules.checks.base import finding, rule
+from rules.derive import Derived
+from rules.derive.environment import (
+    VRLA_RATED_C,
+    ambient_outside,
+    ip_digits,
+    vrla_life_factor,
+    water_digit_meets,
+)
+from rules.model import Finding, Severity
 from rules.specs import BatteryChemistry, BatteryPackSpec, Environment, ItSpec, Kind, UpsSpec
 
-__all__ = ["VRLA_RATED_C", "ip_digits", "vrla_life_factor", "water_digit_meets"]
-
-# Reference 7: VRLA batteries are rated at 25 degC and their life roughly halves per +10 degC.
-VRLA_RATED_C = 25.0
-VRLA_HALVING_K = 10.0
-
-
-def ip_digits(code: str) -> tuple[int, int]:
-    """(solids, water) digits of an IP code; X counts as 0 (IEC 60529, S21)."""
-    solids, water = code[2], code[3]
-    return (0 if solids == "X" else int(solids)), (0 if water == "X" else int(water))
+__all__ = [
+    "battery_temperature",
+    "condensation",
+    "enclosure_environment",
+    "ip_rating",
+    "physical_security",
+    "remote_monitoring",
+]
 
 
-def water_digit_meets(have: int, need: int) -> bool:
-    """Whether a second IP digit ``have`` satisfies a required ``need`` (IEC 60529, S21).
-
-    Digits 1-6 are cumulative. Immersion (7, 8) and high-pressure (9) ratings do not imply the
-    jet tests 5/6 unless the enclosure is dual-coded (e.g. IP66/IP67), which one code cannot
-    show, so IPX7 does not meet an IPX5 requirement.
-    """
-    if need <= 0:
-        return True
-    if need <= 6:
-        return need <= have <= 6
-    if need == 9:
-        return have == 9
-    return need <= have <= 8
-
-
-def vrla_life_factor(temperature_c: float) -> float:
-    """Share of rated VRLA life at a sustained temperature: halves per +10 degC over 25 degC."""
-    return math.pow(2.0, -(temperature_c - VRLA_RATED_C) / VRLA_HALVING_K)
-
-
-@check(
+@rule(
     "environment",
     ip_rating=(
         "Enclosures keep out dust and water as the site demands",
         "reference 7; S21 (IEC 60529); policy.require_ip_outdoor / require_ip_solids_dusty",
     ),
 )
-def ip_rating(ctx: Context) -> None:
+def ip_rating(d: Derived) -> Iterator[Finding]:
     """Each rack's IP code digit by digit against the outdoor and dusty-site requirements."""
-    site = ctx.site
-    policy = ctx.policy
+    site = d.site
+    policy = d.policy
     outdoor = site.environment is Environment.OUTDOOR
     if not outdoor and not site.dusty:
         return
@@ -71,8 +53,8 @@ def ip_rating(ctx: Context) -> None:
             if not outdoor
             else f"{reason} and a dusty site a first digit of {need_solids}"
         )
-    for rack_id, rack in ctx.racks.items():
-        spec = rack_spec(rack)
+    for rack_id, layout in d.layouts.items():
+        spec = layout.spec
         if spec is None:
             continue
         solids, water = spec.ip_solids, spec.ip_water
@@ -85,7 +67,7 @@ def ip_rating(ctx: Context) -> None:
             missing.append(f"dust protection {solids} < {need_solids}")
         if short_water:
             missing.append(f"water protection {water} does not meet {need_water}")
-        ctx.add(
+        yield finding(
             "environment.ip_rating",
             Severity.ERROR,
             f"Rack '{rack_id}' is {spec.ip_rating}, but {reason} ({'; '.join(missing)}).",
@@ -96,7 +78,7 @@ def ip_rating(ctx: Context) -> None:
         )
 
 
-@check(
+@rule(
     "environment",
     enclosure_ambient=(
         "Each enclosure is rated for the site's ambient range",
@@ -107,23 +89,24 @@ def ip_rating(ctx: Context) -> None:
         "reference 7; S25 (ETSI EN 300 019-1-4, GR-487)",
     ),
 )
-def enclosure_environment(ctx: Context) -> None:
+def enclosure_environment(d: Derived) -> Iterator[Finding]:
     """The rack's rated ambient range must cover the site's; outdoor sites need outdoor racks."""
-    site = ctx.site
+    site = d.site
     outdoor = site.environment is Environment.OUTDOOR
-    for rack_id, rack in ctx.racks.items():
-        spec = rack_spec(rack)
+    for rack_id, layout in d.layouts.items():
+        spec = layout.spec
         if spec is None:
             continue
         if outdoor and spec.environment is not Environment.OUTDOOR:
-            ctx.add(
+            yield finding(
                 "environment.enclosure_indoor_outdoor",
                 Severity.ERROR,
                 f"Rack '{rack_id}' is an indoor enclosure, but the site is outdoors.",
                 subject=[rack_id],
             )
-        if site.ambient_max_c > spec.ambient_max_c:
-            ctx.add(
+        too_hot, too_cold = ambient_outside(spec.ambient_min_c, spec.ambient_max_c, site)
+        if too_hot:
+            yield finding(
                 "environment.enclosure_ambient",
                 Severity.ERROR,
                 f"Rack '{rack_id}' is rated up to {spec.ambient_max_c:g} °C ambient, but the "
@@ -133,8 +116,8 @@ def enclosure_environment(ctx: Context) -> None:
                 limit=spec.ambient_max_c,
                 unit="°C",
             )
-        if site.ambient_min_c < spec.ambient_min_c:
-            ctx.add(
+        if too_cold:
+            yield finding(
                 "environment.enclosure_ambient",
                 Severity.ERROR,
                 f"Rack '{rack_id}' is rated down to {spec.ambient_min_c:g} °C ambient, but the "
@@ -146,52 +129,53 @@ def enclosure_environment(ctx: Context) -> None:
             )
 
 
-@check(
+@rule(
     "environment",
     condensation=(
         "Outdoor enclosures at humid sites are protected against condensation",
         "reference 7 (add a heater against condensation)",
     ),
 )
-def condensation(ctx: Context) -> None:
+def condensation(d: Derived) -> Iterator[Finding]:
     """Humid outdoor site: remind that an anti-condensation heater is needed (no heater kind)."""
-    site = ctx.site
-    if site.environment is Environment.OUTDOOR and site.humid and ctx.racks:
-        ctx.add(
+    site = d.site
+    if site.environment is Environment.OUTDOOR and site.humid and d.layouts:
+        yield finding(
             "environment.condensation",
             Severity.INFO,
             "The outdoor site is humid: fit an anti-condensation heater or dehumidifier in each "
             "enclosure (the build cannot show one yet).",
-            subject=list(ctx.racks),
+            subject=list(d.layouts),
         )
 
 
-@check(
+@rule(
     "environment",
     physical_security=(
         "A site whose policy asks for physical security has a security device and lockable racks",
         "policy.require_physical_security",
     ),
 )
-def physical_security(ctx: Context) -> None:
+def physical_security(d: Derived) -> Iterator[Finding]:
     """Policy requires physical security: a device that provides it (camera, door or lock
     sensors) is required; racks that cannot be locked are a warning, as a lock alone does not
     tell anyone the door was opened."""
-    if not ctx.policy.require_physical_security:
+    if not d.policy.require_physical_security:
         return
     if not any(
-        isinstance(spec := i.component.spec, ItSpec) and spec.physical_security for i in ctx.items
+        isinstance(spec := i.component.spec, ItSpec) and spec.physical_security
+        for i in d.lines.items
     ):
-        ctx.add(
+        yield finding(
             "environment.physical_security",
             Severity.ERROR,
             "The policy requires physical security, but no device in the build provides it "
             "(camera, door or lock sensors).",
         )
-    for rack_id, rack in ctx.racks.items():
-        spec = rack_spec(rack)
+    for rack_id, layout in d.layouts.items():
+        spec = layout.spec
         if spec is not None and not spec.lockable:
-            ctx.add(
+            yield finding(
                 "environment.physical_security",
                 Severity.WARNING,
                 f"Rack '{rack_id}' cannot be locked, though the policy requires physical security.",
@@ -199,22 +183,23 @@ def physical_security(ctx: Context) -> None:
             )
 
 
-@check(
+@rule(
     "environment",
     remote_monitoring=(
         "A site whose policy asks for remote monitoring has a monitoring device",
         "policy.require_remote_monitoring",
     ),
 )
-def remote_monitoring(ctx: Context) -> None:
+def remote_monitoring(d: Derived) -> Iterator[Finding]:
     """Policy requires remote monitoring: a device with remote monitoring is needed. A metered
     PDU reports power only, not temperature, humidity or doors, so it does not count."""
-    if not ctx.policy.require_remote_monitoring:
+    if not d.policy.require_remote_monitoring:
         return
     if not any(
-        isinstance(spec := i.component.spec, ItSpec) and spec.remote_monitoring for i in ctx.items
+        isinstance(spec := i.component.spec, ItSpec) and spec.remote_monitoring
+        for i in d.lines.items
     ):
-        ctx.add(
+        yield finding(
             "environment.remote_monitoring",
             Severity.ERROR,
             "The policy requires remote monitoring, but no device in the build provides it "
@@ -222,24 +207,24 @@ def remote_monitoring(ctx: Context) -> None:
         )
 
 
-@check(
+@rule(
     "environment",
     battery_temperature=(
         "VRLA batteries are not kept hot enough to shorten their life sharply",
         "reference 7 (VRLA life halves per +10 °C over 25 °C)",
     ),
 )
-def battery_temperature(ctx: Context) -> None:
+def battery_temperature(d: Derived) -> Iterator[Finding]:
     """VRLA strings (UPS internal or battery packs) at a site hotter than 25 degC."""
-    hot = ctx.site.ambient_max_c
+    hot = d.site.ambient_max_c
     if hot <= VRLA_RATED_C:
         return
     vrla: list[str] = []
-    for line in ctx.by_kind.get(Kind.UPS, []):
+    for line in d.lines.kind(Kind.UPS):
         ups = line.component.spec
         if isinstance(ups, UpsSpec) and ups.battery_chemistry is BatteryChemistry.VRLA:
             vrla.append(line.id)
-    for line in ctx.by_kind.get(Kind.BATTERY, []):
+    for line in d.lines.kind(Kind.BATTERY):
         pack = line.component.spec
         if isinstance(pack, BatteryPackSpec) and pack.chemistry is BatteryChemistry.VRLA:
             vrla.append(line.id)
@@ -247,7 +232,7 @@ def battery_temperature(ctx: Context) -> None:
         return
     factor = vrla_life_factor(hot)
     names = ", ".join(f"'{i}'" for i in vrla)
-    ctx.add(
+    yield finding(
         "environment.battery_temperature",
         Severity.WARNING,
         f"VRLA batteries ({names}) rated at {VRLA_RATED_C:g} °C would see up to {hot:g} °C: "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.context import Context
+from rules.checks import CHECKS, Check
+from rules.derive import Derived, derive
 from rules.model import BuildSpec, Finding, PlacedItem, RackInstance
-from rules.registry import CHECKS, CheckFn
 from rules.specs import (
     AtsSpec,
     BatteryPackSpec,
@@ -153,21 +153,19 @@ def build(
     )
 
 
-def ctx_of(spec: BuildSpec) -> Context:
-    """The context the checks read."""
-    return Context(spec)
+def ctx_of(spec: BuildSpec) -> Derived:
+    """The derived build the checks read."""
+    return derive(spec)
 
 
-def run(check_fn: CheckFn, spec: BuildSpec) -> list[Finding]:
-    """Findings of one registered check on a fresh context; fails on an undeclared code."""
-    registered = [c for c in CHECKS if c.fn is check_fn]
-    assert registered, f"{check_fn.__name__} is not a registered check"
-    declared = {r.code for r in registered[0].rules}
-    ctx = Context(spec)
-    check_fn(ctx)
-    undeclared = {f.code for f in ctx.findings} - declared
-    assert not undeclared, f"{check_fn.__name__} emitted undeclared codes {undeclared}"
-    return ctx.findings
+def run(check: Check, spec: BuildSpec) -> list[Finding]:
+    """Findings of one listed check on ``spec``; fails on an undeclared code."""
+    assert check in CHECKS, f"{check.name} is not in rules.checks.CHECKS"
+    declared = {r.code for r in check.rules}
+    findings = list(check(derive(spec)))
+    undeclared = {f.code for f in findings} - declared
+    assert not undeclared, f"{check.name} emitted undeclared codes {undeclared}"
+    return findings
 
 
 def codes(findings: list[Finding] | tuple[Finding, ...]) -> list[str]:

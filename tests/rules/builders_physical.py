@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.context import Context
+from rules.checks import CHECKS, Check
+from rules.derive import Derived, derive
 from rules.model import BuildSpec, Face, Finding, PlacedItem, RackInstance, Severity
-from rules.registry import CHECKS, CheckFn
 from rules.specs import (
     AccessorySpec,
     Agent,
@@ -265,22 +265,19 @@ def build(
     )
 
 
-def run(fn: CheckFn, spec: BuildSpec) -> list[Finding]:
-    """Findings of one registered check on ``spec``; fails on an undeclared code."""
-    ctx = Context(spec)
-    fn(ctx)
-    registered = next(c for c in CHECKS if c.fn is fn)
-    declared = {r.code for r in registered.rules}
-    emitted = {f.code for f in ctx.findings}
-    assert emitted <= declared, f"{fn.__name__} emitted undeclared {emitted - declared}"
-    return ctx.findings
+def run(check: Check, spec: BuildSpec) -> list[Finding]:
+    """Findings of one listed check on ``spec``; fails on an undeclared code."""
+    assert check in CHECKS, f"{check.name} is not in rules.checks.CHECKS"
+    findings = list(check(derive(spec)))
+    declared = {r.code for r in check.rules}
+    emitted = {f.code for f in findings}
+    assert emitted <= declared, f"{check.name} emitted undeclared {emitted - declared}"
+    return findings
 
 
-def run_ctx(fn: CheckFn, spec: BuildSpec) -> Context:
-    """The context after one check ran (for figures a check stores on it)."""
-    ctx = Context(spec)
-    fn(ctx)
-    return ctx
+def derived(spec: BuildSpec) -> Derived:
+    """Every figure of ``spec``, as the checks read them."""
+    return derive(spec)
 
 
 def codes(findings: list[Finding], severity: Severity | None = None) -> list[str]:

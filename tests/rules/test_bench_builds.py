@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.rules_bench import share_components, synthetic_build
-from rules.engine import evaluate
+from rules import evaluate
 from rules.model import BuildSpec
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from rules import evaluate
+from rules.checks import RULES
 from rules.cli import EXIT_ERRORS, EXIT_INVALID, EXIT_OK, main
-from rules.engine import evaluate
 from rules.io import InputError, load_build, load_policy, render_json, render_text
 from rules.model import BuildSpec, Severity
-from rules.registry import RULES
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "rules" / "examples"
 RETAIL = EXAMPLES / "retail_store_rack.json"

@@ -8,17 +8,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from rules.checks.distribution import (
-    feed_failover,
-    pdu_current,
-    pdu_outlets,
-    phase_imbalance,
-    psu_redundancy,
-    single_corded_needs_ats,
-)
-from rules.checks.power import ups_capacity
+from rules.checks.power.distribution import pdu_current, pdu_outlets, phase_imbalance
+from rules.checks.power.failover import feed_failover, psu_redundancy, single_corded_needs_ats
+from rules.checks.power.ups import ups_capacity
 from rules.model import BuildSpec, Severity
-from rules.power_calc import source_currents
 from rules.specs import ComponentSpec, ItSpec, Kind
 from tests.rules.builders import (
     ats,
@@ -68,7 +61,7 @@ def test_pdu_limit_input_breaker_banks(spec_fields: dict[str, object], limit_a: 
     """Limit = u x min(input, breaker x banks per phase); 100 %-rated assemblies take 100 %."""
     spec = build(item("p", pdu(16, **spec_fields)), item("s", server(500), feed_a="p"))
     ctx = ctx_of(spec)
-    assert source_currents(ctx)["p"].normal.limit_a == pytest.approx(limit_a)
+    assert ctx.electrical.distribution_currents["p"].normal.limit_a == pytest.approx(limit_a)
 
 
 def test_pdu_current_three_phase_checks_every_phase() -> None:
@@ -371,9 +364,9 @@ def test_device_that_cannot_ride_through_drops_instead_of_moving_its_load() -> N
         item("sw", server(1000, dual=True), feed_a="pa", feed_b="pb"),
     )
     ctx = ctx_of(spec)
-    assert ctx.flows["pa"].dropped == ["g"]
-    assert ctx.flows["pa"].nameplate_w["pb"] == pytest.approx(1000)
-    assert ctx.normal.nameplate_w["pb"] == pytest.approx((5600 + 1000) / 2)
+    assert ctx.flow.by_lost["pa"].dropped == ["g"]
+    assert ctx.flow.by_lost["pa"].nameplate("pb") == pytest.approx(1000)
+    assert ctx.flow.normal.nameplate("pb") == pytest.approx((5600 + 1000) / 2)
     assert run(feed_failover, spec) == []  # not "both cords depend on it"
     assert codes(run(psu_redundancy, spec)) == ["power.psu_redundancy"]
 

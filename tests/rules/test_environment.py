@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from rules import evaluate
+from rules.checks import RULES
 from rules.checks.environment import (
     battery_temperature,
     condensation,
@@ -11,12 +13,9 @@ from rules.checks.environment import (
     ip_rating,
     physical_security,
     remote_monitoring,
-    vrla_life_factor,
-    water_digit_meets,
 )
-from rules.engine import evaluate
+from rules.derive.environment import vrla_life_factor, water_digit_meets
 from rules.model import Severity
-from rules.registry import RULES
 from rules.specs import BatteryChemistry, Environment
 from tests.rules.builders_physical import (
     battery_pack,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.engine import evaluate
+from rules import evaluate
 from rules.io import load_build
 from rules.model import Report, Severity
 

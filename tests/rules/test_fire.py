@@ -6,25 +6,18 @@ import math
 
 import pytest
 
-from rules.checks.fire import (
-    agent_mass,
-    design_concentration,
-    fire_required,
-    occupied_space,
-    protected_volume_m3,
-    required_agent_kg,
-)
-from rules.context import Context
+from rules.checks import RULES
+from rules.checks.fire import agent_mass, design_concentration, fire_required, occupied_space
+from rules.derive.fire import protected_volume_m3, required_agent_kg
 from rules.model import Severity
-from rules.registry import RULES
 from rules.specs import Agent
 from tests.rules.builders_physical import (
     build,
     codes,
+    derived,
     policy,
     rack,
     run,
-    run_ctx,
     site,
     suppression,
 )
@@ -174,17 +167,17 @@ def test_agent_mass_sums_units_of_one_agent_only():
     assert finding.subject == ("fk",)
 
 
-def test_agent_mass_stores_figures_for_metrics():
-    """ctx.agent_required_kg / agent_installed_kg carry the unrounded figures."""
-    ctx = run_ctx(agent_mass, build(suppression(mass_kg=20.0), site=_room()))
-    assert ctx.agent_required_kg == pytest.approx(HFC_30M3_20C)
-    assert ctx.agent_installed_kg == 20.0
+def test_agent_mass_figures_are_derived_unrounded():
+    """The derived fire figures carry the unrounded required and installed agent masses."""
+    fire = derived(build(suppression(mass_kg=20.0), site=_room())).fire
+    assert fire.required_total_kg == pytest.approx(HFC_30M3_20C)
+    assert fire.installed_kg == 20.0
 
 
 def test_agent_mass_figures_none_without_units():
     """No suppression unit: nothing to report in the metrics."""
-    ctx = run_ctx(agent_mass, build(site=_room()))
-    assert (ctx.agent_required_kg, ctx.agent_installed_kg) == (None, None)
+    fire = derived(build(site=_room())).fire
+    assert (fire.required_total_kg, fire.installed_kg) == (None, None)
 
 
 # --------------------------------------------------------------------------- protected volume
@@ -194,7 +187,7 @@ def test_protected_volume_falls_back_to_rack_internal_volume():
     """No room volume: a 42U 600 x 1000 rack holds 0.6 x 1.0 x (42 x 0.04445 + 0.2)
     = 0.6 x 2.0669 = 1.24014 m3; HFC-227ea needs 1.24014 x 0.548767 = 0.680547 kg."""
     spec = build(suppression(mass_kg=0.68), racks=[rack()], site=site(ambient_min_c=20))
-    volume, where = protected_volume_m3(Context(spec))
+    volume, where = protected_volume_m3(spec.site.room_volume_m3, spec.racks)
     assert volume == pytest.approx(1.24014)
     assert where == "the racks' internal volume"
     (finding,) = run(agent_mass, spec)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules import evaluate, fits_more
-from rules.context import Context
+from rules.derive import derive
 from rules.headroom import build_headroom
 from rules.specs import Kind
 from tests.rules.builders import build, component, item, rack, server, ups
@@ -35,7 +35,7 @@ def test_headroom_by_constraint() -> None:
     runtime: 10 min lies beyond the table's 12 min at 2,000 W: P = 2,000 * (12/10)^(1/1.3)
     = 2,000 * 1.150669 = 2,301.34 W -> 1,101.34 W (binds);
     site: (0.8 * 7,360 * 0.95 - 300 recharge) * 0.94 - 1,200 = 3,775.98 W."""
-    h = build_headroom(Context(_spec2()))
+    h = build_headroom(derive(_spec2()))
     by = h.by_constraint
     assert by["ups_kw"] == pytest.approx(1200)
     assert by["ups_kva"] == pytest.approx(1650)

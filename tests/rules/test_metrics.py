@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rules.context import Context
+from rules.derive import derive
 from rules.metrics import build_metrics
-from rules.specs import Redundancy, Site
+from rules.specs import Agent, ComponentSpec, FireSuppressionSpec, Kind, Redundancy, Site
 from tests.rules.builders import build, cooling, item, pdu, rack, server, ups
 
 
@@ -34,7 +34,7 @@ def _spec():
 
 def test_metrics_hand_worked() -> None:
     """Every figure from the reference formulas."""
-    m = build_metrics(Context(_spec()))
+    m = build_metrics(derive(_spec()))
     # C1: P_typ = 4 * 400 = 1,600 W; P_np = 4 * 500 = 2,000 W
     assert m.it_load_typical_w == pytest.approx(1600)
     assert m.it_load_nameplate_w == pytest.approx(2000)
@@ -92,18 +92,26 @@ def test_metrics_hand_worked() -> None:
     assert m.power_unknown_items == ()
 
 
-def test_metrics_reads_fire_figures_from_the_context() -> None:
-    """Agent masses set on the context by the fire checks appear in the metrics."""
-    ctx = Context(_spec())
-    ctx.agent_required_kg = 12.5  # type: ignore[attr-defined]
-    ctx.agent_installed_kg = 15.0  # type: ignore[attr-defined]
-    m = build_metrics(ctx)
-    assert (m.agent_required_kg, m.agent_installed_kg) == (12.5, 15.0)
+def test_metrics_reads_fire_figures_from_the_derived_build() -> None:
+    """The derived agent masses appear in the metrics: 2 x 7.5 kg of FK-5-1-12 installed."""
+    unit = ComponentSpec(
+        ref="fk",
+        name="FK unit",
+        kind=Kind.FIRE_SUPPRESSION,
+        spec=FireSuppressionSpec(agent=Agent.FK_5_1_12, agent_mass_kg=7.5, max_volume_m3=20),
+    )
+    spec = build(item("fk", unit, quantity=2), site=Site(room_volume_m3=20))
+    d = derive(spec)
+    m = build_metrics(d)
+    assert m.agent_installed_kg == 15.0
+    assert m.agent_required_kg == d.fire.required_total_kg
+    assert m.agent_required_kg is not None
+    assert m.agent_required_kg > 0
 
 
 def test_metrics_without_ups() -> None:
     """No UPS: loads % and runtime are None, redundancy none."""
-    m = build_metrics(Context(build(item("s", server(100)))))
+    m = build_metrics(derive(build(item("s", server(100)))))
     assert m.ups_load_kw_pct is None
     assert m.ups_worst_load_kw_pct is None
     assert m.runtime_min is None
@@ -124,6 +132,6 @@ def test_metrics_worst_ups_load_is_one_system_carrying_everything_on_2n() -> Non
         item("pb", pdu(16), feed_a="b"),
         item("s", server(800, 600, dual=True), quantity=2, feed_a="pa", feed_b="pb"),
     )
-    m = build_metrics(Context(spec))
+    m = build_metrics(derive(spec))
     assert m.ups_load_kw_pct == pytest.approx(600 / 3000 * 100)
     assert m.ups_worst_load_kw_pct == pytest.approx(1200 / 3000 * 100)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from rules.engine import evaluate
+from rules import evaluate
 from rules.io import load_build
 from rules.model import BuildSpec, Finding, Out, PhaseLoad, Report, Severity
 

@@ -6,17 +6,16 @@ import math
 
 import pytest
 
-from rules.checks.power import (
-    battery_packs_check,
+from rules.checks.power.supply import (
     feeds_assumed,
     power_unknown,
     site_supply_capacity,
     unprotected_load,
-    ups_capacity,
-    ups_runtime_check,
 )
+from rules.checks.power.ups import battery_packs as battery_packs_check
+from rules.checks.power.ups import ups_capacity
+from rules.checks.power.ups import ups_runtime as ups_runtime_check
 from rules.model import Severity
-from rules.runtime import ups_runtime
 from rules.specs import Site
 from tests.rules.builders import (
     battery,
@@ -132,8 +131,7 @@ def _runtime(load_w: float, *packs: tuple[float, float, int], quantity: int = 1,
     ]
     for n, (wh, volts, qty) in enumerate(packs):
         items.append(item(f"b{n}", battery(wh, volts), quantity=qty, ups_id="ups"))
-    ctx = ctx_of(build(*items, **policy))
-    return ups_runtime(ctx, ctx.by_id["ups"])
+    return ctx_of(build(*items, **policy)).ups["ups"].runtime
 
 
 def test_runtime_table_interpolates_log_log() -> None:
@@ -328,9 +326,8 @@ def test_site_supply_adds_ups_losses_and_recharge() -> None:
         )
 
     ctx = ctx_of(spec(4000))
-    from rules.power_calc import site_demand_w
 
-    assert site_demand_w(ctx) == pytest.approx(4000 / 0.94 + 300)
+    assert ctx.electrical.site_demand_w == pytest.approx(4000 / 0.94 + 300)
     assert run(site_supply_capacity, spec(4000)) == []
     found = run(site_supply_capacity, spec(5500))
     assert codes(found) == ["power.site_supply_capacity"]

@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules.engine import evaluate
+from rules import evaluate
 from rules.model import BuildSpec, PlacedItem, RackInstance, Report
 from rules.specs import (
     AccessorySpec,

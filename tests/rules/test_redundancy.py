@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.redundancy import (
-    cooling_redundancy,
-    cooling_redundancy_check,
-    ups_redundancy,
-    ups_redundancy_check,
-)
+from rules.checks.redundancy import cooling_redundancy as cooling_redundancy_check
+from rules.checks.redundancy import ups_redundancy as ups_redundancy_check
 from rules.specs import Redundancy
 from tests.rules.builders import build, codes, cooling, ctx_of, item, run, server, ups
 
@@ -57,7 +53,7 @@ def _two_systems(units: int, load_w: float, *, dual: bool = True, **policy: obje
 )
 def test_ups_classification(spec, level: Redundancy, needed: int) -> None:
     """N = ceil(required / unit) with required = P / u (C6, C4); 2N needs dual systems."""
-    result = ups_redundancy(ctx_of(spec))
+    result = ctx_of(spec).ups_redundancy
     assert result.level is level
     assert result.needed == needed
 
@@ -66,7 +62,7 @@ def test_ups_n_honours_kva() -> None:
     """UPS 3 kVA / 3 kW at 2,300 W: kW N = ceil(2,875 / 3,000) = 1, but kVA
     2,300 / 0.95 / 0.8 = 3,026.3 VA -> ceil(3,026.3 / 3,000) = 2: two units are N, not N+1."""
     spec = build(item("ups", ups(3.0, 3.0), quantity=2), item("s", server(2300), feed_a="ups"))
-    result = ups_redundancy(ctx_of(spec))
+    result = ctx_of(spec).ups_redundancy
     assert (result.level, result.needed) == (Redundancy.N, 2)
 
 
@@ -127,13 +123,13 @@ def _cooling(heat_w: float, *units: float, **policy: object):
 )
 def test_cooling_classification(heat_w: float, units: tuple[float, ...], level: Redundancy) -> None:
     """Lose-the-largest for N+1, a two-group split for 2N, a spare in each group for 2(N+1)."""
-    assert cooling_redundancy(ctx_of(_cooling(heat_w, *units))).level is level
+    assert ctx_of(_cooling(heat_w, *units)).cooling_redundancy.level is level
 
 
 def test_cooling_greedy_split_beyond_twelve_units() -> None:
     """Fourteen 1,000 W units for R = 2,500 W: greedy halves of 7,000 W each, minus 1,000
     still >= 2,500 -> 2(N+1)."""
-    assert cooling_redundancy(ctx_of(_cooling(2000, *([1000] * 14)))).level is (
+    assert ctx_of(_cooling(2000, *([1000] * 14))).cooling_redundancy.level is (
         Redundancy.TWO_N_PLUS_1
     )
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.space import depth_fit, floor_load, rack_load, u_capacity, u_positions, unplaced
+from rules.checks import RULES
+from rules.checks.mechanical import floor_load, rack_load
+from rules.checks.space import depth_fit, u_capacity, u_positions, unplaced
 from rules.model import Severity
-from rules.registry import RULES
 from rules.specs import Kind
 from tests.rules.builders_physical import (
     REAR,

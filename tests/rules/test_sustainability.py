@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rules.checks.sustainability import annual_energy, bill_total, cost, energy, lead_time
+from rules.checks.cost import cost
+from rules.checks.sustainability import annual_energy
 from rules.specs import Site
 from tests.rules.builders import build, codes, cooling, ctx_of, item, rack, run, server
 
@@ -13,7 +14,7 @@ def test_energy_worked_example() -> None:
     """5 kW IT at PUE 1.6 (conv): 5 * 1.6 * 8,760 = 70,080 kWh/yr; Germany 381 g/kWh (S19):
     70,080 * 381 / 1,000 = 26,700.48 kg CO2; at 0.30 EUR/kWh: 21,024 EUR."""
     spec = build(item("s", server(5000)), site=Site(grid_carbon_g_per_kwh=381))
-    e = energy(ctx_of(spec))
+    e = ctx_of(spec).energy
     assert e.pue == 1.6
     assert e.annual_kwh == pytest.approx(70_080.0)
     assert e.co2_kg == pytest.approx(26_700.48)
@@ -23,7 +24,7 @@ def test_energy_worked_example() -> None:
 def test_energy_uses_the_policy_pue() -> None:
     """PUE 1.2 by policy: 5 * 1.2 * 8,760 = 52,560 kWh."""
     spec = build(item("s", server(5000)), pue_default=1.2)
-    assert energy(ctx_of(spec)).annual_kwh == pytest.approx(52_560.0)
+    assert ctx_of(spec).energy.annual_kwh == pytest.approx(52_560.0)
 
 
 def test_pue_bottom_up_is_information() -> None:
@@ -44,8 +45,8 @@ def test_bill_total_and_lead_time() -> None:
         racks=(rack(list_price=800, lead_time_days=20),),
     )
     ctx = ctx_of(spec)
-    assert bill_total(ctx) == pytest.approx(3300.0)
-    assert lead_time(ctx) == (42, "t")
+    assert ctx.energy.bill_total == pytest.approx(3300.0)
+    assert (ctx.energy.lead_time_days, ctx.energy.lead_time_item) == (42, "t")
     found = run(cost, spec)
     assert codes(found) == ["cost.lead_time"]
     assert found[0].subject == ("t",)

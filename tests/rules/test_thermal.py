@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from rules.checks import RULES
 from rules.checks.thermal import (
-    air_pressure_ratio,
     airflow,
     airflow_direction,
-    airflow_required_m3h,
     blanking_panels,
     cooling_ambient,
     cooling_capacity,
     inlet_conditions,
 )
+from rules.derive.thermal import air_pressure_ratio, airflow_required_m3h
 from rules.model import Severity
-from rules.registry import RULES
 from rules.specs import AshraeClass, CoolingType, Environment, Kind
 from tests.rules.builders_physical import (
     B2F,

@@ -1,180 +1,44 @@
-"""The engine's vocabulary: frozen pydantic models of component specs, the site and the policy.
-
-Units are SI and carried in field names. The catalogue stores each component's kind-specific
-``spec`` as JSON validated by the model of its kind (``SPEC_MODELS``), so the catalogue and the
-engine speak one vocabulary.
-"""
+"""Kind-specific specs: what a catalogue component of each kind says about itself."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from rules.specs.base import (
+    Agent,
+    AshraeClass,
+    BatteryChemistry,
+    CoolingType,
+    Environment,
+    Fraction,
+    Frozen,
+    IpRating,
+    Kind,
+    NonNegativeFloat,
+    PositiveFloat,
+    UpsTopology,
+)
 
 __all__ = [
     "SPEC_MODELS",
     "AccessorySpec",
-    "Agent",
-    "AirflowDirection",
-    "AshraeClass",
     "AtsSpec",
-    "BatteryChemistry",
     "BatteryPackSpec",
     "BundleMember",
     "BundleSpec",
-    "ComponentSpec",
     "CoolingSpec",
-    "CoolingType",
-    "Environment",
     "FireSuppressionSpec",
     "ItSpec",
-    "Kind",
+    "KindSpec",
     "PduSpec",
-    "Policy",
     "RackSpec",
-    "Redundancy",
     "RuntimePoint",
-    "Site",
     "UpsSpec",
-    "UpsTopology",
     "spec_model_for",
 ]
-
-
-class Frozen(BaseModel):
-    """Base for every engine value: immutable, strict about unknown keys."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-# --------------------------------------------------------------------------- enumerations
-
-
-class Kind(StrEnum):
-    """What a component is; decides which spec model validates its ``spec``."""
-
-    RACK = "rack"
-    UPS = "ups"
-    BATTERY = "battery"
-    PDU = "pdu"
-    ATS = "ats"
-    COOLING = "cooling"
-    FIRE_SUPPRESSION = "fire_suppression"
-    SERVER = "server"
-    GPU_SERVER = "gpu_server"
-    SWITCH = "switch"
-    ROUTER = "router"
-    STORAGE = "storage"
-    MONITORING = "monitoring"
-    ACCESSORY = "accessory"
-    BUNDLE = "bundle"
-
-    @property
-    def is_it(self) -> bool:
-        """IT equipment: its power is the IT load that heat, UPS sizing and PUE are based on."""
-        return self in IT_KINDS
-
-
-IT_KINDS = frozenset(
-    {Kind.SERVER, Kind.GPU_SERVER, Kind.SWITCH, Kind.ROUTER, Kind.STORAGE, Kind.MONITORING}
-)
-
-
-class AirflowDirection(StrEnum):
-    """Direction cooling air moves through a device, seen from its front panel."""
-
-    FRONT_TO_BACK = "front_to_back"
-    BACK_TO_FRONT = "back_to_front"
-    SIDE_TO_SIDE = "side_to_side"
-    PASSIVE = "passive"
-
-
-class UpsTopology(StrEnum):
-    """UPS topology (IEC 62040-3 classes in everyday names)."""
-
-    ONLINE_DOUBLE_CONVERSION = "online_double_conversion"
-    LINE_INTERACTIVE = "line_interactive"
-    STANDBY = "standby"
-
-
-class BatteryChemistry(StrEnum):
-    """Battery chemistry; sets the default Peukert exponent."""
-
-    VRLA = "vrla"
-    LI_ION = "li_ion"
-
-
-class CoolingType(StrEnum):
-    """How a cooling unit delivers its capacity."""
-
-    IN_RACK = "in_rack"
-    REAR_DOOR = "rear_door"
-    IN_ROW = "in_row"
-    SPLIT_DX = "split_dx"
-    FREE_AIR = "free_air"
-
-
-class Agent(StrEnum):
-    """Fire suppression agent."""
-
-    HFC_227EA = "hfc_227ea"
-    FK_5_1_12 = "fk_5_1_12"
-    IG_541 = "ig_541"
-    IG_55 = "ig_55"
-    IG_100 = "ig_100"
-    AEROSOL = "aerosol"
-
-
-class AshraeClass(StrEnum):
-    """ASHRAE TC 9.9 (2021) air-cooled equipment class."""
-
-    A1 = "A1"
-    A2 = "A2"
-    A3 = "A3"
-    A4 = "A4"
-    H1 = "H1"
-
-
-class Redundancy(StrEnum):
-    """Redundancy configuration of UPS or cooling, weakest first."""
-
-    NONE = "none"
-    N = "N"
-    N_PLUS_1 = "N+1"
-    TWO_N = "2N"
-    TWO_N_PLUS_1 = "2(N+1)"
-
-    @property
-    def rank(self) -> int:
-        """Order used to compare configurations: 2(N+1) > 2N > N+1 > N > none."""
-        return _REDUNDANCY_RANK[self]
-
-
-_REDUNDANCY_RANK = {
-    Redundancy.NONE: 0,
-    Redundancy.N: 1,
-    Redundancy.N_PLUS_1: 2,
-    Redundancy.TWO_N: 3,
-    Redundancy.TWO_N_PLUS_1: 4,
-}
-
-
-class Environment(StrEnum):
-    """Where a site or an enclosure stands."""
-
-    INDOOR = "indoor"
-    OUTDOOR = "outdoor"
-
-
-PositiveFloat = Annotated[float, Field(gt=0)]
-NonNegativeFloat = Annotated[float, Field(ge=0)]
-Fraction = Annotated[float, Field(gt=0, le=1)]
-IpRating = Annotated[str, Field(pattern=r"^IP[0-6X][0-9X]$", examples=["IP54"])]
-
-
-# --------------------------------------------------------------------------- kind specs
 
 
 class RuntimePoint(Frozen):
@@ -508,143 +372,3 @@ SPEC_MODELS: dict[Kind, type[Frozen]] = {
 def spec_model_for(kind: Kind | str) -> type[Frozen]:
     """The pydantic model that validates the ``spec`` of a component of this kind."""
     return SPEC_MODELS[Kind(kind)]
-
-
-# --------------------------------------------------------------------------- component
-
-
-class ComponentSpec(Frozen):
-    """A catalogue component as the engine sees it: common physical figures plus its kind spec."""
-
-    ref: str = Field(min_length=1, description="Catalogue reference (id or manufacturer:SKU).")
-    name: str = Field(min_length=1)
-    manufacturer: str = ""
-    sku: str = ""
-    kind: Kind
-    u_height: Annotated[float, Field(ge=0, le=60, multiple_of=0.5)] = 0
-    weight_kg: NonNegativeFloat = 0
-    depth_mm: NonNegativeFloat | None = None
-    airflow: AirflowDirection = AirflowDirection.PASSIVE
-    nameplate_w: NonNegativeFloat | None = Field(
-        default=None, description="Nameplate (maximum) draw; none = unknown."
-    )
-    typical_w: NonNegativeFloat | None = Field(
-        default=None, description="Typical draw; falls back to nameplate (C1)."
-    )
-    list_price: NonNegativeFloat = 0
-    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
-    lead_time_days: Annotated[int, Field(ge=0)] = 0
-    spec: Annotated[KindSpec, Field(discriminator="kind")] | None = None
-
-    @model_validator(mode="after")
-    def _spec_matches_kind(self) -> ComponentSpec:
-        expected = SPEC_MODELS[self.kind]
-        if self.spec is not None and not isinstance(self.spec, expected):
-            raise ValueError(
-                f"spec of a {self.kind.value} must be a {expected.__name__}, "
-                f"not {type(self.spec).__name__}"
-            )
-        if (
-            self.nameplate_w is not None
-            and self.typical_w is not None
-            and self.typical_w > self.nameplate_w
-        ):
-            raise ValueError("typical_w cannot exceed nameplate_w")
-        return self
-
-    @property
-    def typical_or_nameplate_w(self) -> float:
-        """C1: typical draw, falling back to nameplate, 0 when the draw is unknown."""
-        if self.typical_w is not None:
-            return self.typical_w
-        return self.nameplate_w or 0.0
-
-    @property
-    def power_known(self) -> bool:
-        """False when neither nameplate nor typical draw is known."""
-        return self.nameplate_w is not None or self.typical_w is not None
-
-
-# --------------------------------------------------------------------------- site and policy
-
-
-class Site(Frozen):
-    """The edge site a build is for: environment, room and utility supply."""
-
-    name: str = "Site"
-    environment: Environment = Environment.INDOOR
-    # Bounds of inhabited places; they also keep the NFPA specific volume S positive.
-    ambient_min_c: Annotated[float, Field(ge=-70, le=70)] = 18
-    ambient_max_c: Annotated[float, Field(ge=-70, le=70)] = 27
-    altitude_m: Annotated[float, Field(ge=-500, le=6000)] = 0
-    dusty: bool = False
-    humid: bool = False
-    occupied: bool = Field(default=True, description="People work in the protected space.")
-    room_volume_m3: PositiveFloat | None = Field(
-        default=None, description="Net protected volume for total flooding."
-    )
-    floor_rating_kg_m2: PositiveFloat | None = None
-    supply_voltage_v: PositiveFloat = Field(
-        default=230, description="Line-to-neutral voltage of the utility supply."
-    )
-    supply_phases: Literal[1, 3] = 1
-    supply_breaker_a: PositiveFloat = 32
-    country: str = Field(default="DE", pattern=r"^[A-Z]{2}$")
-    grid_carbon_g_per_kwh: NonNegativeFloat = 381
-    electricity_price_per_kwh: NonNegativeFloat = 0.30
-    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Site:
-        if self.ambient_min_c > self.ambient_max_c:
-            raise ValueError("ambient_min_c must not exceed ambient_max_c")
-        return self
-
-
-DEFAULT_DESIGN_CONCENTRATION_PCT: dict[str, float] = {
-    # NFPA 2001 Class C design concentrations (reference section 4).
-    Agent.HFC_227EA.value: 7.0,
-    Agent.FK_5_1_12.value: 4.5,
-    Agent.IG_541.value: 39.9,
-    Agent.IG_55.value: 39.9,
-    Agent.IG_100.value: 40.3,
-}
-
-
-class Policy(Frozen):
-    """The conventions and requirements a build is judged by (reference section 0)."""
-
-    utilisation_limit: Fraction = Field(default=0.8, description="C4: share of a rating usable.")
-    power_factor_default: Fraction = Field(default=0.95, description="C3: load PF without VA.")
-    ups_efficiency_default: Fraction = Field(default=0.94, description="C5: UPS efficiency.")
-    required_runtime_min: NonNegativeFloat = 10
-    ups_redundancy: Redundancy = Redundancy.N
-    cooling_redundancy: Redundancy = Redundancy.N
-    ashrae_class_target: AshraeClass = AshraeClass.A2
-    phase_imbalance_warning_pct: NonNegativeFloat = Field(default=20, description="C7.")
-    require_fire_suppression: bool = False
-    require_physical_security: bool = False
-    require_remote_monitoring: bool = False
-    require_ip_solids_dusty: Annotated[int, Field(ge=0, le=6)] = 5
-    require_ip_outdoor: IpRating = "IP55"
-    airflow_delta_t_k: PositiveFloat = Field(default=11.0, description="IT inlet-to-outlet rise.")
-    runtime_scaling_exponent: PositiveFloat = Field(default=1.3, description="t ~ P^-x (conv).")
-    peukert_k_vrla: Annotated[float, Field(ge=1, le=1.5)] = 1.2
-    peukert_k_li_ion: Annotated[float, Field(ge=1, le=1.5)] = 1.05
-    inverter_efficiency: Fraction = 0.9
-    battery_end_of_life: bool = Field(
-        default=False, description="Size runtime on batteries at 80 % of rated capacity."
-    )
-    pue_default: Annotated[float, Field(ge=1)] = 1.6
-    design_concentration_pct: dict[Agent, Annotated[float, Field(gt=0, lt=100)]] = Field(
-        default_factory=lambda: {Agent(k): v for k, v in DEFAULT_DESIGN_CONCENTRATION_PCT.items()}
-    )
-    rack_ship_loaded: bool = Field(
-        default=False, description="Racks are shipped assembled: check the dynamic load rating."
-    )
-    blanking_panels_required: bool = True
-    ups_recharge_fraction: Annotated[float, Field(ge=0, le=1)] = Field(
-        default=0.1,
-        description="(conv) Input power a UPS draws to recharge its batteries, as a share of "
-        "its rated kW; added to the site supply demand.",
-    )

@@ -1,10 +1,10 @@
-"""How the power checks write figures in their sentences (C8: rounding is the writer's job)."""
+"""How findings write figures in their sentences (C8: rounding is the writer's job)."""
 
 from __future__ import annotations
 
-from rules.flow import NORMAL
+from rules.derive.flow import NORMAL
 
-__all__ = ["amps", "ids", "percent", "scenario", "volt_amperes", "watts"]
+__all__ = ["amps", "celsius", "ids", "kilograms", "percent", "scenario", "volt_amperes", "watts"]
 
 
 def watts(value: float) -> str:
@@ -35,3 +35,13 @@ def ids(item_ids: list[str]) -> str:
 def scenario(lost: str) -> str:
     """Which scenario a figure belongs to, as a phrase."""
     return "in normal operation" if lost == NORMAL else f"when '{lost}' is lost"
+
+
+def kilograms(value: float) -> str:
+    """Kilograms to 0.01 kg (C8)."""
+    return f"{value:,.2f} kg"
+
+
+def celsius(value: float) -> str:
+    """A temperature to 0.1 degC, without a trailing .0."""
+    return f"{round(value, 1):g}"

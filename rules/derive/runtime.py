@@ -25,24 +25,24 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal
 
-from rules.context import Context
+from rules.derive.flow import PowerFlow
+from rules.derive.lines import Lines, ups_spec
 from rules.model import PlacedItem
-from rules.power_calc import memo, ups_load_w, ups_worst_load_w
-from rules.specs import BatteryChemistry, BatteryPackSpec, Kind, Redundancy
+from rules.specs import BatteryChemistry, BatteryPackSpec, Kind, Policy, Redundancy, UpsSpec
 
 __all__ = [
     "BATTERY_END_OF_LIFE_FRACTION",
     "PEUKERT_RATED_HOURS",
     "BatteryModel",
     "Runtime",
+    "UpsFigures",
     "battery_model",
-    "battery_packs",
-    "runtime_minutes",
-    "ups_design_load_w",
-    "ups_runtime",
+    "derive_ups",
+    "usable_packs",
 ]
 
 BATTERY_END_OF_LIFE_FRACTION = 0.8  # reference 1: end of life at 80 % of rated capacity
@@ -52,42 +52,12 @@ IDLE_LOAD_W = 1.0  # runtime is evaluated at no less than this per UPS unit
 RuntimeMethod = Literal["table", "vendor_point", "peukert", "none"]
 
 
-# --------------------------------------------------------------------------- batteries
-
-
 @dataclass(frozen=True, slots=True)
 class Runtime:
     """Runtime of one UPS line at one load, and how it was found."""
 
     minutes: float | None
     method: RuntimeMethod
-
-
-def _compute_packs(ctx: Context) -> dict[str, list[PlacedItem]]:
-    out: dict[str, list[PlacedItem]] = defaultdict(list)
-    for pack in ctx.by_kind.get(Kind.BATTERY, []):
-        if pack.ups_id is not None:
-            out[pack.ups_id].append(pack)
-    return out
-
-
-def battery_packs(ctx: Context, ups_id: str) -> list[PlacedItem]:
-    """Battery pack lines that extend the string of a UPS line (``ups_id``)."""
-    return memo(ctx, "runtime.packs", _compute_packs).get(ups_id, [])
-
-
-def _usable_packs(ctx: Context, ups: PlacedItem) -> list[tuple[PlacedItem, BatteryPackSpec]]:
-    """Packs that can join the string: a pack at another voltage cannot (and is an error)."""
-    string_v = ctx.ups_spec(ups).battery_nominal_v
-    out = []
-    for pack in battery_packs(ctx, ups.id):
-        spec = pack.component.spec
-        if not isinstance(spec, BatteryPackSpec):
-            continue
-        if string_v is not None and not math.isclose(spec.nominal_v, string_v):
-            continue
-        out.append((pack, spec))
-    return out
 
 
 def _scale(t_ref: float, p_ref: float, p: float, exponent: float) -> float:
@@ -106,12 +76,6 @@ def _table_minutes(points: tuple[tuple[float, float], ...], p: float, exponent: 
             frac = math.log(p / p1) / math.log(p2 / p1)
             return math.exp(math.log(t1) + frac * (math.log(t2) - math.log(t1)))
     raise AssertionError("unreachable: p lies inside the table")  # pragma: no cover
-
-
-def _chemistry_k(ctx: Context, chemistry: BatteryChemistry) -> float:
-    if chemistry is BatteryChemistry.LI_ION:
-        return ctx.policy.peukert_k_li_ion
-    return ctx.policy.peukert_k_vrla
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,27 +145,44 @@ def _table_load(points: tuple[tuple[float, float], ...], t: float, exponent: flo
     raise AssertionError("unreachable: t lies inside the table")  # pragma: no cover
 
 
-def battery_model(ctx: Context, ups: PlacedItem) -> BatteryModel:
-    """The runtime model of a UPS line (reference 1 precedence; see the module docstring)."""
-    store = cast(dict[str, BatteryModel], ctx.memo.setdefault("runtime.battery", {}))
-    found = store.get(ups.id)
-    if found is None:
-        found = _battery_model(ctx, ups)
-        store[ups.id] = found
-    return found
+def _chemistry_k(policy: Policy, chemistry: BatteryChemistry) -> float:
+    if chemistry is BatteryChemistry.LI_ION:
+        return policy.peukert_k_li_ion
+    return policy.peukert_k_vrla
 
 
-def _battery_model(ctx: Context, ups: PlacedItem) -> BatteryModel:
-    spec = ctx.ups_spec(ups)
-    q = ups.quantity
-    policy = ctx.policy
+def usable_packs(
+    spec: UpsSpec, packs: Sequence[PlacedItem]
+) -> list[tuple[PlacedItem, BatteryPackSpec]]:
+    """Packs that can join the string: a pack at another voltage cannot (and is an error)."""
+    string_v = spec.battery_nominal_v
+    out = []
+    for pack in packs:
+        pack_spec = pack.component.spec
+        if not isinstance(pack_spec, BatteryPackSpec):
+            continue
+        if string_v is not None and not math.isclose(pack_spec.nominal_v, string_v):
+            continue
+        out.append((pack, pack_spec))
+    return out
+
+
+def battery_model(
+    spec: UpsSpec,
+    quantity: int,
+    packs: Sequence[tuple[BatteryPackSpec, int]],
+    policy: Policy,
+) -> BatteryModel:
+    """The runtime model of ``quantity`` units of a UPS in parallel with external ``packs``
+    (spec and count, usable ones only) under ``policy`` (reference 1 precedence; see the module
+    docstring)."""
+    q = quantity
     eol = BATTERY_END_OF_LIFE_FRACTION if policy.battery_end_of_life else 1.0
-    packs = _usable_packs(ctx, ups)
     exponent = policy.runtime_scaling_exponent
 
     if spec.runtime_table:
         internal_wh = spec.internal_battery_wh
-        pack_wh_per_unit = sum(s.wh * pack.quantity for pack, s in packs) / q
+        pack_wh_per_unit = sum(s.wh * count for s, count in packs) / q
         # Without the internal string's energy the packs cannot be scaled in; leaving them out
         # under-states runtime, the safe side.
         m = 1.0 + pack_wh_per_unit / internal_wh if internal_wh else 1.0
@@ -216,10 +197,10 @@ def _battery_model(ctx: Context, ups: PlacedItem) -> BatteryModel:
     hours = PEUKERT_RATED_HOURS
     if spec.battery_ah is not None:
         ah += spec.battery_ah
-        ks.append(_chemistry_k(ctx, spec.battery_chemistry))
-    for pack, pack_spec in packs:
-        ah += pack_spec.ah * pack.quantity / q
-        ks.append(pack_spec.peukert_k or _chemistry_k(ctx, pack_spec.chemistry))
+        ks.append(_chemistry_k(policy, spec.battery_chemistry))
+    for pack_spec, count in packs:
+        ah += pack_spec.ah * count / q
+        ks.append(pack_spec.peukert_k or _chemistry_k(policy, pack_spec.chemistry))
         if volts is None:
             volts = pack_spec.nominal_v
         if spec.battery_ah is None:
@@ -237,30 +218,70 @@ def _battery_model(ctx: Context, ups: PlacedItem) -> BatteryModel:
     )
 
 
-def runtime_minutes(ctx: Context, ups: PlacedItem, load_w: float) -> Runtime:
-    """Runtime of a UPS line carrying ``load_w`` (all units) on its batteries and packs."""
-    model = battery_model(ctx, ups)
-    minutes = model.minutes(load_w)
-    return Runtime(minutes, model.method if minutes is not None else "none")
+@dataclass(frozen=True, slots=True)
+class UpsFigures:
+    """What one UPS line carries and how long it lasts.
 
-
-def ups_design_load_w(ctx: Context, ups: PlacedItem) -> float:
-    """The load a UPS line's runtime is judged at.
-
-    Normally its typical output (C2). On a 2N / 2(N+1) design each system must carry the whole
-    load for the required time on its own (reference 5: "each carrying 100 % of the load"),
-    so the worst load over the scenarios in which it survives is used.
+    ``design_load_w`` is the load its runtime is judged at: normally its typical output (C2);
+    on a 2N / 2(N+1) design each system must carry the whole load for the required time on its
+    own (reference 5: "each carrying 100 % of the load"), so its worst load over the scenarios
+    in which it survives.
     """
-    if ctx.policy.ups_redundancy in (Redundancy.TWO_N, Redundancy.TWO_N_PLUS_1):
-        return ups_worst_load_w(ctx, ups)
-    return ups_load_w(ctx, ups)
+
+    line: PlacedItem
+    spec: UpsSpec
+    has_spec: bool  # the catalogue gave a UPS spec (a line without one cannot be judged)
+    load_w: float  # typical output in normal operation
+    nameplate_w: float  # nameplate output in normal operation
+    worst_load_w: float  # highest typical output over the scenarios in which it lives
+    design_load_w: float
+    packs: Sequence[PlacedItem]  # battery pack lines that name it
+    model: BatteryModel
+    runtime: Runtime  # at the design load
+
+    def runtime_at(self, load_w: float) -> Runtime:
+        """Runtime of the line carrying ``load_w`` (all units)."""
+        minutes = self.model.minutes(load_w)
+        return Runtime(minutes, self.model.method if minutes is not None else "none")
 
 
-def ups_runtime(ctx: Context, ups: PlacedItem) -> Runtime:
-    """Runtime of a UPS line at its design load (see ``ups_design_load_w``)."""
-    store = cast(dict[str, Runtime], ctx.memo.setdefault("runtime.minutes", {}))
-    found = store.get(ups.id)
-    if found is None:
-        found = runtime_minutes(ctx, ups, ups_design_load_w(ctx, ups))
-        store[ups.id] = found
-    return found
+def derive_ups(lines: Lines, flow: PowerFlow) -> Mapping[str, UpsFigures]:
+    """Loads, batteries and runtime of every UPS line, in build order."""
+    packs_of: dict[str, list[PlacedItem]] = defaultdict(list)
+    for pack in lines.kind(Kind.BATTERY):
+        if pack.ups_id is not None:
+            packs_of[pack.ups_id].append(pack)
+    policy = lines.policy
+    two_n = policy.ups_redundancy in (Redundancy.TWO_N, Redundancy.TWO_N_PLUS_1)
+    normal = flow.normal
+    out: dict[str, UpsFigures] = {}
+    for ups in lines.ups_lines:
+        spec = ups_spec(ups)
+        load = normal.typical(ups.id)
+        worst = load
+        for scenario in flow.failover(ups.id):
+            found = scenario.typical(ups.id)
+            if found > worst:
+                worst = found
+        packs = packs_of.get(ups.id, [])
+        model = battery_model(
+            spec,
+            ups.quantity,
+            [(s, pack.quantity) for pack, s in usable_packs(spec, packs)],
+            policy,
+        )
+        design = worst if two_n else load
+        minutes = model.minutes(design)
+        out[ups.id] = UpsFigures(
+            line=ups,
+            spec=spec,
+            has_spec=isinstance(ups.component.spec, UpsSpec),
+            load_w=load,
+            nameplate_w=normal.nameplate(ups.id),
+            worst_load_w=worst,
+            design_load_w=design,
+            packs=packs,
+            model=model,
+            runtime=Runtime(minutes, model.method if minutes is not None else "none"),
+        )
+    return out

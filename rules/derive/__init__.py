@@ -1,0 +1,84 @@
+"""Derive, then judge: every quantity of a build, computed once into one frozen object.
+
+``derive(spec)`` walks the lines once (``lines``), runs the power flow in normal operation and
+in every single loss (``flow``), and works out the electrical figures (``electrical``), each
+UPS's loads and runtime (``runtime``), rack geometry (``geometry``), heat and cooling
+(``thermal``), fire suppression (``fire``), redundancy (``redundancy``) and energy, bill and
+lead time (``energy``). The checks, the metrics and the headroom read the result and compute
+nothing of their own; the configurator calls the same functions for placement, drawings,
+proposals and documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rules.derive.electrical import Electrical, derive_electrical
+from rules.derive.energy import Energy, derive_energy
+from rules.derive.fire import Fire, derive_fire
+from rules.derive.flow import PowerFlow, derive_flow
+from rules.derive.geometry import RackLayout, derive_layouts
+from rules.derive.lines import Lines, derive_lines
+from rules.derive.redundancy import RedundancyResult, cooling_redundancy, ups_redundancy
+from rules.derive.runtime import UpsFigures, derive_ups
+from rules.derive.thermal import Thermal, derive_thermal
+from rules.model import BuildSpec
+from rules.specs import Kind, Policy, Site
+
+__all__ = ["Derived", "derive"]
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """Every figure of one build, derived once; what the checks judge."""
+
+    spec: BuildSpec
+    lines: Lines
+    flow: PowerFlow
+    electrical: Electrical
+    ups: Mapping[str, UpsFigures]  # per UPS line, build order
+    layouts: Mapping[str, RackLayout]  # per rack, rack order
+    thermal: Thermal
+    fire: Fire
+    ups_redundancy: RedundancyResult
+    cooling_redundancy: RedundancyResult
+    energy: Energy
+
+    @property
+    def site(self) -> Site:
+        """The site the build stands at."""
+        return self.spec.site
+
+    @property
+    def policy(self) -> Policy:
+        """The policy the build is judged by."""
+        return self.spec.policy
+
+    @property
+    def judged_ups(self) -> list[UpsFigures]:
+        """UPS lines whose catalogue entry carries a UPS spec (others cannot be judged)."""
+        return [f for f in self.ups.values() if f.has_spec]
+
+
+def derive(spec: BuildSpec) -> Derived:
+    """Every quantity of ``spec``, computed once."""
+    lines = derive_lines(spec)
+    flow = derive_flow(lines)
+    electrical = derive_electrical(lines, flow)
+    ups = derive_ups(lines, flow)
+    thermal = derive_thermal(lines, ups)
+    policy = spec.policy
+    return Derived(
+        spec=spec,
+        lines=lines,
+        flow=flow,
+        electrical=electrical,
+        ups=ups,
+        layouts=derive_layouts(lines.racks, lines.items_by_rack),
+        thermal=thermal,
+        fire=derive_fire(lines),
+        ups_redundancy=ups_redundancy(ups, flow, electrical, policy, lines.it_typical_w),
+        cooling_redundancy=cooling_redundancy(lines.kind(Kind.COOLING), thermal.heat_w, policy),
+        energy=derive_energy(lines, flow.normal),
+    )

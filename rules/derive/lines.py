@@ -1,0 +1,433 @@
+"""The one pass over a build's lines: what every other derivation reads, gathered once.
+
+Kinds, racks, loads per line (C1), cord groups (consumers summed by the pair of sources their
+cords plug into), phases dealt on three-phase sources, IT load and the components in use. What
+a line's component says is worked out once per distinct component, so the pass is linear in
+lines and cheap per line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rules.model import BuildSpec, PlacedItem, RackInstance
+from rules.specs import (
+    AtsSpec,
+    ComponentSpec,
+    CoolingSpec,
+    ItSpec,
+    Kind,
+    PduSpec,
+    Policy,
+    Site,
+    UpsSpec,
+)
+
+__all__ = [
+    "PASSIVE_KINDS",
+    "SOURCE_KINDS",
+    "CordGroup",
+    "Lines",
+    "ceil_div",
+    "cooling_spec",
+    "derive_lines",
+    "psus_needed",
+    "psus_per_feed",
+    "unit_draw_w",
+    "ups_efficiency",
+    "ups_spec",
+]
+
+# Kinds that neither draw power themselves nor distribute it.
+PASSIVE_KINDS = frozenset({Kind.RACK, Kind.ACCESSORY, Kind.BUNDLE, Kind.BATTERY})
+SOURCE_KINDS = frozenset({Kind.PDU, Kind.ATS, Kind.UPS})
+_ALL_ON_L1 = (1.0, 0.0, 0.0)  # a single-phase source carries everything on its one phase
+_BALANCED = (1 / 3, 1 / 3, 1 / 3)
+_ON_PHASE = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
+_DEFAULT_UPS = UpsSpec(kva=1.0)
+
+
+@dataclass(slots=True)
+class CordGroup:
+    """Consumers sharing one (feed_a, feed_b) pair, with their summed loads.
+
+    ``rides_on_a`` / ``rides_on_b``: whether the supplies on that cord alone carry every member
+    when the other feed is lost (always true for single-fed lines); a dual-fed line that cannot
+    goes down with either feed, and the failover scenarios drop it instead of moving its load.
+    Filled by the lines pass, read-only afterwards.
+    """
+
+    feed_a: str | None
+    feed_b: str | None
+    rides_on_a: bool = True
+    rides_on_b: bool = True
+    typical_w: float = 0.0
+    nameplate_w: float = 0.0
+    phases_a: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    phases_b: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    item_ids: list[str] = field(default_factory=list)
+    # sum(W / PF) of the members, typical and nameplate: the VA behind the group (C3)
+    typical_va: float = 0.0
+    nameplate_va: float = 0.0
+    # Units on these cords per component (``id`` of the component spec, as ``components``).
+    units_by_component: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """What one pass over a build's lines gathers; every mapping is read-only by convention."""
+
+    spec: BuildSpec
+    site: Site
+    policy: Policy
+    items: Sequence[PlacedItem]
+    by_id: Mapping[str, PlacedItem]
+    racks: Mapping[str, RackInstance]
+    by_kind: Mapping[Kind, Sequence[PlacedItem]]
+    # Items of each rack that holds any, in rack order then build order.
+    items_by_rack: Mapping[str, Sequence[PlacedItem]]
+    sources: Sequence[PlacedItem]
+    ups_lines: Sequence[PlacedItem]
+    # Lines that draw power (IT, cooling, ...), with their loads, all units (C1).
+    consumers: Sequence[PlacedItem]
+    line_typical_w: Mapping[str, float]
+    line_nameplate_w: Mapping[str, float]
+    power_unknown: Sequence[str]
+    cord_groups: Sequence[CordGroup]
+    # Lines of each distinct component (keyed by the component object's id), in build order:
+    # what depends on the component alone is judged once per component.
+    items_by_component: Sequence[Sequence[PlacedItem]]
+    components: Mapping[int, ComponentSpec]
+    quantity_by_component: Mapping[int, int]
+    it_typical_w: float
+    it_nameplate_w: float
+    # Typical draw of everything in the room but the cooling units (their heat leaves outside).
+    room_w: float
+    # Phases and line-to-neutral voltage at each source's outlets.
+    phases: Mapping[str, int]
+    voltage_v: Mapping[str, float]
+    # Phase shares of the cords of sources plugged into sources (the flow's upstream step).
+    phase_split: Mapping[tuple[str, str], tuple[float, float, float]]
+    # UPS lines but nothing wired yet: loads are assumed to share the UPS lines (rules.derive.flow)
+    feeds_assumed: bool
+
+    def kind(self, kind: Kind) -> Sequence[PlacedItem]:
+        """Lines of one kind, in build order."""
+        return self.by_kind.get(kind, ())
+
+
+def ups_spec(item: PlacedItem) -> UpsSpec:
+    """The UPS spec of a UPS line (a default one if the catalogue gave none)."""
+    spec = item.component.spec
+    return spec if isinstance(spec, UpsSpec) else _DEFAULT_UPS
+
+
+def ups_efficiency(item: PlacedItem, policy: Policy) -> float:
+    """Datasheet efficiency, else the policy default (C5)."""
+    eff = ups_spec(item).efficiency
+    return eff if eff is not None else policy.ups_efficiency_default
+
+
+def cooling_spec(item: PlacedItem) -> CoolingSpec | None:
+    """The cooling spec of a line, if it is a cooling unit with one."""
+    spec = item.component.spec
+    return spec if isinstance(spec, CoolingSpec) else None
+
+
+def _source_phases(item: PlacedItem) -> int:
+    spec = item.component.spec
+    if isinstance(spec, PduSpec | AtsSpec):
+        return spec.phases
+    if isinstance(spec, UpsSpec):
+        return spec.output_phases
+    return 1
+
+
+def _source_voltage_v(item: PlacedItem, site: Site) -> float:
+    spec = item.component.spec
+    if isinstance(spec, PduSpec | AtsSpec):
+        return spec.voltage_v
+    if isinstance(spec, UpsSpec):
+        return spec.output_voltage_v
+    return site.supply_voltage_v
+
+
+def derive_lines(spec: BuildSpec) -> Lines:
+    """Walk the lines once and gather what the rest of the derivation reads."""
+    return _LinesPass(spec).result()
+
+
+class _LinesPass:
+    """The walk itself: a loop with local state, kept apart from the frozen result."""
+
+    def __init__(self, spec: BuildSpec) -> None:
+        self.spec = spec
+        self.by_id: dict[str, PlacedItem] = {i.id: i for i in spec.items}
+        self.phases: dict[str, int] = {}
+        self.voltage: dict[str, float] = {}
+        self.phase_split: dict[tuple[str, str], tuple[float, float, float]] = {}
+        self.turn: dict[str, int] = defaultdict(int)  # next phase to deal on each source
+
+    def _resolve_source(self, source: PlacedItem) -> None:
+        """A source's phases and outlet voltage, read once (its spec is read per cord)."""
+        self.phases[source.id] = _source_phases(source)
+        self.voltage[source.id] = _source_voltage_v(source, self.spec.site)
+
+    def _deal(self, item: PlacedItem, source_id: str) -> tuple[float, float, float]:
+        """Share of a cord's load on each phase of the source it plugs into.
+
+        A single-phase source carries it all on its one phase; an explicit ``phase`` wins; a
+        three-phase device on a three-phase source is balanced by construction; otherwise units
+        are dealt to L1, L2, L3 in turn, in build order, as an installer would plug them.
+        """
+        phases = self.phases.get(source_id)
+        if phases is None:
+            self._resolve_source(self.by_id[source_id])
+            phases = self.phases[source_id]
+        if phases == 1:
+            return _ALL_ON_L1
+        if item.phase is not None:
+            return _ON_PHASE[item.phase - 1]
+        if self.phases.get(item.id) == 3:
+            return _BALANCED
+        q = item.quantity
+        start = self.turn[source_id]
+        self.turn[source_id] = start + q
+        if q == 1:
+            return _ON_PHASE[start % 3]
+        counts = [q // 3] * 3
+        for unit in range(q % 3):
+            counts[(start + unit) % 3] += 1
+        return (counts[0] / q, counts[1] / q, counts[2] / q)
+
+    def result(self) -> Lines:
+        spec = self.spec
+        policy = spec.policy
+        racks = {r.id: r for r in spec.racks}
+        by_kind: dict[Kind, list[PlacedItem]] = defaultdict(list)
+        by_rack: dict[str, list[PlacedItem]] = {rack_id: [] for rack_id in racks}
+        sources: list[PlacedItem] = []
+        consumers: list[PlacedItem] = []
+        line_typical: dict[str, float] = {}
+        line_nameplate: dict[str, float] = {}
+        power_unknown: list[str] = []
+        groups: dict[tuple[str | bool | None, ...], CordGroup] = {}
+        by_component: dict[int, list[PlacedItem]] = {}
+        quantities: dict[int, int] = {}
+        units: dict[int, _Unit] = {}
+        pf_default = policy.power_factor_default
+        it_typ = it_np = room_w = 0.0
+        wired = False
+        phases_of = self.phases
+        turn = self.turn
+        deal = self._deal
+        for item in spec.items:
+            c = item.component
+            cid = id(c)
+            unit = units.get(cid)
+            if unit is None:
+                unit = units[cid] = _Unit(c, pf_default)
+                by_component[cid] = [item]
+                quantities[cid] = item.quantity
+            else:
+                by_component[cid].append(item)
+                quantities[cid] += item.quantity
+            by_kind[unit.kind].append(item)
+            rack_id = item.rack_id
+            if rack_id is not None:
+                by_rack[rack_id].append(item)
+            feed_a = item.feed_a
+            feed_b = item.feed_b
+            if unit.is_source:
+                sources.append(item)
+                if item.id not in phases_of:
+                    self._resolve_source(item)
+                if feed_a is not None:
+                    self.phase_split[(item.id, feed_a)] = deal(item, feed_a)
+                if feed_b is not None:
+                    self.phase_split[(item.id, feed_b)] = deal(item, feed_b)
+                continue
+            typ = unit.typical_w
+            np_ = unit.nameplate_w
+            if typ is None or np_ is None:
+                if unit.counts_as_load:
+                    power_unknown.append(item.id)
+                continue
+            q = item.quantity
+            if q != 1:
+                typ *= q
+                np_ *= q
+            item_id = item.id
+            consumers.append(item)
+            line_typical[item_id] = typ
+            line_nameplate[item_id] = np_
+            if unit.is_it:
+                it_typ += typ
+                it_np += np_
+            if unit.in_room:
+                room_w += typ
+            # Dual-fed lines that cannot ride through the loss of one feed get their own group.
+            if feed_a is None or feed_b is None or unit.rides_on_both:
+                key: tuple[str | bool | None, ...] = (feed_a, feed_b)
+            else:
+                key = (feed_a, feed_b, unit.rides_on_a, unit.rides_on_b)
+            group = groups.get(key)
+            if group is None:
+                rides = len(key) == 2
+                group = groups[key] = CordGroup(
+                    feed_a, feed_b, rides or unit.rides_on_a, rides or unit.rides_on_b
+                )
+            group.item_ids.append(item_id)
+            units_of = group.units_by_component
+            units_of[cid] = units_of.get(cid, 0) + q
+            group.typical_w += typ
+            group.nameplate_w += np_
+            group.typical_va += typ / unit.power_factor
+            group.nameplate_va += np_ / unit.power_factor
+            if feed_a is None and feed_b is None:
+                continue
+            wired = True
+            single = q == 1 and item.phase is None
+            if feed_a is not None:
+                phases = group.phases_a
+                if single and phases_of.get(feed_a) == 3:
+                    # The usual cord: one unit dealt to the next phase (see ``_deal``).
+                    start = turn[feed_a]
+                    turn[feed_a] = start + 1
+                    phases[start % 3] += np_
+                else:
+                    a, b, c3 = deal(item, feed_a)
+                    phases[0] += np_ * a
+                    if b or c3:
+                        phases[1] += np_ * b
+                        phases[2] += np_ * c3
+            if feed_b is not None:
+                phases = group.phases_b
+                if single and phases_of.get(feed_b) == 3:
+                    start = turn[feed_b]
+                    turn[feed_b] = start + 1
+                    phases[start % 3] += np_
+                else:
+                    a, b, c3 = deal(item, feed_b)
+                    phases[0] += np_ * a
+                    if b or c3:
+                        phases[1] += np_ * b
+                        phases[2] += np_ * c3
+        ups_lines = by_kind.get(Kind.UPS, [])
+        return Lines(
+            spec=spec,
+            site=spec.site,
+            policy=policy,
+            items=spec.items,
+            by_id=self.by_id,
+            racks=racks,
+            by_kind=dict(by_kind),
+            items_by_rack={rack_id: items for rack_id, items in by_rack.items() if items},
+            sources=sources,
+            ups_lines=ups_lines,
+            consumers=consumers,
+            line_typical_w=line_typical,
+            line_nameplate_w=line_nameplate,
+            power_unknown=power_unknown,
+            cord_groups=list(groups.values()),
+            items_by_component=list(by_component.values()),
+            components={key: items[0].component for key, items in by_component.items()},
+            quantity_by_component=quantities,
+            it_typical_w=it_typ,
+            it_nameplate_w=it_np,
+            room_w=room_w,
+            phases=phases_of,
+            voltage_v=self.voltage,
+            phase_split=self.phase_split,
+            feeds_assumed=bool(ups_lines) and not wired,
+        )
+
+
+class _Unit:
+    """What the engine needs of one catalogue component, read once per evaluation."""
+
+    __slots__ = (
+        "counts_as_load",
+        "in_room",
+        "is_it",
+        "is_source",
+        "kind",
+        "nameplate_w",
+        "power_factor",
+        "rides_on_a",
+        "rides_on_b",
+        "rides_on_both",
+        "typical_w",
+    )
+
+    def __init__(self, component: ComponentSpec, pf_default: float) -> None:
+        kind = component.kind
+        self.kind = kind
+        self.is_source = kind in SOURCE_KINDS
+        self.is_it = kind.is_it
+        self.counts_as_load = self.is_it or kind is Kind.COOLING
+        typ: float | None = None
+        np_: float | None = None
+        if not self.is_source and kind not in PASSIVE_KINDS:
+            typ, np_ = unit_draw_w(component)
+        self.typical_w = typ
+        self.nameplate_w = np_
+        spec = component.spec
+        pf = spec.power_factor if isinstance(spec, ItSpec) else None
+        self.power_factor = pf if pf is not None else pf_default  # C3
+        # Whether the supplies on one cord alone carry the device when the other feed is lost.
+        self.rides_on_a = self.rides_on_b = True
+        if isinstance(spec, ItSpec) and spec.psu_count > 0:
+            on_a, on_b = psus_per_feed(spec.psu_count)
+            needed = psus_needed(spec, np_)
+            self.rides_on_a = on_a >= needed
+            self.rides_on_b = on_b >= needed
+        self.rides_on_both = self.rides_on_a and self.rides_on_b
+        # Cooling units' own draw leaves with their heat outside (S2).
+        self.in_room = kind is not Kind.COOLING
+
+
+def psus_per_feed(psu_count: int) -> tuple[int, int]:
+    """Supplies of a unit on its A and B cords: spread over both, the odd one on A."""
+    return psu_count - psu_count // 2, psu_count // 2
+
+
+def psus_needed(spec: ItSpec, nameplate_w: float | None) -> int:
+    """Supplies that must run to carry one unit at its nameplate draw.
+
+    The vendor's figure when given; else C6 on the supplies, N = ceil(nameplate / PSU rating);
+    else one for redundant supplies (each carries the device alone) and all of them otherwise.
+    """
+    if spec.psus_required is not None:
+        return spec.psus_required
+    if spec.psu_rating_w is not None and nameplate_w:
+        return max(1, ceil_div(nameplate_w, spec.psu_rating_w))
+    return 1 if spec.redundant_psus else spec.psu_count
+
+
+def unit_draw_w(c: ComponentSpec) -> tuple[float | None, float | None]:
+    """(typical, nameplate) W of one unit; C1 falls back between the two.
+
+    A cooling unit without a catalogue draw counts its spec's ``power_draw_w``.
+    """
+    np_ = c.nameplate_w
+    typ = c.typical_w
+    if np_ is None and typ is None and isinstance(c.spec, CoolingSpec):
+        np_ = typ = c.spec.power_draw_w
+    if np_ is None and typ is None:
+        return None, None
+    if typ is None:
+        typ = np_
+    if np_ is None:
+        np_ = typ
+    return typ, np_
+
+
+def ceil_div(required: float, unit: float) -> int:
+    """C6: N = ceil(required / unit rating), robust to float noise at exact multiples."""
+    if unit <= 0:
+        return 0
+    return max(0, math.ceil(required / unit - 1e-9))

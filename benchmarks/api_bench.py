@@ -80,7 +80,8 @@ def _prepare(out: Path) -> None:
 
     from catalog.models import Component
     from configurator import selectors, services
-    from configurator.models import ApiToken, Build, Membership, Organisation
+    from configurator.builds.models import Build
+    from configurator.tenancy.models import ApiToken, Membership, Organisation
     from rules.engine import evaluate
 
     organisation = Organisation.objects.create(

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 from catalog.choices import ComponentKind
 from catalog.models import Component
+from configurator.builds.models import BuildLine
 from configurator.errors import Conflict
-from configurator.models import BuildLine
 from rules.model import Report
 from rules.specs import BundleSpec, Policy
 

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 
 from catalog.choices import ComponentKind, Lifecycle
 from catalog.models import Component, Manufacturer
-from configurator.models import Build, Organisation, Site
+from configurator.builds.models import Build, Site
+from configurator.tenancy.models import Organisation
 from rules.specs import Redundancy
 
 __all__ = [

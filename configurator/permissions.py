@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
-from configurator.models import ApiToken, Membership, Organisation
+from configurator.tenancy.models import ApiToken, Membership, Organisation
 
 if TYPE_CHECKING:
     from rest_framework.request import Request

@@ -23,7 +23,7 @@ from catalog.choices import ComponentKind, Lifecycle
 from catalog.models import Component
 from catalog.selectors import component_list, component_to_engine
 from configurator import selectors, services
-from configurator.models import Build, BuildLine, Site
+from configurator.builds.models import Build, BuildLine, Site
 from rules.context import psus_needed, psus_per_feed
 from rules.model import Report
 from rules.specs import Environment, ItSpec, Policy, Redundancy

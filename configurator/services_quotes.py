@@ -31,14 +31,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from configurator.builds.models import Build
+from configurator.documents.models import RenderedDocument
 from configurator.errors import BlockedByRules, Conflict, NotFound
-from configurator.models import Build, Quote, QuoteNumberSequence, RenderedDocument
 from configurator.permissions import (
     can_answer_quote,
     quote_discount_limit_pct,
     quote_issuer_role,
 )
-from configurator.quotes import (
+from configurator.quotes.models import Quote, QuoteNumberSequence
+from configurator.quotes.pricing import (
     REVISABLE_STATUSES,
     QuoteForbidden,
     QuoteTotals,

@@ -280,8 +280,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a `status` field with different choices: name each set.
     "ENUM_NAME_OVERRIDES": {
-        "QuoteStatusEnum": "configurator.quotes.QuoteStatus",
-        "DocumentStatusEnum": "configurator.quotes.DocumentStatus",
+        "QuoteStatusEnum": "configurator.quotes.pricing.QuoteStatus",
+        "DocumentStatusEnum": "configurator.quotes.pricing.DocumentStatus",
     },
 }
 

@@ -11,7 +11,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from configurator.models import ApiToken, Membership
+from configurator.tenancy.models import ApiToken, Membership
 
 # Writing last_used_at on every request would turn each read into a write; a minute is
 # precise enough to tell a live integration from a dead one.

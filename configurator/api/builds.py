@@ -56,8 +56,8 @@ from configurator.api.views import (
     error_response,
     guarded_write,
 )
+from configurator.builds.models import Build
 from configurator.documents.bom_export import XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
-from configurator.models import Build
 from configurator.permissions import can_approve_build, can_see_cost
 
 # ------------------------------------------------------------------ documentation

@@ -35,7 +35,7 @@ from configurator.api.views import (
     EnvelopeAutoSchema,
     guarded_write,
 )
-from configurator.models import Build, BuildLine
+from configurator.builds.models import Build, BuildLine
 
 BUILD_PK = OpenApiParameter(
     "build_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id of the build."

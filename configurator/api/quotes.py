@@ -35,11 +35,13 @@ from configurator.api.serializers import MAX_ID
 from configurator.api.throttling import THROTTLES
 from configurator.api.views import BAD_INPUT, NOT_FOUND, EnvelopeAutoSchema, error_response
 from configurator.bom import money
+from configurator.builds.models import Build
+from configurator.documents.models import RenderedDocument
 from configurator.documents.pdf import PDF_CONTENT_TYPE
 from configurator.errors import Conflict, NotFound
-from configurator.models import Build, Quote, RenderedDocument
 from configurator.permissions import can_see_cost
-from configurator.quotes import quote_list
+from configurator.quotes.models import Quote
+from configurator.quotes.pricing import quote_list
 
 __all__ = ["QuoteViewSet", "SpecSheetStatusView", "SpecSheetView"]
 

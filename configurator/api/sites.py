@@ -13,7 +13,7 @@ from configurator import selectors, services
 from configurator.api.serializers import ErrorSerializer, SiteSerializer
 from configurator.api.throttling import THROTTLES
 from configurator.api.views import PARSERS, EnvelopeAutoSchema
-from configurator.models import Site
+from configurator.builds.models import Site
 
 SITE_EXAMPLE = {
     "organisation": "contoso",

@@ -19,7 +19,8 @@ from django.utils import timezone
 from rules.model import POWER_SOURCE_KINDS, BuildSpec, PlacedItem
 
 if TYPE_CHECKING:
-    from configurator.models import Build, Quote
+    from configurator.builds.models import Build
+    from configurator.quotes.models import Quote
 
 __all__ = [
     "PDF_CONTENT_TYPE",

@@ -14,7 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 from configurator import selectors
-from configurator.models import Build
+from configurator.builds.models import Build
 from rules.model import Finding, Report, Severity
 
 __all__ = ["BuildRow", "build_rows", "is_htmx", "paginate", "worst_finding"]

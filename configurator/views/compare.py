@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 
 from configurator import selectors
 from configurator.bom import Bom
+from configurator.builds.models import Build
 from configurator.errors import Conflict, NotFound
-from configurator.models import Build
 from configurator.permissions import can_see_cost
 from rules.model import Report, Severity
 

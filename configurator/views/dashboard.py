@@ -10,8 +10,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from configurator import selectors
-from configurator.models import Build, Membership
+from configurator.builds.models import Build
 from configurator.permissions import organisations_visible_to
+from configurator.tenancy.models import Membership
 from configurator.views import build_rows, paginate
 
 # Every listed build is evaluated by the engine (see `build_rows`): the dashboard caps the

@@ -26,10 +26,10 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog.choices import ComponentKind
 from catalog.selectors import component_list
 from configurator import selectors, services
+from configurator.builds.models import Build, BuildLine
 from configurator.documents.bom_export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.elevation import rack_elevation_svg
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
-from configurator.models import Build, BuildLine
 from configurator.permissions import can_approve_build, can_see_cost
 from configurator.views import editor_context as ctx
 

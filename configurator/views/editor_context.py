@@ -17,6 +17,7 @@ from django.urls import reverse
 from catalog.choices import ComponentKind
 from catalog.selectors import component_list
 from configurator import selectors
+from configurator.builds.models import Build, BuildLine
 from configurator.elevation import (
     free_positions,
     kind_legend,
@@ -24,7 +25,6 @@ from configurator.elevation import (
     u_span_text,
 )
 from configurator.errors import Conflict
-from configurator.models import Build, BuildLine
 from configurator.permissions import SERVING_ROLES, can_see_cost, user_role
 from rules.model import POWER_SOURCE_KINDS, BuildSpec, Finding, PlacedItem, Report, Severity
 from rules.specs import Kind

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from configurator import selectors, services
+from configurator.builds.models import Site
 from configurator.errors import DomainError, NotFound
 from configurator.forms import ApplyBuildForm, BuildCreateForm, SiteForm, add_service_errors
-from configurator.models import Site
 from configurator.permissions import organisations_visible_to
 from configurator.views import build_rows
 

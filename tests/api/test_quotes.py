@@ -9,7 +9,8 @@ import pytest
 
 from configurator import services_quotes
 from configurator.documents import pdf
-from configurator.models import Quote, RenderedDocument
+from configurator.documents.models import RenderedDocument
+from configurator.quotes.models import Quote
 from tests.api import API, ROLES, World, add_line, assert_envelope, make_world, member
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from configurator.models import Build
+from configurator.builds.models import Build
 from configurator.selectors import build_report
 from tests.api import API, MANAGERS, ROLES, World, assert_envelope, count_queries, grow, make_world
 

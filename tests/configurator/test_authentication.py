@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from configurator.models import ApiToken, Membership
+from configurator.tenancy.models import ApiToken, Membership
 
 pytestmark = pytest.mark.django_db
 

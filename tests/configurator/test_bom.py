@@ -13,9 +13,9 @@ import pytest
 from catalog.choices import ComponentKind
 from configurator import services
 from configurator.bom import Bom, money
+from configurator.builds.models import Build
 from configurator.documents.bom_export import bom_columns, bom_csv, bom_xlsx
 from configurator.errors import Conflict
-from configurator.models import Build
 from configurator.selectors import build_bom, build_bundle_comparison
 from tests.factories import BuildFactory, BuildLineFactory, ComponentFactory, ManufacturerFactory
 

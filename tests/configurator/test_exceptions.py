@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from configurator.api.exceptions import handler404, handler500
 from configurator.errors import BlockedByRules, Conflict, DomainError, PreconditionFailed
-from configurator.models import Membership
+from configurator.tenancy.models import Membership
 
 
 class PayloadSerializer(serializers.Serializer):

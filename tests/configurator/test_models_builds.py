@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from catalog.choices import ComponentKind
-from configurator.models import Build, BuildLine, Site, validate_partial_policy
+from configurator.builds.models import Build, BuildLine, Site, validate_partial_policy
 from tests.factories import (
     BuildFactory,
     BuildLineFactory,

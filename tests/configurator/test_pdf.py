@@ -17,7 +17,8 @@ from pypdf import PdfReader
 
 from configurator import services, services_quotes
 from configurator.documents import pdf
-from configurator.models import Quote, RenderedDocument
+from configurator.documents.models import RenderedDocument
+from configurator.quotes.models import Quote
 from configurator.tasks import render_quote_pdf, render_spec_sheet_pdf
 from tests.api import World, add_line, make_world, member
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from catalog.choices import ComponentKind
 from configurator import services_quotes
 from configurator.errors import BlockedByRules, Conflict
-from configurator.models import Quote, QuoteNumberSequence
-from configurator.quotes import QuoteForbidden, format_quote_number
+from configurator.quotes.models import Quote, QuoteNumberSequence
+from configurator.quotes.pricing import QuoteForbidden, format_quote_number
 from tests.api import World, add_line, make_world, member
 from tests.factories import ComponentFactory
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from catalog.choices import ComponentKind
+from configurator.builds.models import Build, BuildLine
 from configurator.errors import NotFound
-from configurator.models import Build, BuildLine
 from configurator.selectors import (
     build_get,
     build_list,

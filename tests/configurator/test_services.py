@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from catalog.choices import ComponentKind
 from configurator import services
+from configurator.builds.models import Build, BuildLine, Site
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
-from configurator.models import Build, BuildLine, Site
 from configurator.selectors import build_report
 from tests.factories import (
     BuildFactory,

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection, connections
 
 from configurator import services
-from configurator.models import Build, BuildLine
+from configurator.builds.models import Build, BuildLine
 from tests.api import API, World, make_world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -23,7 +23,8 @@ from django.db import connection
 
 from configurator import services_quotes
 from configurator.celery import app
-from configurator.models import Quote, RenderedDocument
+from configurator.documents.models import RenderedDocument
+from configurator.quotes.models import Quote
 from configurator.tasks import render_quote_pdf
 from tests.api import API, World, make_world, member
 

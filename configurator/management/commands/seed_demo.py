@@ -10,7 +10,8 @@ from django.db import transaction
 
 from catalog.models import Component
 from configurator import services
-from configurator.models import ApiToken, Build, BuildLine, Membership, Organisation, Site
+from configurator.builds.models import Build, BuildLine, Site
+from configurator.tenancy.models import ApiToken, Membership, Organisation
 
 Role = Membership.Role
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from catalog.choices import ComponentKind
 from configurator import services
-from configurator.models import Build, Organisation
+from configurator.builds.models import Build
+from configurator.tenancy.models import Organisation
 from tests.factories import BuildFactory, ComponentFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test import Client
 
 from catalog.choices import ComponentKind
 from configurator import services
-from configurator.models import Build
+from configurator.builds.models import Build
 from tests.factories import BuildFactory, ComponentFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db

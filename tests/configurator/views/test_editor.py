@@ -18,8 +18,9 @@ from django.urls import reverse
 from catalog.choices import ComponentKind
 from catalog.models import Component
 from configurator import services
+from configurator.builds.models import Build, BuildLine
 from configurator.elevation import TOP, U_PX
-from configurator.models import Build, BuildLine, Organisation
+from configurator.tenancy.models import Organisation
 from tests.factories import BuildFactory, ComponentFactory, ManufacturerFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db

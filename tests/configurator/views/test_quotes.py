@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from configurator import services_quotes
-from configurator.models import Quote
+from configurator.quotes.models import Quote
 from tests.api import World, make_world, member
 
 pytestmark = pytest.mark.django_db

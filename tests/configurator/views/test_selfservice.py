@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from catalog.choices import ComponentKind, Lifecycle
-from configurator.models import Build, Site
+from configurator.builds.models import Build, Site
 from configurator.selfservice import Workload, selfservice_build_propose
 from rules.specs import Redundancy
 from tests.configurator.views.test_sites import VALID

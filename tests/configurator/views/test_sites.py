@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from configurator.models import Build, Site
+from configurator.builds.models import Build, Site
 from tests.configurator.views.test_dashboard import overloaded_build
 from tests.factories import BuildFactory, SiteFactory
 

@@ -23,9 +23,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from configurator.bom import HUNDRED, ZERO, Bom, BomCategory, BomRow, BomTotals, money
+from configurator.documents.models import RenderedDocument
 from configurator.errors import DomainError, NotFound
-from configurator.models import Quote, RenderedDocument
 from configurator.permissions import organisations_quoting_for, organisations_visible_to
+from configurator.quotes.models import Quote
 
 __all__ = [
     "DocumentStatus",

@@ -35,7 +35,7 @@ __all__ = [
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
-# Columns shown only to roles that may see cost (configurator.permissions.can_see_cost).
+# Columns shown only to roles that may see cost (configurator.tenancy.permissions.can_see_cost).
 COST_FIELDS = frozenset({"unit_cost", "extended_cost", "margin_pct", "cost", "cost_complete"})
 # Category order follows the catalogue's kind order: racks first, accessories, bundles last.
 _KIND_ORDER = {kind: n for n, kind in enumerate(ComponentKind.values)}

@@ -11,8 +11,8 @@ from catalog.models import Component
 from catalog.selectors import component_to_engine
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.errors import NotFound
-from configurator.permissions import organisations_visible_to
 from configurator.tenancy.models import Organisation
+from configurator.tenancy.permissions import organisations_visible_to
 from rules.model import BuildSpec, PlacedItem, RackInstance
 from rules.specs import ComponentSpec, Kind, Policy
 from rules.specs import Site as EngineSite

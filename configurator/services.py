@@ -39,8 +39,8 @@ from django.utils import timezone
 from catalog.models import Component
 from configurator.builds.models import Build, BuildLine, Site, validate_partial_policy
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
-from configurator.permissions import organisations_visible_to
 from configurator.tenancy.models import Organisation
+from configurator.tenancy.permissions import organisations_visible_to
 from rules.checks.space import faces_collide
 from rules.model import POWER_SOURCE_KINDS
 from rules.specs import Kind, RackSpec

@@ -34,11 +34,6 @@ from django.utils import timezone
 from configurator.builds.models import Build
 from configurator.documents.models import RenderedDocument
 from configurator.errors import BlockedByRules, Conflict, NotFound
-from configurator.permissions import (
-    can_answer_quote,
-    quote_discount_limit_pct,
-    quote_issuer_role,
-)
 from configurator.quotes.models import Quote, QuoteNumberSequence
 from configurator.quotes.pricing import (
     REVISABLE_STATUSES,
@@ -49,6 +44,11 @@ from configurator.quotes.pricing import (
     effective_discount_pct,
     format_quote_number,
     quote_totals,
+)
+from configurator.tenancy.permissions import (
+    can_answer_quote,
+    quote_discount_limit_pct,
+    quote_issuer_role,
 )
 
 __all__ = [

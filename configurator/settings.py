@@ -217,12 +217,12 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST API
 # The catalogue asks the tenancy layer who may edit it and see cost (see catalog/access.py).
-CATALOG_ACCESS_POLICY = "configurator.permissions.CatalogueAccess"
+CATALOG_ACCESS_POLICY = "configurator.tenancy.permissions.CatalogueAccess"
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what turns "not authenticated" into 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "configurator.api.authentication.TokenAuthentication",
+        "configurator.tenancy.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

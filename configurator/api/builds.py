@@ -58,7 +58,7 @@ from configurator.api.views import (
 )
 from configurator.builds.models import Build
 from configurator.documents.bom_export import XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
-from configurator.permissions import can_approve_build, can_see_cost
+from configurator.tenancy.permissions import can_approve_build, can_see_cost
 
 # ------------------------------------------------------------------ documentation
 

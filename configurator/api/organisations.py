@@ -10,13 +10,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from configurator.permissions import (
+from configurator.tenancy.models import Membership, Organisation
+from configurator.tenancy.permissions import (
     OrganisationScopedMixin,
     can_see_cost,
     organisations_visible_to,
     token_of,
 )
-from configurator.tenancy.models import Membership, Organisation
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):

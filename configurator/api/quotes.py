@@ -39,9 +39,9 @@ from configurator.builds.models import Build
 from configurator.documents.models import RenderedDocument
 from configurator.documents.pdf import PDF_CONTENT_TYPE
 from configurator.errors import Conflict, NotFound
-from configurator.permissions import can_see_cost
 from configurator.quotes.models import Quote
 from configurator.quotes.pricing import quote_list
+from configurator.tenancy.permissions import can_see_cost
 
 __all__ = ["QuoteViewSet", "SpecSheetStatusView", "SpecSheetView"]
 

@@ -16,8 +16,8 @@ from catalog.models import Component
 from catalog.selectors import component_list
 from configurator import selectors
 from configurator.builds.models import Build, BuildLine, Site
-from configurator.permissions import organisations_visible_to, token_of
 from configurator.tenancy.models import Organisation
+from configurator.tenancy.permissions import organisations_visible_to, token_of
 
 # Primary keys are 64-bit; a larger id names nothing (and SQLite cannot even bind it).
 MAX_ID = 2**63 - 1

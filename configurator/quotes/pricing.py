@@ -25,8 +25,8 @@ from django.db.models import Q, QuerySet
 from configurator.bom import HUNDRED, ZERO, Bom, BomCategory, BomRow, BomTotals, money
 from configurator.documents.models import RenderedDocument
 from configurator.errors import DomainError, NotFound
-from configurator.permissions import organisations_quoting_for, organisations_visible_to
 from configurator.quotes.models import Quote
+from configurator.tenancy.permissions import organisations_quoting_for, organisations_visible_to
 
 __all__ = [
     "DocumentStatus",

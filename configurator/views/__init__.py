@@ -1,7 +1,7 @@
 """HTML views of the web UI: server-rendered pages and the htmx partials they swap.
 
 Each module holds one area (dashboard, catalogue, sites, self-service; the build editor lives in
-`editor`). Views stay thin: parse, authorise through `configurator.permissions`, call a
+`editor`). Views stay thin: parse, authorise through `configurator.tenancy.permissions`, call a
 selector or service, render.
 """
 

@@ -17,7 +17,7 @@ from catalog.choices import ComponentKind
 from catalog.models import Component
 from catalog.selectors import component_list, manufacturer_list
 from configurator.forms import CatalogueFilterForm
-from configurator.permissions import can_see_cost
+from configurator.tenancy.permissions import can_see_cost
 from configurator.views import is_htmx, paginate
 from rules.specs import spec_model_for
 

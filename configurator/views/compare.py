@@ -14,7 +14,7 @@ from configurator import selectors
 from configurator.bom import Bom
 from configurator.builds.models import Build
 from configurator.errors import Conflict, NotFound
-from configurator.permissions import can_see_cost
+from configurator.tenancy.permissions import can_see_cost
 from rules.model import Report, Severity
 
 CHOICES_LIMIT = 200

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from configurator import selectors
 from configurator.builds.models import Build
-from configurator.permissions import organisations_visible_to
 from configurator.tenancy.models import Membership
+from configurator.tenancy.permissions import organisations_visible_to
 from configurator.views import build_rows, paginate
 
 # Every listed build is evaluated by the engine (see `build_rows`): the dashboard caps the

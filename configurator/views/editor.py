@@ -30,7 +30,7 @@ from configurator.builds.models import Build, BuildLine
 from configurator.documents.bom_export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.elevation import rack_elevation_svg
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
-from configurator.permissions import can_approve_build, can_see_cost
+from configurator.tenancy.permissions import can_approve_build, can_see_cost
 from configurator.views import editor_context as ctx
 
 PICKER_LIMIT = 20

@@ -25,7 +25,7 @@ from configurator.elevation import (
     u_span_text,
 )
 from configurator.errors import Conflict
-from configurator.permissions import SERVING_ROLES, can_see_cost, user_role
+from configurator.tenancy.permissions import SERVING_ROLES, can_see_cost, user_role
 from rules.model import POWER_SOURCE_KINDS, BuildSpec, Finding, PlacedItem, Report, Severity
 from rules.specs import Kind
 

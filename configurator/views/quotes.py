@@ -20,9 +20,9 @@ from configurator import services_quotes
 from configurator.documents.models import RenderedDocument
 from configurator.documents.pdf import PDF_CONTENT_TYPE
 from configurator.errors import DomainError, NotFound
-from configurator.permissions import can_see_cost, organisations_quoting_for
 from configurator.quotes.models import Quote
 from configurator.quotes.pricing import quote_get, quote_list
+from configurator.tenancy.permissions import can_see_cost, organisations_quoting_for
 from configurator.views import paginate
 
 QUOTES_PER_PAGE = 25

@@ -15,8 +15,8 @@ from catalog.choices import ComponentKind
 from configurator import selectors, services
 from configurator.errors import NotFound
 from configurator.forms import SiteForm, SitePickForm, WorkloadForm, add_service_errors
-from configurator.permissions import organisations_visible_to
 from configurator.selfservice import Workload, active_components, selfservice_build_propose
+from configurator.tenancy.permissions import organisations_visible_to
 from configurator.views import worst_finding
 from rules.specs import Redundancy
 

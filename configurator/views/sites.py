@@ -13,7 +13,7 @@ from configurator import selectors, services
 from configurator.builds.models import Site
 from configurator.errors import DomainError, NotFound
 from configurator.forms import ApplyBuildForm, BuildCreateForm, SiteForm, add_service_errors
-from configurator.permissions import organisations_visible_to
+from configurator.tenancy.permissions import organisations_visible_to
 from configurator.views import build_rows
 
 

@@ -6,13 +6,13 @@ import pytest
 from rest_framework.test import APIRequestFactory
 
 from catalog.api.permissions import IsCatalogueManagerOrReadOnly
-from configurator.permissions import (
+from configurator.tenancy.models import ApiToken, Membership
+from configurator.tenancy.permissions import (
     can_edit_catalogue,
     can_see_cost,
     organisations_visible_to,
     user_role,
 )
-from configurator.tenancy.models import ApiToken, Membership
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

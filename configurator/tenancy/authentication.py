@@ -71,7 +71,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
     """Describe the token scheme in the OpenAPI document."""
 
-    target_class = "configurator.api.authentication.TokenAuthentication"
+    target_class = "configurator.tenancy.authentication.TokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

@@ -22,8 +22,11 @@ from django.db import transaction
 from catalog.choices import ComponentKind, Lifecycle
 from catalog.models import Component
 from catalog.selectors import component_list, component_to_engine
-from configurator import selectors, services
+from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine, Site
+from configurator.builds.services import builds as build_services
+from configurator.builds.services import lines as line_services
+from configurator.builds.services import placement
 from rules.context import psus_needed, psus_per_feed
 from rules.model import Report
 from rules.specs import Environment, ItSpec, Policy, Redundancy
@@ -379,21 +382,23 @@ def selfservice_build_propose(*, site: Site, name: str, workload: Workload, user
     depth_mm = max((float(c.depth_mm or 0) for c, _ in parts if c.u_height), default=0)
     rack = _choose_rack(plan, site, policy, u_needed, kg, depth_mm)
 
-    build = services.build_create(site=site, name=name, policy_override=override, user=user)
-    rack_line = services.build_line_add(build=build, component=rack, note="Rack 1")
+    build = build_services.build_create(site=site, name=name, policy_override=override, user=user)
+    rack_line = line_services.build_line_add(build=build, component=rack, note="Rack 1")
     ups_lines = [
-        services.build_line_add(build=build, component=ups, quantity=per_system, rack=rack_line)
+        line_services.build_line_add(
+            build=build, component=ups, quantity=per_system, rack=rack_line
+        )
         for _ in range(systems)
     ]
-    pdu_a = services.build_line_add(
+    pdu_a = line_services.build_line_add(
         build=build, component=pdu, rack=rack_line, feed_a=ups_lines[0], note="PDU A"
     )
-    pdu_b = services.build_line_add(
+    pdu_b = line_services.build_line_add(
         build=build, component=pdu, rack=rack_line, feed_a=ups_lines[-1], note="PDU B"
     )
     for model, count in it_lines:
         dual = _dual_corded(model)
-        services.build_line_add(
+        line_services.build_line_add(
             build=build,
             component=model,
             quantity=count,
@@ -402,13 +407,13 @@ def selfservice_build_propose(*, site: Site, name: str, workload: Workload, user
             feed_b=pdu_b if dual else None,
         )
     # Cooling stays on the site supply: a compressor on the UPS would drain it in seconds.
-    services.build_line_add(
+    line_services.build_line_add(
         build=build,
         component=cooling,
         quantity=cooling_count,
         rack=rack_line if cooling.u_height else None,
     )
-    services.build_auto_place(build=build)
+    placement.build_auto_place(build=build)
 
     panel = _blanking_panel()
     if panel is None:
@@ -420,7 +425,7 @@ def selfservice_build_propose(*, site: Site, name: str, workload: Workload, user
         taken = [(p.position_u, p.position_u + p.component.u_height * p.quantity) for p in placed]
         free = 0
         for start, length in _gaps(int(rack.spec["u"]), taken):
-            services.build_line_add(
+            line_services.build_line_add(
                 build=build, component=panel, quantity=length, rack=rack_line, position_u=start
             )
             free += length

@@ -289,7 +289,7 @@ def _issue(
 
     Runs inside the caller's transaction, with the quote row locked.
     """
-    from configurator.selectors import build_bom, build_snapshot
+    from configurator.builds.selectors import build_bom, build_snapshot
     from rules.engine import evaluate
 
     if quote.build is None:

@@ -31,7 +31,6 @@ from rest_framework.response import Response
 from catalog.api.filters import StableOrderingFilter
 from catalog.choices import ComponentKind
 from catalog.selectors import component_list
-from configurator import selectors, services
 from configurator.api.etag import expected_revision, with_etag
 from configurator.api.renderers import CsvRenderer, JsonErrorsMixin, XlsxRenderer
 from configurator.api.serializers import (
@@ -56,7 +55,10 @@ from configurator.api.views import (
     error_response,
     guarded_write,
 )
+from configurator.builds import selectors
 from configurator.builds.models import Build
+from configurator.builds.services import builds as build_services
+from configurator.builds.services import placement
 from configurator.documents.bom_export import XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.tenancy.permissions import can_approve_build, can_see_cost
 
@@ -275,7 +277,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        build = services.build_create(user=request.user, **serializer.validated_data)
+        build = build_services.build_create(user=request.user, **serializer.validated_data)
         return self._build_response(build, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -289,7 +291,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
             raise PermissionDenied(
                 "Only sales engineers and administrators reopen approved builds."
             )
-        build = services.build_update(
+        build = build_services.build_update(
             build=build, expected_revision=expected, **serializer.validated_data
         )
         return self._build_response(build)
@@ -297,7 +299,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         build = self.get_object()
         expected = expected_revision(request, build.revision)
-        services.build_delete(build=build, expected_revision=expected)
+        build_services.build_delete(build=build, expected_revision=expected)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     # ------------------------------------------------------------ derived reads
@@ -394,7 +396,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         build = self.get_object()
         options = BuildCloneSerializer(data=request.data, context=self.get_serializer_context())
         options.is_valid(raise_exception=True)
-        clone = services.build_clone(build=build, user=request.user, **options.validated_data)
+        clone = build_services.build_clone(build=build, user=request.user, **options.validated_data)
         return self._build_response(clone, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -433,7 +435,9 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         if not can_approve_build(request.user, request.auth, build.site.organisation):
             raise PermissionDenied("Only sales engineers and administrators approve builds.")
         expected = expected_revision(request, build.revision)
-        build = services.build_approve(build=build, user=request.user, expected_revision=expected)
+        build = build_services.build_approve(
+            build=build, user=request.user, expected_revision=expected
+        )
         return self._build_response(build)
 
     @extend_schema(
@@ -472,7 +476,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         """Place the build's unplaced lines."""
         build = self.get_object()
         expected = expected_revision(request, build.revision)
-        placements = services.build_auto_place(build=build, expected_revision=expected)
+        placements = placement.build_auto_place(build=build, expected_revision=expected)
         result = AutoPlaceResultSerializer({"revision": build.revision, "placements": placements})
         return with_etag(Response(result.data), build.revision)
 
@@ -490,7 +494,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         build = self.get_object()
         target = ApplyToSiteSerializer(data=request.data, context=self.get_serializer_context())
         target.is_valid(raise_exception=True)
-        copy = services.build_apply_to_site(
+        copy = build_services.build_apply_to_site(
             build=build,
             site=target.validated_data["site"],
             user=request.user,

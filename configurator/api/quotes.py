@@ -29,12 +29,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from configurator import selectors, services_quotes
+from configurator import services_quotes
 from configurator.api.builds import REPORT_EXAMPLE
 from configurator.api.serializers import MAX_ID
 from configurator.api.throttling import THROTTLES
 from configurator.api.views import BAD_INPUT, NOT_FOUND, EnvelopeAutoSchema, error_response
-from configurator.bom import money
+from configurator.builds import selectors
+from configurator.builds.bom import money
 from configurator.builds.models import Build
 from configurator.documents.models import RenderedDocument
 from configurator.documents.pdf import PDF_CONTENT_TYPE

@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from catalog.models import Component
 from catalog.selectors import component_list
-from configurator import selectors
+from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.tenancy.models import Organisation
 from configurator.tenancy.permissions import organisations_visible_to, token_of

@@ -20,7 +20,7 @@ from configurator.api.views import (
     ReportSchema,
     SafeJSONParser,
 )
-from configurator.inline import inline_build_evaluate
+from configurator.builds.inline import inline_build_evaluate
 
 _EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "rules" / "examples"
 

@@ -27,8 +27,8 @@ from configurator.api.serializers import (
     COMPONENT_BY_KEY_SCHEMA,
     ErrorSerializer,
 )
-from configurator.bom import COST_FIELDS, Bom, BundleComparison
-from configurator.inline import MAX_INLINE_ITEMS, MAX_INLINE_RACKS
+from configurator.builds.bom import COST_FIELDS, Bom, BundleComparison
+from configurator.builds.inline import MAX_INLINE_ITEMS, MAX_INLINE_RACKS
 from rules.model import BuildSpec, Report
 
 __all__ = [

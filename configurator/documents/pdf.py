@@ -162,7 +162,7 @@ def render_quote_html(quote: Quote) -> str:
 
 def spec_sheet_source(build: Build) -> dict[str, Any]:
     """What a build's spec sheet shows, as JSON: snapshot, report, names, revision, date."""
-    from configurator.selectors import build_snapshot
+    from configurator.builds.selectors import build_snapshot
     from rules.engine import evaluate
 
     spec = build_snapshot(build)

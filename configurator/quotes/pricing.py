@@ -1,6 +1,6 @@
 """The quote domain: pricing a BOM with discounts and tax, numbering, and reads of quotes.
 
-Money follows configurator.bom: Decimal, rounded half up to cents at each printed figure, and
+Money follows configurator.builds.bom: Decimal, rounded half up to cents at each printed figure, and
 every total is the sum of the rounded figures above it, so the PDF adds up line by line.
 
 Order of a quote's arithmetic (the same in the PDF, the API and the tests)::
@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from configurator.bom import HUNDRED, ZERO, Bom, BomCategory, BomRow, BomTotals, money
+from configurator.builds.bom import HUNDRED, ZERO, Bom, BomCategory, BomRow, BomTotals, money
 from configurator.documents.models import RenderedDocument
 from configurator.errors import DomainError, NotFound
 from configurator.quotes.models import Quote

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
-from configurator import selectors
+from configurator.builds import selectors
 from configurator.builds.models import Build
 from rules.model import Finding, Report, Severity
 

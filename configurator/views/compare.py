@@ -10,8 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from configurator import selectors
-from configurator.bom import Bom
+from configurator.builds import selectors
+from configurator.builds.bom import Bom
 from configurator.builds.models import Build
 from configurator.errors import Conflict, NotFound
 from configurator.tenancy.permissions import can_see_cost

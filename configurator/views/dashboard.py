@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from configurator import selectors
+from configurator.builds import selectors
 from configurator.builds.models import Build
 from configurator.tenancy.models import Membership
 from configurator.tenancy.permissions import organisations_visible_to

@@ -25,8 +25,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalog.choices import ComponentKind
 from catalog.selectors import component_list
-from configurator import selectors, services
+from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine
+from configurator.builds.services import builds as build_services
+from configurator.builds.services import lines as line_services
+from configurator.builds.services import placement
 from configurator.documents.bom_export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.elevation import rack_elevation_svg
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
@@ -364,7 +367,7 @@ def line_add(request: HttpRequest, pk: int) -> HttpResponse:
         mode, rack, position = data["position"]
         with transaction.atomic():
             # "auto": add unplaced, then auto-place; all or nothing, so a misfit adds nothing.
-            line = services.build_line_add(
+            line = line_services.build_line_add(
                 build=build,
                 component=component,
                 quantity=data["quantity"] or 1,
@@ -380,7 +383,7 @@ def line_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
             added["ref"] = line.ref
             if mode == "auto" and component.kind != ComponentKind.RACK:
-                services.build_auto_place(build=build, expected_revision=build.revision)
+                placement.build_auto_place(build=build, expected_revision=build.revision)
         line.refresh_from_db()
         where = ctx.where_text(line)
         return (
@@ -415,7 +418,7 @@ def line_update(request: HttpRequest, pk: int, line: int) -> HttpResponse:
         for name in ("face", "note", "phase"):
             if name in request.POST and (name != "face" or data[name]):
                 fields[name] = data[name]
-        updated = services.build_line_update(line=target, expected_revision=expected, **fields)
+        updated = line_services.build_line_update(line=target, expected_revision=expected, **fields)
         return f"Saved {ctx.line_name(updated)}{ctx.where_text(updated)}."
 
     return _run_write(request, build, write, selected=target.ref)
@@ -430,7 +433,7 @@ def line_remove(request: HttpRequest, pk: int, line: int) -> HttpResponse:
     name = ctx.line_name(target)
 
     def write(expected: int) -> str:
-        services.build_line_remove(
+        line_services.build_line_remove(
             line=target, cascade=request.POST.get("cascade") == "1", expected_revision=expected
         )
         return f"Removed {name}."
@@ -441,11 +444,11 @@ def line_remove(request: HttpRequest, pk: int, line: int) -> HttpResponse:
 @login_required
 @require_POST
 def auto_place(request: HttpRequest, pk: int) -> HttpResponse:
-    """Place every unplaced rack-mount line (services.build_auto_place)."""
+    """Place every unplaced rack-mount line (placement.build_auto_place)."""
     build = _build_or_404(request, pk)
 
     def write(expected: int) -> str:
-        placements = services.build_auto_place(build=build, expected_revision=expected)
+        placements = placement.build_auto_place(build=build, expected_revision=expected)
         if not placements:
             return "Nothing to place: every rack-mount line already has a position."
         return f"Placed {len(placements)} line(s)."
@@ -462,7 +465,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only sales engineers and administrators approve builds.")
 
     def write(expected: int) -> str:
-        services.build_approve(build=build, user=request.user, expected_revision=expected)
+        build_services.build_approve(build=build, user=request.user, expected_revision=expected)
         return "Approved. The build is now read-only."
 
     return _run_write(request, build, write)
@@ -477,7 +480,9 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only sales engineers and administrators reopen builds.")
 
     def write(expected: int) -> str:
-        services.build_update(build=build, expected_revision=expected, status=Build.Status.DRAFT)
+        build_services.build_update(
+            build=build, expected_revision=expected, status=Build.Status.DRAFT
+        )
         return "Back to draft: the build can be edited again."
 
     return _run_write(request, build, write)
@@ -489,7 +494,7 @@ def clone(request: HttpRequest, pk: int) -> HttpResponse:
     """Copy the build into a new draft and open it."""
     build = _build_or_404(request, pk)
     name = (request.POST.get("name") or "").strip()[:200] or None
-    copy = services.build_clone(build=build, name=name, user=request.user)
+    copy = build_services.build_clone(build=build, name=name, user=request.user)
     url = reverse("editor:detail", kwargs={"pk": copy.pk})
     messages.info(request, f"This is a copy of {build.name}.")
     if _is_htmx(request):

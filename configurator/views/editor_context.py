@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from catalog.choices import ComponentKind
 from catalog.selectors import component_list
-from configurator import selectors
+from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine
 from configurator.elevation import (
     free_positions,

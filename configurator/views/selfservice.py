@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from catalog.choices import ComponentKind
-from configurator import selectors, services
+from configurator.builds import selectors
+from configurator.builds.services import sites as site_services
 from configurator.errors import NotFound
 from configurator.forms import SiteForm, SitePickForm, WorkloadForm, add_service_errors
 from configurator.selfservice import Workload, active_components, selfservice_build_propose
@@ -51,7 +52,7 @@ def start(request: HttpRequest) -> HttpResponse:
             site_form = SiteForm(request.POST, organisations=organisations, prefix="new")
             if site_form.is_valid():
                 try:
-                    site = services.site_create(
+                    site = site_services.site_create(
                         organisation=site_form.cleaned_data["organisation"],
                         **site_form.site_values(),
                     )

@@ -9,8 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from configurator import selectors, services
+from configurator.builds import selectors
 from configurator.builds.models import Site
+from configurator.builds.services import builds as build_services
+from configurator.builds.services import sites as site_services
 from configurator.errors import DomainError, NotFound
 from configurator.forms import ApplyBuildForm, BuildCreateForm, SiteForm, add_service_errors
 from configurator.tenancy.permissions import organisations_visible_to
@@ -42,7 +44,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
     form = SiteForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
-            site = services.site_create(
+            site = site_services.site_create(
                 organisation=form.cleaned_data["organisation"], **form.site_values()
             )
         except ValidationError as exc:
@@ -62,7 +64,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SiteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.site_update(site=site, **form.site_values())
+            site_services.site_update(site=site, **form.site_values())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -101,7 +103,7 @@ def build_create(request: HttpRequest) -> HttpResponse:
     form = BuildCreateForm(data, initial={"site": request.GET.get("site")}, sites=sites)
     if data is not None and form.is_valid():
         try:
-            build = services.build_create(
+            build = build_services.build_create(
                 site=form.cleaned_data["site"], name=form.cleaned_data["name"], user=request.user
             )
         except ValidationError as exc:
@@ -121,7 +123,7 @@ def build_apply(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApplyBuildForm(request.POST, builds=others)
     if form.is_valid():
         try:
-            build = services.build_apply_to_site(
+            build = build_services.build_apply_to_site(
                 build=form.cleaned_data["build"], site=site, user=request.user
             )
         except (ValidationError, DomainError) as exc:

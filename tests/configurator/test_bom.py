@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 
 from catalog.choices import ComponentKind
-from configurator import services
-from configurator.bom import Bom, money
+from configurator.builds.bom import Bom, money
 from configurator.builds.models import Build
+from configurator.builds.selectors import build_bom, build_bundle_comparison
+from configurator.builds.services import lines as line_services
 from configurator.documents.bom_export import bom_columns, bom_csv, bom_xlsx
 from configurator.errors import Conflict
-from configurator.selectors import build_bom, build_bundle_comparison
 from tests.factories import BuildFactory, BuildLineFactory, ComponentFactory, ManufacturerFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,14 +188,14 @@ def test_bundle_comparison_price_and_capacity() -> None:
     = 1851.851.. -> 1851.85.
     """
     build = BuildFactory()
-    rack = services.build_line_add(build=build, component=ComponentFactory(kind="rack"))
-    ups = services.build_line_add(
+    rack = line_services.build_line_add(build=build, component=ComponentFactory(kind="rack"))
+    ups = line_services.build_line_add(
         build=build, component=ComponentFactory(kind="ups"), rack=rack, position_u=1
     )
-    pdu = services.build_line_add(
+    pdu = line_services.build_line_add(
         build=build, component=ComponentFactory(kind="pdu"), rack=rack, feed_a=ups
     )
-    services.build_line_add(
+    line_services.build_line_add(
         build=build, component=ComponentFactory(), rack=rack, position_u=3, feed_a=pdu
     )
     bundle = ComponentFactory(

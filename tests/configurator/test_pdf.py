@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from configurator import services, services_quotes
+from configurator import services_quotes
+from configurator.builds.services import lines as line_services
+from configurator.builds.services import sites as site_services
 from configurator.documents import pdf
 from configurator.documents.models import RenderedDocument
 from configurator.quotes.models import Quote
@@ -280,7 +282,7 @@ def test_spec_sheet_of_the_current_revision_follows_site_edits(world: World) -> 
     first = services_quotes.spec_sheet_request(build=world.build)
     again = services_quotes.spec_sheet_request(build=world.build)
     assert again.pk == first.pk
-    services.site_update(site=world.site, ambient_max_c=31)
+    site_services.site_update(site=world.site, ambient_max_c=31)
     world.build.refresh_from_db()
     after = services_quotes.spec_sheet_request(build=world.build)
     assert after.pk != first.pk
@@ -299,10 +301,12 @@ def test_spec_sheet_of_the_current_revision_follows_site_edits(world: World) -> 
 def test_spec_sheet_of_an_older_revision_is_its_latest_sheet(world: World) -> None:
     revision = world.build.revision
     services_quotes.spec_sheet_request(build=world.build)
-    services.site_update(site=world.site, ambient_max_c=31)
+    site_services.site_update(site=world.site, ambient_max_c=31)
     world.build.refresh_from_db()
     latest = services_quotes.spec_sheet_request(build=world.build)
-    services.build_line_add(build=world.build, component=world.components["pdu"], rack=world.rack)
+    line_services.build_line_add(
+        build=world.build, component=world.components["pdu"], rack=world.rack
+    )
     world.build.refresh_from_db()
     assert world.build.revision > revision
     assert services_quotes.spec_sheet_request(build=world.build, revision=revision).pk == latest.pk

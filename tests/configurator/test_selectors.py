@@ -9,8 +9,7 @@ import pytest
 
 from catalog.choices import ComponentKind
 from configurator.builds.models import Build, BuildLine
-from configurator.errors import NotFound
-from configurator.selectors import (
+from configurator.builds.selectors import (
     build_get,
     build_list,
     build_report,
@@ -21,6 +20,7 @@ from configurator.selectors import (
     site_get,
     site_list,
 )
+from configurator.errors import NotFound
 from rules.model import BuildSpec
 from rules.specs import Kind, Redundancy
 from tests.factories import BuildFactory, BuildLineFactory, ComponentFactory, SiteFactory

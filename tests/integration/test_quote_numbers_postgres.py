@@ -14,7 +14,8 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from configurator import services, services_quotes
+from configurator import services_quotes
+from configurator.builds.services import builds as build_services
 from tests.api import World, make_world, member
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -39,7 +40,7 @@ def test_concurrent_issues_take_consecutive_numbers(
     # the issuers before they ever reach the counter.
     drafts = [
         services_quotes.quote_create(
-            build=services.build_clone(build=world.build, user=seller),
+            build=build_services.build_clone(build=world.build, user=seller),
             user=seller,
             customer_name="Dana",
             customer_email="dana@example.test",

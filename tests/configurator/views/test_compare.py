@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.choices import ComponentKind
-from configurator import services
 from configurator.builds.models import Build
+from configurator.builds.services import lines as line_services
 from configurator.tenancy.models import Organisation
 from tests.factories import BuildFactory, ComponentFactory, SiteFactory
 
@@ -23,11 +23,13 @@ COMPARE = reverse("editor:compare")
 def small_build(organisation: Organisation, name: str, servers: int, **fields: Any) -> Build:
     """A rack with a UPS and `servers` 1U servers fed from it."""
     build = BuildFactory(site=SiteFactory(organisation=organisation), name=name, **fields)
-    rack = services.build_line_add(build=build, component=ComponentFactory(kind=ComponentKind.RACK))
-    ups = services.build_line_add(
+    rack = line_services.build_line_add(
+        build=build, component=ComponentFactory(kind=ComponentKind.RACK)
+    )
+    ups = line_services.build_line_add(
         build=build, component=ComponentFactory(kind=ComponentKind.UPS), rack=rack, position_u=1
     )
-    services.build_line_add(
+    line_services.build_line_add(
         build=build,
         component=ComponentFactory(kind=ComponentKind.SERVER, list_price=Decimal("1000.00")),
         quantity=servers,

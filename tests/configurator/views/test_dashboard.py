@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from catalog.choices import ComponentKind
-from configurator import services
 from configurator.builds.models import Build
+from configurator.builds.services import lines as line_services
 from tests.factories import BuildFactory, ComponentFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,17 +18,17 @@ pytestmark = pytest.mark.django_db
 def overloaded_build(site: Any, name: str = "Overloaded rack") -> Build:
     """A build whose UPS carries far more than it may: power.ups_kw_capacity is an error."""
     build = BuildFactory(site=site, name=name)
-    rack = services.build_line_add(
+    rack = line_services.build_line_add(
         build=build,
         component=ComponentFactory(
             kind=ComponentKind.RACK,
             spec={"u": 42, "width_mm": 600, "depth_mm": 1000, "static_load_kg": 1000},
         ),
     )
-    ups = services.build_line_add(
+    ups = line_services.build_line_add(
         build=build, component=ComponentFactory(kind=ComponentKind.UPS), rack=rack
     )
-    services.build_line_add(
+    line_services.build_line_add(
         build=build,
         component=ComponentFactory(
             kind=ComponentKind.GPU_SERVER, nameplate_w=4500, typical_w=4000, model_name="G8"

@@ -17,8 +17,9 @@ from django.urls import reverse
 
 from catalog.choices import ComponentKind
 from catalog.models import Component
-from configurator import services
 from configurator.builds.models import Build, BuildLine
+from configurator.builds.services import builds as build_services
+from configurator.builds.services import lines as line_services
 from configurator.elevation import TOP, U_PX
 from configurator.tenancy.models import Organisation
 from tests.factories import BuildFactory, ComponentFactory, ManufacturerFactory, SiteFactory
@@ -48,24 +49,24 @@ def demo(org: Organisation, customer_org: Organisation) -> Demo:
     build = BuildFactory(
         site=site, name="Lyon rack", policy_override={"require_fire_suppression": True}
     )
-    rack = services.build_line_add(
+    rack = line_services.build_line_add(
         build=build,
         component=ComponentFactory(kind=ComponentKind.RACK, model_name="EdgeRack 42U"),
         note="Main rack",
     )
-    ups = services.build_line_add(
+    ups = line_services.build_line_add(
         build=build,
         component=ComponentFactory(kind=ComponentKind.UPS, model_name="OL3000 RT"),
         rack=rack,
         position_u=1,
     )
-    pdu = services.build_line_add(
+    pdu = line_services.build_line_add(
         build=build,
         component=ComponentFactory(kind=ComponentKind.PDU, model_name="Strip 16A"),
         rack=rack,
         feed_a=ups,
     )
-    server = services.build_line_add(
+    server = line_services.build_line_add(
         build=build,
         component=ComponentFactory(
             manufacturer=helix,
@@ -266,7 +267,7 @@ def test_bad_input_shows_field_errors_not_a_500(sales: Client, demo: Demo) -> No
 def test_stale_revision_reloads_and_applies_nothing(sales: Client, demo: Demo) -> None:
     """A form from an older revision is refused with who-changed-what and the current state."""
     stale = demo.build.revision
-    services.build_line_update(line=demo.server, note="moved by a colleague")
+    line_services.build_line_update(line=demo.server, note="moved by a colleague")
     response = add(sales, demo, revision=stale)
     html = response.content.decode()
     assert (
@@ -350,7 +351,7 @@ def test_customers_cannot_approve(customer: Client, demo: Demo) -> None:
 def test_approved_build_is_read_only_until_back_to_draft(sales: Client, demo: Demo) -> None:
     """An approved build shows a banner, disabled forms and no item buttons; reopening works."""
     Build.objects.filter(pk=demo.build.pk).update(policy_override={})
-    services.build_approve(build=demo.build, user=None)
+    build_services.build_approve(build=demo.build, user=None)
     html = sales.get(url("detail", demo) + "?q=s24g").content.decode()
     assert "is approved and read-only" in html
     assert "<fieldset disabled>" in html

@@ -18,7 +18,7 @@ from rules.specs import ComponentSpec, Kind, Policy
 from rules.specs import Site as EngineSite
 
 if TYPE_CHECKING:
-    from configurator.bom import Bom, BundleComparison
+    from configurator.builds.bom import Bom, BundleComparison
     from rules.model import Report
 
 __all__ = [
@@ -241,7 +241,7 @@ def build_reports(builds: Sequence[Build]) -> list[Report]:
 
 def build_bom(build: Build, *, show_cost: bool) -> Bom:
     """The bill of materials of a build, grouped by category; cost columns only if shown."""
-    from configurator.bom import bom_compute
+    from configurator.builds.bom import bom_compute
 
     build = _with_site(build)
     return bom_compute(
@@ -253,7 +253,7 @@ def build_bundle_comparison(
     build: Build, *, bundle: Component, show_cost: bool = False
 ) -> BundleComparison:
     """A build's BOM and engineering figures side by side with a pre-integrated bundle."""
-    from configurator.bom import bundle_compare
+    from configurator.builds.bom import bundle_compare
 
     build = _with_site(build)
     return bundle_compare(

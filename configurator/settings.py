@@ -280,8 +280,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a `status` field with different choices: name each set.
     "ENUM_NAME_OVERRIDES": {
-        "QuoteStatusEnum": "configurator.quotes.pricing.QuoteStatus",
-        "DocumentStatusEnum": "configurator.quotes.pricing.DocumentStatus",
+        "QuoteStatusEnum": "configurator.quotes.models.QuoteStatus",
+        "DocumentStatusEnum": "configurator.documents.models.DocumentStatus",
     },
 }
 

@@ -29,7 +29,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from configurator import services_quotes
 from configurator.api.builds import REPORT_EXAMPLE
 from configurator.api.serializers import MAX_ID
 from configurator.api.throttling import THROTTLES
@@ -37,11 +36,13 @@ from configurator.api.views import BAD_INPUT, NOT_FOUND, EnvelopeAutoSchema, err
 from configurator.builds import selectors
 from configurator.builds.bom import money
 from configurator.builds.models import Build
+from configurator.documents import services as document_services
 from configurator.documents.models import RenderedDocument
 from configurator.documents.pdf import PDF_CONTENT_TYPE
 from configurator.errors import Conflict, NotFound
+from configurator.quotes import services as quote_services
 from configurator.quotes.models import Quote
-from configurator.quotes.pricing import quote_list
+from configurator.quotes.selectors import quote_list
 from configurator.tenancy.permissions import can_see_cost
 
 __all__ = ["QuoteViewSet", "SpecSheetStatusView", "SpecSheetView"]
@@ -511,14 +512,14 @@ class QuoteViewSet(
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
         build = fields.pop("build")
-        quote = services_quotes.quote_create(build=build, user=request.user, **fields)
+        quote = quote_services.quote_create(build=build, user=request.user, **fields)
         return self._quote_response(quote, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         quote = self.get_object()
         body = QuoteFieldsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        quote = services_quotes.quote_update(quote=quote, user=request.user, **body.validated_data)
+        quote = quote_services.quote_update(quote=quote, user=request.user, **body.validated_data)
         return self._quote_response(quote)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -567,7 +568,7 @@ class QuoteViewSet(
         quote = self.get_object()
         body = QuoteIssueSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        quote = services_quotes.quote_issue(
+        quote = quote_services.quote_issue(
             quote=quote,
             user=request.user,
             override_reason=body.validated_data.get("override_reason", ""),
@@ -608,13 +609,13 @@ class QuoteViewSet(
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
         reason = fields.pop("override_reason", "")
-        revised = services_quotes.quote_revise(
+        revised = quote_services.quote_revise(
             quote=quote, user=request.user, override_reason=reason, **fields
         )
         return self._quote_response(revised, status.HTTP_201_CREATED)
 
     def _answer(self, request: Request, answer: str) -> Response:
-        quote = services_quotes.quote_set_status(
+        quote = quote_services.quote_set_status(
             quote=self.get_object(), user=request.user, status=answer
         )
         return self._quote_response(quote)
@@ -680,7 +681,7 @@ class QuoteViewSet(
         """The quote's PDF, or the status of its render."""
         quote = self.get_object()
         retry = request.method == "POST"
-        document = services_quotes.quote_pdf_request(quote=quote, retry=retry)
+        document = document_services.quote_pdf_request(quote=quote, retry=retry)
         return _document_response(document, serve_file=not retry, **self._urls(quote))
 
     @extend_schema(
@@ -771,7 +772,7 @@ class SpecSheetView(_SpecSheetBase):
     )
     def get(self, request: Request, pk: int, **kwargs: Any) -> HttpResponse | Response:
         build = self._build(pk)
-        document = services_quotes.spec_sheet_request(build=build, revision=self._revision())
+        document = document_services.spec_sheet_request(build=build, revision=self._revision())
         return _document_response(
             document, serve_file=True, **self._urls(build, document.build_revision or 0)
         )
@@ -790,7 +791,7 @@ class SpecSheetView(_SpecSheetBase):
     )
     def post(self, request: Request, pk: int, **kwargs: Any) -> HttpResponse | Response:
         build = self._build(pk)
-        document = services_quotes.spec_sheet_request(
+        document = document_services.spec_sheet_request(
             build=build, revision=self._revision(), retry=True
         )
         return _document_response(

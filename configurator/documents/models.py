@@ -89,3 +89,7 @@ class RenderedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename or self.pk} ({self.status})"
+
+
+# Named at module level for drf-spectacular's ENUM_NAME_OVERRIDES (an import path).
+DocumentStatus = RenderedDocument.Status

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 PDF_CONTENT_TYPE = "application/pdf"
-ELEVATION_MODULE = "configurator.elevation"
+ELEVATION_MODULE = "configurator.documents.elevation"
 EN_DASH = "\u2013"  # ranges and "no value" in print
 TIMES = "\u00d7"
 SITE_SOURCE = "site"  # rules.power_calc.SITE: the id of the utility supply in phase loads
@@ -183,7 +183,7 @@ def spec_sheet_source(build: Build) -> dict[str, Any]:
 
 
 def _elevations(spec: BuildSpec) -> list[tuple[str, str]] | None:
-    """Front elevations as inline SVG from configurator.elevation; None while it is missing.
+    """Front elevations as inline SVG from documents.elevation; None while it is missing.
 
     Looked up at render time rather than imported, so the sheet switches from the position
     tables to drawings as soon as the module ships, without a change here. An error inside

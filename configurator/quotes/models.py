@@ -184,3 +184,7 @@ class Quote(models.Model):
     def is_frozen(self) -> bool:
         """Issued (or later) revisions never change their snapshot and totals."""
         return self.status != self.Status.DRAFT
+
+
+# Named at module level for drf-spectacular's ENUM_NAME_OVERRIDES (an import path).
+QuoteStatus = Quote.Status

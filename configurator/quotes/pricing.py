@@ -1,7 +1,8 @@
-"""The quote domain: pricing a BOM with discounts and tax, numbering, and reads of quotes.
+"""Pricing a quote: line discounts on a BOM, the quote discount, tax and the totals.
 
-Money follows configurator.builds.bom: Decimal, rounded half up to cents at each printed figure, and
-every total is the sum of the rounded figures above it, so the PDF adds up line by line.
+Money follows configurator.builds.bom: Decimal, rounded half up to cents at each printed
+figure, and every total is the sum of the rounded figures above it, so the PDF adds up line by
+line.
 
 Order of a quote's arithmetic (the same in the PDF, the API and the tests)::
 
@@ -20,58 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
-
 from configurator.builds.bom import HUNDRED, ZERO, Bom, BomCategory, BomRow, BomTotals, money
-from configurator.documents.models import RenderedDocument
-from configurator.errors import DomainError, NotFound
-from configurator.quotes.models import Quote
-from configurator.tenancy.permissions import organisations_quoting_for, organisations_visible_to
 
-__all__ = [
-    "DocumentStatus",
-    "QuoteForbidden",
-    "QuoteStatus",
-    "QuoteTotals",
-    "apply_line_discounts",
-    "document_filename",
-    "effective_discount_pct",
-    "format_quote_number",
-    "quote_get",
-    "quote_list",
-    "quote_totals",
-]
-
-# Named at module level for drf-spectacular's ENUM_NAME_OVERRIDES (an import path).
-QuoteStatus = Quote.Status
-DocumentStatus = RenderedDocument.Status
-
-# Statuses a customer sees: everything the seller has sent, never its drafts.
-CUSTOMER_VISIBLE_STATUSES = frozenset(set(Quote.Status.values) - {Quote.Status.DRAFT})
-# Statuses a new revision may replace: a live offer, or one the customer turned down or let
-# lapse. An accepted quote is a contract; a superseded one has a newer revision to revise.
-REVISABLE_STATUSES = frozenset({Quote.Status.ISSUED, Quote.Status.REJECTED, Quote.Status.EXPIRED})
-
-
-class QuoteForbidden(DomainError):
-    """The caller's role does not allow this quote operation (customers never issue quotes)."""
-
-    status_code = 403
-    default_code = "permission_denied"
-    default_message = "Your role does not allow this quote operation."
-
-
-def format_quote_number(year: int, sequence: int) -> str:
-    """``Q-2026-0001``: the year and the year's counter, padded to four digits."""
-    return f"Q-{year}-{sequence:04d}"
-
-
-def document_filename(quote: Quote) -> str:
-    """File name of a quote revision's PDF, e.g. ``Q-2026-0001-rev2.pdf``."""
-    return f"{quote.number or f'draft-{quote.pk}'}-rev{quote.revision}.pdf"
-
-
-# --------------------------------------------------------------------------- pricing
+__all__ = ["QuoteTotals", "apply_line_discounts", "effective_discount_pct", "quote_totals"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,32 +128,3 @@ def effective_discount_pct(totals: QuoteTotals) -> Decimal:
         return ZERO
     granted = totals.line_discount_total + totals.discount_total
     return money(granted / totals.subtotal * HUNDRED)
-
-
-# --------------------------------------------------------------------------- reads
-
-
-def quote_list(*, user: Any, auth: Any = None) -> QuerySet[Quote]:
-    """Quotes the request may read, newest first.
-
-    Quotes of visible organisations; drafts only where the caller writes quotes (a draft is
-    the seller's work in progress, not an offer).
-    """
-    visible = organisations_visible_to(user, auth)
-    quoting = organisations_quoting_for(user, auth)
-    return (
-        Quote.objects.filter(organisation__in=visible)
-        .filter(Q(organisation__in=quoting) | Q(status__in=CUSTOMER_VISIBLE_STATUSES))
-        .select_related(
-            "organisation", "seller", "build__site", "created_by", "issued_by", "overridden_by"
-        )
-        .order_by("-created_at", "-pk")
-    )
-
-
-def quote_get(*, pk: int, user: Any, auth: Any = None) -> Quote:
-    """One readable quote; NotFound when it does not exist or the caller may not read it."""
-    quote = quote_list(user=user, auth=auth).filter(pk=pk).first()
-    if quote is None:
-        raise NotFound("Quote not found.")
-    return quote

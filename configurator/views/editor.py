@@ -31,7 +31,7 @@ from configurator.builds.services import builds as build_services
 from configurator.builds.services import lines as line_services
 from configurator.builds.services import placement
 from configurator.documents.bom_export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
-from configurator.elevation import rack_elevation_svg
+from configurator.documents.elevation import rack_elevation_svg
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
 from configurator.tenancy.permissions import can_approve_build, can_see_cost
 from configurator.views import editor_context as ctx

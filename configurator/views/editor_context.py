@@ -18,7 +18,7 @@ from catalog.choices import ComponentKind
 from catalog.selectors import component_list
 from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine
-from configurator.elevation import (
+from configurator.documents.elevation import (
     free_positions,
     kind_legend,
     rack_elevation_svg,

@@ -16,12 +16,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from configurator import services_quotes
+from configurator.documents import services as document_services
 from configurator.documents.models import RenderedDocument
 from configurator.documents.pdf import PDF_CONTENT_TYPE
 from configurator.errors import DomainError, NotFound
 from configurator.quotes.models import Quote
-from configurator.quotes.pricing import quote_get, quote_list
+from configurator.quotes.selectors import quote_get, quote_list
 from configurator.tenancy.permissions import can_see_cost, organisations_quoting_for
 from configurator.views import paginate
 
@@ -114,7 +114,7 @@ def quote_pdf_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue the render (or its retry after a failure) and answer the panel."""
     quote = _quote_or_404(request, pk)
     try:
-        services_quotes.quote_pdf_request(quote=quote, retry=True)
+        document_services.quote_pdf_request(quote=quote, retry=True)
     except DomainError as exc:
         return _panel(request, quote, error=exc.message)
     if request.headers.get("HX-Request") != "true":

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from configurator.elevation import (
+from configurator.documents.elevation import (
     TOP,
     U_PX,
     build_elevations_svg,

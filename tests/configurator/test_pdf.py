@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from configurator import services_quotes
 from configurator.builds.services import lines as line_services
 from configurator.builds.services import sites as site_services
 from configurator.documents import pdf
+from configurator.documents import services as document_services
 from configurator.documents.models import RenderedDocument
+from configurator.documents.tasks import render_quote_pdf, render_spec_sheet_pdf
+from configurator.quotes import services as quote_services
 from configurator.quotes.models import Quote
-from configurator.tasks import render_quote_pdf, render_spec_sheet_pdf
 from tests.api import World, add_line, make_world, member
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +58,8 @@ def seller(world: World) -> Any:
 
 
 def issue(world: World, user: Any, override_reason: str = "", **fields: Any) -> Quote:
-    quote = services_quotes.quote_create(build=world.build, user=user, **{**CONTACT, **fields})
-    return services_quotes.quote_issue(quote=quote, user=user, override_reason=override_reason)
+    quote = quote_services.quote_create(build=world.build, user=user, **{**CONTACT, **fields})
+    return quote_services.quote_issue(quote=quote, user=user, override_reason=override_reason)
 
 
 def stored_pdf(quote: Quote) -> bytes:
@@ -177,7 +178,7 @@ def test_spec_sheet_pdf_has_every_section(world: World) -> None:
 
 
 def test_spec_sheet_draws_elevations_when_the_module_exists(world: World) -> None:
-    """With configurator.elevation present the sheet embeds one SVG per rack."""
+    """With configurator.documents.elevation present the sheet embeds one SVG per rack."""
     html = pdf.render_spec_sheet_html(world.build)
     assert html.count("<svg") >= 1
     assert "Position</th>" not in html
@@ -266,7 +267,7 @@ def test_spec_sheet_task_renders_the_frozen_revision(
 ) -> None:
     """A spec sheet shows the revision requested even if the build changes before rendering."""
     revision = world.build.revision
-    document = services_quotes.spec_sheet_request(build=world.build)
+    document = document_services.spec_sheet_request(build=world.build)
     add_line(world.build, world.components["pdu"], rack=world.rack, note="added later")
     render_spec_sheet_pdf.delay(document.pk).get()
     document.refresh_from_db()
@@ -279,19 +280,19 @@ def test_spec_sheet_task_renders_the_frozen_revision(
 def test_spec_sheet_of_the_current_revision_follows_site_edits(world: World) -> None:
     """The site is not part of the build's revision: a site edit that changes the sheet makes
     a new sheet of the same revision; asking again with nothing changed gives the same one."""
-    first = services_quotes.spec_sheet_request(build=world.build)
-    again = services_quotes.spec_sheet_request(build=world.build)
+    first = document_services.spec_sheet_request(build=world.build)
+    again = document_services.spec_sheet_request(build=world.build)
     assert again.pk == first.pk
     site_services.site_update(site=world.site, ambient_max_c=31)
     world.build.refresh_from_db()
-    after = services_quotes.spec_sheet_request(build=world.build)
+    after = document_services.spec_sheet_request(build=world.build)
     assert after.pk != first.pk
     assert after.build_revision == first.build_revision == world.build.revision
     assert after.source_json["spec"]["site"]["ambient_max_c"] == 31
-    assert after.source_sha256 == services_quotes.spec_sheet_fingerprint(after.source_json)
+    assert after.source_sha256 == document_services.spec_sheet_fingerprint(after.source_json)
     # The date a sheet was made is not part of what it says.
     assert (
-        services_quotes.spec_sheet_fingerprint(
+        document_services.spec_sheet_fingerprint(
             {**after.source_json, "generated_at": "2000-01-01T00:00:00+00:00"}
         )
         == after.source_sha256
@@ -300,13 +301,15 @@ def test_spec_sheet_of_the_current_revision_follows_site_edits(world: World) -> 
 
 def test_spec_sheet_of_an_older_revision_is_its_latest_sheet(world: World) -> None:
     revision = world.build.revision
-    services_quotes.spec_sheet_request(build=world.build)
+    document_services.spec_sheet_request(build=world.build)
     site_services.site_update(site=world.site, ambient_max_c=31)
     world.build.refresh_from_db()
-    latest = services_quotes.spec_sheet_request(build=world.build)
+    latest = document_services.spec_sheet_request(build=world.build)
     line_services.build_line_add(
         build=world.build, component=world.components["pdu"], rack=world.rack
     )
     world.build.refresh_from_db()
     assert world.build.revision > revision
-    assert services_quotes.spec_sheet_request(build=world.build, revision=revision).pk == latest.pk
+    assert (
+        document_services.spec_sheet_request(build=world.build, revision=revision).pk == latest.pk
+    )

@@ -12,10 +12,11 @@ from django.test import override_settings
 from django.utils import timezone
 
 from catalog.choices import ComponentKind
-from configurator import services_quotes
 from configurator.errors import BlockedByRules, Conflict
+from configurator.quotes import services as quote_services
 from configurator.quotes.models import Quote, QuoteNumberSequence
-from configurator.quotes.pricing import QuoteForbidden, format_quote_number
+from configurator.quotes.services import format_quote_number
+from configurator.quotes.validation import QuoteForbidden
 from tests.api import World, add_line, make_world, member
 from tests.factories import ComponentFactory
 
@@ -44,12 +45,12 @@ def admin(world: World) -> Any:
 
 def draft(world: World, user: Any, **fields: Any) -> Quote:
     """A draft quote of contoso's build with a contact."""
-    return services_quotes.quote_create(build=world.build, user=user, **{**CONTACT, **fields})
+    return quote_services.quote_create(build=world.build, user=user, **{**CONTACT, **fields})
 
 
 def issued(world: World, user: Any, **fields: Any) -> Quote:
     """An issued quote of contoso's build."""
-    return services_quotes.quote_issue(quote=draft(world, user, **fields), user=user)
+    return quote_services.quote_issue(quote=draft(world, user, **fields), user=user)
 
 
 def overload(world: World) -> None:
@@ -115,7 +116,7 @@ def test_quote_numbers_are_sequential_per_year(world: World, seller: Any) -> Non
     assert first.number == f"Q-{year}-0001"
     assert second.number == f"Q-{year}-0002"
     new_year = datetime.datetime(year + 1, 1, 2, 9, tzinfo=datetime.UTC)
-    third = services_quotes.quote_issue(quote=draft(world, seller), user=seller, now=new_year)
+    third = quote_services.quote_issue(quote=draft(world, seller), user=seller, now=new_year)
     assert third.number == f"Q-{year + 1}-0001"
     assert QuoteNumberSequence.objects.get(year=year).last_number == 2
 
@@ -132,16 +133,16 @@ def test_draft_has_no_number_and_issued_one_cannot_be_issued_again(
     """The number is taken at issue; a second issue of the same revision is a conflict."""
     quote = draft(world, seller)
     assert quote.number is None
-    services_quotes.quote_issue(quote=quote, user=seller)
+    quote_services.quote_issue(quote=quote, user=seller)
     with pytest.raises(Conflict):
-        services_quotes.quote_issue(quote=quote, user=seller)
+        quote_services.quote_issue(quote=quote, user=seller)
 
 
 def test_issue_needs_a_customer_contact(world: World, seller: Any) -> None:
     """Name and e-mail of the customer contact are required at issue."""
-    quote = services_quotes.quote_create(build=world.build, user=seller)
+    quote = quote_services.quote_create(build=world.build, user=seller)
     with pytest.raises(ValidationError) as caught:
-        services_quotes.quote_issue(quote=quote, user=seller)
+        quote_services.quote_issue(quote=quote, user=seller)
     assert set(caught.value.message_dict) == {"customer_name", "customer_email"}
 
 
@@ -188,7 +189,7 @@ def test_line_and_quote_discounts_together_are_limited(world: World, seller: Any
     every_line = {str(world.components[k].pk): "15" for k in ("rack", "ups", "server")}
     quote = draft(world, seller, line_discounts=every_line, discount_pct="15")
     with pytest.raises(ValidationError) as caught:
-        services_quotes.quote_issue(quote=quote, user=seller)
+        quote_services.quote_issue(quote=quote, user=seller)
     assert "27.75" in str(caught.value.message_dict["discount_pct"])
 
 
@@ -214,7 +215,7 @@ def test_customer_cannot_issue_a_draft(world: World, seller: Any) -> None:
     """Issuing is the seller's act."""
     quote = draft(world, seller)
     with pytest.raises(QuoteForbidden):
-        services_quotes.quote_issue(quote=quote, user=member("customer", world.contoso))
+        quote_services.quote_issue(quote=quote, user=member("customer", world.contoso))
 
 
 def test_line_discount_for_a_component_not_in_the_build_is_refused(
@@ -235,7 +236,7 @@ def test_issue_blocked_by_error_findings_without_override(world: World, seller: 
     overload(world)
     quote = draft(world, seller)
     with pytest.raises(BlockedByRules) as caught:
-        services_quotes.quote_issue(quote=quote, user=seller)
+        quote_services.quote_issue(quote=quote, user=seller)
     details = caught.value.details
     assert details
     assert all(finding["severity"] == "error" for finding in details)
@@ -248,7 +249,7 @@ def test_issue_blocked_by_error_findings_without_override(world: World, seller: 
 def test_issue_with_override_records_reason_and_user(world: World, seller: Any) -> None:
     """An override reason lets the seller issue; who and why are stored."""
     overload(world)
-    quote = services_quotes.quote_issue(
+    quote = quote_services.quote_issue(
         quote=draft(world, seller), user=seller, override_reason="  Second UPS on site.  "
     )
     assert quote.status == Quote.Status.ISSUED
@@ -259,7 +260,7 @@ def test_issue_with_override_records_reason_and_user(world: World, seller: Any) 
 
 def test_override_reason_is_dropped_when_nothing_is_overridden(world: World, seller: Any) -> None:
     """Without error findings a reason would print a false warning: it is not stored."""
-    quote = services_quotes.quote_issue(
+    quote = quote_services.quote_issue(
         quote=draft(world, seller), user=seller, override_reason="just in case"
     )
     assert quote.override_reason == ""
@@ -275,7 +276,7 @@ def test_revise_supersedes_and_snapshots_the_build_again(world: World, seller: A
     server = world.components["server"]
     server.list_price = Decimal("5000.00")
     server.save()
-    second = services_quotes.quote_revise(quote=first, user=seller, discount_pct="7")
+    second = quote_services.quote_revise(quote=first, user=seller, discount_pct="7")
     first.refresh_from_db()
     assert first.status == Quote.Status.SUPERSEDED
     assert (second.number, second.revision, second.status) == (first.number, 2, "issued")
@@ -290,11 +291,11 @@ def test_revise_refused_from_final_or_draft_states(world: World, seller: Any, st
     """Drafts are edited, accepted quotes are contracts, superseded ones have a successor."""
     quote = issued(world, seller) if status != "draft" else draft(world, seller)
     if status == "accepted":
-        services_quotes.quote_set_status(quote=quote, user=seller, status="accepted")
+        quote_services.quote_set_status(quote=quote, user=seller, status="accepted")
     if status == "superseded":
-        services_quotes.quote_revise(quote=quote, user=seller)
+        quote_services.quote_revise(quote=quote, user=seller)
     with pytest.raises(Conflict):
-        services_quotes.quote_revise(quote=quote, user=seller)
+        quote_services.quote_revise(quote=quote, user=seller)
 
 
 def test_blocked_revision_leaves_the_old_one_live(world: World, seller: Any) -> None:
@@ -302,7 +303,7 @@ def test_blocked_revision_leaves_the_old_one_live(world: World, seller: Any) -> 
     first = issued(world, seller)
     overload(world)
     with pytest.raises(BlockedByRules):
-        services_quotes.quote_revise(quote=first, user=seller)
+        quote_services.quote_revise(quote=first, user=seller)
     first.refresh_from_db()
     assert first.status == Quote.Status.ISSUED
     assert Quote.objects.filter(number=first.number).count() == 1
@@ -315,7 +316,7 @@ def test_customer_accepts_an_issued_quote(world: World, seller: Any) -> None:
     """A member of the customer organisation records acceptance."""
     quote = issued(world, seller)
     customer = member("customer", world.contoso)
-    answered = services_quotes.quote_set_status(quote=quote, user=customer, status="accepted")
+    answered = quote_services.quote_set_status(quote=quote, user=customer, status="accepted")
     assert answered.status == Quote.Status.ACCEPTED
 
 
@@ -323,7 +324,7 @@ def test_other_organisation_cannot_answer(world: World, seller: Any) -> None:
     """Someone outside the customer and its seller cannot accept."""
     quote = issued(world, seller)
     with pytest.raises(QuoteForbidden):
-        services_quotes.quote_set_status(
+        quote_services.quote_set_status(
             quote=quote, user=member("customer", world.initech), status="accepted"
         )
 
@@ -334,10 +335,10 @@ def test_expired_quote_cannot_be_accepted_and_expiry_marks_it(world: World, sell
     later = quote.valid_until + datetime.timedelta(days=1)
     at_later = datetime.datetime.combine(later, datetime.time(12), tzinfo=datetime.UTC)
     with pytest.raises(Conflict):
-        services_quotes.quote_set_status(quote=quote, user=seller, status="rejected", now=at_later)
-    assert services_quotes.quote_expire_due(today=quote.valid_until) == 0
-    assert services_quotes.quote_expire_due(today=later) == 1
-    assert services_quotes.quote_expire_due(today=later) == 0
+        quote_services.quote_set_status(quote=quote, user=seller, status="rejected", now=at_later)
+    assert quote_services.quote_expire_due(today=quote.valid_until) == 0
+    assert quote_services.quote_expire_due(today=later) == 1
+    assert quote_services.quote_expire_due(today=later) == 0
     quote.refresh_from_db()
     assert quote.status == Quote.Status.EXPIRED
 
@@ -346,22 +347,22 @@ def test_expired_quote_can_be_revised_with_a_fresh_validity(world: World, seller
     """Revising a lapsed offer gives the new revision a new default validity."""
     quote = issued(world, seller, valid_until=timezone.localdate())
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    services_quotes.quote_expire_due(today=tomorrow)
+    quote_services.quote_expire_due(today=tomorrow)
     quote.refresh_from_db()
     at = datetime.datetime.combine(tomorrow, datetime.time(12), tzinfo=datetime.UTC)
-    revised = services_quotes.quote_revise(quote=quote, user=seller, now=at)
+    revised = quote_services.quote_revise(quote=quote, user=seller, now=at)
     assert revised.valid_until == tomorrow + datetime.timedelta(days=30)
 
 
 def test_update_changes_drafts_only(world: World, seller: Any) -> None:
     """Drafts take changes; an issued quote answers Conflict."""
     quote = draft(world, seller)
-    services_quotes.quote_update(quote=quote, user=seller, terms="Net 14 days.")
+    quote_services.quote_update(quote=quote, user=seller, terms="Net 14 days.")
     quote.refresh_from_db()
     assert quote.terms == "Net 14 days."
-    services_quotes.quote_issue(quote=quote, user=seller)
+    quote_services.quote_issue(quote=quote, user=seller)
     with pytest.raises(Conflict):
-        services_quotes.quote_update(quote=quote, user=seller, terms="Changed.")
+        quote_services.quote_update(quote=quote, user=seller, terms="Changed.")
 
 
 def test_past_validity_is_refused(world: World, seller: Any) -> None:

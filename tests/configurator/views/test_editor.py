@@ -20,7 +20,7 @@ from catalog.models import Component
 from configurator.builds.models import Build, BuildLine
 from configurator.builds.services import builds as build_services
 from configurator.builds.services import lines as line_services
-from configurator.elevation import TOP, U_PX
+from configurator.documents.elevation import TOP, U_PX
 from configurator.tenancy.models import Organisation
 from tests.factories import BuildFactory, ComponentFactory, ManufacturerFactory, SiteFactory
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from configurator import services_quotes
+from configurator.quotes import services as quote_services
 from configurator.quotes.models import Quote
 from tests.api import World, make_world, member
 
@@ -30,8 +30,8 @@ def login(user: Any) -> Client:
 
 def quote(world: World, *, issue: bool = True) -> Quote:
     user = member("sales_engineer", world.acme)
-    draft = services_quotes.quote_create(build=world.build, user=user, **CONTACT)
-    return services_quotes.quote_issue(quote=draft, user=user) if issue else draft
+    draft = quote_services.quote_create(build=world.build, user=user, **CONTACT)
+    return quote_services.quote_issue(quote=draft, user=user) if issue else draft
 
 
 def test_quote_list_shows_customers_their_issued_quotes_only(world: World) -> None:

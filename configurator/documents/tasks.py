@@ -1,8 +1,9 @@
-"""Celery tasks: take ids, call one service.
+"""Celery tasks that render documents: take ids, call one service.
 
 PDF renders are acknowledged late (a worker that dies mid-render leaves the message for
 another), retried with exponential backoff on any render error, and idempotent: the service
 stores one file per quote revision / build revision and a re-run returns the stored one.
+The services queue these tasks by name and never import this module.
 """
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ from typing import Any
 
 from celery import shared_task
 
-from configurator import services_quotes
-from configurator.services_quotes import DocumentRenderError
+from configurator.documents import services
+from configurator.documents.services import (
+    RENDER_QUOTE_PDF_TASK,
+    RENDER_SPEC_SHEET_PDF_TASK,
+    DocumentRenderError,
+)
 
 # Shared by both render tasks; the last attempt records "failed" instead of raising.
 RENDER_TASK_OPTIONS: dict[str, Any] = {
@@ -27,12 +32,6 @@ RENDER_TASK_OPTIONS: dict[str, Any] = {
     "retry_jitter": True,
     "max_retries": 3,
 }
-
-
-@shared_task(name="configurator.tasks.ping")
-def ping() -> str:
-    """Answer "pong": proves a worker consumes from the broker and returns results."""
-    return "pong"
 
 
 def _with_retries(task: Any, render: Callable[[bool], Any]) -> dict[str, Any] | None:
@@ -56,27 +55,21 @@ def _with_retries(task: Any, render: Callable[[bool], Any]) -> dict[str, Any] | 
     return None if document is None else {"id": document.pk, "status": document.status}
 
 
-@shared_task(name="configurator.tasks.render_quote_pdf", **RENDER_TASK_OPTIONS)
+# Explicit names (RENDER_*_TASK: "configurator.tasks.render_...") so moving this module never
+# renames a task that a broker may still hold messages for.
+@shared_task(name=RENDER_QUOTE_PDF_TASK, **RENDER_TASK_OPTIONS)
 def render_quote_pdf(self: Any, quote_id: int) -> dict[str, Any] | None:
     """Render and store the PDF of a quote revision; returns the document's id and status."""
     return _with_retries(
         self,
-        lambda final: services_quotes.quote_pdf_render(quote_id=quote_id, final_attempt=final),
+        lambda final: services.quote_pdf_render(quote_id=quote_id, final_attempt=final),
     )
 
 
-@shared_task(name="configurator.tasks.render_spec_sheet_pdf", **RENDER_TASK_OPTIONS)
+@shared_task(name=RENDER_SPEC_SHEET_PDF_TASK, **RENDER_TASK_OPTIONS)
 def render_spec_sheet_pdf(self: Any, document_id: int) -> dict[str, Any] | None:
     """Render and store a requested spec sheet (a document row); returns id and status."""
     return _with_retries(
         self,
-        lambda final: services_quotes.spec_sheet_render(
-            document_id=document_id, final_attempt=final
-        ),
+        lambda final: services.spec_sheet_render(document_id=document_id, final_attempt=final),
     )
-
-
-@shared_task(name="configurator.tasks.expire_due_quotes")
-def expire_due_quotes() -> int:
-    """Expire issued quotes past their validity (celery beat, daily); returns how many."""
-    return services_quotes.quote_expire_due()

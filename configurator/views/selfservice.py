@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from catalog.choices import ComponentKind
 from configurator.builds import selectors
 from configurator.builds.services import sites as site_services
+from configurator.configure.proposer import Workload, active_components, build_propose
 from configurator.errors import NotFound
 from configurator.forms import SiteForm, SitePickForm, WorkloadForm, add_service_errors
-from configurator.selfservice import Workload, active_components, selfservice_build_propose
 from configurator.tenancy.permissions import organisations_visible_to
 from configurator.views import worst_finding
 from rules.specs import Redundancy
@@ -84,7 +84,7 @@ def workload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            proposal = selfservice_build_propose(
+            proposal = build_propose(
                 site=site,
                 name=data["name"],
                 workload=Workload(

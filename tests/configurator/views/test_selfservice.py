@@ -10,7 +10,7 @@ from django.test import Client
 
 from catalog.choices import ComponentKind, Lifecycle
 from configurator.builds.models import Build, Site
-from configurator.selfservice import Workload, selfservice_build_propose
+from configurator.configure.proposer import Workload, build_propose
 from rules.specs import Redundancy
 from tests.configurator.views.test_sites import VALID
 from tests.factories import ComponentFactory, SiteFactory
@@ -63,7 +63,7 @@ def customer(client: Client, customer_org: Any, user_with_role: Any) -> Client:
 def test_propose_builds_a_rack_that_holds_the_workload(customer_org: Any, parts: Any) -> None:
     """The service writes rack, UPS, two PDUs, cooling, servers and blanking panels."""
     site = SiteFactory(organisation=customer_org)
-    proposal = selfservice_build_propose(
+    proposal = build_propose(
         site=site, name="Shop rack", workload=Workload(servers=3, runtime_min=5), user=None
     )
     roles = {pick.role: pick for pick in proposal.picks}
@@ -85,7 +85,7 @@ def test_propose_builds_a_rack_that_holds_the_workload(customer_org: Any, parts:
 def test_propose_sizes_the_ups_for_the_expected_load(customer_org: Any, parts: Any) -> None:
     """An expected IT load above the servers' draw picks the UPS that carries it, and says so."""
     site = SiteFactory(organisation=customer_org)
-    proposal = selfservice_build_propose(
+    proposal = build_propose(
         site=site,
         name="Growth",
         workload=Workload(servers=2, it_kw=5, runtime_min=5),
@@ -101,7 +101,7 @@ def test_propose_sizes_the_ups_for_the_expected_load(customer_org: Any, parts: A
 def test_propose_with_n_plus_1_adds_a_spare_ups(customer_org: Any, parts: Any) -> None:
     """N+1 asks the policy for N+1 and installs one UPS unit more than the load needs."""
     site = SiteFactory(organisation=customer_org)
-    proposal = selfservice_build_propose(
+    proposal = build_propose(
         site=site,
         name="Resilient",
         workload=Workload(servers=2, runtime_min=5, redundancy=Redundancy.N_PLUS_1),
@@ -202,7 +202,7 @@ def test_selfservice_of_another_organisation_answers_404(
     """A customer cannot run self-service on, or read a proposal of, another organisation."""
     foreign = SiteFactory(organisation=other_org)
     assert customer.get(f"/self-service/sites/{foreign.pk}/").status_code == 404
-    build = selfservice_build_propose(
+    build = build_propose(
         site=foreign, name="Theirs", workload=Workload(servers=1, runtime_min=5), user=None
     ).build
     assert customer.get(f"/self-service/builds/{build.pk}/").status_code == 404
@@ -228,7 +228,7 @@ def test_propose_on_2n_picks_a_server_whose_supplies_ride_through_a_feed_loss(
         spec={"psu_count": 2, "psu_rating_w": 600, "redundant_psus": True},
     )
     site = SiteFactory(organisation=customer_org)
-    proposal = selfservice_build_propose(
+    proposal = build_propose(
         site=site,
         name="Clinic rack",
         workload=Workload(servers=2, runtime_min=5, redundancy=Redundancy.TWO_N),

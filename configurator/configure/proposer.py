@@ -1,4 +1,6 @@
-"""Self-service: propose a starting build for a customer's workload from the catalogue.
+"""The proposer: a starting build for a workload, chosen from the catalogue.
+
+Used by the self-service pages, where customers describe a site and a workload.
 
 A small, honest selection, not a solver: it sizes each part with the same conventions the
 rules engine judges by (utilisation limit, power factor, UPS efficiency, redundancy), picks the
@@ -31,7 +33,7 @@ from rules.context import psus_needed, psus_per_feed
 from rules.model import Report
 from rules.specs import Environment, ItSpec, Policy, Redundancy
 
-__all__ = ["Pick", "Proposal", "Workload", "active_components", "selfservice_build_propose"]
+__all__ = ["Pick", "Proposal", "Workload", "active_components", "build_propose"]
 
 # Parallel UPS units in one system the selection is willing to propose; beyond that a bigger
 # UPS model is the honest answer, and the catalogue has them.
@@ -339,7 +341,7 @@ def _policy_for(site: Site, workload: Workload) -> tuple[Policy, dict[str, Any]]
 
 
 @transaction.atomic
-def selfservice_build_propose(*, site: Site, name: str, workload: Workload, user: Any) -> Proposal:
+def build_propose(*, site: Site, name: str, workload: Workload, user: Any) -> Proposal:
     """Choose rack, UPS, PDUs, cooling and blanking panels for a workload; write and evaluate."""
     plan = _Plan()
     policy, override = _policy_for(site, workload)

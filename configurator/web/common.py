@@ -1,9 +1,4 @@
-"""HTML views of the web UI: server-rendered pages and the htmx partials they swap.
-
-Each module holds one area (dashboard, catalogue, sites, self-service; the build editor lives in
-`editor`). Views stay thin: parse, authorise through `configurator.tenancy.permissions`, call a
-selector or service, render.
-"""
+"""What several pages share: htmx detection, paging, and list rows with their worst finding."""
 
 from __future__ import annotations
 

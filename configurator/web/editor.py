@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,7 +33,9 @@ from configurator.documents.bom_export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYP
 from configurator.documents.elevation import rack_elevation_svg
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
 from configurator.tenancy.permissions import can_approve_build, can_see_cost
-from configurator.views import editor_context as ctx
+from configurator.web import editor_context as ctx
+from configurator.web.editor_lines import line_name, where_text
+from configurator.web.forms import LineAddForm, LineForm, form_errors
 
 PICKER_LIMIT = 20
 FIELD_LABELS = {
@@ -186,64 +187,6 @@ def _run_write(
     return _respond(request, build, message=text, selected=chosen)
 
 
-# --------------------------------------------------------------------------- forms
-
-
-class _LineFields(forms.Form):
-    """Fields shared by adding and changing a line; choices are checked by the services."""
-
-    quantity = forms.IntegerField(min_value=1, max_value=10_000, required=False)
-    position = forms.CharField(max_length=32, required=False)
-    face = forms.ChoiceField(choices=BuildLine.Face.choices, required=False)
-    feed_a = forms.CharField(max_length=32, required=False)
-    feed_b = forms.CharField(max_length=32, required=False)
-    ups = forms.CharField(max_length=32, required=False)
-    phase = forms.TypedChoiceField(
-        choices=[("", "Spread"), ("1", "L1"), ("2", "L2"), ("3", "L3")],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    note = forms.CharField(max_length=500, required=False)
-
-    def clean_position(self) -> tuple[str, int | None, str | None]:
-        """("auto"|"none"|"rack", rack pk, U) from "auto", "", "L12" or "L12@5"."""
-        value = self.cleaned_data.get("position") or ""
-        if value == "auto":
-            return ("auto", None, None)
-        if value in ("", "none"):
-            return ("none", None, None)
-        rack_ref, _, position = value.partition("@")
-        rack_pk = selectors.line_id_from_ref(rack_ref)
-        if rack_pk is None:
-            raise ValidationError("Choose a position from the list.")
-        if position:
-            try:
-                if float(position) < 1:
-                    raise ValueError
-            except ValueError as exc:
-                raise ValidationError("Choose a position from the list.") from exc
-        return ("rack", rack_pk, position or None)
-
-    def line_ref(self, field: str) -> int | None:
-        """The line pk an "L<pk>" select value names; empty means none."""
-        value = self.cleaned_data.get(field) or ""
-        if not value:
-            return None
-        pk = selectors.line_id_from_ref(value)
-        if pk is None:
-            raise ValidationError({field: ["Choose a line from the list."]})
-        return pk
-
-
-class _AddForm(_LineFields):
-    component = forms.IntegerField(min_value=1)
-
-
-def _form_errors(form: forms.Form) -> ValidationError:
-    return ValidationError({field: list(errors) for field, errors in form.errors.items()})
-
-
 # --------------------------------------------------------------------------- pages and reads
 
 
@@ -354,12 +297,12 @@ def bom_download(request: HttpRequest, pk: int, file_format: str) -> HttpRespons
 def line_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a catalogue component to the build, placed where chosen (or auto-placed)."""
     build = _build_or_404(request, pk)
-    form = _AddForm(request.POST)
+    form = LineAddForm(request.POST)
     added: dict[str, str] = {}
 
     def write(expected: int) -> str:
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         data = form.cleaned_data
         component = component_list().filter(pk=data["component"]).first()
         if component is None:
@@ -385,7 +328,7 @@ def line_add(request: HttpRequest, pk: int) -> HttpResponse:
             if mode == "auto" and component.kind != ComponentKind.RACK:
                 placement.build_auto_place(build=build, expected_revision=build.revision)
         line.refresh_from_db()
-        where = ctx.where_text(line)
+        where = where_text(line)
         return (
             f"Added {line.quantity} \u00d7 {component.manufacturer} {component.model_name}{where}."
         )
@@ -400,11 +343,11 @@ def line_update(request: HttpRequest, pk: int, line: int) -> HttpResponse:
     """Move or change a line; only the fields the form posted change (drag and drop posts two)."""
     build = _build_or_404(request, pk)
     target = _line_or_404(build, line)
-    form = _LineFields(request.POST)
+    form = LineForm(request.POST)
 
     def write(expected: int) -> str:
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         data = form.cleaned_data
         fields: dict[str, Any] = {}
         if "position" in request.POST:
@@ -419,7 +362,7 @@ def line_update(request: HttpRequest, pk: int, line: int) -> HttpResponse:
             if name in request.POST and (name != "face" or data[name]):
                 fields[name] = data[name]
         updated = line_services.build_line_update(line=target, expected_revision=expected, **fields)
-        return f"Saved {ctx.line_name(updated)}{ctx.where_text(updated)}."
+        return f"Saved {line_name(updated)}{where_text(updated)}."
 
     return _run_write(request, build, write, selected=target.ref)
 
@@ -430,7 +373,7 @@ def line_remove(request: HttpRequest, pk: int, line: int) -> HttpResponse:
     """Remove a line; with "detach" the lines using it as rack or feed are detached first."""
     build = _build_or_404(request, pk)
     target = _line_or_404(build, line)
-    name = ctx.line_name(target)
+    name = line_name(target)
 
     def write(expected: int) -> str:
         line_services.build_line_remove(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from configurator.views import compare, editor
+from configurator.web import compare, editor
 
 app_name = "editor"
 

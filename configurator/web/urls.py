@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from configurator.views import catalogue, dashboard, selfservice, sites
+from configurator.web import catalogue, dashboard, selfservice, sites
 
 catalogue_patterns = (
     [
@@ -37,9 +37,9 @@ urlpatterns = [
     path("", dashboard.home, name="home"),
     # Exactly "builds/" is the list; the editor's pages live below it.
     path("builds/", dashboard.build_list, name="builds"),
-    path("builds/", include(("configurator.views.editor_urls", "editor"), namespace="editor")),
+    path("builds/", include(("configurator.web.editor_urls", "editor"), namespace="editor")),
     path("catalogue/", include(catalogue_patterns)),
     path("sites/", include(site_patterns)),
     path("self-service/", include(selfservice_patterns)),
-    path("quotes/", include(("configurator.views.quote_urls", "quotes"))),
+    path("quotes/", include(("configurator.web.quote_urls", "quotes"))),
 ]

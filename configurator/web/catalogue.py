@@ -16,9 +16,9 @@ from catalog.api.filters import ComponentFilterSet
 from catalog.choices import ComponentKind
 from catalog.models import Component
 from catalog.selectors import component_list, manufacturer_list
-from configurator.forms import CatalogueFilterForm
 from configurator.tenancy.permissions import can_see_cost
-from configurator.views import is_htmx, paginate
+from configurator.web.common import is_htmx, paginate
+from configurator.web.forms import CatalogueFilterForm
 from rules.specs import spec_model_for
 
 COMPONENTS_PER_PAGE = 25

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 
 from catalog.choices import ComponentKind, Lifecycle
 from catalog.models import Component, Manufacturer
-from configurator.builds.models import Build, Site
+from configurator.builds import selectors
+from configurator.builds.models import Build, BuildLine, Site
 from configurator.tenancy.models import Organisation
 from rules.specs import Redundancy
 
@@ -18,9 +19,12 @@ __all__ = [
     "ApplyBuildForm",
     "BuildCreateForm",
     "CatalogueFilterForm",
+    "LineAddForm",
+    "LineForm",
     "SitePickForm",
     "WorkloadForm",
     "add_service_errors",
+    "form_errors",
     "site_form_class",
 ]
 
@@ -81,6 +85,64 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         target = name if name in form.fields else None
         messages = errors if target or field == "__all__" else [f"{field}: {m}" for m in errors]
         form.add_error(target, messages)
+
+
+class LineForm(forms.Form):
+    """Fields shared by adding and changing a line; choices are checked by the services."""
+
+    quantity = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+    position = forms.CharField(max_length=32, required=False)
+    face = forms.ChoiceField(choices=BuildLine.Face.choices, required=False)
+    feed_a = forms.CharField(max_length=32, required=False)
+    feed_b = forms.CharField(max_length=32, required=False)
+    ups = forms.CharField(max_length=32, required=False)
+    phase = forms.TypedChoiceField(
+        choices=[("", "Spread"), ("1", "L1"), ("2", "L2"), ("3", "L3")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    note = forms.CharField(max_length=500, required=False)
+
+    def clean_position(self) -> tuple[str, int | None, str | None]:
+        """("auto"|"none"|"rack", rack pk, U) from "auto", "", "L12" or "L12@5"."""
+        value = self.cleaned_data.get("position") or ""
+        if value == "auto":
+            return ("auto", None, None)
+        if value in ("", "none"):
+            return ("none", None, None)
+        rack_ref, _, position = value.partition("@")
+        rack_pk = selectors.line_id_from_ref(rack_ref)
+        if rack_pk is None:
+            raise ValidationError("Choose a position from the list.")
+        if position:
+            try:
+                if float(position) < 1:
+                    raise ValueError
+            except ValueError as exc:
+                raise ValidationError("Choose a position from the list.") from exc
+        return ("rack", rack_pk, position or None)
+
+    def line_ref(self, field: str) -> int | None:
+        """The line pk an "L<pk>" select value names; empty means none."""
+        value = self.cleaned_data.get(field) or ""
+        if not value:
+            return None
+        pk = selectors.line_id_from_ref(value)
+        if pk is None:
+            raise ValidationError({field: ["Choose a line from the list."]})
+        return pk
+
+
+class LineAddForm(LineForm):
+    """A new line of the build editor: the line's fields and its component."""
+
+    component = forms.IntegerField(min_value=1)
+
+
+def form_errors(form: forms.Form) -> ValidationError:
+    """A bound form's errors as the ValidationError a service would raise."""
+    return ValidationError({field: list(errors) for field, errors in form.errors.items()})
 
 
 class SiteFormBase(forms.Form):

@@ -1,8 +1,8 @@
-"""Web URLs of quotes, mounted under quotes/ with the namespace "quotes" (see web_urls)."""
+"""Web URLs of quotes, mounted under quotes/ with the namespace "quotes" (see web/urls.py)."""
 
 from django.urls import path
 
-from configurator.views import quotes
+from configurator.web import quotes
 
 urlpatterns = [
     path("", quotes.quote_list_view, name="list"),

@@ -14,9 +14,9 @@ from configurator.builds.models import Site
 from configurator.builds.services import builds as build_services
 from configurator.builds.services import sites as site_services
 from configurator.errors import DomainError, NotFound
-from configurator.forms import ApplyBuildForm, BuildCreateForm, SiteForm, add_service_errors
 from configurator.tenancy.permissions import organisations_visible_to
-from configurator.views import build_rows
+from configurator.web.common import build_rows
+from configurator.web.forms import ApplyBuildForm, BuildCreateForm, SiteForm, add_service_errors
 
 
 def _site_or_404(request: HttpRequest, pk: int) -> Site:

@@ -13,7 +13,7 @@ from configurator.builds import selectors
 from configurator.builds.models import Build
 from configurator.tenancy.models import Membership
 from configurator.tenancy.permissions import organisations_visible_to
-from configurator.views import build_rows, paginate
+from configurator.web.common import build_rows, paginate
 
 # Every listed build is evaluated by the engine (see `build_rows`): the dashboard caps the
 # list at the most recently edited ones and links to the paged list for the rest.

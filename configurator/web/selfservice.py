@@ -16,9 +16,9 @@ from configurator.builds import selectors
 from configurator.builds.services import sites as site_services
 from configurator.configure.proposer import Workload, active_components, build_propose
 from configurator.errors import NotFound
-from configurator.forms import SiteForm, SitePickForm, WorkloadForm, add_service_errors
 from configurator.tenancy.permissions import organisations_visible_to
-from configurator.views import worst_finding
+from configurator.web.common import worst_finding
+from configurator.web.forms import SiteForm, SitePickForm, WorkloadForm, add_service_errors
 from rules.specs import Redundancy
 
 # The proposal's reasoning is not stored with the build; the session keeps it for step 3.

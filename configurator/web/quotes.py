@@ -23,7 +23,7 @@ from configurator.errors import DomainError, NotFound
 from configurator.quotes.models import Quote
 from configurator.quotes.selectors import quote_get, quote_list
 from configurator.tenancy.permissions import can_see_cost, organisations_quoting_for
-from configurator.views import paginate
+from configurator.web.common import paginate
 
 QUOTES_PER_PAGE = 25
 

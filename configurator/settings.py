@@ -241,7 +241,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     # Documents the error envelope and the statuses each endpoint really answers.
-    "DEFAULT_SCHEMA_CLASS": "configurator.api.views.EnvelopeAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "configurator.api.schema.EnvelopeAutoSchema",
     # Refuses absurdly nested JSON with a 400 instead of letting RecursionError become a 500.
     "DEFAULT_PARSER_CLASSES": [
         "configurator.api.parsers.SafeJSONParser",

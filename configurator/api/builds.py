@@ -21,7 +21,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import filters, serializers, status, viewsets
+from rest_framework import filters, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -29,19 +29,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog.api.filters import StableOrderingFilter
-from catalog.choices import ComponentKind
-from catalog.selectors import component_list
 from configurator.api.etag import expected_revision, with_etag
 from configurator.api.renderers import CsvRenderer, JsonErrorsMixin, XlsxRenderer
-from configurator.api.serializers import (
-    MAX_ID,
-    ApplyToSiteSerializer,
-    AutoPlaceResultSerializer,
-    BuildCloneSerializer,
-    BuildSerializer,
-)
-from configurator.api.throttling import THROTTLES
-from configurator.api.views import (
+from configurator.api.schema import (
     BAD_INPUT,
     ETAG,
     IF_MATCH,
@@ -55,6 +45,15 @@ from configurator.api.views import (
     error_response,
     guarded_write,
 )
+from configurator.api.serializers.builds import (
+    ApplyToSiteSerializer,
+    AutoPlaceResultSerializer,
+    BomQuerySerializer,
+    BuildCloneSerializer,
+    BuildSerializer,
+)
+from configurator.api.serializers.common import MAX_ID
+from configurator.api.throttling import THROTTLES
 from configurator.builds import selectors
 from configurator.builds.models import Build
 from configurator.builds.services import builds as build_services
@@ -150,21 +149,6 @@ class BuildFilterSet(django_filters.FilterSet):
     class Meta:
         model = Build
         fields = ["site", "status"]
-
-
-class BomQuerySerializer(serializers.Serializer[Any]):
-    """Query of GET bom/: an optional bundle to compare against."""
-
-    bundle = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-
-    def validate_bundle(self, value: int) -> Any:
-        """The bundle component with this id; any other id is bad input."""
-        bundle = component_list().filter(pk=value).first()
-        if bundle is None:
-            raise serializers.ValidationError(f"No component with id {value}.")
-        if bundle.kind != ComponentKind.BUNDLE:
-            raise serializers.ValidationError(f"Component {value} is not a bundle.")
-        return bundle
 
 
 def _worst_severity(build: Build) -> str | None:

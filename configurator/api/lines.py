@@ -23,9 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from configurator.api.etag import expected_revision, with_etag
-from configurator.api.serializers import BuildLineSerializer, ErrorSerializer
-from configurator.api.throttling import THROTTLES
-from configurator.api.views import (
+from configurator.api.schema import (
     ETAG,
     IF_MATCH,
     NOT_FOUND,
@@ -34,6 +32,9 @@ from configurator.api.views import (
     EnvelopeAutoSchema,
     guarded_write,
 )
+from configurator.api.serializers.common import ErrorSerializer
+from configurator.api.serializers.lines import BuildLineSerializer
+from configurator.api.throttling import THROTTLES
 from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine
 from configurator.builds.services import lines as line_services

@@ -9,9 +9,10 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import filters, serializers, viewsets
 
 from catalog.api.filters import StableOrderingFilter
-from configurator.api.serializers import ErrorSerializer, SiteSerializer
+from configurator.api.schema import PARSERS, EnvelopeAutoSchema
+from configurator.api.serializers.common import ErrorSerializer
+from configurator.api.serializers.sites import SiteSerializer
 from configurator.api.throttling import THROTTLES
-from configurator.api.views import PARSERS, EnvelopeAutoSchema
 from configurator.builds import selectors
 from configurator.builds.models import Site
 from configurator.builds.services import sites as site_services

@@ -22,11 +22,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 
 from catalog.api.openapi import openapi_30
 from configurator.api.parsers import SafeJSONParser
-from configurator.api.serializers import (
-    COMPONENT_BY_ID_SCHEMA,
-    COMPONENT_BY_KEY_SCHEMA,
-    ErrorSerializer,
-)
+from configurator.api.serializers.common import ErrorSerializer
+from configurator.api.serializers.lines import COMPONENT_BY_ID_SCHEMA, COMPONENT_BY_KEY_SCHEMA
 from configurator.builds.bom import COST_FIELDS, Bom, BundleComparison
 from configurator.builds.inline import MAX_INLINE_ITEMS, MAX_INLINE_RACKS
 from rules.model import BuildSpec, Report
@@ -187,7 +184,7 @@ def _tag_enums(schema: Any, component: str) -> Any:
 class PydanticSchemaExtension(OpenApiSerializerExtension):
     """Register a pydantic model and its sub-models as OpenAPI components."""
 
-    target_class = "configurator.api.views.PydanticSchema"
+    target_class = "configurator.api.schema.PydanticSchema"
     match_subclasses = True
 
     def get_name(self, auto_schema: Any, direction: str) -> str:

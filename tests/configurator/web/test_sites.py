@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from configurator.builds.models import Build, Site
-from tests.configurator.views.test_dashboard import overloaded_build
+from tests.configurator.web.test_dashboard import overloaded_build
 from tests.factories import BuildFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db

@@ -57,7 +57,7 @@ from configurator.api.throttling import THROTTLES
 from configurator.builds import selectors
 from configurator.builds.models import Build
 from configurator.builds.services import builds as build_services
-from configurator.builds.services import placement
+from configurator.builds.services import placement as placement_services
 from configurator.documents.bom_export import XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.tenancy.permissions import can_approve_build, can_see_cost
 
@@ -460,7 +460,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         """Place the build's unplaced lines."""
         build = self.get_object()
         expected = expected_revision(request, build.revision)
-        placements = placement.build_auto_place(build=build, expected_revision=expected)
+        placements = placement_services.build_auto_place(build=build, expected_revision=expected)
         result = AutoPlaceResultSerializer({"revision": build.revision, "placements": placements})
         return with_etag(Response(result.data), build.revision)
 

@@ -28,7 +28,7 @@ from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.builds.services import builds as build_services
 from configurator.builds.services import lines as line_services
-from configurator.builds.services import placement
+from configurator.builds.services import placement as placement_services
 from rules.context import psus_needed, psus_per_feed
 from rules.model import Report
 from rules.specs import Environment, ItSpec, Policy, Redundancy
@@ -415,7 +415,7 @@ def build_propose(*, site: Site, name: str, workload: Workload, user: Any) -> Pr
         quantity=cooling_count,
         rack=rack_line if cooling.u_height else None,
     )
-    placement.build_auto_place(build=build)
+    placement_services.build_auto_place(build=build)
 
     panel = _blanking_panel()
     if panel is None:

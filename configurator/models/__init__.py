@@ -8,11 +8,10 @@ package imports models from their room, never from here.
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.documents.models import RenderedDocument
 from configurator.quotes.models import Quote, QuoteNumberSequence
-from configurator.tenancy.models import ApiToken, ApiTokenManager, Membership, Organisation
+from configurator.tenancy.models import ApiToken, Membership, Organisation
 
 __all__ = [
     "ApiToken",
-    "ApiTokenManager",
     "Build",
     "BuildLine",
     "Membership",

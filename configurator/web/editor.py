@@ -28,7 +28,7 @@ from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine
 from configurator.builds.services import builds as build_services
 from configurator.builds.services import lines as line_services
-from configurator.builds.services import placement
+from configurator.builds.services import placement as placement_services
 from configurator.documents.bom_export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.documents.elevation import rack_elevation_svg
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
@@ -326,7 +326,7 @@ def line_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
             added["ref"] = line.ref
             if mode == "auto" and component.kind != ComponentKind.RACK:
-                placement.build_auto_place(build=build, expected_revision=build.revision)
+                placement_services.build_auto_place(build=build, expected_revision=build.revision)
         line.refresh_from_db()
         where = where_text(line)
         return (
@@ -387,11 +387,11 @@ def line_remove(request: HttpRequest, pk: int, line: int) -> HttpResponse:
 @login_required
 @require_POST
 def auto_place(request: HttpRequest, pk: int) -> HttpResponse:
-    """Place every unplaced rack-mount line (placement.build_auto_place)."""
+    """Place every unplaced rack-mount line (placement_services.build_auto_place)."""
     build = _build_or_404(request, pk)
 
     def write(expected: int) -> str:
-        placements = placement.build_auto_place(build=build, expected_revision=expected)
+        placements = placement_services.build_auto_place(build=build, expected_revision=expected)
         if not placements:
             return "Nothing to place: every rack-mount line already has a position."
         return f"Placed {len(placements)} line(s)."

@@ -13,7 +13,7 @@ from configurator.builds.models import Build, BuildLine, Site
 from configurator.builds.selectors import build_report
 from configurator.builds.services import builds as build_services
 from configurator.builds.services import lines as line_services
-from configurator.builds.services import placement
+from configurator.builds.services import placement as placement_services
 from configurator.builds.services import sites as site_services
 from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
 from tests.factories import (
@@ -417,7 +417,7 @@ def test_auto_place_bottom_up_ups_first_then_heavy(build: Build, rack: BuildLine
     )
     pdu = line_services.build_line_add(build=build, component=ComponentFactory(kind="pdu"))
     revision = Build.objects.get(pk=build.pk).revision
-    placements = placement.build_auto_place(build=build, expected_revision=revision)
+    placements = placement_services.build_auto_place(build=build, expected_revision=revision)
     where = {p.line_id: (p.rack_id, p.position_u) for p in placements}
     # Battery (30 kg) and UPS (20 kg) first, heavier first: battery U1-2, then the 2U UPS
     # cannot sit at U3 (fixed server) so it goes to U4-5; heavy server U6-7, light U8.
@@ -440,7 +440,7 @@ def test_auto_place_lists_lines_that_do_not_fit(build: Build) -> None:
     fits = line_services.build_line_add(build=build, component=server(u_height=Decimal(3)))
     too_big = line_services.build_line_add(build=build, component=server(u_height=Decimal(2)))
     with pytest.raises(ValidationError) as excinfo:
-        placement.build_auto_place(build=build)
+        placement_services.build_auto_place(build=build)
     messages = field_errors(excinfo)["lines"]
     assert messages == [f"Line {too_big.pk} (Helix R20 server) does not fit in the build's racks."]
     assert not build.lines.filter(position_u__isnull=False).exists()
@@ -450,7 +450,7 @@ def test_auto_place_lists_lines_that_do_not_fit(build: Build) -> None:
 def test_auto_place_nothing_to_do_keeps_the_revision(build: Build, rack: BuildLine) -> None:
     """No unplaced lines: no placements and no new revision."""
     revision = Build.objects.get(pk=build.pk).revision
-    assert placement.build_auto_place(build=build) == []
+    assert placement_services.build_auto_place(build=build) == []
     assert Build.objects.get(pk=build.pk).revision == revision
 
 
@@ -504,7 +504,7 @@ def test_approved_build_is_read_only_until_reopened(build: Build, rack: BuildLin
     with pytest.raises(Conflict):
         line_services.build_line_remove(line=line)
     with pytest.raises(Conflict):
-        placement.build_auto_place(build=build)
+        placement_services.build_auto_place(build=build)
     with pytest.raises(Conflict):
         build_services.build_update(build=build, expected_revision=None, policy_override={})
     with pytest.raises(Conflict):

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory, Password
 
-from configurator.models import Membership, Organisation
+from configurator.tenancy.models import Membership, Organisation
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -163,7 +163,7 @@ class ComponentFactory(DjangoModelFactory):
 # --------------------------------------------------------------------------- sites and builds
 # (appended by the builds helper)
 
-from configurator.models import Build, BuildLine, Site  # noqa: E402
+from configurator.builds.models import Build, BuildLine, Site  # noqa: E402
 
 
 class SiteFactory(DjangoModelFactory):

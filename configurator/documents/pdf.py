@@ -20,7 +20,8 @@ from rules.feeds import POWER_SOURCE_KINDS
 from rules.model import BuildSpec, PlacedItem
 
 if TYPE_CHECKING:
-    from configurator.models import Build, Quote
+    from configurator.builds.models import Build
+    from configurator.quotes.models import Quote
 
 __all__ = [
     "PDF_CONTENT_TYPE",
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 PDF_CONTENT_TYPE = "application/pdf"
-ELEVATION_MODULE = "configurator.elevation"
+ELEVATION_MODULE = "configurator.documents.elevation"
 EN_DASH = "\u2013"  # ranges and "no value" in print
 TIMES = "\u00d7"
 SITE_SOURCE = "site"  # rules.derive.electrical.SITE: the id of the utility supply in phase loads
@@ -162,7 +163,7 @@ def render_quote_html(quote: Quote) -> str:
 
 def spec_sheet_source(build: Build) -> dict[str, Any]:
     """What a build's spec sheet shows, as JSON: snapshot, report, names, revision, date."""
-    from configurator.selectors import build_snapshot
+    from configurator.builds.selectors import build_snapshot
     from rules import evaluate
 
     spec = build_snapshot(build)
@@ -183,7 +184,7 @@ def spec_sheet_source(build: Build) -> dict[str, Any]:
 
 
 def _elevations(spec: BuildSpec) -> list[tuple[str, str]] | None:
-    """Front elevations as inline SVG from configurator.elevation; None while it is missing.
+    """Front elevations as inline SVG from documents.elevation; None while it is missing.
 
     Looked up at render time rather than imported, so the sheet switches from the position
     tables to drawings as soon as the module ships, without a change here. An error inside

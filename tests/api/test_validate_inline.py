@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from configurator.models import Build, BuildLine
+from configurator.builds.models import Build, BuildLine
 from rules.cli import main as rules_cli
 from tests.api import API, World, assert_envelope, count_queries, make_world
 

@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from catalog.models import Component, Manufacturer
-from configurator.models import Organisation
+from configurator.tenancy.models import Organisation
 from tests.factories import (
     ComponentFactory,
     CustomerOrganisationFactory,

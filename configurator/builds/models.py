@@ -70,6 +70,21 @@ class Site(models.Model):
     room_volume_m3 = models.FloatField(
         null=True, blank=True, help_text="Net protected room volume, m³; empty = unknown."
     )
+    room_cooling_w = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Sensible capacity of the room's own air conditioning that carries the "
+        "build's heat, W; empty = none stated.",
+    )
+    relative_humidity_max_pct = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Highest relative humidity of the room air at the highest ambient, %; "
+        "or give the dew point.",
+    )
+    dew_point_max_c = models.FloatField(
+        null=True, blank=True, help_text="Highest dew point of the room air, °C; empty = unknown."
+    )
     floor_rating_kg_m2 = models.FloatField(
         null=True, blank=True, help_text="Floor load rating, kg/m²; empty = unknown."
     )
@@ -123,6 +138,9 @@ class Site(models.Model):
         "humid",
         "occupied",
         "room_volume_m3",
+        "room_cooling_w",
+        "relative_humidity_max_pct",
+        "dew_point_max_c",
         "floor_rating_kg_m2",
         "supply_voltage_v",
         "supply_phases",

@@ -52,7 +52,8 @@ class RackLayout:
     rack: RackInstance
     spec: RackSpec | None
     u_used: float
-    contents_kg: float
+    contents_kg: float  # of the lines whose mass is known: a lower bound if any is not
+    unknown_mass: Sequence[str]  # lines of the rack whose mass is unknown
     spans: Sequence[Span]  # placed lines with U, build order
     by_low: Sequence[Span]  # the same, sorted by lowest U
     loose_u: float  # U of lines assigned to the rack without a position
@@ -64,8 +65,13 @@ class RackLayout:
 
     @property
     def mass_kg(self) -> float:
-        """Rack and contents: what stands on the floor."""
-        return self.rack.component.weight_kg + self.contents_kg
+        """Rack and contents: what stands on the floor (a lower bound, see ``mass_known``)."""
+        return self.rack.component.weight_or_zero_kg + self.contents_kg
+
+    @property
+    def mass_known(self) -> bool:
+        """Whether the rack's and every line's mass is known."""
+        return not self.unknown_mass and self.rack.component.weight_kg is not None
 
 
 def _low(span: Span) -> float:
@@ -75,10 +81,14 @@ def _low(span: Span) -> float:
 def rack_layout(rack: RackInstance, items: Iterable[PlacedItem]) -> RackLayout:
     """The layout of one rack holding ``items`` (in build order)."""
     spans: list[Span] = []
+    unknown: list[str] = []
     u_used = kg = loose = 0.0
     for item in items:
         c = item.component
-        kg += c.weight_kg * item.quantity
+        if c.weight_kg is None:
+            unknown.append(item.id)
+        else:
+            kg += c.weight_kg * item.quantity
         height = c.u_height * item.quantity
         if height <= 0:
             continue
@@ -88,7 +98,9 @@ def rack_layout(rack: RackInstance, items: Iterable[PlacedItem]) -> RackLayout:
             loose += height
         else:
             spans.append((low, low + height, item))
-    return RackLayout(rack, rack_spec(rack), u_used, kg, spans, sorted(spans, key=_low), loose)
+    return RackLayout(
+        rack, rack_spec(rack), u_used, kg, unknown, spans, sorted(spans, key=_low), loose
+    )
 
 
 def derive_layouts(

@@ -47,6 +47,8 @@ def by_reference(world: World) -> dict[str, Any]:
     """Contoso's rack, UPS and server as an inline build of catalogue references."""
     return {
         "name": "Inline",
+        # The stored build's site: the factory's server room carries 5 kW of heat.
+        "site": {"room_cooling_w": 5000.0},
         "racks": [{"id": "r1", "component": {"manufacturer": "northwind-racks", "sku": "ER-42"}}],
         "items": [
             {

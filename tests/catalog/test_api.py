@@ -241,7 +241,7 @@ def test_patch_keeps_other_fields(client_as: Callable[[str], APIClient]) -> None
 @pytest.mark.parametrize(
     ("overrides", "field", "fragment"),
     [
-        ({"spec": {"kva": 0}}, "spec.kva", "greater than 0"),
+        ({"spec": {"kva": 0}}, "spec.kva", "greater than or equal to 0.1"),
         ({"spec": {"kva": 3, "kw": 4}}, "spec", "kw cannot exceed kva"),
         ({"spec": {"kva": 3, "fan": True}}, "spec.fan", "Extra inputs"),
         ({"spec": "kva=3"}, "spec", "JSON object"),

@@ -13,9 +13,10 @@ from collections.abc import Collection, Iterable, Sequence
 from html import escape
 from typing import Literal, NamedTuple
 
-from rules.derive.geometry import faces_collide
+from rules.derive.geometry import free_positions as geometry_free_positions
+from rules.derive.geometry import item_u, occupants, rack_spec
 from rules.model import BuildSpec, Finding, PlacedItem, RackInstance, Severity
-from rules.specs import Kind, RackSpec
+from rules.specs import Kind
 
 __all__ = [
     "KIND_LABELS",
@@ -114,29 +115,13 @@ def u_span_text(position: float, height: float) -> str:
     return f"U{_number(position)}\u2013{_number(last)}"
 
 
-def _rack_spec(rack: RackInstance) -> RackSpec | None:
-    spec = rack.component.spec
-    return spec if isinstance(spec, RackSpec) else None
-
-
 def is_full_depth(item: PlacedItem, rack: RackInstance) -> bool:
     """Whether an item is deep enough to block the other face: at least half the usable depth."""
     depth = item.component.depth_mm
-    spec = _rack_spec(rack)
+    spec = rack_spec(rack)
     if depth is None or spec is None or spec.usable_depth_mm <= 0:
         return False
     return depth >= spec.usable_depth_mm / 2
-
-
-def _rack_u(rack: RackInstance) -> int:
-    spec = _rack_spec(rack)
-    return spec.u if spec is not None else 0
-
-
-def _span(item: PlacedItem) -> tuple[float, float]:
-    """Lowest U and top edge (exclusive) of a placed line's stacked units."""
-    start = item.position_u or 0.0  # callers pass placed items only
-    return start, start + item.component.u_height * item.quantity
 
 
 def free_positions(
@@ -149,34 +134,22 @@ def free_positions(
     depth_mm: float | None = None,
     ignore: Collection[str] = (),
 ) -> list[int]:
-    """Whole-U start positions in a rack where `quantity` units of `u_height` fit on `face`.
-
-    Clashes follow the engine's rule (`rules.derive.geometry.faces_collide`): the same face, or
-    opposite faces whose depths together exceed the usable depth; an unknown depth counts as
-    full. Lines named in `ignore` (the line being moved) count as absent.
-    """
+    """Whole-U start positions in a rack where `quantity` units of `u_height` fit on `face`:
+    the engine's geometry (`rules.derive.geometry.free_positions`), with the lines named in
+    `ignore` (the line being moved) counted as absent."""
     rack = next((r for r in spec.racks if r.id == rack_id), None)
-    if rack is None or u_height <= 0:
+    found = rack_spec(rack) if rack is not None else None
+    if found is None:
         return []
-    height = u_height * max(quantity, 1)
-    top = _rack_u(rack) + 1
-    rack_spec = _rack_spec(rack)
-    usable = rack_spec.usable_depth_mm if rack_spec is not None else 0.0
-    taken = [
-        _span(item)
-        for item in spec.items
-        if item.rack_id == rack_id
-        and item.position_u is not None
-        and item.id not in ignore
-        and item.component.u_height > 0
-        and faces_collide(face, depth_mm, item.face, item.component.depth_mm, usable)
-    ]
-    return [
-        position
-        for position in range(1, top)
-        if position + height <= top
-        and not any(start < position + height and position < end for start, end in taken)
-    ]
+    in_rack = (item for item in spec.items if item.rack_id == rack_id)
+    return geometry_free_positions(
+        found.u,
+        found.usable_depth_mm,
+        occupants(in_rack, ignore=ignore),
+        height_u=u_height * max(quantity, 1),
+        face=face,
+        depth_mm=depth_mm,
+    )
 
 
 # --------------------------------------------------------------------------- drawing
@@ -215,8 +188,7 @@ def _aria_label(item: PlacedItem, face: str) -> str:
 
 
 def _position_and_height(item: PlacedItem) -> tuple[float, float]:
-    start, end = _span(item)
-    return start, end - start
+    return item.position_u or 0.0, item_u(item)
 
 
 def rack_elevation_svg(
@@ -239,7 +211,8 @@ def rack_elevation_svg(
     rack = next((r for r in spec.racks if r.id == rack_id), None)
     if rack is None:
         raise KeyError(f"no rack {rack_id!r} in this build")
-    rack_u = _rack_u(rack)
+    found = rack_spec(rack)
+    rack_u = found.u if found is not None else 0
     other_face = "rear" if face == "front" else "front"
     errors = _errors_by_item(findings)
     highlighted = frozenset(highlight)
@@ -261,7 +234,8 @@ def rack_elevation_svg(
 
     occupied = [False] * (rack_u + 2)
     for item in (*shown, *ghosts):
-        start, end = _span(item)
+        start = item.position_u or 0.0
+        end = start + item_u(item)
         for n in range(max(int(start), 1), min(int(-(-end // 1)), rack_u + 1)):
             occupied[n] = True
     free = [n for n in range(1, rack_u + 1) if not occupied[n]]

@@ -230,22 +230,6 @@ def _positions(spec: BuildSpec) -> list[dict[str, Any]]:
     return racks
 
 
-def _downstream_w(spec: BuildSpec, source_id: str, seen: frozenset[str] = frozenset()) -> float:
-    """Typical draw behind a source, each device counted whole on every cord it uses.
-
-    That is the failover case a source must carry when the other feed is lost; the engine's
-    phase currents below apply its own sharing rules and power factors.
-    """
-    total = 0.0
-    for item in spec.items:
-        if source_id not in (item.feed_a, item.feed_b) or item.id in seen:
-            continue
-        total += item.component.typical_or_nameplate_w * item.quantity
-        if item.component.kind.value in _SOURCE_KINDS:
-            total += _downstream_w(spec, item.id, seen | {source_id, item.id})
-    return total
-
-
 def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
     """UPSs, ATSs and PDUs with what feeds them, the load behind them and phase currents."""
     names = {item.id: item.component.name for item in spec.items}
@@ -262,6 +246,17 @@ def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]
                 "over": bool(limit) and load["current_a"] > limit,
             }
         )
+    # The engine's own figures (rules.derive.electrical): nameplate load in normal operation
+    # beside what the source carries at its limit (C2; C4). Reports frozen before they
+    # existed show none.
+    capacity = {s["source"]: s for s in report.get("metrics", {}).get("sources", [])}
+
+    def load(source_id: str) -> dict[str, str]:
+        found = capacity.get(source_id)
+        if found is None:
+            return {"load_w": EN_DASH, "usable_w": EN_DASH}
+        return {"load_w": _num(found["load_w"]), "usable_w": _num(found["usable_w"])}
+
     chain = []
     sources: list[PlacedItem] = [i for i in spec.items if i.component.kind.value in _SOURCE_KINDS]
     kind_order = {"ups": 0, "ats": 1, "pdu": 2}
@@ -273,7 +268,7 @@ def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]
                 "name": item.component.name,
                 "kind": item.component.kind.value.upper(),
                 "fed_from": ", ".join(fed_from),
-                "load_w": _num(_downstream_w(spec, item.id)),
+                **load(item.id),
                 "phases": phases.get(item.id, []),
             }
         )
@@ -283,7 +278,7 @@ def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]
             "name": "Site supply",
             "kind": "SUPPLY",
             "fed_from": "Utility",
-            "load_w": _num(report.get("metrics", {}).get("site_load_w")),
+            **load(SITE_SOURCE),
             "phases": phases.get(SITE_SOURCE, []),
         }
     )

@@ -20,16 +20,10 @@ from configurator.tenancy.permissions import can_see_cost
 from configurator.web.common import is_htmx, paginate
 from configurator.web.forms import CatalogueFilterForm
 from rules.specs import spec_model_for
+from rules.units import FT3_PER_M3, MM_PER_IN, btu_h, cfm, lb
 
 COMPONENTS_PER_PAGE = 25
 SEARCH_FIELDS = ("sku", "model_name", "manufacturer__name", "description")
-
-# Conversions for "show on request" imperial units (reference 2 for BTU/h).
-BTU_H_PER_W = 3.412
-LB_PER_KG = 2.20462
-CFM_PER_M3H = 0.588578
-FT3_PER_M3 = 35.3147
-MM_PER_IN = 25.4
 
 # Spec keys whose names do not say their meaning well enough on their own.
 SPEC_LABELS = {
@@ -98,7 +92,7 @@ def watts(value: float | Decimal | None) -> str:
     if value is None:
         return "unknown"
     w = float(value)
-    return f"{_number(w)} W ({_number(w * BTU_H_PER_W, 0)} BTU/h)"
+    return f"{_number(w)} W ({_number(btu_h(w), 0)} BTU/h)"
 
 
 def kilograms(value: float | Decimal | None, imperial: bool) -> str:
@@ -106,11 +100,7 @@ def kilograms(value: float | Decimal | None, imperial: bool) -> str:
     if value is None:
         return "unknown"
     kg = float(value)
-    return (
-        f"{_number(kg, 2)} kg ({_number(kg * LB_PER_KG)} lb)"
-        if imperial
-        else f"{_number(kg, 2)} kg"
-    )
+    return f"{_number(kg, 2)} kg ({_number(lb(kg))} lb)" if imperial else f"{_number(kg, 2)} kg"
 
 
 def celsius(value: float, imperial: bool) -> str:
@@ -125,7 +115,7 @@ def celsius(value: float, imperial: bool) -> str:
 def airflow(value: float, imperial: bool) -> str:
     """Airflow in m³/h, with CFM on request."""
     return (
-        f"{_number(value, 0)} m³/h ({_number(value * CFM_PER_M3H, 0)} CFM)"
+        f"{_number(value, 0)} m³/h ({_number(cfm(value), 0)} CFM)"
         if imperial
         else (f"{_number(value, 0)} m³/h")
     )

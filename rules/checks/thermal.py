@@ -143,16 +143,18 @@ def cooling_capacity(d: Derived) -> Iterator[Finding]:
         room_w += stated
     usable = u * room_w  # C4: PASS when demand <= u * capacity
     if left > usable:
-        rack_note = (
-            f" ({_heat(covered)} of it is taken by rack-mounted units)" if covered > 0 else ""
-        )
         where = "room cooling" if rack_units else "installed sensible cooling"
+        share = (
+            f"; {_heat(covered)} of it is taken by rack-mounted units, {_heat(left)} is the room's"
+            if covered > 0
+            else ""
+        )
         yield finding(
             "thermal.cooling_capacity",
             Severity.ERROR,
-            f"The build gives off {_heat(heat)} (IT, other loads and UPS losses){rack_note}; "
-            f"{_heat(left)} is the room's, above {u * 100:g} % of the {watts(room_w)} of "
-            f"{where} at the site ({watts(usable)}): it needs {watts(left / u)}.",
+            f"The build gives off {_heat(heat)} (IT, other loads and UPS losses){share}, above "
+            f"{u * 100:g} % of the {watts(room_w)} of {where} at the site ({watts(usable)}): "
+            f"it needs {watts(left / u)}.",
             subject=[x.line.id for x in room_units],
             value=left,
             limit=usable,

@@ -17,14 +17,17 @@ from rules.model import PlacedItem, RackInstance
 from rules.specs import RackSpec
 
 __all__ = [
+    "Occupant",
     "RackLayout",
     "Span",
+    "collision",
     "derive_layouts",
     "faces_collide",
     "free_positions",
     "free_runs",
     "item_u",
     "lowest_free_position",
+    "occupants",
     "occupied_u",
     "rack_layout",
     "rack_spec",
@@ -167,28 +170,33 @@ def faces_collide(
 
 @dataclass(frozen=True, slots=True)
 class Occupant:
-    """A U span taken in a rack, on a face, by an item of a depth (None: full depth)."""
+    """A U span [low, high) taken in a rack, on a face, by an item of a depth (None: full
+    depth), and who takes it."""
 
     low: float
     high: float
     face: str
     depth_mm: float | None
+    owner: str = ""
 
 
-def _clear(
+def collision(
+    taken: Iterable[Occupant],
     low: float,
     high: float,
     face: str,
     depth_mm: float | None,
-    taken: Iterable[Occupant],
     usable_depth_mm: float,
-) -> bool:
-    return not any(
-        o.low < high
-        and low < o.high
-        and faces_collide(face, depth_mm, o.face, o.depth_mm, usable_depth_mm)
-        for o in taken
-    )
+) -> Occupant | None:
+    """The first span in ``taken`` that [low, high) on ``face`` would collide with."""
+    for o in taken:
+        if (
+            o.low < high
+            and low < o.high
+            and faces_collide(face, depth_mm, o.face, o.depth_mm, usable_depth_mm)
+        ):
+            return o
+    return None
 
 
 def occupants(items: Iterable[PlacedItem], *, ignore: Collection[str] = ()) -> list[Occupant]:
@@ -198,7 +206,9 @@ def occupants(items: Iterable[PlacedItem], *, ignore: Collection[str] = ()) -> l
         if item.position_u is None or item.id in ignore or item.component.u_height <= 0:
             continue
         high = item.position_u + item.component.u_height * item.quantity
-        out.append(Occupant(item.position_u, high, item.face.value, item.component.depth_mm))
+        out.append(
+            Occupant(item.position_u, high, item.face.value, item.component.depth_mm, item.id)
+        )
     return out
 
 
@@ -243,7 +253,7 @@ def lowest_free_position(
     for position in (*whole, *(u + 0.5 for u in whole)):
         if position + height_u > top:
             continue
-        if _clear(position, position + height_u, face, depth_mm, spans, usable_depth_mm):
+        if collision(spans, position, position + height_u, face, depth_mm, usable_depth_mm) is None:
             return position
     return None
 

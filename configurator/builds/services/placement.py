@@ -17,8 +17,8 @@ from django.db import transaction
 from catalog.models import Component
 from configurator.builds.models import Build, BuildLine
 from configurator.builds.services import guards
-from rules.derive.geometry import faces_collide
-from rules.feeds import POWER_SOURCE_KINDS
+from rules.derive.geometry import Occupant, collision, lowest_free_position
+from rules.feeds import POWER_SOURCE_KINDS, FeedNode, feed_loop
 from rules.specs import Kind, RackSpec
 
 __all__ = [
@@ -92,10 +92,15 @@ class Candidate:
     phase: int | None
 
 
-def _occupied(
-    line_component: Component, position: Decimal, quantity: int
-) -> tuple[Decimal, Decimal]:
-    return position, position + line_component.u_height * quantity
+def _occupant(line: BuildLine, low: Decimal) -> Occupant:
+    """The U span a line takes from ``low``, in the engine's geometry (rules.derive.geometry)."""
+    return Occupant(
+        float(low),
+        float(low + line.component.u_height * line.quantity),
+        line.face,
+        _depth_mm(line.component),
+        str(line.pk),
+    )
 
 
 def _usable_depth_mm(rack: BuildLine) -> float:
@@ -103,9 +108,17 @@ def _usable_depth_mm(rack: BuildLine) -> float:
     return RackSpec.model_validate(rack.component.spec).usable_depth_mm
 
 
+def _rack_u(rack: BuildLine) -> int:
+    return int(rack.component.spec.get("u", 0))
+
+
 def _depth_mm(component: Component) -> float | None:
     """Depth for the opposite-face rule; unknown (None) counts as the whole usable depth."""
     return float(component.depth_mm) if component.depth_mm is not None else None
+
+
+def _u(value: float) -> Decimal:
+    return Decimal(str(value)).normalize() if value % 1 else Decimal(int(value))
 
 
 def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> None:
@@ -163,63 +176,76 @@ def _check_position(
     if position < 1 or position % HALF_U:
         errors["position_u"] = ["A position is a multiple of 0.5 U, from U 1."]
         return
-    start, end = _occupied(candidate.component, position, candidate.quantity)
-    rack_u = int(rack.component.spec.get("u", 0))
+    start, end = position, position + height * candidate.quantity
+    rack_u = _rack_u(rack)
     if end > rack_u + 1:
         errors["position_u"] = [
             f"{_span_text(start, end)} is outside {describe_line(rack)}, "
             f"which has U 1\u2013{rack_u}."
         ]
         return
-    usable = _usable_depth_mm(rack)
-    depth = _depth_mm(candidate.component)
-    for other in lines.values():
-        if other.pk == candidate.pk or other.rack_id != rack.pk or other.position_u is None:
-            continue
-        other_start, other_end = _occupied(other.component, other.position_u, other.quantity)
-        if (
-            other_start < end
-            and start < other_end
-            and faces_collide(candidate.face, depth, other.face, _depth_mm(other.component), usable)
-        ):
-            errors["position_u"] = [
-                f"{_span_text(other_start, other_end)} is taken by {describe_line(other)}."
-            ]
-            return
+    taken = [
+        _occupant(other, other.position_u)
+        for other in lines.values()
+        if other.pk != candidate.pk
+        and other.rack_id == rack.pk
+        and other.position_u is not None
+        and other.component.u_height > 0
+    ]
+    hit = collision(
+        taken,
+        float(start),
+        float(end),
+        candidate.face,
+        _depth_mm(candidate.component),
+        _usable_depth_mm(rack),
+    )
+    if hit is not None:
+        other = lines[int(hit.owner)]
+        errors["position_u"] = [
+            f"{_span_text(_u(hit.low), _u(hit.high))} is taken by {describe_line(other)}."
+        ]
 
 
 def _check_feeds(
     candidate: Candidate, lines: dict[int, BuildLine], errors: dict[str, list[str]]
 ) -> None:
+    """The engine's feed rules (rules.feeds): sources are PDUs, ATSs or UPSs, two different
+    ones, and the write leaves no loop."""
+    nodes = {
+        str(pk): FeedNode(
+            line.component.kind,
+            None if line.feed_a_id is None else str(line.feed_a_id),
+            None if line.feed_b_id is None else str(line.feed_b_id),
+        )
+        for pk, line in lines.items()
+    }
+    if candidate.pk is not None:
+        nodes[str(candidate.pk)] = FeedNode(
+            candidate.component.kind,
+            None if candidate.feed_a is None else str(candidate.feed_a.pk),
+            None if candidate.feed_b is None else str(candidate.feed_b.pk),
+        )
     for field in ("feed_a", "feed_b"):
         source = getattr(candidate, field)
         if source is None:
             continue
         if source.component.kind not in POWER_SOURCE_KINDS:
             errors[field] = [f"{describe_line(source, start=True)} is not a PDU, ATS or UPS."]
-        elif candidate.pk is not None and _feeds_from(source, candidate.pk, lines):
-            errors[field] = [f"{describe_line(source, start=True)} is fed by this line: a loop."]
+        elif candidate.pk is not None and source.pk == candidate.pk:
+            errors[field] = ["A line cannot feed itself."]
+        elif candidate.pk is not None:
+            loop = feed_loop(nodes, str(source.pk))
+            if loop is not None and str(candidate.pk) in loop:
+                errors[field] = [
+                    f"{describe_line(source, start=True)} is fed by this line: a loop."
+                ]
     if (
         candidate.feed_a is not None
         and candidate.feed_b is not None
         and candidate.feed_a.pk == candidate.feed_b.pk
     ):
         errors["feed_b"] = ["Feed A and feed B must be different sources."]
-
-
-def _feeds_from(source: BuildLine, line_pk: int, lines: dict[int, BuildLine]) -> bool:
-    """Whether walking upstream from `source` reaches `line_pk` (the write would make a loop)."""
-    seen: set[int] = set()
-    stack = [source.pk]
-    while stack:
-        pk = stack.pop()
-        if pk == line_pk:
-            return True
-        if pk in seen or pk not in lines:
-            continue
-        seen.add(pk)
-        stack.extend(p for p in (lines[pk].feed_a_id, lines[pk].feed_b_id) if p is not None)
-    return False
 
 
 def lines_of(build: Build) -> dict[int, BuildLine]:
@@ -248,7 +274,8 @@ def _placement_priority(line: BuildLine) -> tuple[int, Decimal, int]:
     # UPS and batteries go lowest (heaviest per U, and their manuals ask for it), then the
     # heaviest lines, so the rack's centre of gravity stays low.
     heavy_kind = line.component.kind in (Kind.UPS, Kind.BATTERY)
-    return (0 if heavy_kind else 1, -line.component.weight_kg * line.quantity, line.pk)
+    weight = line.component.weight_kg or Decimal(0)  # an unknown mass sorts as the lightest
+    return (0 if heavy_kind else 1, -weight * line.quantity, line.pk)
 
 
 @transaction.atomic
@@ -264,13 +291,12 @@ def build_auto_place(*, build: Build, expected_revision: int | None = None) -> l
         (line for line in lines.values() if line.component.kind == Kind.RACK),
         key=lambda r: (r.sort_order, r.pk),
     )
-    # Taken spans per rack: (start, end, face, depth mm or None when unknown).
-    taken: dict[int, list[tuple[Decimal, Decimal, str, float | None]]] = {r.pk: [] for r in racks}
+    # Taken spans per rack, in the engine's geometry.
+    taken: dict[int, list[Occupant]] = {r.pk: [] for r in racks}
     zero_u_count: dict[int, int] = {r.pk: 0 for r in racks}
     for line in lines.values():
-        if line.rack_id in taken and line.position_u is not None:
-            start, end = _occupied(line.component, line.position_u, line.quantity)
-            taken[line.rack_id].append((start, end, line.face, _depth_mm(line.component)))
+        if line.rack_id in taken and line.position_u is not None and line.component.u_height > 0:
+            taken[line.rack_id].append(_occupant(line, line.position_u))
         elif line.rack_id in zero_u_count and line.component.u_height == 0:
             zero_u_count[line.rack_id] += 1
 
@@ -303,8 +329,7 @@ def build_auto_place(*, build: Build, expected_revision: int | None = None) -> l
             misfits.append(line)
             continue
         rack, position = spot
-        start, end = _occupied(line.component, position, line.quantity)
-        taken[rack.pk].append((start, end, line.face, _depth_mm(line.component)))
+        taken[rack.pk].append(_occupant(line, position))
         line.rack_id, line.position_u = rack.pk, position
         placements.append(Placement(line_id=line.pk, rack_id=rack.pk, position_u=position))
     if misfits:
@@ -329,29 +354,20 @@ def _is_zero_u_pdu(line: BuildLine) -> bool:
 
 
 def _lowest_free(
-    line: BuildLine,
-    racks: list[BuildLine],
-    taken: dict[int, list[tuple[Decimal, Decimal, str, float | None]]],
+    line: BuildLine, racks: list[BuildLine], taken: dict[int, list[Occupant]]
 ) -> tuple[BuildLine, Decimal] | None:
-    """The first rack and lowest U where the line's units fit on its face, or None."""
-    height = line.component.u_height * line.quantity
-    depth = _depth_mm(line.component)
+    """The first rack and lowest U where the line's units fit on its face, or None
+    (rules.derive.geometry.lowest_free_position: whole U first, then half-U offsets)."""
+    height = float(line.component.u_height * line.quantity)
     for rack in racks:
-        usable = _usable_depth_mm(rack)
-        rack_u = int(rack.component.spec.get("u", 0))
-        top = Decimal(rack_u + 1)
-        # Whole-U positions first: half-U offsets only when the gaps leave nothing else.
-        whole = [Decimal(u) for u in range(1, rack_u + 1)]
-        halves = [u + HALF_U for u in whole]
-        for position in (*whole, *halves):
-            end = position + height
-            if end > top:
-                continue
-            if not any(
-                start < end
-                and position < stop
-                and faces_collide(line.face, depth, face, other_depth, usable)
-                for start, stop, face, other_depth in taken[rack.pk]
-            ):
-                return rack, position
+        found = lowest_free_position(
+            _rack_u(rack),
+            _usable_depth_mm(rack),
+            taken[rack.pk],
+            height_u=height,
+            face=line.face,
+            depth_mm=_depth_mm(line.component),
+        )
+        if found is not None:
+            return rack, Decimal(str(found))
     return None

@@ -312,6 +312,22 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
                 f"{site.supply_breaker_a:g} A breaker",
             ),
             ("Room volume", f"{site.room_volume_m3:g} m³" if site.room_volume_m3 else "unknown"),
+            (
+                "Room air conditioning",
+                f"{site.room_cooling_w:,.0f} W sensible"
+                if site.room_cooling_w is not None
+                else "none stated",
+            ),
+            (
+                "Humidity",
+                f"up to {site.relative_humidity_max_pct:g} % RH"
+                if site.relative_humidity_max_pct is not None
+                else (
+                    f"dew point up to {site.dew_point_max_c:g} °C"
+                    if site.dew_point_max_c is not None
+                    else "unknown"
+                ),
+            ),
             ("Country", site.country),
             ("Grid carbon", f"{site.grid_carbon_g_per_kwh:g} gCO₂e/kWh"),
         ],
@@ -331,7 +347,13 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
                 "UPS load, worst single loss",
                 f"{_num(ups_worst_pct)} %" if ups_worst_pct is not None else EN_DASH,
             ),
-            ("Runtime at load", f"{_num(metrics.get('runtime_min'), 1)} min"),
+            (
+                "Runtime at load, new / end of life",
+                f"{_num(metrics.get('runtime_new_min', metrics.get('runtime_min')), 1)} / "
+                f"{_num(metrics.get('runtime_end_of_life_min'), 1)} min "
+                f"({'end of life' if metrics.get('runtime_basis') == 'end_of_life' else 'new'}"
+                " judged)",
+            ),
             ("Racks / items", f"{len(spec.racks)} / {len(spec.items)}"),
         ],
         "elevations": elevations,
@@ -339,19 +361,25 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
         "power_chain": _power_chain(spec, report),
         "thermal_rows": [
             (
-                "Heat to remove",
+                "Heat to remove (IT, other loads, UPS losses)",
                 f"{_num(metrics.get('heat_w'))} W ({_num(metrics.get('heat_btu_h'))} BTU/h)",
             ),
             (
-                "Cooling required / installed (sensible)",
-                f"{_num(metrics.get('cooling_required_sensible_w'))} / "
-                f"{_num(metrics.get('cooling_installed_sensible_w'))} W",
+                "IT heat alone",
+                f"{_num(metrics.get('it_heat_w'))} W ({_num(metrics.get('it_heat_btu_h'))} BTU/h)",
             ),
             (
-                "Airflow required / installed",
+                "Cooling required / installed / at the site (sensible)",
+                f"{_num(metrics.get('cooling_required_sensible_w'))} / "
+                f"{_num(metrics.get('cooling_installed_sensible_w'))} / "
+                f"{_num(metrics.get('cooling_effective_sensible_w'))} W",
+            ),
+            (
+                "Airflow for the room heat / installed",
                 f"{_num(metrics.get('airflow_required_m3h'))} / "
                 f"{_num(metrics.get('airflow_installed_m3h'))} m³/h",
             ),
+            ("Airflow the IT pulls through", f"{_num(metrics.get('airflow_it_m3h'))} m³/h"),
             ("Cooling power draw", f"{_num(metrics.get('cooling_power_w'))} W"),
         ],
         "redundancy_rows": [
@@ -364,6 +392,12 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
             ("PUE estimate", _num(metrics.get("pue_estimate"), 2)),
             ("Energy per year", f"{_num(metrics.get('annual_kwh'))} kWh/yr"),
             ("CO₂ per year", f"{_num(metrics.get('co2_kg_per_year'))} kg CO₂e/yr"),
+            ("CUE", f"{_num(metrics.get('cue_kg_per_kwh'), 3)} kg CO₂e per IT kWh"),
+            (
+                "Water per year / WUE",
+                f"{_num(metrics.get('annual_water_l'))} L / "
+                f"{_num(metrics.get('wue_l_per_kwh'), 2)} L per IT kWh",
+            ),
             (
                 "Energy cost per year",
                 f"{_num(metrics.get('energy_cost_per_year'))} {metrics.get('currency', '')}",

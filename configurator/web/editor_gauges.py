@@ -89,6 +89,13 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
     required = policy.required_runtime_min
     runtime = metrics.runtime_min
     if runtime is not None:
+        basis = "at end of battery life" if metrics.runtime_basis == "end_of_life" else "new"
+        other = (
+            metrics.runtime_new_min
+            if metrics.runtime_basis == "end_of_life"
+            else metrics.runtime_end_of_life_min
+        )
+        other_text = "new" if metrics.runtime_basis == "end_of_life" else "at end of life"
         gauges.append(
             Gauge(
                 label="Battery runtime",
@@ -97,26 +104,47 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
                 low=required,
                 optimum=max(runtime, required * 2, 1),
                 over=runtime < required,
-                text=f"{_fmt(runtime, 1)} min (required {required:g} min)",
+                text=f"{_fmt(runtime, 1)} min {basis} (required {required:g} min); "
+                f"{_fmt(other, 1)} min {other_text}",
             )
         )
     needed = metrics.cooling_required_sensible_w
-    installed = metrics.cooling_installed_sensible_w
+    installed = metrics.cooling_effective_sensible_w or metrics.cooling_installed_sensible_w
     gauges.append(
         Gauge(
-            label="Cooling (sensible)",
+            label="Cooling (sensible, at the site)",
             value=needed,
             maximum=max(needed, installed, 1),
             high=installed if installed > 0 else None,
             optimum=0,
             over=installed > 0 and needed > installed,
             text=(
-                f"{_fmt(needed)} W needed of {_fmt(installed)} W installed"
+                f"{_fmt(needed)} W needed ({_fmt(metrics.heat_btu_h)} BTU/h of heat at {pct}) "
+                f"of {_fmt(installed)} W at the site"
                 if installed > 0
-                else f"{_fmt(needed)} W needed; no cooling unit (the room carries it)"
+                else f"{_fmt(needed)} W needed; no cooling unit (the room must carry it)"
             ),
         )
     )
+    for source in metrics.sources:
+        name = "Site supply" if source.source == "site" else names.get(source.source, source.source)
+        worst = max(source.worst_a, default=0.0)
+        phase = source.worst_a.index(worst) + 1 if source.worst_a else 1
+        over = ", ".join(f"L{p}" for p in source.overloaded)
+        on_phase = f" on L{phase}" if source.phases == 3 else ""
+        gauges.append(
+            Gauge(
+                label=f"Current \u2013 {name}",
+                value=worst,
+                maximum=max(worst, source.limit_a / u if u else source.limit_a, 1),
+                high=source.limit_a,
+                optimum=0,
+                over=bool(source.overloaded),
+                text=f"{_fmt(source.load_w)} W used of {_fmt(source.usable_w)} W usable; "
+                f"{_fmt(worst, 2)} A{on_phase} at worst of {_fmt(source.limit_a, 2)} A"
+                + (f", {over} overloaded" if over else ""),
+            )
+        )
     for rack in metrics.racks:
         name = names.get(rack.rack_id, rack.rack_id)
         gauges.append(

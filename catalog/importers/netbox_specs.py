@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from catalog.importers.netbox_kinds import DeviceFacts, device_facts, infer_kind
+from catalog.importers.netbox_kinds import (
+    DeviceFacts,
+    device_facts,
+    infer_kind,
+    is_video_recorder,
+)
 from catalog.importers.netbox_power import (
     IP_RE,
     LOAD_RE,
@@ -345,7 +350,10 @@ def map_device_type(
         spec: dict[str, Any] = {"kind": "it", **power.spec}
         if kind == "monitoring" and re.search(r"monitoring|environmental|sensor", facts.text):
             spec["remote_monitoring"] = True
-        if kind == "monitoring" and re.search(r"\bcamera|door sensor|access control", facts.text):
+        if kind == "monitoring" and (
+            re.search(r"\bcamera|door sensor|access control", facts.text)
+            or is_video_recorder(facts)
+        ):
             spec["physical_security"] = True
     elif kind == "ups":
         spec = _ups_spec(data, ref, facts, notes)

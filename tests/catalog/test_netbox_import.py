@@ -582,7 +582,8 @@ def test_kind_inference_matches_the_source_categories() -> None:
             counter[kind] += 1
         kinds[category] = counter
     assert kinds["UPS / battery module"] == Counter(ups=25, battery=2)
-    assert kinds["PDU / ATS / power strip"] == Counter(pdu=29, ats=5)
+    # Tripp Lite's PDUMH15AT and PDUMH20HVAT: two inlets named Primary / Secondary.
+    assert kinds["PDU / ATS / power strip"] == Counter(pdu=27, ats=7)
     assert kinds["switch"] == Counter(switch=64)
     assert kinds["router / firewall / edge gateway"] == Counter(router=25)
     assert kinds["storage"] == Counter(storage=13)

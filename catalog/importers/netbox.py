@@ -8,12 +8,15 @@ decide what each figure means. The rules, in short (docs/importing.md has the lo
   (prices, currency, lead time, lifecycle, datasheet URL) are never written, except
   ``list_price = 0`` (unpriced) when a component is created.
 * Physical: ``u_height`` (int, float or "2.0"; 0 and halves allowed); ``is_full_depth``
-  (NetBox default true when absent); ``weight`` in kg/g/lb/oz -> kg (left untouched when absent,
-  with a note); airflow front-to-rear -> front_to_back, rear-to-front -> back_to_front,
-  left-to-right / right-to-left / side-to-rear / rear-to-side -> side_to_side, passive ->
-  passive, anything else (``mixed``, ...) -> passive with a note.
+  (NetBox default true when absent); ``weight`` in kg/g/lb/oz -> kg; airflow front-to-rear ->
+  front_to_back, rear-to-front -> back_to_front, left-to-right / right-to-left / side-to-rear
+  / rear-to-side -> side_to_side, passive -> passive. Unknown is not zero: a missing (or 0)
+  weight and a missing or unmappable airflow (``mixed``) are unknown, never 0 kg or passive;
+  they are not sent, so a figure entered by hand survives a re-import.
 * Kind: ``--kind`` wins; otherwise the first matching rule of ``KIND_RULES`` (see
-  ``infer_kind``). Rack types are always ``rack``; module types are never imported.
+  ``infer_kind``): server families are servers whatever their text says, a model ending in
+  ATS or a two-inlet PDU described as a transfer is an ATS, NVRs/DVRs are monitoring. Rack
+  types are always ``rack``; module types are never imported.
 * Draw of IT devices (``power-ports``): two or more ports that all state the same
   ``maximum_draw`` / ``allocated_draw`` are redundant supplies (feeds A/B): nameplate = one
   port's ``maximum_draw``, typical = one port's ``allocated_draw``, ``psu_count`` = ports,
@@ -24,18 +27,22 @@ decide what each figure means. The rules, in short (docs/importing.md has the lo
   manufacturer only when the device text names its part number or model; a PSU rating is
   not a draw, so nameplate/typical stay None. Unknown power is never stored as 0 W.
 * UPS, PDU, ATS: an inlet ``maximum_draw`` is an input rating, so it is never the nameplate.
-  Their specs are parsed from the text (kVA, amps, volts, outlets); every figure that had to
-  be assumed is listed in ``comments`` ("spec assumed from import: ...").
+  Their specs are parsed from the text (kVA, amps, volts, outlets). Never better than the
+  data: an assumed UPS kW stays within the inlet's maximum_draw, the topology is unknown
+  unless stated, a voltage comes from the text, the plug, then the outlets. Every figure that
+  had to be assumed is listed in ``assumed`` ({field, value, why}) and in ``comments``.
 * Rack types: ``u`` = u_height, width/depth from ``outer_*`` (inches converted), usable depth
   = ``mounting_depth``, static load = ``max_weight``; without it a load stated in the
-  description ("load rating 800 kg") is used, else 680 kg is assumed and said so in comments.
+  description ("load rating 800 kg") is used. What the file does not give comes from the form
+  factor (wall cabinet or floor rack: ``rack_defaults``) and is listed as assumed.
 
 Everything is parsed and mapped before the database is touched; one bad file stops the run
 with ``<path>: <field>: <message>`` and the writes happen in one transaction.
 
 This module walks the library and writes the catalogue; the mapping lives beside it:
 ``netbox_read`` (YAML, fields, units), ``netbox_kinds`` (kind rules), ``netbox_power`` (PSU
-bays, power ports, electrical figures in the text) and ``netbox_specs`` (drafts per kind).
+bays, power ports, electrical figures in the text), ``netbox_drafts`` (drafts, notes, assumed
+figures), ``netbox_specs`` (device types, spec per kind) and ``netbox_racks`` (rack types).
 """
 
 from __future__ import annotations
@@ -51,16 +58,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from catalog.importers.netbox_drafts import SOURCE_NETBOX, ComponentDraft
 from catalog.importers.netbox_kinds import infer_kind
 from catalog.importers.netbox_power import ModuleTypeInfo, module_type_info
+from catalog.importers.netbox_racks import map_rack_type
 from catalog.importers.netbox_read import DeviceTypeError, load_yaml
-from catalog.importers.netbox_specs import (
-    IMPORTABLE_KINDS,
-    SOURCE_NETBOX,
-    ComponentDraft,
-    map_device_type,
-    map_rack_type,
-)
+from catalog.importers.netbox_specs import IMPORTABLE_KINDS, map_device_type
 from catalog.models import Component
 from catalog.services import component_upsert
 

@@ -380,7 +380,13 @@ def build_propose(*, site: Site, name: str, workload: Workload, user: Any) -> Pr
 
     parts = [(ups, systems * per_system), (pdu, 2), (cooling, cooling_count), *it_lines]
     u_needed = sum(float(c.u_height) * n for c, n in parts) + SPARE_U
-    kg = sum(float(c.weight_kg) * n for c, n in parts)
+    kg = sum(float(c.weight_kg) * n for c, n in parts if c.weight_kg is not None)
+    unweighed = sorted({c.model_name for c, _ in parts if c.weight_kg is None})
+    if unweighed:
+        plan.notes.append(
+            f"The mass of {', '.join(unweighed)} is unknown: the rack was chosen for the "
+            f"{kg:,.0f} kg that is known, a lower bound; check its load rating."
+        )
     depth_mm = max((float(c.depth_mm or 0) for c, _ in parts if c.u_height), default=0)
     rack = _choose_rack(plan, site, policy, u_needed, kg, depth_mm)
 

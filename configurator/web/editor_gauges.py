@@ -145,6 +145,12 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
                 + (f", {over} overloaded" if over else ""),
             )
         )
+    # Racks whose load is a lower bound: some lines (or the rack) have no known mass.
+    unweighed = {
+        f.subject[0]: len(f.subject) - 1
+        for f in report.findings
+        if f.code == "mechanical.mass_unknown" and f.subject
+    }
     for rack in metrics.racks:
         name = names.get(rack.rack_id, rack.rack_id)
         gauges.append(
@@ -159,6 +165,8 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
             )
         )
         limit = rack.static_limit_kg
+        lower_bound = rack.rack_id in unweighed
+        lines = unweighed.get(rack.rack_id, 0)
         gauges.append(
             Gauge(
                 label=f"Weight \u2013 {name}",
@@ -167,7 +175,21 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
                 high=limit or None,
                 optimum=0,
                 over=bool(limit) and rack.weight_kg > limit,
-                text=f"{_fmt(rack.weight_kg)} kg of {_fmt(limit)} kg static rating",
+                text=(
+                    f"{'at least ' if lower_bound else ''}{_fmt(rack.weight_kg)} kg of "
+                    f"{_fmt(limit)} kg static rating"
+                ),
+                note=(
+                    (
+                        f"{lines} line{'s' if lines != 1 else ''} "
+                        f"{'have' if lines != 1 else 'has'} no weight"
+                        if lines
+                        else "the rack's own mass is unknown"
+                    )
+                    + "; the load shown is a lower bound"
+                    if lower_bound
+                    else ""
+                ),
             )
         )
     return gauges

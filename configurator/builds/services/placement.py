@@ -272,10 +272,11 @@ class Placement:
 
 def _placement_priority(line: BuildLine) -> tuple[int, Decimal, int]:
     # UPS and batteries go lowest (heaviest per U, and their manuals ask for it), then the
-    # heaviest lines, so the rack's centre of gravity stays low.
+    # heaviest lines, so the rack's centre of gravity stays low. A line of unknown mass ranks
+    # as the lightest: nothing says it belongs low.
     heavy_kind = line.component.kind in (Kind.UPS, Kind.BATTERY)
-    weight = line.component.weight_kg or Decimal(0)  # an unknown mass sorts as the lightest
-    return (0 if heavy_kind else 1, -weight * line.quantity, line.pk)
+    kg = line.component.weight_kg if line.component.weight_kg is not None else Decimal(0)
+    return (0 if heavy_kind else 1, -kg * line.quantity, line.pk)
 
 
 @transaction.atomic

@@ -434,6 +434,18 @@ def test_auto_place_bottom_up_ups_first_then_heavy(build: Build, rack: BuildLine
     assert Build.objects.get(pk=build.pk).revision == revision + 1
 
 
+def test_auto_place_ranks_a_line_of_unknown_mass_as_the_lightest(
+    build: Build, rack: BuildLine
+) -> None:
+    """Unknown mass is no reason to sit low (nor an error): it goes above the weighed lines."""
+    unweighed = line_services.build_line_add(build=build, component=server(weight_kg=None))
+    light = line_services.build_line_add(build=build, component=server(weight_kg=Decimal(5)))
+    revision = Build.objects.get(pk=build.pk).revision
+    placements = placement_services.build_auto_place(build=build, expected_revision=revision)
+    where = {p.line_id: p.position_u for p in placements}
+    assert where == {light.pk: Decimal(1), unweighed.pk: Decimal(2)}
+
+
 def test_auto_place_lists_lines_that_do_not_fit(build: Build) -> None:
     """When a line does not fit, a ValidationError names it and nothing is placed."""
     small = line_services.build_line_add(build=build, component=rack_component(u=4))

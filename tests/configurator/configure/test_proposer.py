@@ -37,6 +37,23 @@ def test_propose_builds_a_rack_that_holds_the_workload(customer_org: Any, parts:
     assert not [f for f in proposal.report.errors if f.code.startswith("power.ups")]
 
 
+def test_propose_says_the_rack_load_is_a_lower_bound_when_a_mass_is_unknown(
+    customer_org: Any, parts: Any
+) -> None:
+    """A server without a weight counts as nothing it could weigh; the note says so."""
+    parts["server"].weight_kg = None
+    parts["server"].save()
+    site = SiteFactory(organisation=customer_org)
+    proposal = build_propose(
+        site=site, name="Unweighed", workload=Workload(servers=2, runtime_min=5), user=None
+    )
+    assert any(
+        note.startswith("The mass of R150 is unknown") and "a lower bound" in note
+        for note in proposal.notes
+    )
+    assert "mechanical.mass_unknown" in {f.code for f in proposal.report.findings}
+
+
 def test_propose_sizes_the_ups_for_the_expected_load(customer_org: Any, parts: Any) -> None:
     """An expected IT load above the servers' draw picks the UPS that carries it, and says so."""
     site = SiteFactory(organisation=customer_org)

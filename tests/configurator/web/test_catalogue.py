@@ -152,6 +152,22 @@ def test_component_detail_shows_btu_and_imperial_on_request(sales: Client, catal
     assert "80 kg (176.4 lb)" in imperial
 
 
+def test_component_detail_says_unknown_and_lists_assumed_figures(
+    sales: Client, catalogue: Any
+) -> None:
+    """Unknown weight and airflow read "unknown"; assumed figures are listed with why."""
+    ups = catalogue["ups_small"]
+    ups.weight_kg = None
+    ups.airflow = None
+    ups.assumed = [{"field": "spec.kva", "value": ups.spec["kva"], "why": "from the model name"}]
+    ups.save()
+    html = sales.get(f"/catalogue/{ups.pk}/").content.decode()
+    assert "<dt>Weight</dt><dd>unknown</dd>" in html
+    assert "<dt>Airflow</dt><dd>unknown</dd>" in html
+    assert "Assumed figures" in html
+    assert f"<code>spec.kva</code> = {ups.spec['kva']}: from the model name" in html
+
+
 def test_component_detail_shows_kind_spec_in_units(sales: Client, catalogue: Any) -> None:
     """A UPS shows kVA/kW and its runtime table; cooling its capacity and airflow (CFM)."""
     html = sales.get(f"/catalogue/{catalogue['ups_small'].pk}/").content.decode()

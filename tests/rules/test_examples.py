@@ -79,6 +79,10 @@ EXPECTED = {
         {"space.u_overlap", "space.u_out_of_range", "space.depth_fit"},
         {"thermal.blanking_panels", "environment.battery_temperature"},
     ),
+    # Two 4-cord nodes on a 3-phase PDU: four cords on three phases, one phase doubled.
+    "liquid_ai_inference_rack": (set(), {"power.phase_imbalance"}),
+    "liquid_ai_chilled_water": ({"liquid.condensation"}, {"power.phase_imbalance"}),
+    "liquid_training_rack_edge_supply": ({"power.site_supply_capacity"}, {"power.ups_inlet"}),
 }
 
 
@@ -259,3 +263,64 @@ def test_examples_broken_space_findings_name_the_items() -> None:
     # 240 W read at 240 / 0.98 = 244.9 W (18 degC), below the table's first point (250 W,
     # 45 min): 45 (250 / 244.9)^1.3 = 46.2 min.
     _close(report.metrics.runtime_min, 45 * (250 / (240 / COLD_18C)) ** 1.3)
+
+
+def _magnus_dew_c(t: float, rh: float) -> float:
+    """Dew point by the Magnus formula (reference 8, L3)."""
+    gamma = math.log(rh / 100) + 17.62 * t / (243.12 + t)
+    return 243.12 * gamma / (17.62 - gamma)
+
+
+def test_examples_liquid_rack_figures_match_hand_calculation() -> None:
+    """40 kW edge AI rack: 4 cold-plate nodes of 10 kW at f = 0.8, an in-rack CDU, a dry
+    cooler (reference 8)."""
+    m = report_for("liquid_ai_inference_rack").metrics
+    it_typ = 4 * 10_000
+    liquid = 0.8 * it_typ  # L5: 32,000 W into liquid, 8,000 W to the air
+    _close(m.liquid_w, liquid)
+    # Air: the nodes' 8,000 W, the CDU's 600 W of pumps, the UPS's losses on 40,600 W at 0.955.
+    loss = (it_typ + 600) * (1 / 0.955 - 1)  # 1,913.1 W
+    _close(m.heat_w, it_typ - liquid + 600 + loss)  # 10,513.1 W
+    cdu, plant = m.loops
+    # Dry cooler at the site's 27 degC: max(30, 27 + 5) = 32 degC (W32); secondary + 3 K.
+    _close(plant.supply_c, 32)
+    _close(cdu.supply_c, 35)
+    # L1, PG25 (1.02 kg/L, 3.90 kJ/(kg K)): 32 kW at 10 K needs 48.27 L/min; the nodes take
+    # 4 x 12 = 48 L/min, a 10.06 K rise: return 45.06 degC.
+    _close(cdu.flow_needed_lpm, 32 * 60 / (1.02 * 3.90 * 10))
+    _close(cdu.return_c, 35 + 32 * 60 / (1.02 * 3.90 * 48))
+    # L3: 27 degC at 55 % RH has a 17.19 degC dew point; 19.19 degC <= 32 degC facility water.
+    _close(m.dew_point_max_c, _magnus_dew_c(27, 55))
+    # Runtime: 40,600 W between (40 kW, 18 min) and (60 kW, 10 min), log-log: 17.62 min.
+    _close(m.runtime_min, loglog(it_typ + 600, 40_000, 18, 60_000, 10))
+    # Site: the UPS input (41,600 + 600) / 0.955 + 8,000 W recharge draws evenly on three
+    # phases; the 3-phase dry cooler 500 W a phase: 17,896 W a phase, 78.69 A <= 128 A.
+    per_phase = ((41_600 + 600) / 0.955 + 8000 + 1500) / 3
+    pf = 3 * per_phase / (((41_600 + 600) / 0.955 + 8000) / 0.99 + 1500 / 0.95)
+    for p in (x for x in m.phase_loads if x.source == "site"):
+        _close(p.current_a, per_phase / (230 * pf))
+    rack = m.racks[0]
+    _close(rack.heat_kw, 40.6)
+    _close(rack.air_kw, 8.6)
+
+
+def test_examples_chilled_water_condenses() -> None:
+    """The same rack on 12 degC chilled water: the facility water (12 degC) and the secondary
+    (15 degC) run below the room's 17.19 degC dew point + 2 K = 19.19 degC."""
+    found = [
+        f for f in report_for("liquid_ai_chilled_water").findings if f.code == "liquid.condensation"
+    ]
+    assert sorted(f.value for f in found) == [12, 15]
+    for f in found:
+        _close(f.limit, _magnus_dew_c(27, 55) + 2)
+
+
+def test_examples_training_rack_overloads_the_edge_supply() -> None:
+    """120 kW of training nodes on a 63 A three-phase supply: the UPS alone draws (124,000 +
+    2,200) / 0.96 + 20,000 = 151,458 W, about 50 kW a phase, over 220 A against 50.4 A."""
+    report = report_for("liquid_training_rack_edge_supply")
+    (supply,) = [f for f in report.findings if f.code == "power.site_supply_capacity"]
+    _close(supply.limit, 0.8 * 63)
+    ups_phase = ((10 * 12_400 + 2200) / 0.96 + 20_000) / 3
+    assert supply.value > ups_phase / 230  # at any PF below 1, above 219 A
+    assert report.metrics.liquid_w == pytest.approx(10 * 12_000 * 0.85)

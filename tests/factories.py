@@ -100,6 +100,25 @@ COMPONENT_SPECS: dict[str, dict] = {
         "members": [{"manufacturer": "Acme Power", "sku": "UPS-3K"}],
         "it_capacity_w": 2000,
     },
+    ComponentKind.CDU: {
+        "capacity_w": 50_000,
+        "approach_k": 3,
+        "secondary_flow_min_lpm": 20,
+        "secondary_flow_max_lpm": 80,
+        "pumps": 2,
+        "facility_classes": ["W17", "W27", "W32"],
+        "coolant": "pg25",
+        "connectors": ["UQD04"],
+        "power_draw_w": 600,
+    },
+    ComponentKind.FACILITY_WATER: {
+        "source_type": "dry_cooler",
+        "capacity_w": 60_000,
+        "supply_temp_c": 30,
+        "ambient_approach_k": 5,
+        "power_draw_w": 1500,
+        "input_phases": 3,
+    },
 }
 # Rack-mount height per kind; racks and zero-U parts stand outside the U count.
 _U_HEIGHT = {
@@ -110,6 +129,8 @@ _U_HEIGHT = {
     ComponentKind.UPS: Decimal(2),
     ComponentKind.STORAGE: Decimal(2),
     ComponentKind.BUNDLE: Decimal(0),
+    ComponentKind.CDU: Decimal(4),
+    ComponentKind.FACILITY_WATER: Decimal(0),
 }
 
 

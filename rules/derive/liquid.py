@@ -40,6 +40,7 @@ __all__ = [
     "facility_supply_c",
     "flow_lpm_for",
     "loop_heat_w",
+    "plant_capacity_w",
     "rear_door_capacity_w",
     "rise_k_for",
 ]

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from rules.coolant import coolant_problem
 from rules.feeds import FeedNode, FeedProblem, feed_problems
 from rules.specs import ComponentSpec, Frozen, Kind, Policy, Redundancy, Site
 
@@ -142,25 +143,14 @@ class BuildSpec(Frozen):
         return self
 
 
-LOOP_SOURCE_KINDS = frozenset({Kind.CDU, Kind.FACILITY_WATER})
-
-
 def _check_coolant(n: int, item: PlacedItem, source: PlacedItem | None) -> None:
-    """A loop runs from a facility water source to CDUs and rear doors, and from a CDU to
-    cold-plate nodes and rear doors (reference 8)."""
+    """The loop rules of rules.coolant (reference 8), named by the item's place."""
     where = f"items.{n}.coolant_from"
     if source is None:
         raise ValueError(f"{where}: no item {item.coolant_from!r} in this build")
-    kind = item.component.kind
-    if source.component.kind not in LOOP_SOURCE_KINDS:
-        raise ValueError(
-            f"{where}: {source.id!r} is a {source.component.kind.value}, not a CDU or a facility "
-            "water source"
-        )
-    if kind is Kind.CDU and source.component.kind is not Kind.FACILITY_WATER:
-        raise ValueError(f"{where}: a CDU takes its primary water from a facility water source")
-    if not (kind.is_it or kind in (Kind.CDU, Kind.COOLING)):
-        raise ValueError(f"{where}: only liquid-cooled IT, CDUs and rear doors are on a loop")
+    problem = coolant_problem(item.component, source.component)
+    if problem is not None:
+        raise ValueError(f"{where}: {source.id!r} {problem.message}")
 
 
 # --------------------------------------------------------------------------- report

@@ -209,6 +209,29 @@ def test_cli_schema_prints_the_buildspec_json_schema() -> None:
     assert out.startswith('{\n  "$defs"')
 
 
+def test_cli_schema_documents_the_liquid_cooling_vocabulary() -> None:
+    """The schema names the CDU and facility water kinds with their specs, the cold-plate
+    fields of IT, the rear-door water points and an item's ``coolant_from`` (reference 8)."""
+    _, out, _ = run("schema")
+    defs = json.loads(out)["$defs"]
+    assert {"cdu", "facility_water"} <= set(defs["Kind"]["enum"])
+    assert {"approach_k", "secondary_flow_min_lpm", "facility_classes"} <= set(
+        defs["CduSpec"]["properties"]
+    )
+    assert {"source_type", "supply_temp_c", "water_l_per_kwh"} <= set(
+        defs["FacilityWaterSpec"]["properties"]
+    )
+    assert {"liquid_fraction", "coolant_flow_lpm", "max_coolant_inlet_c"} <= set(
+        defs["ItSpec"]["properties"]
+    )
+    assert {"rated_water_c", "warm_water_sensible_w", "active"} <= set(
+        defs["CoolingSpec"]["properties"]
+    )
+    assert (
+        "CDU or facility water" in defs["PlacedItem"]["properties"]["coolant_from"]["description"]
+    )
+
+
 def test_cli_rules_lists_every_registered_code() -> None:
     """``rules`` lists each code with what it protects and its source."""
     code, out, _ = run("rules")

@@ -312,3 +312,22 @@ def test_io_json_report_never_emits_infinity() -> None:
     text = render_json(report.model_copy(update={"headroom": headroom}))
     assert "Infinity" not in text
     assert json.loads(text)["headroom"]["typical_load_w"] is None
+
+
+def test_text_report_has_a_section_for_the_loops() -> None:
+    """The liquid example's text report gives the heat into liquid, each loop's heat, flow and
+    temperatures, and the rack's heat and air share (README hand calculation: 29,120 W; the CDU
+    35.0 degC out, 43.4 degC back, 52.0 L/min where 43.9 are needed; 37.00 kW, 7.88 kW to the
+    air); an air-cooled build's report has none of it."""
+    code, out, _ = run("check", str(EXAMPLES / "liquid_ai_inference_rack.json"))
+    assert code == EXIT_OK
+    assert "Heat into liquid (cold plates, L5)" in out
+    assert "29,120.0 W\n" in out
+    assert (
+        "29,120.0 W of 50,000.0 W; 52.0 L/min (heat needs 43.9 L/min); supply 35.0 °C, "
+        "return 43.4 °C" in out
+    )
+    assert "29,120.0 W of 60,000.0 W; supply 32.0 °C" in out
+    assert "37.00 kW / 7.88 kW" in out
+    _, retail, _ = run("check", str(RETAIL))
+    assert "Heat into liquid" not in retail

@@ -26,6 +26,9 @@ decide what each figure means. The rules, in short (docs/importing.md has the lo
 * UPS, PDU, ATS: an inlet ``maximum_draw`` is an input rating, so it is never the nameplate.
   Their specs are parsed from the text (kVA, amps, volts, outlets); every figure that had to
   be assumed is listed in ``comments`` ("spec assumed from import: ...").
+* Liquid cooling: the schema has no coolant ports or fields, so none is inferred; IT devices
+  are imported air-cooled (liquid figures absent, counted in the report), and liquid words in
+  their text or liquid-named keys outside the schema are noted (``netbox_liquid``).
 * Rack types: ``u`` = u_height, width/depth from ``outer_*`` (inches converted), usable depth
   = ``mounting_depth``, static load = ``max_weight``; without it a load stated in the
   description ("load rating 800 kg") is used, else 680 kg is assumed and said so in comments.
@@ -192,6 +195,7 @@ class ComponentChange:
     kind: str
     action: str  # "created", "updated" or "unchanged"
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    liquid: str = ""  # IT kinds: "absent" or "stated" (catalog.importers.netbox_liquid)
 
 
 @dataclass
@@ -212,6 +216,11 @@ class DeviceTypeImportResult:
     def kinds(self) -> Counter[str]:
         """Components per kind."""
         return Counter(change.kind for change in self.changes)
+
+    @property
+    def liquid(self) -> Counter[str]:
+        """IT components by what the library says of their liquid cooling (absent, stated)."""
+        return Counter(change.liquid for change in self.changes if change.liquid)
 
 
 def _validation_message(ref: str, exc: ValidationError) -> DeviceTypeError:
@@ -261,7 +270,15 @@ def import_devicetypes(
                         diff[name] = (old.get(name), new)
             action = "created" if created else "updated" if changed else "unchanged"
             changes.append(
-                ComponentChange(draft.path, draft.manufacturer, draft.sku, draft.kind, action, diff)
+                ComponentChange(
+                    draft.path,
+                    draft.manufacturer,
+                    draft.sku,
+                    draft.kind,
+                    action,
+                    diff,
+                    draft.liquid,
+                )
             )
         if dry_run:
             transaction.set_rollback(True)

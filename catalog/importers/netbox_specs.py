@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from catalog.importers.netbox_kinds import DeviceFacts, device_facts, infer_kind
+from catalog.importers.netbox_liquid import liquid_cooling
 from catalog.importers.netbox_power import (
     IP_RE,
     LOAD_RE,
@@ -278,6 +279,9 @@ class ComponentDraft:
     kind_rule: str
     fields: dict[str, Any]
     notes: tuple[str, ...] = ()
+    # IT kinds: "stated" when the library's text says liquid-cooled, else "absent" (reference 8;
+    # netbox_liquid). Other kinds: "" (not applicable).
+    liquid: str = ""
 
 
 def _comments(original: str, notes: Sequence[str]) -> str:
@@ -339,7 +343,10 @@ def map_device_type(
         notes.append(f"airflow {raw_airflow!r} has no equivalent; passive recorded")
 
     nameplate = typical = None
+    liquid = ""
     if kind in IT_KINDS:
+        liquid, liquid_notes = liquid_cooling(data, facts.text, kind)
+        notes.extend(liquid_notes)
         power = it_power(data, ref, module_types, notes)
         nameplate, typical = power.nameplate, power.typical
         spec: dict[str, Any] = {"kind": "it", **power.spec}
@@ -361,7 +368,7 @@ def map_device_type(
     fields["typical_w"] = decimal_places(typical, 1)
     fields["spec"] = spec
     fields["comments"] = _comments(text_field(data, "comments"), notes)
-    return ComponentDraft(ref, manufacturer, sku, kind, rule, fields, tuple(notes))
+    return ComponentDraft(ref, manufacturer, sku, kind, rule, fields, tuple(notes), liquid)
 
 
 def _length_mm(data: Mapping[str, Any], key: str, ref: str, unit: str) -> float | None:

@@ -31,6 +31,9 @@ decide what each figure means. The rules, in short (docs/importing.md has the lo
   data: an assumed UPS kW stays within the inlet's maximum_draw, the topology is unknown
   unless stated, a voltage comes from the text, the plug, then the outlets. Every figure that
   had to be assumed is listed in ``assumed`` ({field, value, why}) and in ``comments``.
+* Liquid cooling: the schema has no coolant ports or fields, so none is inferred; IT devices
+  are imported air-cooled (liquid figures absent, counted in the report), and liquid words in
+  their text or liquid-named keys outside the schema are noted (``netbox_liquid``).
 * Rack types: ``u`` = u_height, width/depth from ``outer_*`` (inches converted), usable depth
   = ``mounting_depth``, static load = ``max_weight``; without it a load stated in the
   description ("load rating 800 kg") is used. What the file does not give comes from the form
@@ -295,6 +298,7 @@ class ComponentChange:
     kind: str
     action: str  # "created", "updated" or "unchanged"
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    liquid: str = ""  # IT kinds: "absent" or "stated" (catalog.importers.netbox_liquid)
 
 
 @dataclass
@@ -316,6 +320,11 @@ class DeviceTypeImportResult:
     def kinds(self) -> Counter[str]:
         """Components per kind."""
         return Counter(change.kind for change in self.changes)
+
+    @property
+    def liquid(self) -> Counter[str]:
+        """IT components by what the library says of their liquid cooling (absent, stated)."""
+        return Counter(change.liquid for change in self.changes if change.liquid)
 
 
 def _validation_message(ref: str, exc: ValidationError) -> DeviceTypeError:
@@ -375,7 +384,15 @@ def import_devicetypes(
                         diff[name] = (old.get(name), new)
             action = "created" if created else "updated" if changed else "unchanged"
             changes.append(
-                ComponentChange(draft.path, draft.manufacturer, draft.sku, draft.kind, action, diff)
+                ComponentChange(
+                    draft.path,
+                    draft.manufacturer,
+                    draft.sku,
+                    draft.kind,
+                    action,
+                    diff,
+                    draft.liquid,
+                )
             )
         if errors or dry_run:
             transaction.set_rollback(True)

@@ -46,6 +46,9 @@ class ComponentDraft:
     kind_rule: str
     fields: dict[str, Any]
     notes: tuple[str, ...] = ()
+    # IT kinds: "stated" when the library's text says liquid-cooled, else "absent" (reference 8;
+    # netbox_liquid). Other kinds: "" (not applicable).
+    liquid: str = ""
 
 
 def comments_with_notes(original: str, notes: Sequence[str]) -> str:

@@ -23,6 +23,7 @@ from catalog.importers.netbox_kinds import (
     infer_kind,
     is_video_recorder,
 )
+from catalog.importers.netbox_liquid import liquid_cooling
 from catalog.importers.netbox_power import (
     THREE_PHASE_PLUGS,
     THREE_PHASE_RE,
@@ -386,7 +387,10 @@ def map_device_type(
     _physical(data, ref, fields, notes)
 
     nameplate = typical = None
+    liquid = ""
     if kind in IT_KINDS:
+        liquid, liquid_notes = liquid_cooling(data, facts.text, kind)
+        notes.extend(liquid_notes)
         power = it_power(data, ref, module_types, notes)
         nameplate, typical = power.nameplate, power.typical
         spec: dict[str, Any] = {"kind": "it", **power.spec}
@@ -412,7 +416,7 @@ def map_device_type(
     fields["spec"] = spec
     fields["assumed"] = assumed.entries
     fields["comments"] = comments_with_notes(text_field(data, "comments"), notes)
-    return ComponentDraft(ref, manufacturer, sku, kind, rule, fields, tuple(notes))
+    return ComponentDraft(ref, manufacturer, sku, kind, rule, fields, tuple(notes), liquid)
 
 
 def _physical(data: Mapping[str, Any], ref: str, fields: dict[str, Any], notes: list[str]) -> None:

@@ -37,8 +37,29 @@ HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
 # Columns shown only to roles that may see cost (configurator.tenancy.permissions.can_see_cost).
 COST_FIELDS = frozenset({"unit_cost", "extended_cost", "margin_pct", "cost", "cost_complete"})
-# Category order follows the catalogue's kind order: racks first, accessories, bundles last.
-_KIND_ORDER = {kind: n for n, kind in enumerate(ComponentKind.values)}
+# Categories in the catalogue's kind order (racks first, accessories, bundles last), except that
+# the liquid side follows the cooling it extends: cooling units, CDUs, facility water sources,
+# then the leak detection those loops need (accessories of their own category).
+LEAK_DETECTION = "leak_detection"
+LEAK_DETECTION_LABEL = "Leak detection"
+_LIQUID = (ComponentKind.CDU.value, ComponentKind.FACILITY_WATER.value, LEAK_DETECTION)
+_CATEGORY_ORDER = {
+    key: n
+    for n, key in enumerate(
+        key
+        for kind in ComponentKind.values
+        if kind not in _LIQUID
+        for key in ((kind, *_LIQUID) if kind == ComponentKind.COOLING else (kind,))
+    )
+}
+
+
+def _category(component: Component) -> tuple[str, str]:
+    """The BOM category of a component: its key (kind, or leak_detection) and its label."""
+    spec = component.spec or {}
+    if component.kind == ComponentKind.ACCESSORY and spec.get("accessory_type") == LEAK_DETECTION:
+        return LEAK_DETECTION, LEAK_DETECTION_LABEL
+    return component.kind, ComponentKind(component.kind).label
 
 
 def money(value: Decimal) -> Decimal:
@@ -152,7 +173,7 @@ def _row(component: Component, quantity: int, *, show_cost: bool) -> BomRow:
     net = money(extended * (HUNDRED - discount) / HUNDRED)
     row: dict[str, Any] = {
         "component_id": component.pk,
-        "category": ComponentKind(component.kind).label,
+        "category": _category(component)[1],
         "kind": component.kind,
         "manufacturer": component.manufacturer.name,
         "sku": component.sku,
@@ -204,13 +225,19 @@ def bom_compute(
             details={"currencies": by_currency},
         )
 
+    keys = {pk: _category(component)[0] for pk, component in components.items()}
     rows = sorted(
         (_row(components[pk], qty, show_cost=show_cost) for pk, qty in quantities.items()),
-        key=lambda r: (_KIND_ORDER.get(r.kind, 99), r.manufacturer, r.sku, r.component_id),
+        key=lambda r: (
+            _CATEGORY_ORDER.get(keys[r.component_id], 99),
+            r.manufacturer,
+            r.sku,
+            r.component_id,
+        ),
     )
     categories: list[BomCategory] = []
     for row in rows:
-        if not categories or categories[-1].kind != row.kind:
+        if not categories or categories[-1].category != row.category:
             categories.append(
                 BomCategory(
                     show_cost=show_cost,

@@ -283,6 +283,15 @@ class BuildLine(models.Model):
         related_name="battery_lines",
         help_text="For a battery pack: the UPS line whose string it extends.",
     )
+    coolant_from = models.ForeignKey(
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="coolant_lines",
+        help_text="For a cold-plate node, a CDU or a rear door: the CDU or facility water line "
+        "whose loop it is on.",
+    )
     phase = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -303,6 +312,7 @@ class BuildLine(models.Model):
         "feed_a",
         "feed_b",
         "ups",
+        "coolant_from",
         "phase",
         "note",
         "sort_order",

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from configurator.documents.loops import loop_diagram_svg
 from rules.feeds import POWER_SOURCE_KINDS
-from rules.model import BuildSpec, PlacedItem
+from rules.model import BuildSpec, Finding, PlacedItem
 
 if TYPE_CHECKING:
     from configurator.builds.models import Build
@@ -285,6 +286,51 @@ def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]
     return chain
 
 
+def _liquid_rows(spec: BuildSpec, metrics: dict[str, Any]) -> list[tuple[str, str]]:
+    """The engine's liquid figures (reference 8) as label/value rows; none without liquid.
+    Reports frozen before liquid cooling existed carry none of them and show none."""
+    loops = metrics.get("loops") or []
+    liquid_w = metrics.get("liquid_w") or 0
+    if not loops and not liquid_w:
+        return []
+    names = {item.id: item.component.name for item in spec.items}
+    u = spec.policy.utilisation_limit
+    rows = [
+        (
+            "Heat into liquid (cold plates) / to the room air",
+            f"{_num(liquid_w)} W / {_num(metrics.get('heat_w'))} W",
+        )
+    ]
+    for loop in loops:
+        what = "CDU" if loop["kind"] == "cdu" else "Facility water"
+        value = (
+            f"{_num(loop['heat_w'])} W of {_num(loop['capacity_w'] * u)} W "
+            f"({u * 100:g} % of {_num(loop['capacity_w'])} W); "
+            f"supply {_num(loop['supply_c'], 1)} °C"
+        )
+        if loop.get("return_c") is not None:
+            value += f", return {_num(loop['return_c'], 1)} °C"
+        if loop.get("flow_lpm") is not None:
+            value += (
+                f"; {_num(loop['flow_lpm'], 1)} L/min to the nodes, "
+                f"{_num(loop.get('flow_needed_lpm'), 1)} L/min needed at "
+                f"{spec.policy.liquid_delta_t_k:g} K"
+            )
+        rows.append(
+            (f"{what} {names.get(loop['source'], loop['source'])} ({loop['source']})", value)
+        )
+    for rack in metrics.get("racks", []):
+        if rack.get("heat_kw"):
+            rows.append(
+                (
+                    f"Rack {rack['rack_id']}: heat / to the air",
+                    f"{_num(rack['heat_kw'], 1)} kW / {_num(rack.get('air_kw'), 1)} kW "
+                    f"(air-cooled limit {spec.policy.air_density_limit_kw:g} kW)",
+                )
+            )
+    return rows
+
+
 def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
     """Template context of a spec sheet, from `spec_sheet_source` JSON."""
     spec = BuildSpec.model_validate(source["spec"])
@@ -292,6 +338,7 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
     metrics = report.get("metrics", {})
     site = spec.site
     elevations = _elevations(spec)
+    findings = [Finding.model_validate(f) for f in report.get("findings", [])]
     build = source.get("build", {})
     ups_pct = metrics.get("ups_load_kw_pct")
     ups_worst_pct = metrics.get("ups_worst_load_kw_pct")
@@ -358,6 +405,8 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
         ],
         "elevations": elevations,
         "positions": None if elevations is not None else _positions(spec),
+        "loop_diagram": loop_diagram_svg(spec, findings=findings, uid="sheet"),
+        "liquid_rows": _liquid_rows(spec, metrics),
         "power_chain": _power_chain(spec, report),
         "thermal_rows": [
             (

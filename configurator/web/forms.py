@@ -101,6 +101,7 @@ class LineForm(forms.Form):
     feed_a = forms.CharField(max_length=32, required=False)
     feed_b = forms.CharField(max_length=32, required=False)
     ups = forms.CharField(max_length=32, required=False)
+    coolant_from = forms.CharField(max_length=32, required=False)
     phase = forms.TypedChoiceField(
         choices=[("", "Spread"), ("1", "L1"), ("2", "L2"), ("3", "L3")],
         coerce=int,

@@ -145,6 +145,18 @@ class Policy(Frozen):
         default=2.0,
         description="Margin every cold surface keeps above the room's dew point (L3).",
     )
+    liquid_delta_t_k: Annotated[float, Field(gt=0, le=40)] = Field(
+        default=10.0, description="Design rise of a liquid loop, supply to return (L1)."
+    )
+    liquid_redundancy: Redundancy = Field(
+        default=Redundancy.N,
+        description="CDUs and their pumps: N, or N+1 to carry the load with one lost (L4).",
+    )
+    air_density_limit_kw: Annotated[float, Field(gt=0, le=200)] = Field(
+        default=35.0,
+        description="Air-cooled heat per rack beyond practical air cooling: a warning above "
+        "it, an error above 1.5 times it (L7).",
+    )
     ups_input_power_factor: Fraction = Field(
         default=0.99,
         description="(conv) Input PF of an online double-conversion UPS (active PFC rectifier, "

@@ -118,3 +118,12 @@ class Command(BaseCommand):
             f"{verb}created {result.count('created')}, {verb}updated {result.count('updated')}, "
             f"unchanged {result.count('unchanged')}."
         )
+        liquid = result.liquid
+        if liquid:
+            # The NetBox schema has no coolant ports or fields (catalog.importers.netbox_liquid).
+            self.stdout.write(
+                f"liquid cooling: not in the NetBox schema; {liquid['absent']} IT device types "
+                "imported air-cooled (liquid figures absent), "
+                f"{liquid['stated']} say liquid-cooled in their text (figures absent, see "
+                "comments)."
+            )

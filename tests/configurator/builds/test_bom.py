@@ -17,7 +17,13 @@ from configurator.builds.selectors import build_bom, build_bundle_comparison
 from configurator.builds.services import lines as line_services
 from configurator.documents.bom_export import bom_columns, bom_csv, bom_xlsx
 from configurator.errors import Conflict
-from tests.factories import BuildFactory, BuildLineFactory, ComponentFactory, ManufacturerFactory
+from tests.factories import (
+    BuildFactory,
+    BuildLineFactory,
+    ComponentFactory,
+    ManufacturerFactory,
+    liquid_components,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +76,33 @@ def test_bom_rows_grouped_by_category_with_summed_quantities(priced_build: Build
         ("W-1", 3),
     ]
     assert bom.line_count == 4
+
+
+def test_bom_groups_the_liquid_side_after_cooling() -> None:
+    """CDUs, facility water and leak detection follow the cooling units, in that order; a leak
+    sensor is its own category, apart from the blanking panels (reference 8)."""
+    parts = liquid_components()
+    build = BuildFactory()
+    for component in (
+        parts["node"],
+        ComponentFactory(kind=ComponentKind.ACCESSORY),  # a blanking panel
+        parts["leak"],
+        parts["fw"],
+        parts["cdu"],
+        ComponentFactory(kind=ComponentKind.COOLING),
+        ComponentFactory(kind=ComponentKind.RACK),
+    ):
+        BuildLineFactory(build=build, component=component)
+    bom = build_bom(build, show_cost=False)
+    assert [(c.category, c.kind) for c in bom.categories] == [
+        ("Rack / enclosure", "rack"),
+        ("Cooling unit", "cooling"),
+        ("Coolant distribution unit (CDU)", "cdu"),
+        ("Facility water source (dry cooler / chiller)", "facility_water"),
+        ("Leak detection", "accessory"),
+        ("GPU server", "gpu_server"),
+        ("Blanking panel / accessory", "accessory"),
+    ]
 
 
 def test_bom_totals_match_hand_computed_figures(priced_build: Build) -> None:

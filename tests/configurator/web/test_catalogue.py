@@ -182,6 +182,63 @@ def test_component_detail_shows_kind_spec_in_units(sales: Client, catalogue: Any
     assert "45 °C (113 °F)" in cooling
 
 
+def test_component_detail_shows_liquid_figures_in_units(sales: Client) -> None:
+    """A CDU shows its approach in K, flows in L/min (US gpm on request) and its classes; a
+    cold-plate node its liquid share in % (reference 8)."""
+    maker = ManufacturerFactory(name="Tidewell Liquid Systems", slug="tidewell")
+    cdu = ComponentFactory(
+        manufacturer=maker,
+        kind=ComponentKind.CDU,
+        model_name="CDU 50",
+        nameplate_w=Decimal(600),
+        typical_w=Decimal(600),
+        spec={
+            "capacity_w": 50_000,
+            "approach_k": 3,
+            "secondary_flow_min_lpm": 20,
+            "secondary_flow_max_lpm": 80,
+            "pumps": 2,
+            "facility_classes": ["W17", "W27", "W32"],
+            "coolant": "pg25",
+            "connectors": ["UQD04", "UQD08"],
+            "power_draw_w": 600,
+        },
+    )
+    html = sales.get(f"/catalogue/{cdu.pk}/").content.decode()
+    assert "Approach (secondary above facility supply)" in html
+    assert "3 K" in html
+    assert "80 L/min" in html
+    assert "W17, W27, W32" in html
+    assert "UQD04, UQD08" in html
+    assert "Propylene glycol 25 %" in html
+    # 80 L/min / 3.785411784 L per US gallon = 21.1 gpm
+    assert (
+        "80 L/min (21.1 US gpm)"
+        in sales.get(f"/catalogue/{cdu.pk}/?units=imperial").content.decode()
+    )
+    node = ComponentFactory(
+        manufacturer=maker,
+        kind=ComponentKind.GPU_SERVER,
+        model_name="G8L",
+        nameplate_w=Decimal(10_800),
+        typical_w=Decimal(9_100),
+        spec={
+            "psu_count": 6,
+            "psu_rating_w": 3600,
+            "redundant_psus": True,
+            "ashrae_class": "A2",
+            "liquid_fraction": 0.8,
+            "coolant_flow_lpm": 13,
+            "max_coolant_inlet_c": 45,
+            "coolant_connector": "UQD04",
+        },
+    )
+    html = sales.get(f"/catalogue/{node.pk}/").content.decode()
+    assert "Heat into liquid" in html
+    assert "80 %" in html
+    assert "13 L/min" in html
+
+
 def test_component_detail_unknown_answers_404(sales: Client) -> None:
     """A missing component is a 404 page."""
     assert sales.get("/catalogue/999999/").status_code == 404

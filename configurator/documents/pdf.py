@@ -352,6 +352,12 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
         "site_rows": [
             ("Environment", site.environment.value),
             ("Ambient", f"{site.ambient_min_c:g}{EN_DASH}{site.ambient_max_c:g} °C"),
+            (
+                "Outdoor design",
+                f"{site.outdoor_range_c[0]:g}{EN_DASH}{site.outdoor_range_c[1]:g} °C"
+                if site.outdoor_range_c is not None
+                else "not stated",
+            ),
             ("Altitude", f"{site.altitude_m:g} m"),
             (
                 "Supply",

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 from rules.checks.base import finding, rule
 from rules.derive import Derived
-from rules.derive.environment import ambient_outside
 from rules.model import Finding, PlacedItem, Severity
 from rules.specs import Kind, Redundancy
 from rules.text import celsius, ids, percent, watts
@@ -278,28 +277,35 @@ def loop_temperatures(d: Derived) -> Iterator[Finding]:
 @rule(
     "liquid",
     facility_capacity=(
-        "The facility water sources reject every loop's heat at the site's hottest ambient",
+        "The facility water sources reject every loop's heat at the hottest outdoor air",
         "reference 8 (L2); C4",
     ),
     facility_ambient=(
-        "A facility water source outdoors is rated for the site's ambient range",
+        "A facility water source is rated for the site's outdoor design range",
         "manufacturer operating range; reference 7",
+    ),
+    outdoor_unknown=(
+        "A facility water source on a site without an outdoor design temperature is judged at "
+        "its rated ambient, and the report says so",
+        "reference 8 (L2)",
     ),
 )
 def facility_water(d: Derived) -> Iterator[Finding]:
     """Each source's load (its CDUs, rear doors and nodes) against u x its capacity at the
-    site's hottest ambient, and its rated ambient range against the site's."""
+    hottest outdoor air, and its rated ambient range against the site's outdoor design range.
+    An indoor room's air says nothing of the outdoor air a dry cooler or chiller stands in."""
     u = d.policy.utilisation_limit
-    site = d.site
+    outdoor = d.site.outdoor_range_c
     for plant_id, plant in d.liquid.plants.items():
         heat = d.liquid_heat_w.get(plant_id, 0.0)
         limit = u * plant.capacity_w
+        basis = "" if plant.outdoor_known else ", its rated ambient (assumed)"
         if heat > limit:
             yield finding(
                 "liquid.facility_capacity",
                 Severity.ERROR,
                 f"'{plant_id}' must reject {watts(heat)}, above {percent(u)} of the "
-                f"{watts(plant.capacity_w)} it gives at {site.ambient_max_c:g} °C "
+                f"{watts(plant.capacity_w)} it gives at {plant.outdoor_c:g} °C outside{basis} "
                 f"({watts(limit)}).",
                 subject=[plant_id, *plant.loops],
                 value=heat,
@@ -307,16 +313,29 @@ def facility_water(d: Derived) -> Iterator[Finding]:
                 unit="W",
             )
         spec = plant.spec
-        too_hot, too_cold = ambient_outside(spec.ambient_min_c, spec.ambient_max_c, site)
+        if outdoor is None:
+            yield finding(
+                "liquid.outdoor_unknown",
+                Severity.WARNING,
+                f"The site states no outdoor design temperature: '{plant_id}' is judged at its "
+                f"rated {spec.rated_ambient_c:g} °C ambient (supply {celsius(plant.supply_c)} °C, "
+                f"{watts(plant.capacity_w)}). Give the site's outdoor design range to judge it "
+                "where it stands.",
+                subject=[plant_id],
+                value=spec.rated_ambient_c,
+                unit="°C",
+            )
+            continue
+        too_hot, too_cold = outdoor[1] > spec.ambient_max_c, outdoor[0] < spec.ambient_min_c
         if too_hot or too_cold:
             yield finding(
                 "liquid.facility_ambient",
                 Severity.ERROR,
                 f"'{plant_id}' is rated for {spec.ambient_min_c:g} to {spec.ambient_max_c:g} °C "
-                f"outside, but the site ranges {site.ambient_min_c:g} to "
-                f"{site.ambient_max_c:g} °C.",
+                f"outside, but the site's outdoor design range is {outdoor[0]:g} to "
+                f"{outdoor[1]:g} °C.",
                 subject=[plant_id],
-                value=site.ambient_max_c if too_hot else site.ambient_min_c,
+                value=outdoor[1] if too_hot else outdoor[0],
                 limit=spec.ambient_max_c if too_hot else spec.ambient_min_c,
                 unit="°C",
             )

@@ -40,6 +40,7 @@ __all__ = [
     "facility_supply_c",
     "flow_lpm_for",
     "loop_heat_w",
+    "plant_ambient_c",
     "plant_capacity_w",
     "rear_door_capacity_w",
     "rise_k_for",
@@ -65,18 +66,28 @@ def rise_k_for(heat_w: float, flow_lpm: float, coolant: Coolant = Coolant.WATER)
     return heat_w / 1000 * 60 / (rho * cp * flow_lpm)
 
 
-def facility_supply_c(spec: FacilityWaterSpec, site: Site) -> float:
-    """The supply temperature a facility source holds at the site: a chiller its setpoint; a
-    dry cooler no colder than the site's hottest ambient plus its approach (L2)."""
+def plant_ambient_c(spec: FacilityWaterSpec, site: Site) -> tuple[float, bool]:
+    """The outdoor temperature a facility source is judged at, and whether the site states it:
+    the site's outdoor design maximum (an outdoor site's own ambient), else the source's rated
+    ambient as an assumption the report names (L2: "at the site's design ambient")."""
+    outdoor = site.outdoor_range_c
+    if outdoor is None:
+        return spec.rated_ambient_c, False
+    return outdoor[1], True
+
+
+def facility_supply_c(spec: FacilityWaterSpec, outdoor_max_c: float) -> float:
+    """The supply temperature a facility source holds: a chiller its setpoint; a dry cooler no
+    colder than the hottest outdoor air plus its approach (L2)."""
     if spec.ambient_approach_k is None:
         return spec.supply_temp_c
-    return max(spec.supply_temp_c, site.ambient_max_c + spec.ambient_approach_k)
+    return max(spec.supply_temp_c, outdoor_max_c + spec.ambient_approach_k)
 
 
-def plant_capacity_w(spec: FacilityWaterSpec, site: Site) -> float:
-    """Heat one source rejects at the site's hottest ambient: its rating, less the vendor's
-    %/K above its rated ambient."""
-    hot_k = max(0.0, site.ambient_max_c - spec.rated_ambient_c)
+def plant_capacity_w(spec: FacilityWaterSpec, outdoor_max_c: float) -> float:
+    """Heat one source rejects at the hottest outdoor air: its rating, less the vendor's %/K
+    above its rated ambient."""
+    hot_k = max(0.0, outdoor_max_c - spec.rated_ambient_c)
     return spec.capacity_w * max(0.0, 1 - spec.capacity_change_pct_per_k / 100 * hot_k)
 
 
@@ -147,7 +158,9 @@ class Plant:
     spec: FacilityWaterSpec
     supply_c: float
     water_class: WaterClass
-    capacity_w: float  # all units, at the site's hottest ambient
+    capacity_w: float  # all units, at the hottest outdoor air
+    outdoor_c: float  # the outdoor temperature it is judged at
+    outdoor_known: bool  # False: the site states none, so its rated ambient is assumed
     loops: Sequence[str]  # CDU lines on it
     direct_nodes: Sequence[Node]  # nodes straight on facility water
     doors: Sequence[RearDoor]
@@ -201,8 +214,9 @@ def derive_liquid(lines: Lines) -> Liquid:
     for item in lines.kind(Kind.FACILITY_WATER):
         if isinstance(item.component.spec, FacilityWaterSpec):
             plants_spec[item.id] = (item, item.component.spec)
+    outdoor_of = {pid: plant_ambient_c(spec, site) for pid, (_, spec) in plants_spec.items()}
     supply_of: dict[str, float] = {
-        pid: facility_supply_c(spec, site) for pid, (_, spec) in plants_spec.items()
+        pid: facility_supply_c(spec, outdoor_of[pid][0]) for pid, (_, spec) in plants_spec.items()
     }
     cdus: dict[str, tuple[PlacedItem, CduSpec]] = {}
     for item in lines.kind(Kind.CDU):
@@ -257,7 +271,9 @@ def derive_liquid(lines: Lines) -> Liquid:
             spec=spec,
             supply_c=supply_of[pid],
             water_class=WaterClass.of(supply_of[pid]),
-            capacity_w=plant_capacity_w(spec, site) * item.quantity,
+            capacity_w=plant_capacity_w(spec, outdoor_of[pid][0]) * item.quantity,
+            outdoor_c=outdoor_of[pid][0],
+            outdoor_known=outdoor_of[pid][1],
             loops=[cid for cid, loop in loops.items() if loop.facility == pid],
             direct_nodes=[n for n in nodes if n.loop == pid],
             doors=[d for d in doors.values() if d.water_from == pid],

@@ -29,7 +29,6 @@ from rules.specs import (
     FacilityWaterSpec,
     ItSpec,
     Policy,
-    Site,
     WaterClass,
     spec_model_for,
 )
@@ -52,10 +51,6 @@ def cdu(component: dict[str, Any]) -> CduSpec:
 
 def plant(component: dict[str, Any]) -> FacilityWaterSpec:
     return FacilityWaterSpec.model_validate(component["spec"])
-
-
-def site_at(ambient_max_c: float) -> Site:
-    return Site(name="test", ambient_min_c=15, ambient_max_c=ambient_max_c)
 
 
 # --------------------------------------------------------------------------- CDUs
@@ -176,22 +171,22 @@ def test_facility_water_figures_fit_their_type(row: dict[str, Any]) -> None:
 
 
 def test_dry_cooler_supply_and_capacity_worked_by_hand() -> None:
-    """Boreas DC60: at a 27 degC site max(30, 27 + 5) = 32 degC, class W32, the full 60 kW; at
+    """Boreas DC60: at 27 degC outside max(30, 27 + 5) = 32 degC, class W32, the full 60 kW; at
     40 degC, 45 degC (W45) and 60 x (1 - 0.02 x 5) = 54 kW (L2)."""
     spec = plant(BY_KEY[("Cryoforge Thermal", "CF-DC60")])
-    assert facility_supply_c(spec, site_at(27)) == 32
+    assert facility_supply_c(spec, 27) == 32
     assert WaterClass.of(32) is WaterClass.W32
-    assert plant_capacity_w(spec, site_at(27)) == 60_000
-    assert facility_supply_c(spec, site_at(40)) == 45
+    assert plant_capacity_w(spec, 27) == 60_000
+    assert facility_supply_c(spec, 40) == 45
     assert WaterClass.of(45) is WaterClass.W45
-    assert plant_capacity_w(spec, site_at(40)) == pytest.approx(54_000)
+    assert plant_capacity_w(spec, 40) == pytest.approx(54_000)
 
 
 def test_chiller_holds_its_setpoint_worked_by_hand() -> None:
     """Arctis CH60: 12 degC (W17) whatever the ambient; 60,000 / 16,000 W is an EER of 3.75."""
     spec = plant(BY_KEY[("Polarwind Climate", "PW-CH60")])
     for ambient in (20, 35, 45):
-        assert facility_supply_c(spec, site_at(ambient)) == 12
+        assert facility_supply_c(spec, ambient) == 12
     assert WaterClass.of(12) is WaterClass.W17
     assert spec.capacity_w / spec.power_draw_w == 3.75
 

@@ -39,10 +39,12 @@ from rules.specs import (
 from tests.rules.builders import build, codes, component, item, rack
 
 # The room: 27 degC at 60 % RH, a 18.57 degC dew point (Magnus, L3); its own air conditioning
-# carries the air share.
+# carries the air share. Outside, where the dry cooler stands: -10 to 27 degC design.
 ROOM = Site(
     ambient_min_c=20,
     ambient_max_c=27,
+    outdoor_min_c=-10,
+    outdoor_max_c=27,
     relative_humidity_max_pct=60,
     supply_phases=3,
     supply_breaker_a=125,
@@ -218,11 +220,66 @@ def test_facility_capacity_edge(capacity_w: float, fails: bool) -> None:
 def test_facility_capacity_derated_above_its_rated_ambient() -> None:
     """At 45 degC a dry cooler rated 60 kW at 35 degC, losing 2 %/K, gives 60 x 0.8 = 48 kW:
     u x 48 = 38.4 kW; still above the loop's 32 kW. At 3 %/K: 60 x 0.7 = 42 kW, u = 33.6 kW."""
-    hot = ROOM.model_copy(update={"ambient_max_c": 45})
+    hot = ROOM.model_copy(update={"outdoor_max_c": 45})
     for pct, fails in ((2.0, False), (3.0, False), (4.0, True)):  # 4 %/K: 36 kW, u = 28.8 kW
         plant = dry_cooler(capacity_change_pct_per_k=pct, ambient_max_c=50)
         found = list(facility_water(derive(ai_rack(plant=plant, site=hot))))
         assert ("liquid.facility_capacity" in codes(found)) is fails
+
+
+def test_facility_source_is_judged_outdoors_not_in_the_room() -> None:
+    """A 35 degC room does not warm the dry cooler on the roof: at 27 degC outside it supplies
+    max(30, 27 + 5) = 32 degC; a 35 degC outdoor design makes it max(30, 35 + 5) = 40 degC."""
+    warm_room = ROOM.model_copy(update={"ambient_max_c": 35})
+    (plant,) = derive(ai_rack(site=warm_room)).liquid.plants.values()
+    assert (plant.outdoor_c, plant.supply_c, plant.outdoor_known) == (27, 32, True)
+    hot_outside = ROOM.model_copy(update={"outdoor_max_c": 35})
+    (plant,) = derive(ai_rack(site=hot_outside)).liquid.plants.values()
+    assert plant.supply_c == 40
+
+
+def test_outdoor_unknown_is_judged_at_the_rated_ambient_and_said() -> None:
+    """No outdoor figure on an indoor site: the dry cooler rated at 35 degC is judged there,
+    supply max(30, 35 + 5) = 40 degC, full 60 kW, and a warning asks for the outdoor range."""
+    unknown = ROOM.model_copy(update={"outdoor_min_c": None, "outdoor_max_c": None})
+    d = derive(ai_rack(site=unknown))
+    (plant,) = d.liquid.plants.values()
+    assert (plant.outdoor_c, plant.supply_c, plant.outdoor_known) == (35, 40, False)
+    assert plant.capacity_w == pytest.approx(60_000)
+    found = list(facility_water(d))
+    assert codes(found) == ["liquid.outdoor_unknown"]
+    assert found[0].severity is Severity.WARNING
+
+
+def test_an_outdoor_site_is_its_own_outdoor_range() -> None:
+    """An outdoor site's ambient range is the outdoor air: 31 degC gives 31 + 5 = 36 degC."""
+    site = Site.model_validate(
+        {
+            **ROOM.model_dump(),
+            "environment": "outdoor",
+            "ambient_min_c": -5,
+            "ambient_max_c": 31,
+            "outdoor_min_c": None,
+            "outdoor_max_c": None,
+        }
+    )
+    (plant,) = derive(ai_rack(site=site)).liquid.plants.values()
+    assert (plant.outdoor_c, plant.supply_c, plant.outdoor_known) == (31, 36, True)
+
+
+@pytest.mark.parametrize(("outdoor_min_c", "fails"), [(-25.0, False), (-25.1, True)])
+def test_facility_ambient_edge_on_the_cold_side(outdoor_min_c: float, fails: bool) -> None:
+    """The dry cooler is rated down to -25 degC outside."""
+    site = ROOM.model_copy(update={"outdoor_min_c": outdoor_min_c})
+    found = list(facility_water(derive(ai_rack(site=site))))
+    assert codes(found) == (["liquid.facility_ambient"] if fails else [])
+
+
+def test_outdoor_range_is_given_whole_and_in_order() -> None:
+    with pytest.raises(ValidationError, match="go together"):
+        Site(outdoor_max_c=30)
+    with pytest.raises(ValidationError, match="must not exceed"):
+        Site(outdoor_min_c=10, outdoor_max_c=5)
 
 
 # --------------------------------------------------------------------------- flows

@@ -55,6 +55,8 @@ HAMBURG = {
     "name": "Edge AI site, Hamburg port logistics hub",
     "ambient_min_c": 20,
     "ambient_max_c": 27,
+    "outdoor_min_c": -12,
+    "outdoor_max_c": 27,
     "relative_humidity_max_pct": 55,
     "altitude_m": 10,
     "room_cooling_w": 15000,

@@ -51,6 +51,8 @@ def liquid(customer_org: Organisation) -> Liquid:
         name="Hamburg edge",
         ambient_min_c=20,
         ambient_max_c=27,
+        outdoor_min_c=-12,
+        outdoor_max_c=27,
         relative_humidity_max_pct=50,
         supply_phases=3,
         supply_breaker_a=125,

@@ -6,14 +6,18 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from configurator.builds.bom import Bom
+from configurator.builds.selectors import build_bom
 from configurator.errors import NotFound
 from configurator.quotes.models import Quote, QuoteRequest
+from configurator.quotes.pricing import QuoteTotals, apply_line_discounts, quote_totals
 from configurator.tenancy.permissions import organisations_quoting_for, organisations_visible_to
 
 __all__ = [
     "CUSTOMER_VISIBLE_STATUSES",
     "quote_get",
     "quote_list",
+    "quote_preview",
     "quote_request_get",
     "quote_request_list",
     "quote_requests_to_answer",
@@ -85,3 +89,13 @@ def quote_requests_to_answer(*, user: Any, auth: Any = None) -> QuerySet[QuoteRe
     return quote_request_list(user=user, auth=auth, status=QuoteRequest.Status.OPEN).filter(
         organisation__in=organisations_quoting_for(user, auth)
     )
+
+
+def quote_preview(quote: Quote) -> tuple[Bom, QuoteTotals] | None:
+    """What a draft would freeze if issued now: the build's BOM priced with the draft's
+    discounts, and its totals; None when the build is gone. Conflict on mixed currencies."""
+    if quote.build is None:
+        return None
+    priced = apply_line_discounts(build_bom(quote.build, show_cost=False), quote.line_discounts)
+    totals = quote_totals(priced, discount_pct=quote.discount_pct, tax_rate_pct=quote.tax_rate_pct)
+    return priced, totals

@@ -119,12 +119,37 @@ class QuoteSerializer(serializers.ModelSerializer[Quote]):
 
     label = serializers.CharField(read_only=True)
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    customer_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    customer_organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Slug of the buying organisation when it is not the build's own; else null.",
+    )
     seller = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    overridden_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    answered_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who recorded the answer; null until answered.",
+    )
+    overridden_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who issued despite error findings; null otherwise.",
+    )
+    issued_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the issuer; null for a draft.",
+    )
+    created_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who created the revision.",
+    )
     line_discounts = serializers.DictField(child=serializers.CharField(), read_only=True)
     cost_total = serializers.DecimalField(
         max_digits=14, decimal_places=2, read_only=True, allow_null=True, required=False
@@ -217,7 +242,12 @@ class QuoteRequestSerializer(serializers.ModelSerializer[QuoteRequest]):
     """A customer's request for a quote of a build, and the quote that answered it."""
 
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the requester; null if the user was deleted.",
+    )
 
     class Meta:
         model = QuoteRequest

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
@@ -24,10 +25,13 @@ __all__ = [
     "COST_FIELDS",
     "Bom",
     "BomCategory",
+    "BomChange",
+    "BomDiffRow",
     "BomRow",
     "BomTotals",
     "BundleComparison",
     "bom_compute",
+    "bom_diff",
     "bundle_compare",
     "money",
 ]
@@ -265,6 +269,90 @@ def bom_compute(
             f"{longest.manufacturer} {longest.sku} ({longest.model_name})" if longest else None
         ),
     )
+
+
+# --------------------------------------------------------------------------- line-by-line diff
+
+
+class BomChange(StrEnum):
+    """How one component differs between two BOMs."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    SAME = "same"
+
+
+class BomDiffRow(BaseModel):
+    """One component of either BOM: its quantity and price in A and in B, and what changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    component_id: int
+    category: str
+    manufacturer: str
+    sku: str
+    model_name: str
+    change: BomChange
+    quantity_changed: bool
+    price_changed: bool
+    quantity_a: int | None
+    quantity_b: int | None
+    unit_price_a: Decimal | None
+    unit_price_b: Decimal | None
+    extended_a: Decimal | None = Field(description="Extended net price in A.")
+    extended_b: Decimal | None = Field(description="Extended net price in B.")
+    difference: Decimal = Field(description="Extended net B - A (a missing side counts 0).")
+
+
+def bom_diff(a: Bom, b: Bom) -> list[BomDiffRow]:
+    """Every component of A or B, keyed by catalogue component: added in B, removed from A,
+    changed (quantity or unit price) or the same; in B's category order, removed ones after
+    their category's remaining rows."""
+    rows_a = {row.component_id: row for row in a.rows}
+    rows_b = {row.component_id: row for row in b.rows}
+    order = [*rows_b, *(pk for pk in rows_a if pk not in rows_b)]
+    diff = []
+    for pk in order:
+        first, second = rows_a.get(pk), rows_b.get(pk)
+        shown = second or first
+        if shown is None:  # pragma: no cover - every key comes from one of the two
+            continue
+        quantity_changed = bool(first and second and first.quantity != second.quantity)
+        price_changed = bool(first and second and first.unit_list_price != second.unit_list_price)
+        if first is None:
+            change = BomChange.ADDED
+        elif second is None:
+            change = BomChange.REMOVED
+        elif quantity_changed or price_changed:
+            change = BomChange.CHANGED
+        else:
+            change = BomChange.SAME
+        extended_a = first.extended_net_price if first else None
+        extended_b = second.extended_net_price if second else None
+        diff.append(
+            BomDiffRow(
+                component_id=pk,
+                category=shown.category,
+                manufacturer=shown.manufacturer,
+                sku=shown.sku,
+                model_name=shown.model_name,
+                change=change,
+                quantity_changed=quantity_changed,
+                price_changed=price_changed,
+                quantity_a=first.quantity if first else None,
+                quantity_b=second.quantity if second else None,
+                unit_price_a=first.unit_list_price if first else None,
+                unit_price_b=second.unit_list_price if second else None,
+                extended_a=extended_a,
+                extended_b=extended_b,
+                difference=(extended_b or ZERO) - (extended_a or ZERO),
+            )
+        )
+    category_order: dict[str, int] = {}
+    for category in (*b.categories, *a.categories):
+        category_order.setdefault(category.category, len(category_order))
+    return sorted(diff, key=lambda row: category_order[row.category])
 
 
 # --------------------------------------------------------------------------- bundle comparison

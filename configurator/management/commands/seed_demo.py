@@ -19,6 +19,14 @@ Role = Membership.Role
 
 SELLER = {"slug": "demo", "name": "Demo Integrations Ltd", "kind": Organisation.Kind.SELLER}
 CUSTOMER = {"slug": "northwind", "name": "Northwind Retail", "kind": Organisation.Kind.CUSTOMER}
+# Invented letterheads for the demo quotes (a VAT number in the format, not a real one).
+LETTERHEADS = {
+    "demo": {
+        "address": "1 Harbour Row\nBristol BS1 5TT\nUnited Kingdom",
+        "vat_number": "GB999999973",
+    },
+    "northwind": {"address": "27 Market Street\nLeeds LS1 6DT\nUnited Kingdom"},
+}
 # (username, organisation slug, role, is_staff, is_superuser)
 USERS = [
     ("admin", "demo", Role.ADMIN, True, True),
@@ -384,6 +392,8 @@ class Command(BaseCommand):
             defaults={"name": CUSTOMER["name"], "kind": CUSTOMER["kind"], "served_by": seller},
         )
         organisations = {seller.slug: seller, customer.slug: customer}
+        for organisation in organisations.values():
+            self._letterhead(organisation)
         group = self._catalogue_group()
 
         user_model = get_user_model()
@@ -413,6 +423,15 @@ class Command(BaseCommand):
             if role == Role.INTEGRATOR:
                 self._demo_token(user, organisations[slug])
         self._demo_builds(seller, user_model.objects.get(username="sales"))
+
+    def _letterhead(self, organisation: Organisation) -> None:
+        """Fill an empty demo letterhead; one an administrator edited is left as it is."""
+        fields = LETTERHEADS.get(organisation.slug, {})
+        empty = {name: value for name, value in fields.items() if not getattr(organisation, name)}
+        if empty:
+            for name, value in empty.items():
+                setattr(organisation, name, value)
+            organisation.save(update_fields=list(empty))
 
     def _catalogue_group(self) -> Group:
         """Staff group for catalogue managers, holding every permission of the catalog app."""

@@ -318,6 +318,11 @@ class WorkloadForm(forms.Form):
         ],
         initial=Redundancy.N.value,
     )
+    blank_growth_space = forms.BooleanField(
+        required=False,
+        label="Close the growth space with blanking panels too",
+        help_text="Unticked: the free U at the top of the rack stay open for more equipment.",
+    )
 
     def __init__(
         self,

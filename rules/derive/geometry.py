@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rules.model import PlacedItem, RackInstance
-from rules.specs import RackSpec
+from rules.specs import AccessorySpec, ComponentSpec, Kind, RackSpec
 
 __all__ = [
     "Occupant",
@@ -25,10 +25,12 @@ __all__ = [
     "faces_collide",
     "free_positions",
     "free_runs",
+    "gives_way",
     "item_u",
     "lowest_free_position",
     "occupants",
     "occupied_u",
+    "panel_remainders",
     "rack_layout",
     "rack_spec",
     "u_span_text",
@@ -264,3 +266,35 @@ def u_span_text(low: float, high: float) -> str:
         last = high - 1
         return f"U{low:g}" if last == low else f"U{low:g}-U{last:g}"
     return f"U{low:g} to U{high:g} (edges)"
+
+
+# --------------------------------------------------------------------------- blanking panels
+
+
+def gives_way(component: ComponentSpec) -> bool:
+    """Whether a part makes room for equipment placed over it: a blanking panel only closes
+    open U against recirculation, so placement takes its U over (the panel line shrinks)."""
+    spec = component.spec
+    return (
+        component.kind is Kind.ACCESSORY
+        and isinstance(spec, AccessorySpec)
+        and spec.accessory_type == "blanking_panel"
+    )
+
+
+def panel_remainders(
+    position_u: float, unit_u: float, quantity: int, low: float, high: float
+) -> list[tuple[float, int]]:
+    """What is left of a stack of ``quantity`` panels of ``unit_u`` U from ``position_u`` once
+    [low, high) is taken: (position, count) of the units below, then above; units the span
+    touches go."""
+    if unit_u <= 0:
+        return [(position_u, quantity)]
+    below = [k for k in range(quantity) if position_u + (k + 1) * unit_u <= low]
+    above = [k for k in range(quantity) if position_u + k * unit_u >= high]
+    out = []
+    if below:
+        out.append((position_u, len(below)))
+    if above:
+        out.append((position_u + above[0] * unit_u, len(above)))
+    return out

@@ -1,4 +1,8 @@
-"""Writes of build lines: add, move or change, remove; each checked against the whole build."""
+"""Writes of build lines: add, move or change, remove; each checked against the whole build.
+
+A line placed over blanking panels takes their U (placement.make_way); the line returned by
+`build_line_add` and `build_line_update` carries `made_way`, what it took over, in words.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from configurator.builds.services.placement import (
     decimal_or_none,
     describe_line,
     lines_of,
+    make_way,
     resolve_line,
 )
 from configurator.errors import Conflict, NotFound
@@ -62,7 +67,8 @@ def build_line_add(
         ups=resolve_line(ups, "ups", lines),
         phase=phase,
     )
-    check_line(candidate, lines)
+    panels = check_line(candidate, lines)
+    made_way = _make_way_for(candidate, panels)
     line = BuildLine.objects.create(
         build=build,
         component=component,
@@ -77,6 +83,7 @@ def build_line_add(
         note=note,
         sort_order=max((other.sort_order for other in lines.values()), default=0) + 1,
     )
+    line.made_way = made_way
     guards.bump(build)
     return line
 
@@ -116,14 +123,25 @@ def build_line_update(
         target = getattr(candidate, field)
         if target is not None and target.pk == current.pk:
             raise ValidationError({field: ["A line cannot reference itself."]})
-    check_line(candidate, lines)
+    panels = check_line(candidate, lines)
+    made_way = _make_way_for(candidate, panels)
     for field in ("quantity", "rack", "position_u", "face", "feed_a", "feed_b", "ups", "phase"):
         setattr(current, field, getattr(candidate, field))
     current.note = fields.get("note", current.note)
     current.sort_order = fields.get("sort_order", current.sort_order)
     current.save()
+    current.made_way = made_way
     guards.bump(build)
     return current
+
+
+def _make_way_for(candidate: Candidate, panels: list[BuildLine]) -> list[str]:
+    """Cut back the blanking panels the candidate's U span takes over (placement.make_way)."""
+    if not panels or candidate.position_u is None:
+        return []
+    end = candidate.position_u + candidate.component.u_height * candidate.quantity
+    texts, _ = make_way(panels, candidate.position_u, end)
+    return texts
 
 
 @transaction.atomic

@@ -3,6 +3,10 @@
 `check_line` is every check of a line's rack, U position, face, feeds and UPS against the
 rest of its build, run by the line services before anything is saved; `build_auto_place`
 places every unplaced rack-mount line.
+
+Blanking panels give way (`rules.derive.geometry.gives_way`): equipment placed over them takes
+their U, and `make_way` cuts the panel lines back to what is left below and above. Auto-place
+uses truly free U first and takes panels over only when nothing else fits.
 """
 
 from __future__ import annotations
@@ -15,9 +19,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from catalog.models import Component
+from catalog.selectors import component_to_engine
 from configurator.builds.models import Build, BuildLine
 from configurator.builds.services import guards
-from rules.derive.geometry import Occupant, collision, lowest_free_position
+from rules.derive.geometry import (
+    Occupant,
+    collision,
+    gives_way,
+    lowest_free_position,
+    panel_remainders,
+)
 from rules.feeds import POWER_SOURCE_KINDS, FeedNode, feed_loop
 from rules.specs import Kind, RackSpec
 
@@ -29,7 +40,9 @@ __all__ = [
     "check_line",
     "decimal_or_none",
     "describe_line",
+    "gives_way_line",
     "lines_of",
+    "make_way",
     "resolve_line",
 ]
 
@@ -121,8 +134,21 @@ def _u(value: float) -> Decimal:
     return Decimal(str(value)).normalize() if value % 1 else Decimal(int(value))
 
 
-def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> None:
-    """Every check of a line against the others of its build; all errors at once."""
+def gives_way_line(line: BuildLine | Candidate) -> bool:
+    """Whether the line is a blanking panel, whose U placement may take over."""
+    component = line.component
+    cached = getattr(component, "_gives_way", None)
+    if cached is None:
+        cached = gives_way(component_to_engine(component))
+        component._gives_way = cached  # type: ignore[attr-defined]
+    return bool(cached)
+
+
+def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> list[BuildLine]:
+    """Every check of a line against the others of its build; all errors at once.
+
+    Returns the blanking-panel lines its U span takes over (`make_way` cuts them back).
+    """
     errors: dict[str, list[str]] = {}
     kind = candidate.component.kind
     if candidate.quantity < 1:
@@ -140,13 +166,13 @@ def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> None:
                 errors[field] = ["A rack is not mounted, fed or attached to anything."]
         if errors:
             raise ValidationError(errors)
-        return
+        return []
 
     rack = candidate.rack
     if rack is not None and rack.component.kind != Kind.RACK:
         errors["rack"] = [f"{describe_line(rack, start=True)} is not a rack."]
         rack = None
-    _check_position(candidate, rack, lines, errors)
+    panels = _check_position(candidate, rack, lines, errors)
     _check_feeds(candidate, lines, errors)
     if candidate.ups is not None:
         if kind != Kind.BATTERY:
@@ -155,6 +181,7 @@ def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> None:
             errors["ups"] = [f"{describe_line(candidate.ups, start=True)} is not a UPS."]
     if errors:
         raise ValidationError(errors)
+    return panels
 
 
 def _check_position(
@@ -162,20 +189,21 @@ def _check_position(
     rack: BuildLine | None,
     lines: dict[int, BuildLine],
     errors: dict[str, list[str]],
-) -> None:
+) -> list[BuildLine]:
+    """The position's errors; the panel lines in its way when only panels are."""
     position = candidate.position_u
     if position is None:
-        return
+        return []
     if rack is None:
         errors.setdefault("position_u", []).append("A position needs a rack.")
-        return
+        return []
     height = candidate.component.u_height
     if height == 0:
         errors["position_u"] = ["A zero-U component takes no U position; give only its rack."]
-        return
+        return []
     if position < 1 or position % HALF_U:
         errors["position_u"] = ["A position is a multiple of 0.5 U, from U 1."]
-        return
+        return []
     start, end = position, position + height * candidate.quantity
     rack_u = _rack_u(rack)
     if end > rack_u + 1:
@@ -183,28 +211,71 @@ def _check_position(
             f"{_span_text(start, end)} is outside {describe_line(rack)}, "
             f"which has U 1\u2013{rack_u}."
         ]
-        return
-    taken = [
-        _occupant(other, other.position_u)
+        return []
+    others = [
+        other
         for other in lines.values()
         if other.pk != candidate.pk
         and other.rack_id == rack.pk
         and other.position_u is not None
         and other.component.u_height > 0
     ]
-    hit = collision(
-        taken,
-        float(start),
-        float(end),
-        candidate.face,
-        _depth_mm(candidate.component),
-        _usable_depth_mm(rack),
-    )
+    # A panel never gives way to another panel: that would only move the same U around.
+    yielding = not gives_way_line(candidate)
+    panels = [o for o in others if yielding and gives_way_line(o)]
+    taken = [_occupant(o, o.position_u) for o in others if o not in panels]
+    span = (float(start), float(end), candidate.face, _depth_mm(candidate.component))
+    hit = collision(taken, *span, _usable_depth_mm(rack))
     if hit is not None:
         other = lines[int(hit.owner)]
         errors["position_u"] = [
             f"{_span_text(_u(hit.low), _u(hit.high))} is taken by {describe_line(other)}."
         ]
+        return []
+    usable = _usable_depth_mm(rack)
+    return [p for p in panels if collision([_occupant(p, p.position_u)], *span, usable) is not None]
+
+
+def make_way(
+    panels: list[BuildLine], start: Decimal, end: Decimal
+) -> tuple[list[str], list[BuildLine]]:
+    """Cut the panel lines back so [start, end) is free: what was taken, in words, and the
+    panel lines left (kept or new).
+
+    Each panel line keeps the units below the span and a new line of the same panel takes the
+    units above it; a line left with none is removed.
+    """
+    taken: list[str] = []
+    left: list[BuildLine] = []
+    for panel in panels:
+        unit = panel.component.u_height
+        low = panel.position_u
+        if low is None:  # pragma: no cover - only placed panels are in the way
+            continue
+        rest = panel_remainders(float(low), float(unit), panel.quantity, float(start), float(end))
+        gone = panel.quantity - sum(count for _, count in rest)
+        taken.append(f"{_u(float(unit) * gone)} U of {describe_line(panel)}")
+        if not rest:
+            panel.delete()
+            continue
+        (first_u, first_count), *more = rest
+        panel.position_u, panel.quantity = _u(first_u), first_count
+        panel.save(update_fields=["position_u", "quantity"])
+        left.append(panel)
+        for upper_u, count in more:
+            upper = BuildLine.objects.create(
+                build_id=panel.build_id,
+                component=panel.component,
+                quantity=count,
+                rack_id=panel.rack_id,
+                position_u=_u(upper_u),
+                face=panel.face,
+                note=panel.note,
+                sort_order=panel.sort_order,
+            )
+            upper.component = panel.component
+            left.append(upper)
+    return taken, left
 
 
 def _check_feeds(
@@ -268,6 +339,7 @@ class Placement:
     line_id: int
     rack_id: int
     position_u: Decimal | None
+    made_way: tuple[str, ...] = ()  # blanking panels it took over, in words
 
 
 def _placement_priority(line: BuildLine) -> tuple[int, Decimal, int]:
@@ -282,8 +354,9 @@ def _placement_priority(line: BuildLine) -> tuple[int, Decimal, int]:
 def build_auto_place(*, build: Build, expected_revision: int | None = None) -> list[Placement]:
     """Place every unplaced rack-mount line bottom-up in the build's racks, heavy items low.
 
-    Lines already in a rack stay in it; zero-U PDUs get a rack only. All or nothing: when a
-    line does not fit, a ValidationError lists every such line and nothing is saved.
+    Lines already in a rack stay in it; zero-U PDUs get a rack only. Free U first; when a line
+    fits nowhere else it takes over blanking panels (`make_way`). All or nothing: when a line
+    does not fit, a ValidationError lists every such line and nothing is saved.
     """
     guards.writable(build, expected_revision)
     lines = lines_of(build)
@@ -325,13 +398,22 @@ def build_auto_place(*, build: Build, expected_revision: int | None = None) -> l
             continue
         candidates = [lines[line.rack_id]] if line.rack_id in taken else racks
         spot = _lowest_free(line, candidates, taken)
+        made_way: list[str] = []
+        if spot is None and not gives_way_line(line):
+            spot = _lowest_free(line, candidates, _without_panels(taken, lines))
+            if spot is not None:
+                made_way = _take_over_panels(line, *spot, taken, lines)
         if spot is None:
             misfits.append(line)
             continue
         rack, position = spot
         taken[rack.pk].append(_occupant(line, position))
         line.rack_id, line.position_u = rack.pk, position
-        placements.append(Placement(line_id=line.pk, rack_id=rack.pk, position_u=position))
+        placements.append(
+            Placement(
+                line_id=line.pk, rack_id=rack.pk, position_u=position, made_way=tuple(made_way)
+            )
+        )
     if misfits:
         raise ValidationError(
             {
@@ -347,6 +429,41 @@ def build_auto_place(*, build: Build, expected_revision: int | None = None) -> l
         )
         guards.bump(build)
     return placements
+
+
+def _without_panels(
+    taken: dict[int, list[Occupant]], lines: dict[int, BuildLine]
+) -> dict[int, list[Occupant]]:
+    """The taken spans with blanking panels counted as free."""
+    return {
+        rack: [o for o in spans if not gives_way_line(lines[int(o.owner)])]
+        for rack, spans in taken.items()
+    }
+
+
+def _take_over_panels(
+    line: BuildLine,
+    rack: BuildLine,
+    position: Decimal,
+    taken: dict[int, list[Occupant]],
+    lines: dict[int, BuildLine],
+) -> list[str]:
+    """Cut back the panels under the line's span at `position` and update `taken` to match."""
+    end = position + line.component.u_height * line.quantity
+    span = (float(position), float(end), line.face, _depth_mm(line.component))
+    usable = _usable_depth_mm(rack)
+    in_way = [
+        lines[int(o.owner)]
+        for o in taken[rack.pk]
+        if gives_way_line(lines[int(o.owner)]) and collision([o], *span, usable) is not None
+    ]
+    texts, left = make_way(in_way, position, end)
+    gone = {str(p.pk) for p in in_way}
+    taken[rack.pk] = [o for o in taken[rack.pk] if o.owner not in gone]
+    for panel in left:
+        lines[panel.pk] = panel
+        taken[rack.pk].append(_occupant(panel, panel.position_u))
+    return texts
 
 
 def _is_zero_u_pdu(line: BuildLine) -> bool:

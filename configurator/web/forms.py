@@ -12,6 +12,7 @@ from catalog.choices import ComponentKind, Lifecycle
 from catalog.models import Component, Manufacturer
 from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine, Site
+from configurator.builds.services.placement import AUTO
 from configurator.tenancy.models import Organisation
 from rules.specs import Redundancy
 
@@ -143,6 +144,12 @@ class LineAddForm(LineForm):
     """A new line of the build editor: the line's fields and its component."""
 
     component = forms.IntegerField(min_value=1)
+
+    def feed_ref(self, field: str) -> int | str | None:
+        """Like `line_ref`, and "auto" (the rack's PDU or UPS) passes through."""
+        if self.cleaned_data.get(field) == AUTO:
+            return AUTO
+        return self.line_ref(field)
 
 
 def form_errors(form: forms.Form) -> ValidationError:

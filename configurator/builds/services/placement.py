@@ -29,25 +29,30 @@ from rules.derive.geometry import (
     lowest_free_position,
     panel_remainders,
 )
-from rules.feeds import POWER_SOURCE_KINDS, FeedNode, feed_loop
+from rules.feeds import POWER_SOURCE_KINDS, FeedNode, feed_loop, supply_count
 from rules.specs import Kind, RackSpec
 
 __all__ = [
+    "AUTO",
     "Candidate",
     "LineRef",
     "Placement",
     "build_auto_place",
     "check_line",
     "decimal_or_none",
+    "default_feeds",
     "describe_line",
     "gives_way_line",
     "lines_of",
     "make_way",
+    "place_one",
     "resolve_line",
 ]
 
 LineRef = BuildLine | int | None
 HALF_U = Decimal("0.5")
+# A feed (or position) the editor leaves to the services: the rack's PDU or UPS, the lowest U.
+AUTO = "auto"
 
 
 def _u_text(value: Decimal) -> str:
@@ -464,6 +469,69 @@ def _take_over_panels(
         lines[panel.pk] = panel
         taken[rack.pk].append(_occupant(panel, panel.position_u))
     return texts
+
+
+def place_one(line: BuildLine, lines: dict[int, BuildLine]) -> tuple[BuildLine, Decimal | None]:
+    """Where auto-place would put one new line: its rack and lowest U, panels taken over only
+    when nothing else fits (cut back at once); a zero-U part goes to the rack with the fewest
+    zero-U parts. ValidationError when it fits nowhere."""
+    racks = sorted(
+        (other for other in lines.values() if other.component.kind == Kind.RACK),
+        key=lambda r: (r.sort_order, r.pk),
+    )
+    if line.component.u_height == 0:
+        if not racks:
+            raise ValidationError({"position": ["The build has no rack to put it in."]})
+        count = {r.pk: 0 for r in racks}
+        for other in lines.values():
+            if other.rack_id in count and other.component.u_height == 0:
+                count[other.rack_id] += 1
+        return min(racks, key=lambda r: (count[r.pk], r.sort_order, r.pk)), None
+    taken: dict[int, list[Occupant]] = {r.pk: [] for r in racks}
+    for other in lines.values():
+        if other.rack_id in taken and other.position_u is not None and other.component.u_height:
+            taken[other.rack_id].append(_occupant(other, other.position_u))
+    candidates = [lines[line.rack_id]] if line.rack_id in taken else racks
+    spot = _lowest_free(line, candidates, taken)
+    line.made_way = []
+    if spot is None and not gives_way_line(line):
+        spot = _lowest_free(line, candidates, _without_panels(taken, lines))
+        if spot is not None:
+            line.made_way = _take_over_panels(line, *spot, taken, lines)
+    if spot is None:
+        raise ValidationError(
+            {"position": [f"{line.component} does not fit in the build's racks."]}
+        )
+    return spot
+
+
+def default_feeds(
+    component: Component, rack: BuildLine | None, lines: dict[int, BuildLine]
+) -> tuple[BuildLine | None, BuildLine | None]:
+    """The feeds a new line gets when left to the services: IT gear plugs into its rack's PDUs
+    (A and B, B only with a second supply), else its rack's UPS; a PDU or ATS takes its rack's
+    UPS; anything else (cooling, fire suppression) stays on the site supply, as does a line
+    with no rack or a rack with no source."""
+    if rack is None:
+        return None, None
+    kind = Kind(component.kind)
+    in_rack = sorted(
+        (other for other in lines.values() if other.rack_id == rack.pk),
+        key=lambda o: (o.sort_order, o.pk),
+    )
+    distribution = [o for o in in_rack if o.component.kind in (Kind.PDU, Kind.ATS)]
+    ups = [o for o in in_rack if o.component.kind == Kind.UPS]
+    supplies = supply_count(component_to_engine(component))
+    if kind in (Kind.PDU, Kind.ATS):
+        sources = ups
+    elif kind.is_it:
+        sources = distribution or ups
+    else:
+        return None, None
+    if not sources or supplies == 0:
+        return None, None
+    second = sources[1] if supplies > 1 and len(sources) > 1 else None
+    return sources[0], second
 
 
 def _is_zero_u_pdu(line: BuildLine) -> bool:

@@ -157,7 +157,8 @@ def _respond(
         text = message + ("" if not details else " " + " ".join(details))
         messages.add_message(request, messages.ERROR if level == "error" else messages.INFO, text)
         return redirect("editor:detail", pk=build.pk)
-    build.refresh_from_db()
+    # The write moved the revision (and maybe the status); the site loaded with it stays.
+    build.refresh_from_db(fields=["name", "status", "revision", "updated_at"])
     data = request.POST
     state = _state(request, build, data, selected=selected)
     fragments: list[str] = []

@@ -337,8 +337,12 @@ class EditorState:
     # ------------------------------------------------------------------ template context
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        """The names every editor template reads; parts are computed when a template asks."""
-        context: dict[str, Any] = {
+        """The names every editor template reads, with `extra` (a fresh dict each call)."""
+        return {**self._base_context, **extra}
+
+    @cached_property
+    def _base_context(self) -> dict[str, Any]:
+        return {
             "state": self,
             "build": self.build,
             "site": self.build.site,
@@ -361,8 +365,6 @@ class EditorState:
             "line_url": reverse("editor:detail", kwargs={"pk": self.build.pk}) + "lines/",
             "include": ".view-state",
         }
-        context.update(extra)
-        return context
 
     def picker(self) -> dict[str, Any]:
         return picker(self.query)

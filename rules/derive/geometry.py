@@ -10,6 +10,7 @@ all use these functions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -227,14 +228,20 @@ def free_positions(
     if height_u <= 0:
         return []
     top = rack_u + 1
-    occupied = [
-        o for o in taken if faces_collide(face, depth_mm, o.face, o.depth_mm, usable_depth_mm)
-    ]
+    # Position p collides with a span [low, high) when low < p + height and p < high: each span
+    # blocks the whole-U starts strictly between low - height and high.
+    blocked = [False] * (top + 1)
+    for o in taken:
+        if not faces_collide(face, depth_mm, o.face, o.depth_mm, usable_depth_mm):
+            continue
+        first = max(math.floor(o.low - height_u) + 1, 1)
+        last = min(math.ceil(o.high) - 1, top)
+        for position in range(first, last + 1):
+            blocked[position] = True
     return [
         position
         for position in range(1, top)
-        if position + height_u <= top
-        and not any(o.low < position + height_u and position < o.high for o in occupied)
+        if position + height_u <= top and not blocked[position]
     ]
 
 

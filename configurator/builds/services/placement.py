@@ -325,13 +325,18 @@ def _check_feeds(
 
 
 def lines_of(build: Build) -> dict[int, BuildLine]:
-    """Every line of the build with its component, in one query."""
-    return {
-        line.pk: line
-        for line in BuildLine.objects.filter(build_id=build.pk).select_related(
-            "component__manufacturer"
-        )
-    }
+    """Every line of the build with its component, in two queries.
+
+    Builds repeat a few components over many lines: each component (and its manufacturer) is
+    loaded once and shared by its lines, instead of one copy per line from a join.
+    """
+    lines = list(BuildLine.objects.filter(build_id=build.pk))
+    components = Component.objects.select_related("manufacturer").in_bulk(
+        {line.component_id for line in lines}
+    )
+    for line in lines:
+        line.component = components[line.component_id]
+    return {line.pk: line for line in lines}
 
 
 # --------------------------------------------------------------------------- auto-place
@@ -474,7 +479,8 @@ def _take_over_panels(
 def place_one(line: BuildLine, lines: dict[int, BuildLine]) -> tuple[BuildLine, Decimal | None]:
     """Where auto-place would put one new line: its rack and lowest U, panels taken over only
     when nothing else fits (cut back at once); a zero-U part goes to the rack with the fewest
-    zero-U parts. ValidationError when it fits nowhere."""
+    zero-U parts. ValidationError when it fits nowhere. What it took over: `line.made_way`."""
+    line.made_way = []
     racks = sorted(
         (other for other in lines.values() if other.component.kind == Kind.RACK),
         key=lambda r: (r.sort_order, r.pk),
@@ -493,7 +499,6 @@ def place_one(line: BuildLine, lines: dict[int, BuildLine]) -> tuple[BuildLine, 
             taken[other.rack_id].append(_occupant(other, other.position_u))
     candidates = [lines[line.rack_id]] if line.rack_id in taken else racks
     spot = _lowest_free(line, candidates, taken)
-    line.made_way = []
     if spot is None and not gives_way_line(line):
         spot = _lowest_free(line, candidates, _without_panels(taken, lines))
         if spot is not None:

@@ -86,6 +86,16 @@ def test_a_new_line_is_fed_from_its_racks_pdus(sales: Client, demo: Demo) -> Non
     assert (monitor.feed_a_id, monitor.feed_b_id) == (demo.pdu.pk, None)
 
 
+def test_an_auto_placed_zero_u_pdu_goes_to_a_rack_fed_from_its_ups(
+    sales: Client, demo: Demo
+) -> None:
+    """A zero-U PDU left to auto-place gets the rack, and the rack's UPS as its feed."""
+    response = add(sales, demo, component=demo.pdu.component.pk, position="auto", feed_a="auto")
+    assert response.status_code == 200
+    line = BuildLine.objects.filter(component=demo.pdu.component).exclude(pk=demo.pdu.pk).get()
+    assert (line.rack_id, line.position_u, line.feed_a_id) == (demo.rack.pk, None, demo.ups.pk)
+
+
 def test_placing_over_blanking_panels_says_it_takes_them_over(sales: Client, demo: Demo) -> None:
     """The message names the panels the new line took the place of."""
     panel = ComponentFactory(

@@ -41,7 +41,7 @@ from rules.specs.kinds import (
     UpsSpec,
     spec_model_for,
 )
-from rules.specs.site import DEFAULT_DESIGN_CONCENTRATION_PCT, Policy, Site
+from rules.specs.site import DEFAULT_DESIGN_CONCENTRATION_PCT, Policy, Site, site_problems
 
 __all__ = [
     "DEFAULT_DESIGN_CONCENTRATION_PCT",
@@ -77,5 +77,6 @@ __all__ = [
     "Site",
     "UpsSpec",
     "UpsTopology",
+    "site_problems",
     "spec_model_for",
 ]

@@ -157,8 +157,10 @@ def _respond(
         text = message + ("" if not details else " " + " ".join(details))
         messages.add_message(request, messages.ERROR if level == "error" else messages.INFO, text)
         return redirect("editor:detail", pk=build.pk)
-    # The write moved the revision (and maybe the status); the site loaded with it stays.
-    build.refresh_from_db(fields=["name", "status", "revision", "updated_at"])
+    if everything or level == "error":
+        # What is stored now, whatever this request believed; the site loaded with it stays.
+        build.refresh_from_db(fields=["name", "status", "revision", "updated_at"])
+    # (After a successful write the services moved this very object's revision already.)
     data = request.POST
     state = _state(request, build, data, selected=selected)
     fragments: list[str] = []

@@ -149,12 +149,15 @@ class EditorState:
         self.highlight = list(highlight) if highlight is not None else self._default_highlight()
         self.query = query or {}
         self.read_only = build.is_read_only
-        self.show_cost = can_see_cost(request.user)
 
     def _default_highlight(self) -> list[str]:
         return [self.selected] if self.selected else []
 
     # ------------------------------------------------------------------ shared pieces
+
+    @cached_property
+    def show_cost(self) -> bool:
+        return can_see_cost(self.request.user)
 
     @cached_property
     def can_approve(self) -> bool:
@@ -342,6 +345,8 @@ class EditorState:
 
     @cached_property
     def _base_context(self) -> dict[str, Any]:
+        # Callables are called by the template engine when a template reads them: a region
+        # pays only for what it shows (the header's role query, the gauges, the lines...).
         return {
             "state": self,
             "build": self.build,
@@ -349,18 +354,18 @@ class EditorState:
             "spec": self.spec,
             "report": self.report,
             "read_only": self.read_only,
-            "can_approve": self.can_approve,
-            "show_cost": self.show_cost,
-            "lines": self.lines,
-            "selected_line": self.selected_line,
-            "severity_groups": self.severity_groups,
-            "gauges": self.gauges,
-            "summary_gauges": self.summary_gauges,
-            "headroom_text": self.headroom_text,
-            "headroom_rows": headroom_rows(self.report),
+            "can_approve": lambda: self.can_approve,
+            "show_cost": lambda: self.show_cost,
+            "lines": lambda: self.lines,
+            "selected_line": lambda: self.selected_line,
+            "severity_groups": lambda: self.severity_groups,
+            "gauges": lambda: self.gauges,
+            "summary_gauges": lambda: self.summary_gauges,
+            "headroom_text": lambda: self.headroom_text,
+            "headroom_rows": lambda: headroom_rows(self.report),
             "headroom_basis": HEADROOM_BASIS,
             "binding": self.report.headroom.binding_constraint,
-            "legend": kind_legend(),
+            "legend": kind_legend,
             "highlight": ",".join(self.highlight),
             "line_url": reverse("editor:detail", kwargs={"pk": self.build.pk}) + "lines/",
             "include": ".view-state",

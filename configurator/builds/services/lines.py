@@ -310,6 +310,7 @@ def build_line_restore(
         if "rack" in fields and entry.get("position_u") is not None:
             fields["position_u"] = entry["position_u"]
         if fields:
+            dependant.build = build  # the caller's build object follows every revision bump
             try:
                 with transaction.atomic():
                     build_line_update(line=dependant, **fields)

@@ -148,7 +148,9 @@ def test_removing_a_pdu_with_detach_restores_its_dependants(sales: Client, demo:
     ).content.decode()
     token = re.search(r'name="token" value="([^"]+)"', removed).group(1)
     revision = Build.objects.get(pk=demo.build.pk).revision
-    post(sales, url("line_restore", demo), {"revision": revision, "token": token})
+    restored = post(sales, url("line_restore", demo), {"revision": revision, "token": token})
+    stored = Build.objects.get(pk=demo.build.pk).revision
+    assert f'data-revision="{stored}"' in restored.content.decode()  # the page can write on
     demo.server.refresh_from_db()
     pdu = BuildLine.objects.get(build=demo.build, component=demo.pdu.component)
     assert demo.server.feed_a_id == pdu.pk

@@ -55,6 +55,9 @@ class Workload:
     it_kw: float | None = None
     runtime_min: float = 10
     redundancy: Redundancy = Redundancy.N
+    # The free U at the top of the rack is room to grow; panels close it only when asked
+    # (placement takes panels over anyway, see placement.make_way).
+    blank_growth_space: bool = False
 
 
 @dataclass(frozen=True)
@@ -431,15 +434,30 @@ def build_propose(*, site: Site, name: str, workload: Workload, user: Any) -> Pr
             build=build, rack=rack_line, position_u__isnull=False
         ).select_related("component")
         taken = [(p.position_u, p.position_u + p.component.u_height * p.quantity) for p in placed]
+        rack_u = int(rack.spec["u"])
+        gaps = _gaps(rack_u, taken)
+        growth = gaps[-1] if gaps and gaps[-1][0] + gaps[-1][1] == rack_u + 1 else None
+        if growth is not None and not workload.blank_growth_space:
+            gaps = gaps[:-1]
+            start, length = growth
+            plan.notes.append(
+                f"U{start}\u2013U{rack_u} ({length} U) are left free for growth: fit blanking "
+                "panels there before the rack goes live, or add equipment; placement takes "
+                "panels over when it needs their U."
+            )
         free = 0
-        for start, length in _gaps(int(rack.spec["u"]), taken):
+        for start, length in gaps:
             line_services.build_line_add(
                 build=build, component=panel, quantity=length, rack=rack_line, position_u=start
             )
             free += length
         if free:
             plan.pick(
-                "Blanking panels", panel, free, "close every open U so air cannot recirculate"
+                "Blanking panels",
+                panel,
+                free,
+                "close the open U so air cannot recirculate"
+                + ("" if workload.blank_growth_space or growth is None else " (growth space left)"),
             )
 
     build.refresh_from_db()

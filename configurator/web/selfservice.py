@@ -95,6 +95,7 @@ def workload(request: HttpRequest, pk: int) -> HttpResponse:
                     it_kw=float(data["it_kw"]) if data["it_kw"] is not None else None,
                     runtime_min=float(data["runtime_min"]),
                     redundancy=Redundancy(data["redundancy"]),
+                    blank_growth_space=data["blank_growth_space"],
                 ),
                 user=request.user,
             )

@@ -32,8 +32,9 @@ def test_propose_builds_a_rack_that_holds_the_workload(customer_org: Any, parts:
     used = sum(
         line.component.u_height * line.quantity for line in lines if line.position_u is not None
     )
-    assert used == 24  # every U is filled: equipment plus blanking panels
-    assert blanks > 0
+    # Equipment stacks from U1 up; the free U above it are room to grow, left open.
+    assert (used, blanks) == (6, 0)
+    assert any("U7\u2013U24 (18 U) are left free for growth" in note for note in proposal.notes)
     assert not [f for f in proposal.report.errors if f.code.startswith("power.ups")]
 
 
@@ -52,6 +53,20 @@ def test_propose_says_the_rack_load_is_a_lower_bound_when_a_mass_is_unknown(
         for note in proposal.notes
     )
     assert "mechanical.mass_unknown" in {f.code for f in proposal.report.findings}
+
+
+def test_propose_closes_the_growth_space_when_asked(customer_org: Any, parts: Any) -> None:
+    """Asked to, the proposal fills every free U with blanking panels."""
+    site = SiteFactory(organisation=customer_org)
+    workload = Workload(servers=3, runtime_min=5, blank_growth_space=True)
+    proposal = build_propose(site=site, name="Shop rack", workload=workload, user=None)
+    lines = list(proposal.build.lines.select_related("component"))
+    blanks = sum(line.quantity for line in lines if line.component == parts["panel"])
+    used = sum(
+        line.component.u_height * line.quantity for line in lines if line.position_u is not None
+    )
+    assert (used, blanks) == (24, 18)  # every U is filled: equipment plus blanking panels
+    assert not any("growth" in note for note in proposal.notes)
 
 
 def test_propose_sizes_the_ups_for_the_expected_load(customer_org: Any, parts: Any) -> None:

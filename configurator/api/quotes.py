@@ -54,7 +54,7 @@ from configurator.errors import Conflict, NotFound
 from configurator.quotes import services as quote_services
 from configurator.quotes.models import Quote
 from configurator.quotes.selectors import quote_list
-from configurator.tenancy.permissions import can_see_cost
+from configurator.tenancy.permissions import cost_visibility
 
 __all__ = ["QuoteViewSet"]
 
@@ -226,7 +226,7 @@ class QuoteViewSet(
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
-        context["show_cost"] = can_see_cost(self.request.user, self.request.auth)
+        context["show_cost"] = cost_visibility(self.request.user, self.request.auth)
         return context
 
     def _quote_response(self, quote: Quote, code: int = status.HTTP_200_OK) -> Response:

@@ -100,11 +100,50 @@ def roles_of(user: Any, auth: Any = None) -> frozenset[str]:
     return frozenset(memberships.values_list("role", flat=True))
 
 
-def can_see_cost(user: Any, auth: Any = None) -> bool:
-    """Whether cost prices and margins may be shown: admins, sales, catalogue managers."""
+def seller_of(organisation: Organisation) -> Organisation | None:
+    """The seller whose prices and costs apply to `organisation`'s builds and quotes.
+
+    A seller organisation sells for itself; a customer is sold to by the organisation that
+    serves it (None when nobody does).
+    """
+    if organisation.kind == Organisation.Kind.SELLER:
+        return organisation
+    return organisation.served_by
+
+
+def can_see_cost(user: Any, auth: Any = None, organisation: Organisation | None = None) -> bool:
+    """Whether cost prices and margins may be shown: admins, sales, catalogue managers.
+
+    With `organisation` (the owner of the build, BOM or quote shown), only a cost role held
+    in that organisation's seller counts: a customer of one organisation who is staff of
+    another seller never sees the first one's costs. Without it (nothing owned is shown),
+    any cost role of the request counts. A token counts its own organisation's role only.
+    """
     if user is None or not user.is_authenticated:
         return False
-    return bool(user.is_superuser or roles_of(user, auth) & COST_ROLES)
+    if organisation is None:
+        return bool(user.is_superuser or roles_of(user, auth) & COST_ROLES)
+    token = token_of(auth)
+    if user.is_superuser and token is None:
+        return True
+    seller = seller_of(organisation)
+    if seller is None:
+        return False
+    if token is not None and token.organisation_id != seller.pk:
+        return False
+    return Membership.objects.filter(user=user, organisation=seller, role__in=COST_ROLES).exists()
+
+
+def cost_visibility(user: Any, auth: Any = None) -> Any:
+    """`can_see_cost` per organisation, asked once per organisation (for lists of objects)."""
+    answers: dict[int, bool] = {}
+
+    def visible(organisation: Organisation) -> bool:
+        if organisation.pk not in answers:
+            answers[organisation.pk] = can_see_cost(user, auth, organisation)
+        return answers[organisation.pk]
+
+    return visible
 
 
 def can_edit_catalogue(user: Any, auth: Any = None) -> bool:

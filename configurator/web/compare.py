@@ -79,7 +79,9 @@ def _side(request: HttpRequest, build: Build) -> dict[str, Any]:
         "bom_error": "",
     }
     try:
-        side["bom"] = selectors.build_bom(build, show_cost=can_see_cost(request.user))
+        side["bom"] = selectors.build_bom(
+            build, show_cost=can_see_cost(request.user, None, build.site.organisation)
+        )
     except Conflict as exc:
         side["bom_error"] = exc.message
     return side
@@ -147,7 +149,9 @@ def build_compare(request: HttpRequest) -> HttpResponse:
         except NotFound as exc:
             raise Http404(exc.message) from exc
         side_a, side_b = _side(request, build_a), _side(request, build_b)
-        show_cost = can_see_cost(request.user)
+        show_cost = can_see_cost(request.user, None, build_a.site.organisation) and can_see_cost(
+            request.user, None, build_b.site.organisation
+        )
         context.update(
             a=side_a,
             b=side_b,

@@ -277,7 +277,9 @@ def bom_download(request: HttpRequest, pk: int, file_format: str) -> HttpRespons
     """The BOM as CSV or XLSX; cost columns only for the roles that may see cost."""
     build = _build_or_404(request, pk)
     try:
-        bom = selectors.build_bom(build, show_cost=can_see_cost(request.user))
+        bom = selectors.build_bom(
+            build, show_cost=can_see_cost(request.user, None, build.site.organisation)
+        )
     except Conflict as exc:
         return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
     if file_format == "xlsx":

@@ -177,7 +177,7 @@ def editor_context(
     spec = selectors.build_snapshot(build)
     report = evaluate(spec)
     names = _names(spec)
-    show_cost = can_see_cost(request.user)
+    show_cost = can_see_cost(request.user, None, build.site.organisation)
     wanted = set(parts) if parts is not None else {"all"}
 
     def want(part: str) -> bool:

@@ -80,7 +80,7 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
     bom = quote.bom_json or {}
     rows = [row for category in bom.get("categories", []) for row in category["rows"]]
-    show_cost = can_see_cost(request.user) and quote.cost_total is not None
+    show_cost = can_see_cost(request.user, None, quote.seller) and quote.cost_total is not None
     margin = None
     if show_cost and quote.net_total:
         margin = (quote.net_total - quote.cost_total) / quote.net_total * Decimal(100)

@@ -94,7 +94,9 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_seller": organisations_quoting_for(request.user)
         .filter(pk=quote.organisation_id)
         .exists(),
-        "revisions": quote_list(user=request.user).filter(number=quote.number)
+        "revisions": quote_list(user=request.user).filter(
+            seller=quote.seller_id, number=quote.number
+        )
         if quote.number
         else [],
     }

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from catalog.bounds import COMPONENT_FIGURES, bound_form_fields
 from catalog.models import COMPONENT_FIELDS, Component
 
 
@@ -39,6 +40,12 @@ class ComponentAdminForm(forms.ModelForm):
         model = Component
         # Everything a catalogue manager edits; timestamps are read-only in the admin.
         fields = [*COMPONENT_FIELDS, "source", "source_ref"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The same ranges as the API and the engine (rules.specs.ComponentSpec).
+        for name, model in COMPONENT_FIGURES.items():
+            bound_form_fields(self.fields, model, [name])
 
     def clean_spec(self) -> Any:
         # An emptied textarea means "all defaults", which the model validator fills in.

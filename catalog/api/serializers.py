@@ -12,7 +12,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog.api.bounds import bound_fields
 from catalog.api.openapi import openapi_30
+from catalog.bounds import COMPONENT_FIGURES
 from catalog.models import COMPONENT_FIELDS, VALIDATED_FIELDS, Component, Manufacturer
 from catalog.validation import validate_component_data
 from rules.specs import SPEC_MODELS
@@ -122,18 +124,15 @@ class ComponentSerializer(serializers.ModelSerializer):
             "updated",
         ]
         read_only_fields = ["id", "created", "updated"]
+        # The figures' ranges are the engine's (ComponentSpec), applied in get_fields.
         extra_kwargs = {
-            "list_price": {"min_value": 0},
-            "cost_price": {"min_value": 0},
-            "weight_kg": {"min_value": 0},
-            "u_height": {"min_value": 0, "max_value": 60},
-            "nameplate_w": {"min_value": 0},
-            "typical_w": {"min_value": 0},
             "currency": {"help_text": "ISO 4217 code, e.g. EUR."},
         }
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
+        for name, model in COMPONENT_FIGURES.items():
+            bound_fields(fields, model, [name])
         # The view decides once per request (a role lookup); default to hiding cost.
         if not self.context.get("show_cost", False):
             fields.pop("cost_price", None)

@@ -9,6 +9,7 @@ build; nothing is stored.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -171,6 +172,25 @@ def _check_size(payload: Mapping[str, Any]) -> None:
             )
 
 
+def _refuse_subnormal(payload: Any) -> None:
+    """Refuse numbers too small to be a physical figure (1e-320), naming where they are.
+
+    They pass the engine's "> 0" bounds, then overflow its divisions to infinity.
+    """
+    stack: list[tuple[str, Any]] = [("", payload)]
+    errors: dict[str, list[str]] = {}
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, float) and value != 0 and abs(value) < sys.float_info.min:
+            errors[path or "non_field_errors"] = ["Must be a number of a physical size."]
+        elif isinstance(value, Mapping):
+            stack.extend((f"{path}.{key}" if path else str(key), v) for key, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{n}", v) for n, v in enumerate(value))
+    if errors:
+        raise ValidationError(errors)
+
+
 def inline_build_spec(payload: Any) -> BuildSpec:
     """Resolve catalogue references in an inline build (one query) and validate it.
 
@@ -180,6 +200,7 @@ def inline_build_spec(payload: Any) -> BuildSpec:
     if not isinstance(payload, Mapping):
         raise ValidationError({"non_field_errors": ["A build must be a JSON object."]})
     _check_size(payload)
+    _refuse_subnormal(payload)
     data = _resolve(dict(payload))
     try:
         return BuildSpec.model_validate(data)

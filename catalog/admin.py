@@ -1,16 +1,42 @@
-"""Admin for catalogue managers (staff in the "Catalogue managers" group)."""
+"""Admin of the catalogue: the shared library for platform staff, price books for sellers.
+
+Platform staff (superusers, the "Platform staff" group) change manufacturers and shared
+components. A seller's catalogue managers (staff in the "Catalogue managers" group) read the
+library, and change only their organisation's price book entries and private components.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
+from catalog.access import can_edit_library, price_book_owners, private_component_owners
 from catalog.forms import ComponentAdminForm
-from catalog.models import Component, Manufacturer
+from catalog.models import Component, Manufacturer, PriceBookEntry
+
+
+class LibraryAdminMixin:
+    """Writes of shared rows for platform staff only."""
+
+    def _library_editor(self, request: HttpRequest) -> bool:
+        return can_edit_library(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._library_editor(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._library_editor(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._library_editor(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
 @admin.register(Manufacturer)
-class ManufacturerAdmin(admin.ModelAdmin):
+class ManufacturerAdmin(LibraryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "website", "updated"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -20,6 +46,8 @@ class ManufacturerAdmin(admin.ModelAdmin):
 
 @admin.register(Component)
 class ComponentAdmin(admin.ModelAdmin):
+    """The library (platform staff write it) and each seller's private components."""
+
     form = ComponentAdminForm
     list_display = [
         "manufacturer",
@@ -34,7 +62,7 @@ class ComponentAdmin(admin.ModelAdmin):
         "power_unknown",
     ]
     list_display_links = ["sku", "model_name"]
-    list_filter = ["kind", "manufacturer", "lifecycle", "source"]
+    list_filter = ["kind", "manufacturer", "lifecycle", "source", "owner"]
     list_select_related = ["manufacturer"]
     search_fields = ["sku", "model_name", "manufacturer__name"]
     autocomplete_fields = ["manufacturer"]
@@ -70,9 +98,85 @@ class ComponentAdmin(admin.ModelAdmin):
             },
         ),
         ("Kind-specific spec", {"fields": ["spec"]}),
+        ("Ownership", {"fields": ["owner"]}),
         ("Provenance", {"fields": ["source", "source_ref", "comments", "created", "updated"]}),
     ]
 
     @admin.display(boolean=True, description="Power unknown")
     def power_unknown(self, obj: Component) -> bool:
         return obj.power_unknown
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Component]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:  # type: ignore[union-attr]
+            return queryset
+        return queryset.filter(
+            Q(owner__isnull=True) | Q(owner__in=private_component_owners(request.user))
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or can_edit_library(request.user):
+            return True
+        return obj.owner_id is not None and any(
+            owner.pk == obj.owner_id for owner in price_book_owners(request.user, write=True)
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_change_permission(request, obj) and super().has_delete_permission(
+            request, obj
+        )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "owner" and not can_edit_library(request.user):
+            # A seller's manager adds private components for its own organisation only.
+            kwargs["queryset"] = price_book_owners(request.user, write=True)
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(PriceBookEntry)
+class PriceBookEntryAdmin(admin.ModelAdmin):
+    """A seller's price book: its catalogue managers see and change their own entries only."""
+
+    list_display = [
+        "seller",
+        "component",
+        "list_price",
+        "cost_price",
+        "currency",
+        "lead_time_days",
+        "availability",
+    ]
+    list_filter = ["seller", "availability", "currency"]
+    list_select_related = ["seller", "component__manufacturer"]
+    search_fields = ["component__sku", "component__model_name", "component__manufacturer__name"]
+    autocomplete_fields = ["component"]
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PriceBookEntry]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:  # type: ignore[union-attr]
+            return queryset
+        return queryset.filter(seller__in=price_book_owners(request.user))
+
+    def _may_write(self, request: HttpRequest, obj: Any) -> bool:
+        if request.user.is_superuser:  # type: ignore[union-attr]
+            return True
+        sellers = price_book_owners(request.user, write=True)
+        return any(s.pk == obj.seller_id for s in sellers) if obj is not None else bool(sellers)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and self._may_write(request, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "seller" and not request.user.is_superuser:  # type: ignore[union-attr]
+            kwargs["queryset"] = price_book_owners(request.user, write=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -173,11 +173,66 @@ def scope_to_organisations(
     return queryset.filter(**{f"{organisation_field}__in": visible})
 
 
+# The Django group of platform staff: they edit the shared technical library (with the
+# importers); superusers count as platform staff too.
+PLATFORM_STAFF_GROUP = "Platform staff"
+# Roles that edit their seller organisation's price book and private components.
+PRICE_BOOK_WRITE_ROLES = frozenset({Role.ADMIN, Role.CATALOGUE_MANAGER})
+
+
+def can_edit_library(user: Any, auth: Any = None) -> bool:
+    """Whether the request may write the shared, vendor-neutral technical library."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or user.groups.filter(name=PLATFORM_STAFF_GROUP).exists())
+
+
+def price_book_owners(user: Any, auth: Any = None, *, write: bool = False) -> Any:
+    """Seller organisations whose price book the request may read (cost roles) or edit.
+
+    Editing: admins and catalogue managers of the seller. Reading: also its sales engineers.
+    A token counts its own organisation only; a superuser session all sellers.
+    """
+    sellers = Organisation.objects.filter(kind=Organisation.Kind.SELLER)
+    if user is None or not user.is_authenticated:
+        return sellers.none()
+    token = token_of(auth)
+    if user.is_superuser and token is None:
+        return sellers
+    roles = PRICE_BOOK_WRITE_ROLES if write else COST_ROLES
+    memberships = Membership.objects.filter(user=user, role__in=roles)
+    if token is not None:
+        memberships = memberships.filter(organisation_id=token.organisation_id)
+    return sellers.filter(pk__in=memberships.values("organisation"))
+
+
+def private_component_owners(user: Any, auth: Any = None) -> Any:
+    """Organisations whose private components the request sees: its own memberships."""
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    token = token_of(auth)
+    if token is not None:
+        return Organisation.objects.filter(pk=token.organisation_id)
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.filter(user=user).values("organisation")
+    )
+
+
+def can_see_library_cost(user: Any, auth: Any = None) -> bool:
+    """The library's reference cost: cost roles and the platform staff who keep it."""
+    return can_see_cost(user, auth) or can_edit_library(user, auth)
+
+
 class CatalogueAccess:
     """The catalogue's access policy (settings.CATALOG_ACCESS_POLICY), answered by roles."""
 
     can_edit_catalogue = staticmethod(can_edit_catalogue)
-    can_see_cost = staticmethod(can_see_cost)
+    can_see_cost = staticmethod(can_see_library_cost)
+    can_edit_library = staticmethod(can_edit_library)
+    price_book_owners = staticmethod(price_book_owners)
+    private_component_owners = staticmethod(private_component_owners)
 
 
 class IsInVisibleOrganisation(BasePermission):

@@ -218,7 +218,12 @@ def editor_context(
             )
         )
     if want("picker"):
-        context["picker"] = picker(spec, query or {}, show_cost=show_cost)
+        context["picker"] = picker(
+            spec,
+            query or {},
+            show_cost=show_cost,
+            seller_id=build.site.organisation.selling_organisation_id,
+        )
     if want("bom"):
         try:
             context["bom"] = selectors.build_bom(build, show_cost=show_cost)

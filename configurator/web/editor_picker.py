@@ -17,9 +17,12 @@ __all__ = ["PICKER_LIMIT", "picker", "picker_components"]
 PICKER_LIMIT = 20
 
 
-def picker_components(query: Any) -> list[Any]:
-    """Components matching the picker's kind and text, in catalogue order, at most a page."""
-    components = component_list()
+def picker_components(query: Any, *, seller_id: int | None = None) -> list[Any]:
+    """Components matching the picker's kind and text, in catalogue order, at most a page.
+
+    The shared library plus the build's seller's private components, never another's.
+    """
+    components = component_list(owners=[] if seller_id is None else [seller_id])
     kind = query.get("kind") or ""
     if kind in ComponentKind.values:
         components = components.filter(kind=kind)
@@ -32,10 +35,12 @@ def picker_components(query: Any) -> list[Any]:
     return list(components[:PICKER_LIMIT])
 
 
-def picker(spec: BuildSpec, query: Mapping[str, Any], *, show_cost: bool) -> dict[str, Any]:
+def picker(
+    spec: BuildSpec, query: Mapping[str, Any], *, show_cost: bool, seller_id: int | None = None
+) -> dict[str, Any]:
     """The picker's context: the query, the kinds, and each result with its placements."""
     results = []
-    for component in picker_components(query):
+    for component in picker_components(query, seller_id=seller_id):
         u_height = float(component.u_height)
         power = component.typical_w if component.typical_w is not None else component.nameplate_w
         results.append(

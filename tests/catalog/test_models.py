@@ -242,13 +242,14 @@ def test_admin_form_shows_the_spec_pretty_printed() -> None:
 
 
 def test_catalogue_managers_group_has_the_catalogue_permissions() -> None:
-    """Migration 0002 gives the group add/change/delete/view on both models."""
+    """Migrations 0002 and 0003 give the group add/change/delete/view on the catalogue models
+    and on price book entries; which rows it may change the admin decides (own seller's)."""
     group = Group.objects.get(name="Catalogue managers")
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert codenames == {
         f"{action}_{model}"
         for action in ("add", "change", "delete", "view")
-        for model in ("manufacturer", "component")
+        for model in ("manufacturer", "component", "pricebookentry")
     }
 
 

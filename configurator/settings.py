@@ -359,6 +359,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several models have a `status` field with different choices: name each set.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "configurator.api.schema.positive_ids_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "QuoteStatusEnum": "configurator.quotes.models.QuoteStatus",
         "DocumentStatusEnum": "configurator.documents.models.DocumentStatus",

@@ -214,7 +214,12 @@ class QuoteViewSet(
     def get_queryset(self) -> QuerySet[Quote]:
         queryset = quote_list(user=self.request.user, auth=self.request.auth)
         wanted = self.request.query_params.get("status")
-        if self.action == "list" and wanted in Quote.Status.values:
+        if self.action == "list" and wanted is not None:
+            # An unknown status is a mistake to report, not a filter that matches nothing.
+            if wanted not in Quote.Status.values:
+                raise serializers.ValidationError(
+                    {"status": [f"Unknown status; one of: {', '.join(Quote.Status.values)}."]}
+                )
             queryset = queryset.filter(status=wanted)
         number = self.request.query_params.get("number")
         if self.action == "list" and number:

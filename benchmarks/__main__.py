@@ -14,6 +14,8 @@ BENCHMARKS: dict[str, str] = {
     "rules": "benchmarks.rules_bench",
     "pdf": "benchmarks.pdf_bench",
     "api": "benchmarks.api_bench",
+    # 16 clients for 60 s against gunicorn (two workers): throughput, errors, throttle accuracy.
+    "load": "benchmarks.load",
 }
 
 

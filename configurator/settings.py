@@ -257,6 +257,9 @@ CELERY_VISIBILITY_TIMEOUT_S = env_int("CELERY_VISIBILITY_TIMEOUT_S", 60)
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_S
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_S,
+    # Every worker sweeps for such abandoned messages every 5 s (kombu's default is 100 s).
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": REDIS_TIMEOUT_S,
     "socket_timeout": max(REDIS_TIMEOUT_S, 5.0),
     "max_retries": 1,

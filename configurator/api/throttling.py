@@ -113,11 +113,11 @@ class AtomicRateMixin:
 
 def _redis_client(cache: Any, key: str) -> Any:
     """The raw redis-py client behind Django's RedisCache, or None for other backends."""
+    # `cache` may be Django's proxy of the default cache: look at the client behind it.
     backend = getattr(cache, "_cache", None)
-    get_client = getattr(backend, "get_client", None)
-    if get_client is None or type(cache).__name__ != "RedisCache":
+    if type(backend).__name__ != "RedisCacheClient":
         return None
-    return get_client(key, write=True)
+    return backend.get_client(key, write=True)
 
 
 class TokenRateThrottle(AtomicRateMixin, SimpleRateThrottle):

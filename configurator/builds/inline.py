@@ -92,21 +92,21 @@ def _collect_references(
     return references, errors
 
 
-def _fetch(references: list[tuple[str, Mapping[str, Any]]]) -> list[Component]:
-    """Candidate components for every reference, in one query."""
+def _fetch(references: list[tuple[str, Mapping[str, Any]]], owners: Any) -> list[Component]:
+    """Candidate components for every reference, in one query (library + `owners`' own)."""
     pks = {ref["id"] for _, ref in references if "id" in ref and 0 < ref["id"] <= _MAX_PK}
     skus = {ref["sku"].strip() for _, ref in references if "sku" in ref}
     if not pks and not skus:
         return []
     # A SKU filter rather than OR-ing one condition per (manufacturer, SKU) pair: SQLite caps
     # expression depth, and the few extra rows sharing a SKU are matched in Python below.
-    return list(component_list().filter(Q(pk__in=pks) | Q(sku__in=skus)))
+    return list(component_list(owners=owners).filter(Q(pk__in=pks) | Q(sku__in=skus)))
 
 
-def _resolve(payload: dict[str, Any]) -> dict[str, Any]:
+def _resolve(payload: dict[str, Any], owners: Any) -> dict[str, Any]:
     """The payload with each component reference replaced by the engine's ComponentSpec."""
     references, errors = _collect_references(payload)
-    components = _fetch(references)
+    components = _fetch(references, owners)
     by_pk = {component.pk: component for component in components}
     by_key: dict[tuple[str, str], Component] = {}
     for component in components:
@@ -191,7 +191,7 @@ def _refuse_subnormal(payload: Any) -> None:
         raise ValidationError(errors)
 
 
-def inline_build_spec(payload: Any) -> BuildSpec:
+def inline_build_spec(payload: Any, *, owners: Any = None) -> BuildSpec:
     """Resolve catalogue references in an inline build (one query) and validate it.
 
     Raises Django's ValidationError keyed by the dotted location of each bad field
@@ -201,13 +201,16 @@ def inline_build_spec(payload: Any) -> BuildSpec:
         raise ValidationError({"non_field_errors": ["A build must be a JSON object."]})
     _check_size(payload)
     _refuse_subnormal(payload)
-    data = _resolve(dict(payload))
+    data = _resolve(dict(payload), owners)
     try:
         return BuildSpec.model_validate(data)
     except pydantic.ValidationError as exc:
         raise ValidationError(_pydantic_errors(exc)) from None
 
 
-def inline_build_evaluate(payload: Any) -> Report:
-    """Evaluate an inline build with the rules engine; stores nothing."""
-    return evaluate(inline_build_spec(payload))
+def inline_build_evaluate(payload: Any, *, owners: Any = None) -> Report:
+    """Evaluate an inline build with the rules engine; stores nothing.
+
+    `owners`: organisations whose private components references may name (None: any).
+    """
+    return evaluate(inline_build_spec(payload, owners=owners))

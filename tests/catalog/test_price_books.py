@@ -171,3 +171,23 @@ def test_editor_picker_and_catalogue_hide_other_sellers_private_components(
     catalogue = client.get("/catalogue/", {"q": "ONLY"}).content.decode()
     assert "ACME-ONLY" in catalogue
     assert "GLOBEX-ONLY" not in catalogue
+
+
+def test_another_sellers_private_component_cannot_be_used(world: World) -> None:
+    """Lines and inline validation resolve only the library and the caller's own parts."""
+    from tests.factories import ComponentFactory
+
+    secret = ComponentFactory(sku="GLOBEX-ONLY", kind="server", owner=world.globex)
+    client = world.client("sales_engineer")  # of acme, serving contoso
+    response = client.post(
+        f"{API}/builds/{world.build.pk}/lines/", {"component": secret.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert "component" in response.json()["details"]
+    inline = {
+        "name": "Inline",
+        "racks": [],
+        "items": [{"id": "x", "component": {"id": secret.pk}}],
+    }
+    response = client.post(f"{API}/validate/", inline, format="json")
+    assert response.status_code == 400

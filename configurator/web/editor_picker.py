@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from catalog.choices import ComponentKind
-from catalog.selectors import component_list
+from catalog.selectors import apply_seller_prices, component_list, with_seller_prices
 from configurator.web.editor_lines import position_groups
 from rules.model import BuildSpec
 
@@ -20,7 +20,8 @@ PICKER_LIMIT = 20
 def picker_components(query: Any, *, seller_id: int | None = None) -> list[Any]:
     """Components matching the picker's kind and text, in catalogue order, at most a page.
 
-    The shared library plus the build's seller's private components, never another's.
+    The shared library plus the build's seller's private components, never another's,
+    priced from the seller's price book (the library's reference price where it has none).
     """
     components = component_list(owners=[] if seller_id is None else [seller_id])
     kind = query.get("kind") or ""
@@ -32,7 +33,8 @@ def picker_components(query: Any, *, seller_id: int | None = None) -> list[Any]:
             | Q(sku__icontains=word)
             | Q(manufacturer__name__icontains=word)
         )
-    return list(components[:PICKER_LIMIT])
+    priced = with_seller_prices(components, seller_id)[:PICKER_LIMIT]
+    return [apply_seller_prices(component, component) for component in priced]
 
 
 def picker(

@@ -191,3 +191,16 @@ def test_another_sellers_private_component_cannot_be_used(world: World) -> None:
     }
     response = client.post(f"{API}/validate/", inline, format="json")
     assert response.status_code == 400
+
+
+def test_editor_picker_shows_the_sellers_price(world: World) -> None:
+    """The picker prices each result from the build's seller's book."""
+    from django.test import Client
+
+    PriceBookEntry.objects.create(
+        seller=world.acme, component=world.components["server"], list_price=Decimal("4321.00")
+    )
+    client = Client()
+    client.force_login(member("sales_engineer", world.acme))
+    html = client.get(f"/builds/{world.build.pk}/picker/", {"q": "R20"}).content.decode()
+    assert "4321" in html.replace(",", "").replace(" ", "")

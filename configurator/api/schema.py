@@ -27,6 +27,7 @@ from configurator.api.serializers.lines import COMPONENT_BY_ID_SCHEMA, COMPONENT
 from configurator.builds.bom import COST_FIELDS, Bom, BundleComparison
 from configurator.builds.inline import MAX_INLINE_ITEMS, MAX_INLINE_RACKS
 from rules.model import BuildSpec, Report
+from rules.specs import Policy
 
 __all__ = [
     "BAD_INPUT",
@@ -242,6 +243,15 @@ class InlineBuildSpecSchema(PydanticSchema):
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
         return _reference_friendly(super().json_schema())
+
+
+class PolicyOverrideSchema(PydanticSchema):
+    """A partial engineering Policy: every key optional, each figure within its bounds."""
+
+    pydantic_model = Policy
+    schema_name = "PolicyOverride"
+    mode = "validation"
+    component_prefix = "Policy"
 
 
 class ReportSchema(PydanticSchema):

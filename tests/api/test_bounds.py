@@ -128,3 +128,15 @@ def test_openapi_publishes_the_bounds(world: World) -> None:
         component["u_height"].get("maximum") in (60, "60", None)
         or "pattern" in component["u_height"]
     )
+
+
+def test_openapi_documents_policy_override_bounds(world: World) -> None:
+    """policy_override is documented as the Policy's keys, each with its range."""
+    schema = world.client("admin").get("/api/schema/?format=json").json()
+    schemas = schema["components"]["schemas"]
+    build = schemas["Build"]["properties"]["policy_override"]
+    ref = build.get("$ref") or build["allOf"][0]["$ref"]
+    policy = schemas[ref.rsplit("/", 1)[-1]]
+    assert policy["additionalProperties"] is False
+    runtime = policy["properties"]["required_runtime_min"]
+    assert (runtime["minimum"], runtime["maximum"]) == (0, 1440)

@@ -19,6 +19,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import Error as DatabaseError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
 from configurator.api.exceptions import envelope
@@ -153,6 +154,9 @@ class HostileInputMiddleware:
             return _payload_too_large(request)
         except TooManyFieldsSent:
             return _bad_request(request, "non_field_errors", "Too many fields.")
+        except (MultiPartParserError, UnicodeDecodeError) as exc:
+            # A malformed multipart body (headers too large, bad boundary): the client's fault.
+            return _bad_request(request, "non_field_errors", f"Malformed body: {exc}")
         if field is not None:
             return _bad_request(request, field, NUL_MESSAGE)
         try:

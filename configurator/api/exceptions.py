@@ -31,6 +31,7 @@ __all__ = [
     "PreconditionFailed",
     "envelope",
     "exception_handler",
+    "handler400",
     "handler404",
     "handler500",
 ]
@@ -112,6 +113,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer bad requests Django refuses itself (malformed bodies) with the envelope on /api/."""
+    if _is_api(request):
+        return JsonResponse(
+            envelope("bad_request", "The request is malformed."),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    return defaults.bad_request(request, exception)
 
 
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -99,3 +99,15 @@ def test_non_finite_json_constants_are_refused(world: World, constant: str) -> N
         content_type="application/json",
     )
     assert_envelope(response, 400, "parse_error")
+
+
+def test_malformed_multipart_api_body_answers_400_envelope(world: World) -> None:
+    """A multipart body Django cannot parse answers the JSON envelope, not an HTML page."""
+    boundary = "b077f6f1f1ffb042dee0972c9bfb7a66"
+    body = f"--{boundary}\r\n" + "X" * 20000 + f"\r\n--{boundary}--\r\n"
+    response = world.client("admin").post(
+        f"{API}/sites/",
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert_envelope(response, 400)

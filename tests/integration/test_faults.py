@@ -31,6 +31,7 @@ from configurator.documents.tasks import render_quote_pdf
 from configurator.quotes import services as quote_services
 from configurator.quotes.models import Quote
 from tests.api import API, World, make_world, member, token_client
+from tests.faults.celery_app import celery_pointed_at
 from tests.faults.runner import run_probe
 from tests.integration.test_pdf_worker import database_url
 
@@ -111,16 +112,8 @@ def redis_everywhere(own_redis: dict[str, Any], settings: Any) -> Iterator[dict[
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
-    app.conf.update(task_always_eager=False, broker_url=url, result_backend=url)
-    app._pool = None
-    app.__dict__.pop("backend", None)
-    app.amqp._producer_pool = None
-    yield own_redis
-    app.conf.update(saved)
-    app._pool = None
-    app.__dict__.pop("backend", None)
-    app.amqp._producer_pool = None
+    with celery_pointed_at(url):
+        yield own_redis
 
 
 def issued_quote(world: World) -> Quote:

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from configurator.celery import app
 from configurator.documents.models import RenderedDocument
 from configurator.quotes import services as quote_services
 from configurator.quotes.models import Quote
 from tests.api import API, World, assert_envelope, make_world, member
+from tests.faults.celery_app import celery_pointed_at
 
 # Committed for real, so the render is queued when the request's transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,21 +25,8 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 @pytest.fixture
 def dead_broker(settings: Any) -> Iterator[None]:
     """Tasks go to a Redis broker that cannot be reached, as in production with Redis down."""
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
-    app.conf.task_always_eager = False
-    app.conf.broker_url = DEAD_REDIS
-    app.conf.result_backend = DEAD_REDIS
-    app._pool = None
-    app.__dict__.pop("backend", None)
-    app.amqp.__dict__.pop("producer_pool", None)
-    app.amqp._producer_pool = None
-    try:
+    with celery_pointed_at(DEAD_REDIS):
         yield
-    finally:
-        app.conf.update(saved)
-        app._pool = None
-        app.__dict__.pop("backend", None)
-        app.amqp._producer_pool = None
 
 
 def issued_quote(world: World) -> Quote:

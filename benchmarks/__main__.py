@@ -15,6 +15,8 @@ BENCHMARKS: dict[str, str] = {
     "pdf": "benchmarks.pdf_bench",
     "api": "benchmarks.api_bench",
     "editor": "benchmarks.editor_bench",
+    # 16 clients for 60 s against gunicorn (two workers): throughput, errors, throttle accuracy.
+    "load": "benchmarks.load",
 }
 
 

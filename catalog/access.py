@@ -1,4 +1,7 @@
-"""Who may write the catalogue and see cost prices: a policy the project plugs in.
+"""Who may write the catalogue, its price books, and see cost prices: a pluggable policy.
+
+The technical library (manufacturers, shared components) is written by platform staff;
+each seller's price book and private components by that seller's catalogue managers.
 
 The catalogue is global, but roles belong to the tenancy layer, which depends on the
 catalogue and not the reverse. So the catalogue names the two questions it needs answered
@@ -22,6 +25,12 @@ class CatalogueAccessPolicy(Protocol):
 
     def can_see_cost(self, user: Any, auth: Any = None) -> bool: ...
 
+    def can_edit_library(self, user: Any, auth: Any = None) -> bool: ...
+
+    def price_book_owners(self, user: Any, auth: Any = None, *, write: bool = False) -> Any: ...
+
+    def private_component_owners(self, user: Any, auth: Any = None) -> Any: ...
+
 
 class ModelPermissionAccess:
     """Fallback policy: Django model permissions, cost prices for superusers only."""
@@ -33,6 +42,18 @@ class ModelPermissionAccess:
     @staticmethod
     def can_see_cost(user: Any, auth: Any = None) -> bool:
         return bool(user and user.is_authenticated and user.is_superuser)
+
+    @staticmethod
+    def can_edit_library(user: Any, auth: Any = None) -> bool:
+        return bool(user and user.is_authenticated and user.has_perm("catalog.change_component"))
+
+    @staticmethod
+    def price_book_owners(user: Any, auth: Any = None, *, write: bool = False) -> Any:
+        return []
+
+    @staticmethod
+    def private_component_owners(user: Any, auth: Any = None) -> Any:
+        return []
 
 
 @cache
@@ -55,3 +76,21 @@ def can_edit_catalogue(user: Any, auth: Any = None) -> bool:
 def can_see_cost(user: Any, auth: Any = None) -> bool:
     """Whether cost prices and margins may be shown to this request."""
     return access_policy().can_see_cost(user, auth)
+
+
+def can_edit_library(user: Any, auth: Any = None) -> bool:
+    """Whether the request may write the shared technical library (platform staff)."""
+    return access_policy().can_edit_library(user, auth)
+
+
+def price_book_owners(user: Any, auth: Any = None, *, write: bool = False) -> Any:
+    """Organisations whose price book the request may read (or, with `write`, edit).
+
+    A queryset (or list) of organisations, usable in ``seller__in=``.
+    """
+    return access_policy().price_book_owners(user, auth, write=write)
+
+
+def private_component_owners(user: Any, auth: Any = None) -> Any:
+    """Organisations whose private components the request may see (its own)."""
+    return access_policy().private_component_owners(user, auth)

@@ -1,4 +1,9 @@
-"""Admin for catalogue managers (staff in the "Catalogue managers" group)."""
+"""Admin of the catalogue: the shared library for platform staff, price books for sellers.
+
+Platform staff (superusers, the "Platform staff" group) change manufacturers and shared
+components. A seller's catalogue managers (staff in the "Catalogue managers" group) read the
+library, and change only their organisation's price book entries and private components.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,38 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
+from catalog.access import can_edit_library, price_book_owners, private_component_owners
 from catalog.choices import ComponentKind
 from catalog.forms import SPEC_PREFIX, ComponentAdminForm
-from catalog.models import COMPONENT_FIELDS, Component, Manufacturer
+from catalog.models import COMPONENT_FIELDS, Component, Manufacturer, PriceBookEntry
 from rules.specs import spec_model_for
 from rules.specs.describe import describe_fields
 
 SPEC_FIELDSET = "Kind-specific figures"
 
 
+class LibraryAdminMixin:
+    """Writes of shared rows for platform staff only."""
+
+    def _library_editor(self, request: HttpRequest) -> bool:
+        return can_edit_library(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._library_editor(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._library_editor(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._library_editor(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
 @admin.register(Manufacturer)
-class ManufacturerAdmin(admin.ModelAdmin):
+class ManufacturerAdmin(LibraryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "website", "updated"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -47,6 +69,8 @@ class AssumedFilter(admin.SimpleListFilter):
 
 @admin.register(Component)
 class ComponentAdmin(admin.ModelAdmin):
+    """The library (platform staff write it) and each seller's private components."""
+
     form = ComponentAdminForm
     list_display = [
         "manufacturer",
@@ -62,7 +86,7 @@ class ComponentAdmin(admin.ModelAdmin):
         "assumed_count",
     ]
     list_display_links = ["sku", "model_name"]
-    list_filter = ["kind", "manufacturer", "lifecycle", "source", AssumedFilter]
+    list_filter = ["kind", "manufacturer", "lifecycle", "source", "owner", AssumedFilter]
     list_select_related = ["manufacturer"]
     search_fields = ["sku", "model_name", "manufacturer__name"]
     autocomplete_fields = ["manufacturer"]
@@ -108,6 +132,7 @@ class ComponentAdmin(admin.ModelAdmin):
                 ),
             },
         ),
+        ("Ownership", {"fields": ["owner"]}),
         ("Provenance", {"fields": ["source", "source_ref", "comments", "created", "updated"]}),
     ]
 
@@ -116,7 +141,7 @@ class ComponentAdmin(admin.ModelAdmin):
 
     def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         # The spec figures are added by the form itself, per kind: only the model's fields here.
-        fields = kwargs.get("fields") or [*COMPONENT_FIELDS, "source", "source_ref"]
+        fields = kwargs.get("fields") or [*COMPONENT_FIELDS, "source", "source_ref", "owner"]
         kwargs["fields"] = [name for name in fields if not name.startswith(SPEC_PREFIX)]
         return super().get_form(request, obj, change, **kwargs)
 
@@ -152,3 +177,78 @@ class ComponentAdmin(admin.ModelAdmin):
                 ((e.get("field"), e.get("value"), e.get("why")) for e in entries),
             ),
         )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Component]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:  # type: ignore[union-attr]
+            return queryset
+        return queryset.filter(
+            Q(owner__isnull=True) | Q(owner__in=private_component_owners(request.user))
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or can_edit_library(request.user):
+            return True
+        return obj.owner_id is not None and any(
+            owner.pk == obj.owner_id for owner in price_book_owners(request.user, write=True)
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_change_permission(request, obj) and super().has_delete_permission(
+            request, obj
+        )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "owner" and not can_edit_library(request.user):
+            # A seller's manager adds private components for its own organisation only.
+            kwargs["queryset"] = price_book_owners(request.user, write=True)
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(PriceBookEntry)
+class PriceBookEntryAdmin(admin.ModelAdmin):
+    """A seller's price book: its catalogue managers see and change their own entries only."""
+
+    list_display = [
+        "seller",
+        "component",
+        "list_price",
+        "cost_price",
+        "currency",
+        "lead_time_days",
+        "availability",
+    ]
+    list_filter = ["seller", "availability", "currency"]
+    list_select_related = ["seller", "component__manufacturer"]
+    search_fields = ["component__sku", "component__model_name", "component__manufacturer__name"]
+    autocomplete_fields = ["component"]
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PriceBookEntry]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:  # type: ignore[union-attr]
+            return queryset
+        return queryset.filter(seller__in=price_book_owners(request.user))
+
+    def _may_write(self, request: HttpRequest, obj: Any) -> bool:
+        if request.user.is_superuser:  # type: ignore[union-attr]
+            return True
+        sellers = price_book_owners(request.user, write=True)
+        return any(s.pk == obj.seller_id for s in sellers) if obj is not None else bool(sellers)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and self._may_write(request, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "seller" and not request.user.is_superuser:  # type: ignore[union-attr]
+            kwargs["queryset"] = price_book_owners(request.user, write=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

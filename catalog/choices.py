@@ -57,6 +57,14 @@ class Lifecycle(models.TextChoices):
     END_OF_LIFE = "end_of_life", "End of life"
 
 
+class Availability(models.TextChoices):
+    """Whether a seller can supply a component, as its price book says."""
+
+    AVAILABLE = "available", "Available"
+    ON_REQUEST = "on_request", "On request"
+    UNAVAILABLE = "unavailable", "Not available"
+
+
 class Source(models.TextChoices):
     """Where a catalogue row came from, so re-imports know what they own."""
 

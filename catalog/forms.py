@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from catalog.bounds import COMPONENT_FIGURES, bound_form_fields
 from catalog.choices import ComponentKind
 from catalog.models import COMPONENT_FIELDS, Component
 from rules.specs import spec_model_for
@@ -110,6 +111,9 @@ class ComponentAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The same ranges as the API and the engine (rules.specs.ComponentSpec).
+        for name, model in COMPONENT_FIGURES.items():
+            bound_form_fields(self.fields, model, [name])
         self.spec_kind = self._kind()
         self.spec_fields: list[SpecField] = []
         if self.spec_kind is None:

@@ -13,11 +13,15 @@ from catalog.choices import (
     DEFAULT_CURRENCY,
     UNPOWERED_KINDS,
     AirflowDirection,
+    Availability,
     ComponentKind,
     Lifecycle,
     Source,
 )
 from catalog.validation import validate_component_data
+
+# The organisation model that owns private components and price books (tenancy's).
+OWNER_MODEL = "configurator.Organisation"
 
 
 class Manufacturer(models.Model):
@@ -110,6 +114,17 @@ class Component(models.Model):
             "Figures the source did not state, each as {field, value, why}; an entry goes "
             "when its figure is changed (catalog.assumed)."
         ),
+    )
+    # Empty: the shared, vendor-neutral library, edited by platform staff and the importers.
+    # Set: a seller's private component, visible to that organisation only. The catalogue
+    # names the tenancy model by string only (it never imports the configurator).
+    owner = models.ForeignKey(
+        OWNER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="private_components",
+        help_text="Empty for the shared library; a seller organisation for its private part.",
     )
     comments = models.TextField(blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
@@ -229,3 +244,55 @@ COMPONENT_FIELDS = (
     "assumed",
     "comments",
 )
+
+
+class PriceBookEntry(models.Model):
+    """One line of a seller's price book: what it charges, pays and promises for a component.
+
+    The technical library is shared; prices are each seller's own. BOMs and quotes of a
+    build price each component from the build's seller's entry, and fall back to the
+    library's reference list price (cost unknown) where the seller has none.
+    """
+
+    seller = models.ForeignKey(OWNER_MODEL, on_delete=models.CASCADE, related_name="price_book")
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="prices")
+    list_price = models.DecimalField(max_digits=12, decimal_places=2)
+    cost_price = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="What the seller pays; empty when unknown. Never shown to customers.",
+    )
+    currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY, help_text="ISO 4217.")
+    lead_time_days = models.PositiveIntegerField(default=0)
+    availability = models.CharField(
+        max_length=16, choices=Availability.choices, default=Availability.AVAILABLE
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["seller_id", "component_id"]
+        verbose_name = "price book entry"
+        verbose_name_plural = "price book entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller", "component"],
+                name="catalog_price_unique_seller_component",
+                violation_error_message="This seller already prices this component.",
+            ),
+            models.CheckConstraint(
+                condition=Q(list_price__gte=0), name="catalog_price_list_price_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(cost_price__isnull=True) | Q(cost_price__gte=0),
+                name="catalog_price_cost_price_gte_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component_id} @ {self.seller_id}: {self.list_price} {self.currency}"
+
+
+# The fields a price book entry overlays on a component when it prices a build.
+PRICE_FIELDS = ("list_price", "cost_price", "currency", "lead_time_days")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from catalog.models import Component, Manufacturer
+from catalog.models import PRICE_FIELDS, Component, Manufacturer, PriceBookEntry
 from rules.specs import ComponentSpec, Kind, spec_model_for
 
 
@@ -16,11 +16,50 @@ def manufacturer_list() -> QuerySet[Manufacturer]:
     return Manufacturer.objects.order_by("name", "pk")
 
 
-def component_list() -> QuerySet[Component]:
-    """All components with their manufacturer, in catalogue order (manufacturer, SKU)."""
-    return Component.objects.select_related("manufacturer").order_by(
-        "manufacturer__name", "sku", "pk"
+def component_list(*, owners: Any = None) -> QuerySet[Component]:
+    """Components with their manufacturer, in catalogue order (manufacturer, SKU).
+
+    `owners` (organisations, or ids): the shared library plus those owners' private
+    components. None: every component (for code that is not a request, e.g. importers).
+    """
+    queryset = Component.objects.select_related("manufacturer")
+    if owners is not None:
+        queryset = queryset.filter(Q(owner__isnull=True) | Q(owner__in=owners))
+    return queryset.order_by("manufacturer__name", "sku", "pk")
+
+
+def price_entry_list(*, sellers: Any) -> QuerySet[PriceBookEntry]:
+    """Price book entries of `sellers` (None: all), with component and seller, ordered."""
+    queryset = PriceBookEntry.objects.select_related("seller", "component__manufacturer")
+    if sellers is not None:
+        queryset = queryset.filter(seller__in=sellers)
+    return queryset.order_by("seller_id", "component__manufacturer__name", "component__sku", "pk")
+
+
+def with_seller_prices(queryset: QuerySet[Any], seller_id: Any, *, outer: str = "pk") -> Any:
+    """Annotate each row (a component, or a row naming one in its field `outer`) with the
+    seller's price book entry: ``price_entry``, ``price_list_price``, ``price_cost_price``,
+    ``price_currency``, ``price_lead_time_days``. Still one query. `seller_id` is an id
+    or an expression (an OuterRef to a per-row seller).
+    """
+    entries = PriceBookEntry.objects.filter(seller_id=seller_id, component_id=OuterRef(outer))
+    return queryset.annotate(
+        price_entry=Subquery(entries.values("pk")[:1]),
+        **{f"price_{field}": Subquery(entries.values(field)[:1]) for field in PRICE_FIELDS},
     )
+
+
+def apply_seller_prices(component: Component, annotated: Any) -> Component:
+    """Overlay the seller's prices (annotations of `with_seller_prices`) on `component`.
+
+    In memory only, never saved: where the seller has no entry the library's reference
+    figures stay. Returns the component for chaining.
+    """
+    if getattr(annotated, "price_entry", None) is not None:
+        for field in PRICE_FIELDS:
+            setattr(component, field, getattr(annotated, f"price_{field}"))
+        component.priced_by_seller = True  # type: ignore[attr-defined]
+    return component
 
 
 def component_get_by_natural_key(*, manufacturer_name: str, sku: str) -> Component | None:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from catalog.choices import ComponentKind
-from catalog.models import Component, Manufacturer
+from catalog.models import PRICE_FIELDS, Component, Manufacturer, PriceBookEntry
 from catalog.selectors import bundle_member_errors
 
 __all__ = [
@@ -113,8 +113,11 @@ def manufacturer_delete(*, manufacturer: Manufacturer) -> None:
 
 
 def component_create(*, manufacturer: Manufacturer, sku: str, **fields: Any) -> Component:
-    """Create a component after validating the whole row (spec included)."""
-    _check_fields(fields, COMPONENT_FIELDS)
+    """Create a component after validating the whole row (spec included).
+
+    `owner` (an organisation) makes it that seller's private component; none: the library.
+    """
+    _check_fields(fields, COMPONENT_FIELDS | {"owner"})
     component = Component(manufacturer=manufacturer, sku=sku, **fields)
     return _validate_and_save(component)
 
@@ -167,3 +170,27 @@ def component_upsert(
     if _field_values(component, set(COMPONENT_FIELDS)) == before:
         return component, False, False
     return _validate_and_save(component), False, True
+
+
+# --------------------------------------------------------------------------- price books
+
+
+def price_entry_save(
+    *, seller: Any, component: Component, entry: PriceBookEntry | None = None, **fields: Any
+) -> PriceBookEntry:
+    """Create or change a seller's price of a component, validated as a whole row."""
+    _check_fields(fields, frozenset({*PRICE_FIELDS, "availability"}))
+    if entry is None:
+        entry = PriceBookEntry(seller=seller, component=component)
+    else:
+        entry.component = component
+    for field, value in fields.items():
+        setattr(entry, field, value)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def price_entry_delete(*, entry: PriceBookEntry) -> None:
+    """Remove a component from a seller's price book (it falls back to the library price)."""
+    entry.delete()

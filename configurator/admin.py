@@ -1,9 +1,43 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from configurator.builds.models import Build, BuildLine, Site
+from configurator.builds.models import Build, BuildLine, Site, validate_partial_policy
 from configurator.tenancy.models import ApiToken, Membership, Organisation
+
+
+class PolicyFormMixin:
+    """A partial Policy field validated by the engine's Policy: keys and ranges (issue 11.2)."""
+
+    policy_field = "policy"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()  # type: ignore[misc]
+        name = self.policy_field
+        if name in cleaned:
+            try:
+                cleaned[name] = validate_partial_policy(cleaned[name] or {}, field=name)
+            except forms.ValidationError as exc:
+                for key, messages in exc.message_dict.items():
+                    self.add_error(None, [f"{key}: {m}" for m in messages])  # type: ignore[attr-defined]
+        return cleaned
+
+
+class OrganisationAdminForm(PolicyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "kind", "served_by", "policy"]
+
+
+class BuildAdminForm(PolicyFormMixin, forms.ModelForm):
+    policy_field = "policy_override"
+
+    class Meta:
+        model = Build
+        fields = ["site", "name", "status", "policy_override"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,6 +48,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "slug", "kind", "served_by", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["served_by"]
@@ -102,6 +137,7 @@ class BuildLineInline(admin.TabularInline):
 
 @admin.register(Build)
 class BuildAdmin(admin.ModelAdmin):
+    form = BuildAdminForm
     list_display = ["name", "site", "status", "revision", "created_by", "updated_at"]
     list_filter = ["status", "site__organisation"]
     list_select_related = ["site__organisation", "created_by"]

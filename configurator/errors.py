@@ -55,3 +55,11 @@ class BlockedByRules(DomainError):
     status_code = 422
     default_code = "blocked_by_rules"
     default_message = "The build does not pass the engineering rules."
+
+
+class ServiceUnavailable(DomainError):
+    """A service the request needs (the task queue, the database) cannot be reached now."""
+
+    status_code = 503
+    default_code = "service_unavailable"
+    default_message = "The service is temporarily unavailable; try again in a minute."

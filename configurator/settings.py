@@ -5,6 +5,7 @@ See `.env.example` for the variables. Nothing here reads a file of secrets.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -84,12 +85,18 @@ INSTALLED_APPS = [
     # Swagger UI assets served by us: no CDN at run time, and a strict CSP stays possible.
     "drf_spectacular_sidecar",
     "csp",
+    # Login throttling: failed sign-ins are counted per user and address (web and admin).
+    "axes",
     "catalog",
     "configurator",
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database that cannot be reached answers 503, never a 500 with a traceback.
+    "configurator.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: 413 for oversized bodies, 400 for NUL bytes in input.
+    "configurator.middleware.HostileInputMiddleware",
     # Content-Security-Policy on every response (policy in CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -99,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "configurator.urls"
@@ -127,12 +136,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite with several server workers writing one file: take the write lock when a transaction
+# starts (two readers upgrading to writers would otherwise deadlock and fail at once),
+# readers never wait for writers (WAL), and a writer waits for the lock (busy timeout)
+# instead of failing with "database is locked".
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("DJANGO_SQLITE_BUSY_TIMEOUT_S", 20),
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded database: write-ahead logging lets pages read while a write commits, and
-    # NORMAL sync (safe with WAL against an application crash) keeps a commit from waiting on
-    # two fsyncs, which was most of an editor write's time.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that is down must answer fast: the 503 (configurator.middleware) comes in
+    # seconds, not after the kernel's TCP connect timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT_S", 3)
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -142,6 +161,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out user and address are refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: after AXES_FAILURE_LIMIT failed sign-ins of one user from one address, that
+# pair is locked out for AXES_COOLOFF_MINUTES (web sign-in and admin alike); a success
+# resets the count. Behind a proxy, the address is taken from X-Forwarded-For.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
 if TESTING:
     # Hashing cost dominates a suite that logs users in; tests never need a strong hash.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -178,11 +213,18 @@ MEDIA_URL = "media/"
 # --- Redis: broker, results and cache. Unset means the embedded mode (eager tasks, locmem).
 REDIS_URL = env_str("REDIS_URL")
 
+# How long a request waits for Redis before it goes on without it (cache, throttles, queue).
+REDIS_TIMEOUT_S = float(env_str("REDIS_TIMEOUT_S", "0.5"))
+
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_S,
+                "socket_timeout": REDIS_TIMEOUT_S,
+            },
         }
     }
 else:
@@ -203,6 +245,38 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # Long PDF renders should not be hoarded by one worker while others idle.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that dies mid-task (SIGKILL, OOM, lost host) leaves the message unacknowledged
+# (acks_late); Redis hands it to a worker again after the visibility timeout. Keep it short
+# so a lost render is retried within about a minute; tasks are idempotent, so the rare
+# duplicate delivery of a task still running past it stores no second file.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_VISIBILITY_TIMEOUT_S = env_int("CELERY_VISIBILITY_TIMEOUT_S", 60)
+# A web request that queues a task must not hang when Redis is gone: one quick attempt,
+# then the caller records "unavailable" and answers at once.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_S
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_S,
+    # Every worker sweeps for such abandoned messages every 5 s (kombu's default is 100 s).
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": REDIS_TIMEOUT_S,
+    "socket_timeout": max(REDIS_TIMEOUT_S, 5.0),
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT_S,
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Quotes
@@ -212,7 +286,9 @@ QUOTE_DISCOUNT_LIMITS = {"sales_engineer": "15", "admin": "30"}
 # Days a quote stays valid when the issuer names no date.
 QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
 # A render still pending after this long (worker lost, broker flushed) is sent again.
-DOCUMENT_RENDER_STALE_SECONDS = env_int("DOCUMENT_RENDER_STALE_SECONDS", 600)
+# Twice the broker's visibility timeout: by then the broker itself has handed a lost render
+# to another worker, so this only catches a message the broker lost altogether.
+DOCUMENT_RENDER_STALE_SECONDS = env_int("DOCUMENT_RENDER_STALE_SECONDS", 120)
 # Expiry runs once a day under `celery beat`; it is idempotent, so a missed or doubled run
 # is harmless.
 CELERY_BEAT_SCHEDULE = {
@@ -286,6 +362,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several models have a `status` field with different choices: name each set.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "configurator.api.schema.positive_ids_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "QuoteStatusEnum": "configurator.quotes.models.QuoteStatus",
         "QuoteRequestStatusEnum": "configurator.quotes.models.QuoteRequestStatus",

@@ -43,5 +43,6 @@ urlpatterns = [
     path("", include("configurator.web.urls")),
 ]
 
+handler400 = "configurator.api.exceptions.handler400"
 handler404 = "configurator.api.exceptions.handler404"
 handler500 = "configurator.api.exceptions.handler500"

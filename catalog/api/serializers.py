@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -12,9 +12,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog.api.bounds import bound_fields
 from catalog.api.openapi import openapi_30
 from catalog.assumed import ASSUMABLE_COLUMNS, MAX_ENTRIES, MAX_WHY
-from catalog.models import COMPONENT_FIELDS, VALIDATED_FIELDS, Component, Manufacturer
+from catalog.bounds import COMPONENT_FIGURES
+from catalog.models import (
+    COMPONENT_FIELDS,
+    VALIDATED_FIELDS,
+    Component,
+    Manufacturer,
+    PriceBookEntry,
+)
 from catalog.validation import validate_component_data
 from rules.specs import SPEC_MODELS
 
@@ -139,10 +147,32 @@ class AssumedField(serializers.JSONField):
     """The list of assumed figures (a JSON array of {field, value, why})."""
 
 
+class OwnerField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """A seller organisation by slug; the queryset is set per request by the view."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class ComponentSerializer(serializers.ModelSerializer):
-    """A catalogue component. ``cost_price`` is present only for roles allowed to see cost."""
+    """A catalogue component. ``cost_price`` is present only for roles allowed to see cost.
+
+    ``owner`` is empty for the shared library and a seller's slug for its private part.
+    """
 
     manufacturer = ManufacturerRefField()
+    owner = OwnerField(
+        slug_field="slug",
+        queryset=Manufacturer.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Empty: the shared, vendor-neutral library (platform staff write it). A seller "
+            "organisation's slug: that seller's private component, visible to it only."
+        ),
+    )
     spec = SpecField(required=False)
     assumed = AssumedField(required=False)
     power_unknown = serializers.BooleanField(
@@ -154,6 +184,7 @@ class ComponentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             *COMPONENT_FIELDS,
+            "owner",
             "power_unknown",
             "source",
             "source_ref",
@@ -161,23 +192,24 @@ class ComponentSerializer(serializers.ModelSerializer):
             "updated",
         ]
         read_only_fields = ["id", "created", "updated"]
+        # The figures' ranges are the engine's (ComponentSpec), applied in get_fields.
         extra_kwargs = {
-            "list_price": {"min_value": 0},
-            "cost_price": {"min_value": 0},
-            "weight_kg": {"min_value": 0, "help_text": "Mass in kg; null = unknown (never 0)."},
+            "weight_kg": {"help_text": "Mass in kg; null = unknown (never 0)."},
             # One spelling of unknown in the API: null ("" stays for forms and sheets).
             "airflow": {
                 "allow_blank": False,
                 "help_text": "Airflow direction; null = unknown (never passive).",
             },
-            "u_height": {"min_value": 0, "max_value": 60},
-            "nameplate_w": {"min_value": 0},
-            "typical_w": {"min_value": 0},
             "currency": {"help_text": "ISO 4217 code, e.g. EUR."},
         }
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
+        for name, model in COMPONENT_FIGURES.items():
+            bound_fields(fields, model, [name])
+        owners = self.context.get("owner_queryset")
+        if owners is not None:
+            fields["owner"].queryset = owners  # type: ignore[attr-defined]
         # The view decides once per request (a role lookup); default to hiding cost.
         if not self.context.get("show_cost", False):
             fields.pop("cost_price", None)
@@ -188,7 +220,10 @@ class ComponentSerializer(serializers.ModelSerializer):
         current: dict[str, Any] = {}
         if self.instance is not None:
             current = {field: getattr(self.instance, field) for field in VALIDATED_FIELDS}
-        merged = {**current, **{k: v for k, v in attrs.items() if k != "manufacturer"}}
+        merged = {
+            **current,
+            **{k: v for k, v in attrs.items() if k not in ("manufacturer", "owner")},
+        }
         if "kind" not in merged:
             merged.pop("spec", None)
         try:
@@ -201,3 +236,46 @@ class ComponentSerializer(serializers.ModelSerializer):
             if field in attrs:
                 attrs[field] = normalised[field]
         return attrs
+
+
+# ------------------------------------------------------------------ price books
+
+
+class PriceBookEntrySerializer(serializers.ModelSerializer):
+    """A seller's price of one component: list price, cost, currency, lead time, availability."""
+
+    seller = OwnerField(
+        slug_field="slug",
+        queryset=Manufacturer.objects.none(),
+        required=False,
+        help_text="Slug of the seller whose price book this is; optional when you keep one.",
+    )
+    component = serializers.PrimaryKeyRelatedField(queryset=Component.objects.none())
+
+    class Meta:
+        model = PriceBookEntry
+        fields = [
+            "id",
+            "seller",
+            "component",
+            "list_price",
+            "cost_price",
+            "currency",
+            "lead_time_days",
+            "availability",
+            "updated",
+        ]
+        read_only_fields = ["id", "updated"]
+        validators: ClassVar[list[Any]] = []
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for name, model in COMPONENT_FIGURES.items():
+            bound_fields(fields, model, [name])
+        for name, key in (("seller", "seller_queryset"), ("component", "component_queryset")):
+            queryset = self.context.get(key)
+            if queryset is not None:
+                fields[name].queryset = queryset  # type: ignore[attr-defined]
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["seller"].read_only = True
+        return fields

@@ -10,11 +10,20 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import exceptions, filters, serializers, status, viewsets
 
 from catalog import selectors, services
-from catalog.access import can_see_cost
+from catalog.access import (
+    can_edit_library,
+    can_see_cost,
+    price_book_owners,
+    private_component_owners,
+)
 from catalog.api.filters import ComponentFilterSet, ManufacturerFilterSet, StableOrderingFilter
-from catalog.api.permissions import IsCatalogueManagerOrReadOnly
-from catalog.api.serializers import ComponentSerializer, ManufacturerSerializer
-from catalog.models import Component, Manufacturer
+from catalog.api.permissions import IsCatalogueManagerOrReadOnly, IsLibraryEditorOrOwner
+from catalog.api.serializers import (
+    ComponentSerializer,
+    ManufacturerSerializer,
+    PriceBookEntrySerializer,
+)
+from catalog.models import Component, Manufacturer, PriceBookEntry
 
 
 class ProtectedConflict(exceptions.APIException):
@@ -246,10 +255,10 @@ class ManufacturerViewSet(viewsets.ModelViewSet):
     destroy=extend_schema(summary="Delete a component"),
 )
 class ComponentViewSet(viewsets.ModelViewSet):
-    """Catalogue components."""
+    """Catalogue components: the shared library plus the caller's own private components."""
 
     serializer_class = ComponentSerializer
-    permission_classes = [IsCatalogueManagerOrReadOnly]
+    permission_classes = [IsLibraryEditorOrOwner]
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, StableOrderingFilter]
     filterset_class = ComponentFilterSet
     search_fields = ["sku", "model_name", "manufacturer__name", "description"]
@@ -264,10 +273,16 @@ class ComponentViewSet(viewsets.ModelViewSet):
     ]
 
     def get_queryset(self) -> QuerySet[Component]:
-        return selectors.component_list()
+        if getattr(self, "swagger_fake_view", False):
+            return selectors.component_list()
+        request = self.request
+        return selectors.component_list(owners=private_component_owners(request.user, request.auth))
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            request = self.request
+            context["owner_queryset"] = price_book_owners(request.user, request.auth, write=True)
         if getattr(self, "swagger_fake_view", False):
             # Schema generation: document cost_price (it is optional for the reader).
             context["show_cost"] = True
@@ -276,13 +291,24 @@ class ComponentViewSet(viewsets.ModelViewSet):
             context["show_cost"] = can_see_cost(request.user, request.auth)
         return context
 
+    def _check_owner(self, owner: Any) -> None:
+        """The library is platform staff's; a private component its seller's managers'."""
+        request = self.request
+        if owner is None and not can_edit_library(request.user, request.auth):
+            raise exceptions.PermissionDenied(
+                "Only platform staff may change the shared library; name your organisation "
+                "as `owner` to add a private component."
+            )
+
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        self._check_owner(serializer.validated_data.get("owner"))
         serializer.instance = services.component_create(**serializer.validated_data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        serializer.instance = services.component_update(
-            component=serializer.instance, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        if "owner" in data:
+            self._check_owner(data["owner"])
+        serializer.instance = services.component_update(component=serializer.instance, **data)
 
     def perform_destroy(self, instance: Component) -> None:
         try:
@@ -291,3 +317,107 @@ class ComponentViewSet(viewsets.ModelViewSet):
             raise _protected(
                 exc, f"{instance} is used by {len(exc.protected_objects)} object(s)."
             ) from exc
+
+
+class PriceBookPermission(IsCatalogueManagerOrReadOnly):
+    """Reading a price book needs a cost role of its seller; writing, a catalogue manager."""
+
+    message = "Only the seller's catalogue managers and admins may change its price book."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(request.user and request.user.is_authenticated)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List price book entries",
+        description=(
+            "Each seller organisation keeps its own price book: list price, cost, currency, "
+            "lead time and availability per component. BOMs and quotes of a build price from "
+            "its seller's book (the library's reference list price where the book has no "
+            "entry). Readable by the seller's admins, sales engineers and catalogue managers; "
+            "written by its admins and catalogue managers. `?seller=<slug>` and "
+            "`?component=<id>` filter."
+        ),
+    ),
+    retrieve=extend_schema(summary="Get a price book entry"),
+    create=extend_schema(summary="Price a component in your price book"),
+    update=extend_schema(summary="Replace a price book entry"),
+    partial_update=extend_schema(summary="Change a price book entry"),
+    destroy=extend_schema(summary="Remove a component from your price book"),
+)
+class PriceBookEntryViewSet(viewsets.ModelViewSet):
+    """Sellers' price books (one entry per seller and component)."""
+
+    serializer_class = PriceBookEntrySerializer
+    permission_classes = [PriceBookPermission]
+    filter_backends = [StableOrderingFilter]
+    ordering_fields = ["list_price", "lead_time_days", "updated"]
+
+    def get_queryset(self) -> QuerySet[PriceBookEntry]:
+        if getattr(self, "swagger_fake_view", False):
+            return selectors.price_entry_list(sellers=None)
+        request = self.request
+        queryset = selectors.price_entry_list(sellers=price_book_owners(request.user, request.auth))
+        if self.action == "list":
+            seller = request.query_params.get("seller")
+            if seller:
+                queryset = queryset.filter(seller__slug=seller.replace("\x00", "")[:80])
+            component = request.query_params.get("component")
+            if component:
+                if not component.isdigit() or int(component) < 1:
+                    raise exceptions.ValidationError({"component": ["Give a component id."]})
+                queryset = queryset.filter(component_id=int(component))
+        return queryset
+
+    def _writable_sellers(self) -> Any:
+        return price_book_owners(self.request.user, self.request.auth, write=True)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            request = self.request
+            context["seller_queryset"] = self._writable_sellers()
+            context["component_queryset"] = selectors.component_list(
+                owners=private_component_owners(request.user, request.auth)
+            )
+        return context
+
+    def _seller(self, data: dict[str, Any]) -> Any:
+        seller = data.pop("seller", None)
+        if seller is not None:
+            return seller
+        sellers = list(self._writable_sellers()[:2])
+        if len(sellers) != 1:
+            raise exceptions.ValidationError(
+                {"seller": ["Name the seller (slug) whose price book this entry belongs to."]}
+            )
+        return sellers[0]
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        seller = self._seller(data)
+        component = data.pop("component")
+        if PriceBookEntry.objects.filter(seller=seller, component=component).exists():
+            raise exceptions.ValidationError(
+                {"component": ["This seller already prices this component."]}
+            )
+        serializer.instance = services.price_entry_save(seller=seller, component=component, **data)
+
+    def _check_writable(self, entry: PriceBookEntry) -> None:
+        if not self._writable_sellers().filter(pk=entry.seller_id).exists():
+            raise exceptions.PermissionDenied(PriceBookPermission.message)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        entry = serializer.instance
+        self._check_writable(entry)
+        data = dict(serializer.validated_data)
+        data.pop("seller", None)
+        component = data.pop("component", entry.component)
+        serializer.instance = services.price_entry_save(
+            seller=entry.seller, component=component, entry=entry, **data
+        )
+
+    def perform_destroy(self, instance: PriceBookEntry) -> None:
+        self._check_writable(instance)
+        services.price_entry_delete(entry=instance)

@@ -355,7 +355,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         query = BomQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         build = self.get_object()
-        show_cost = can_see_cost(request.user, request.auth)
+        show_cost = can_see_cost(request.user, request.auth, build.site.organisation)
         bom = selectors.build_bom(build, show_cost=show_cost)
         file_format = request.accepted_renderer.format
         if file_format in ("csv", "xlsx"):

@@ -6,6 +6,7 @@ never reach a DRF view (unknown URL, crash) for paths under /api/.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "PreconditionFailed",
     "envelope",
     "exception_handler",
+    "handler400",
     "handler404",
     "handler500",
 ]
@@ -113,6 +115,16 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer bad requests Django refuses itself (malformed bodies) with the envelope on /api/."""
+    if _is_api(request):
+        return JsonResponse(
+            envelope("bad_request", "The request is malformed."),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    return defaults.bad_request(request, exception)
+
+
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Answer unknown /api/ URLs with the envelope, other URLs with the HTML page."""
     if _is_api(request):
@@ -121,7 +133,16 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
-    """Answer crashes under /api/ with the envelope, without leaking the traceback."""
+    """Answer crashes under /api/ with the envelope, without leaking the traceback.
+
+    A database that cannot be reached (raised outside a view, e.g. by the session
+    middleware) answers 503 like the views do (configurator.middleware).
+    """
+    from configurator.middleware import database_unavailable_response, is_database_unavailable
+
+    exc = sys.exc_info()[1]
+    if exc is not None and is_database_unavailable(exc):
+        return database_unavailable_response(request)
     if _is_api(request):
         return JsonResponse(
             envelope("server_error", "Internal server error."),

@@ -20,7 +20,12 @@ from configurator.tenancy.permissions import (
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
-    served_by = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    served_by = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Slug of the seller serving this organisation; null when none does.",
+    )
 
     class Meta:
         model = Organisation

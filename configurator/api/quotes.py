@@ -55,7 +55,7 @@ from configurator.errors import Conflict, NotFound
 from configurator.quotes import services as quote_services
 from configurator.quotes.models import Quote
 from configurator.quotes.selectors import quote_list
-from configurator.tenancy.permissions import can_see_cost
+from configurator.tenancy.permissions import cost_visibility
 
 __all__ = ["QuoteViewSet"]
 
@@ -231,7 +231,12 @@ class QuoteViewSet(
     def get_queryset(self) -> QuerySet[Quote]:
         queryset = quote_list(user=self.request.user, auth=self.request.auth)
         wanted = self.request.query_params.get("status")
-        if self.action == "list" and wanted in Quote.Status.values:
+        if self.action == "list" and wanted is not None:
+            # An unknown status is a mistake to report, not a filter that matches nothing.
+            if wanted not in Quote.Status.values:
+                raise serializers.ValidationError(
+                    {"status": [f"Unknown status; one of: {', '.join(Quote.Status.values)}."]}
+                )
             queryset = queryset.filter(status=wanted)
         number = self.request.query_params.get("number")
         if self.action == "list" and number:
@@ -243,7 +248,7 @@ class QuoteViewSet(
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
-        context["show_cost"] = can_see_cost(self.request.user, self.request.auth)
+        context["show_cost"] = cost_visibility(self.request.user, self.request.auth)
         return context
 
     def _quote_response(self, quote: Quote, code: int = status.HTTP_200_OK) -> Response:

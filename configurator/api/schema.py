@@ -27,6 +27,7 @@ from configurator.api.serializers.lines import COMPONENT_BY_ID_SCHEMA, COMPONENT
 from configurator.builds.bom import COST_FIELDS, Bom, BundleComparison
 from configurator.builds.inline import MAX_INLINE_ITEMS, MAX_INLINE_RACKS
 from rules.model import BuildSpec, Report
+from rules.specs import Policy
 
 __all__ = [
     "BAD_INPUT",
@@ -111,10 +112,15 @@ _COMMON_ERRORS = {
     "400": "Invalid input (body, query parameters or filters).",
     "401": "Not authenticated.",
     "403": "Not allowed (for sessions: a missing CSRF token).",
+    "414": "The URL (its query string) is too long.",
     "429": "Throttled; `details.wait_seconds` says when to retry.",
+    "503": "Temporarily unavailable (the database cannot be reached); retry later.",
 }
 _DETAIL_ERRORS = {"404": "Unknown, or outside the caller's organisations."}
-_BODY_ERRORS = {"415": "Unsupported media type: send JSON."}
+_BODY_ERRORS = {
+    "413": "The request body is larger than the limit (`details.max_bytes`).",
+    "415": "Unsupported media type: send JSON.",
+}
 
 
 class EnvelopeAutoSchema(AutoSchema):
@@ -239,6 +245,15 @@ class InlineBuildSpecSchema(PydanticSchema):
         return _reference_friendly(super().json_schema())
 
 
+class PolicyOverrideSchema(PydanticSchema):
+    """A partial engineering Policy: every key optional, each figure within its bounds."""
+
+    pydantic_model = Policy
+    schema_name = "PolicyOverride"
+    mode = "validation"
+    component_prefix = "Policy"
+
+
 class ReportSchema(PydanticSchema):
     """The rules engine's report on a build."""
 
@@ -276,3 +291,26 @@ class BomSchema(PydanticSchema):
             "description": "Only with ?bundle=<component id>.",
         }
         return schema
+
+
+# Path ids are positive database keys: 0 and negatives are never found, so say so.
+ID_PATH_PARAMETERS = ("id", "build_pk")
+
+
+def positive_ids_hook(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: integer path ids have minimum 1 and maximum 2^63-1."""
+    from configurator.api.serializers.common import MAX_ID
+
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if (
+                    parameter.get("in") == "path"
+                    and parameter.get("name") in ID_PATH_PARAMETERS
+                    and schema.get("type") == "integer"
+                ):
+                    schema.update({"minimum": 1, "maximum": MAX_ID})
+    return result

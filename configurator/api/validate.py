@@ -21,6 +21,7 @@ from configurator.api.schema import (
 from configurator.api.serializers.common import ErrorSerializer
 from configurator.api.throttling import THROTTLES
 from configurator.builds.inline import inline_build_evaluate
+from configurator.tenancy.permissions import private_component_owners
 
 _EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "rules" / "examples"
 
@@ -106,5 +107,7 @@ class ValidateView(APIView):
         },
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        report = inline_build_evaluate(request.data)
+        report = inline_build_evaluate(
+            request.data, owners=private_component_owners(request.user, request.auth)
+        )
         return Response(report.model_dump(mode="json"))

@@ -9,6 +9,7 @@ build; nothing is stored.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -91,21 +92,21 @@ def _collect_references(
     return references, errors
 
 
-def _fetch(references: list[tuple[str, Mapping[str, Any]]]) -> list[Component]:
-    """Candidate components for every reference, in one query."""
+def _fetch(references: list[tuple[str, Mapping[str, Any]]], owners: Any) -> list[Component]:
+    """Candidate components for every reference, in one query (library + `owners`' own)."""
     pks = {ref["id"] for _, ref in references if "id" in ref and 0 < ref["id"] <= _MAX_PK}
     skus = {ref["sku"].strip() for _, ref in references if "sku" in ref}
     if not pks and not skus:
         return []
     # A SKU filter rather than OR-ing one condition per (manufacturer, SKU) pair: SQLite caps
     # expression depth, and the few extra rows sharing a SKU are matched in Python below.
-    return list(component_list().filter(Q(pk__in=pks) | Q(sku__in=skus)))
+    return list(component_list(owners=owners).filter(Q(pk__in=pks) | Q(sku__in=skus)))
 
 
-def _resolve(payload: dict[str, Any]) -> dict[str, Any]:
+def _resolve(payload: dict[str, Any], owners: Any) -> dict[str, Any]:
     """The payload with each component reference replaced by the engine's ComponentSpec."""
     references, errors = _collect_references(payload)
-    components = _fetch(references)
+    components = _fetch(references, owners)
     by_pk = {component.pk: component for component in components}
     by_key: dict[tuple[str, str], Component] = {}
     for component in components:
@@ -171,7 +172,26 @@ def _check_size(payload: Mapping[str, Any]) -> None:
             )
 
 
-def inline_build_spec(payload: Any) -> BuildSpec:
+def _refuse_subnormal(payload: Any) -> None:
+    """Refuse numbers too small to be a physical figure (1e-320), naming where they are.
+
+    They pass the engine's "> 0" bounds, then overflow its divisions to infinity.
+    """
+    stack: list[tuple[str, Any]] = [("", payload)]
+    errors: dict[str, list[str]] = {}
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, float) and value != 0 and abs(value) < sys.float_info.min:
+            errors[path or "non_field_errors"] = ["Must be a number of a physical size."]
+        elif isinstance(value, Mapping):
+            stack.extend((f"{path}.{key}" if path else str(key), v) for key, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{n}", v) for n, v in enumerate(value))
+    if errors:
+        raise ValidationError(errors)
+
+
+def inline_build_spec(payload: Any, *, owners: Any = None) -> BuildSpec:
     """Resolve catalogue references in an inline build (one query) and validate it.
 
     Raises Django's ValidationError keyed by the dotted location of each bad field
@@ -180,13 +200,17 @@ def inline_build_spec(payload: Any) -> BuildSpec:
     if not isinstance(payload, Mapping):
         raise ValidationError({"non_field_errors": ["A build must be a JSON object."]})
     _check_size(payload)
-    data = _resolve(dict(payload))
+    _refuse_subnormal(payload)
+    data = _resolve(dict(payload), owners)
     try:
         return BuildSpec.model_validate(data)
     except pydantic.ValidationError as exc:
         raise ValidationError(_pydantic_errors(exc)) from None
 
 
-def inline_build_evaluate(payload: Any) -> Report:
-    """Evaluate an inline build with the rules engine; stores nothing."""
-    return evaluate(inline_build_spec(payload))
+def inline_build_evaluate(payload: Any, *, owners: Any = None) -> Report:
+    """Evaluate an inline build with the rules engine; stores nothing.
+
+    `owners`: organisations whose private components references may name (None: any).
+    """
+    return evaluate(inline_build_spec(payload, owners=owners))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from catalog.bounds import field_bounds
 from configurator.tenancy.models import Organisation
 from rules import specs as engine_specs
 
@@ -36,23 +38,80 @@ def plain_message(error: Any) -> str:
     return words.get(kind) or str(error.get("msg", "")).removeprefix("Value error, ")
 
 
+def site_bounds(field: str) -> Any:
+    """The range of a site figure, as `rules.specs.Site` states it (catalog.bounds)."""
+    return field_bounds(engine_specs.Site, field)
+
+
+def _site_validators(field: str) -> list[Any]:
+    return list(site_bounds(field).validators())
+
+
+# pydantic error types of a number outside its range, or not a finite number at all.
+RANGE_ERRORS = frozenset(
+    {
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+        "finite_number",
+        "float_parsing",
+        "int_parsing",
+        "float_type",
+        "int_type",
+        "int_from_float",
+    }
+)
+
+
 def _pydantic_messages(exc: pydantic.ValidationError, field: str) -> dict[str, list[str]]:
-    """Django-style errors keyed `<field>.<location>` from a pydantic error."""
+    """Django-style errors keyed `<field>.<location>` from a pydantic error.
+
+    A number out of range (or not finite) says the range the Policy field states, e.g.
+    ``policy_override.required_runtime_min: Must be from 0 to 1440.``
+    """
     errors: dict[str, list[str]] = {}
     for error in exc.errors(include_url=False, include_input=False):
         location = ".".join(str(part) for part in error["loc"])
         key = f"{field}.{location}" if location else field
+        name = str(error["loc"][0]) if error["loc"] else ""
         if error["type"] == "extra_forbidden":
             errors.setdefault(key, []).append(f"Unknown policy key {location!r}.")
+        elif error["type"] in RANGE_ERRORS and name in engine_specs.Policy.model_fields:
+            bounds = field_bounds(engine_specs.Policy, name)
+            errors.setdefault(key, []).append(
+                bounds.message() if len(error["loc"]) == 1 else error["msg"]
+            )
         else:
             errors.setdefault(key, []).append(error["msg"])
     return errors
+
+
+def _refuse_subnormal(value: dict[str, Any], field: str) -> None:
+    """Refuse numbers too small to be a physical figure (subnormal floats such as 1e-320).
+
+    They pass a `> 0` bound, then overflow the engine's divisions to infinity.
+    """
+    errors = {
+        f"{field}.{key}": [
+            f"Must be {field_bounds(engine_specs.Policy, key).describe()}, "
+            "and not vanishingly small."
+        ]
+        for key, number in value.items()
+        if isinstance(number, float)
+        and number != 0
+        and abs(number) < sys.float_info.min
+        and key in engine_specs.Policy.model_fields
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def validate_partial_policy(value: Any, *, field: str = "policy_override") -> dict[str, Any]:
     """Check a partial Policy (unknown keys refused by name) and return it as stored JSON."""
     if not isinstance(value, dict):
         raise ValidationError({field: ["A policy must be an object of policy keys."]})
+    _refuse_subnormal(value, field)
     try:
         policy = engine_specs.Policy(**value)
     except pydantic.ValidationError as exc:
@@ -80,50 +139,75 @@ class Site(models.Model):
         default=Environment.INDOOR,
         help_text="Where the build stands: indoor room or outdoors (enclosure exposed).",
     )
-    ambient_min_c = models.FloatField(default=18, help_text="Lowest ambient temperature, °C.")
-    ambient_max_c = models.FloatField(default=27, help_text="Highest ambient temperature, °C.")
+    ambient_min_c = models.FloatField(
+        validators=_site_validators("ambient_min_c"),
+        default=18,
+        help_text="Lowest ambient temperature, °C.",
+    )
+    ambient_max_c = models.FloatField(
+        validators=_site_validators("ambient_max_c"),
+        default=27,
+        help_text="Highest ambient temperature, °C.",
+    )
     # Dry coolers and chillers stand outdoors: an indoor room's air does not say what they see.
     outdoor_min_c = models.FloatField(
+        validators=_site_validators("outdoor_min_c"),
         null=True,
         blank=True,
         help_text="Outdoor design minimum dry-bulb for plant outside the room, °C; empty = the "
         "ambient range for an outdoor site, unknown for an indoor one.",
     )
     outdoor_max_c = models.FloatField(
+        validators=_site_validators("outdoor_max_c"),
         null=True,
         blank=True,
         help_text="Outdoor design maximum dry-bulb (e.g. ASHRAE 0.4 % or the 20-year extreme) "
         "for dry coolers and chillers, °C; empty = as the minimum.",
     )
     altitude_m = models.FloatField(
-        default=0, help_text="Altitude above sea level, m (-500 to 6000)."
+        validators=_site_validators("altitude_m"),
+        default=0,
+        help_text="Altitude above sea level, m (-500 to 6000).",
     )
     dusty = models.BooleanField(default=False, help_text="Dusty environment (IP rating needed).")
     humid = models.BooleanField(default=False, help_text="Humid or condensing environment.")
     occupied = models.BooleanField(default=True, help_text="People work in the protected space.")
     room_volume_m3 = models.FloatField(
-        null=True, blank=True, help_text="Net protected room volume, m³; empty = unknown."
+        validators=_site_validators("room_volume_m3"),
+        null=True,
+        blank=True,
+        help_text="Net protected room volume, m³; empty = unknown.",
     )
     room_cooling_w = models.FloatField(
+        validators=_site_validators("room_cooling_w"),
         null=True,
         blank=True,
         help_text="Sensible capacity of the room's own air conditioning that carries the "
         "build's heat, W; empty = none stated.",
     )
     relative_humidity_max_pct = models.FloatField(
+        validators=_site_validators("relative_humidity_max_pct"),
         null=True,
         blank=True,
         help_text="Highest relative humidity of the room air at the highest ambient, %; "
         "or give the dew point.",
     )
     dew_point_max_c = models.FloatField(
-        null=True, blank=True, help_text="Highest dew point of the room air, °C; empty = unknown."
+        validators=_site_validators("dew_point_max_c"),
+        null=True,
+        blank=True,
+        help_text="Highest dew point of the room air, °C; empty = unknown.",
     )
     floor_rating_kg_m2 = models.FloatField(
-        null=True, blank=True, help_text="Floor load rating, kg/m²; empty = unknown."
+        validators=_site_validators("floor_rating_kg_m2"),
+        null=True,
+        blank=True,
+        help_text="Floor load rating, kg/m²; empty = unknown.",
     )
     supply_voltage_v = models.FloatField(
-        default=230, help_text="Line-to-neutral voltage of the utility supply, V."
+        validators=_site_validators("supply_voltage_v"),
+        default=230,
+        help_text="Line-to-neutral voltage of the utility supply, V.",
     )
     supply_phases = models.PositiveSmallIntegerField(
         choices=[(1, "Single phase"), (3, "Three phase")],
@@ -131,15 +215,20 @@ class Site(models.Model):
         help_text="Phases of the utility supply (1 or 3).",
     )
     supply_breaker_a = models.FloatField(
-        default=32, help_text="Rating of the supply breaker per phase, A."
+        validators=_site_validators("supply_breaker_a"),
+        default=32,
+        help_text="Rating of the supply breaker per phase, A.",
     )
     country = models.CharField(
         max_length=2, default="DE", help_text="ISO 3166-1 alpha-2 country code."
     )
     grid_carbon_g_per_kwh = models.FloatField(
-        default=381, help_text="Carbon intensity of the grid, gCO₂e/kWh."
+        validators=_site_validators("grid_carbon_g_per_kwh"),
+        default=381,
+        help_text="Carbon intensity of the grid, gCO₂e/kWh.",
     )
     electricity_price_per_kwh = models.DecimalField(
+        validators=_site_validators("electricity_price_per_kwh"),
         max_digits=8,
         decimal_places=4,
         default=Decimal("0.30"),
@@ -185,6 +274,22 @@ class Site(models.Model):
         "grid_carbon_g_per_kwh",
         "electricity_price_per_kwh",
         "currency",
+    )
+
+    # The figures among them, each bounded by the range rules.specs.Site states.
+    BOUNDED_FIELDS = (
+        "ambient_min_c",
+        "ambient_max_c",
+        "altitude_m",
+        "room_volume_m3",
+        "room_cooling_w",
+        "relative_humidity_max_pct",
+        "dew_point_max_c",
+        "floor_rating_kg_m2",
+        "supply_voltage_v",
+        "supply_breaker_a",
+        "grid_carbon_g_per_kwh",
+        "electricity_price_per_kwh",
     )
 
     def engine_values(self) -> dict[str, Any]:

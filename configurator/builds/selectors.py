@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, OuterRef, QuerySet, When
 
 from catalog.models import Component
-from catalog.selectors import component_to_engine
+from catalog.selectors import apply_seller_prices, component_to_engine, with_seller_prices
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.errors import NotFound
 from configurator.tenancy.models import Organisation
@@ -170,10 +170,12 @@ def build_snapshots(builds: Sequence[Build]) -> list[BuildSpec]:
     """
     builds = _with_sites(builds)
     rows: dict[int, list[tuple[Any, ...]]] = {build.pk: [] for build in builds}
-    for row in (
-        BuildLine.objects.filter(build_id__in=rows)
-        .order_by("build_id", "sort_order", "pk")
-        .values_list(*_SNAPSHOT_LINE_FIELDS)
+    for row in _priced_lines(BuildLine.objects.filter(build_id__in=rows)).values_list(
+        *_SNAPSHOT_LINE_FIELDS,
+        "price_entry",
+        "price_list_price",
+        "price_currency",
+        "price_lead_time_days",
     ):
         rows[row[0]].append(row[1:])
     components: dict[int, ComponentSpec] = {
@@ -185,26 +187,46 @@ def build_snapshots(builds: Sequence[Build]) -> list[BuildSpec]:
     return [_snapshot(build, rows[build.pk], components) for build in builds]
 
 
+def _priced_lines(lines: QuerySet[BuildLine]) -> QuerySet[BuildLine]:
+    """Lines annotated with their build's seller's price book entry for their component.
+
+    The seller is the site's organisation when it sells, else the organisation serving it;
+    the entry comes along in the lines' own query (`with_seller_prices`), so pricing adds no
+    query however many builds and sellers are read together.
+    """
+    organisation = "build__site__organisation"
+    seller = Case(
+        When(**{f"{organisation}__kind": Organisation.Kind.SELLER}, then=F(f"{organisation}_id")),
+        default=F(f"{organisation}__served_by_id"),
+    )
+    return with_seller_prices(
+        lines.annotate(line_seller_id=seller), OuterRef("line_seller_id"), outer="component_id"
+    )
+
+
 def _snapshot(
     build: Build, rows: list[tuple[Any, ...]], components: dict[int, ComponentSpec]
 ) -> BuildSpec:
     racks: list[RackInstance] = []
     items: list[PlacedItem] = []
-    for (
-        pk,
-        component_id,
-        quantity,
-        rack_id,
-        position_u,
-        face,
-        a,
-        b,
-        ups,
-        coolant,
-        phase,
-        note,
-    ) in rows:
+    priced: dict[tuple[int, int], ComponentSpec] = {}
+    for row in rows:
+        pk, component_id, quantity, rack_id, position_u, face, a, b, ups, coolant, phase, note = (
+            row[:12]
+        )
+        entry, list_price, currency, lead_time_days = row[12:]
         component = components[component_id]
+        if entry is not None:
+            # The seller's own price, currency and lead time over the library's reference.
+            if (component_id, entry) not in priced:
+                priced[component_id, entry] = component.model_copy(
+                    update={
+                        "list_price": float(list_price),
+                        "currency": currency,
+                        "lead_time_days": lead_time_days,
+                    }
+                )
+            component = priced[component_id, entry]
         if component.kind is Kind.RACK:
             racks.append(
                 RackInstance(
@@ -259,9 +281,11 @@ def build_bom(build: Build, *, show_cost: bool) -> Bom:
     from configurator.builds.bom import bom_compute
 
     build = _with_site(build)
-    return bom_compute(
-        build_line_list(build), show_cost=show_cost, default_currency=build.site.currency
-    )
+    lines = list(_priced_lines(build_line_list(build)))
+    # Each line's component priced from the seller's price book (library price otherwise).
+    for line in lines:
+        apply_seller_prices(line.component, line)
+    return bom_compute(lines, show_cost=show_cost, default_currency=build.site.currency)
 
 
 def build_bundle_comparison(

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from configurator.builds.models import Build
 from configurator.documents.models import RenderedDocument
-from configurator.errors import Conflict, NotFound
+from configurator.errors import Conflict, NotFound, ServiceUnavailable
 from configurator.quotes.models import Quote
 
 __all__ = [
@@ -44,6 +44,11 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MAX_ERROR_CHARS = 2000
+# Recorded when the render could not even be queued (broker down): a retryable state, not a
+# failed render. Every later request tries to queue it again.
+UNAVAILABLE_ERROR = (
+    "Rendering is unavailable right now (the task queue cannot be reached); try again."
+)
 # Names the render tasks are registered under (documents/tasks.py); stable across moves.
 RENDER_QUOTE_PDF_TASK = "configurator.tasks.render_quote_pdf"
 RENDER_SPEC_SHEET_PDF_TASK = "configurator.tasks.render_spec_sheet_pdf"
@@ -83,7 +88,10 @@ def _maybe_enqueue(
     status = document.status
     wanted = (
         created
-        or (retry and status == RenderedDocument.Status.FAILED)
+        or (
+            status == RenderedDocument.Status.FAILED
+            and (retry or document.error == UNAVAILABLE_ERROR)
+        )
         or (
             status in (RenderedDocument.Status.PENDING, RenderedDocument.Status.RENDERING)
             and _stale(document, now)
@@ -98,15 +106,46 @@ def _maybe_enqueue(
         document.error = ""
     document.save(update_fields=["status", "enqueued_at", "started_at", "error"])
     # After commit: the worker must find the pending row, and a rolled-back request must
-    # not leave a task behind. Robust: a broker that is down (or an eager render that
-    # crashes) is logged, never a 500; the stale check above sends the render again later.
-    transaction.on_commit(send, robust=True)
+    # not leave a task behind. A broker that is down is recorded on the row (see _publish),
+    # never a 500; an eager render that crashes is logged.
+    transaction.on_commit(lambda: _publish(document, send), robust=True)
     return document
 
 
-@transaction.atomic
+def _publish(document: RenderedDocument, send: Any) -> None:
+    """Queue the render; when the broker is unreachable, record that at once (no polling)."""
+    try:
+        send()
+    except DocumentRenderError:
+        raise
+    except Exception:
+        if current_app.conf.task_always_eager:
+            raise  # an eager render that crashed: on_commit(robust=True) logs it
+        logger.warning("Cannot queue the render of %s: broker unreachable", document, exc_info=True)
+        RenderedDocument.objects.filter(pk=document.pk).update(
+            status=RenderedDocument.Status.FAILED, error=UNAVAILABLE_ERROR, enqueued_at=None
+        )
+        document.status = RenderedDocument.Status.FAILED
+        document.error = UNAVAILABLE_ERROR
+
+
+def _refuse_if_unavailable(document: RenderedDocument) -> RenderedDocument:
+    """Answer 503 when the render could not be queued: the client should try again later."""
+    if document.status == RenderedDocument.Status.FAILED and document.error == UNAVAILABLE_ERROR:
+        raise ServiceUnavailable(UNAVAILABLE_ERROR, code="rendering_unavailable")
+    return document
+
+
 def quote_pdf_request(*, quote: Quote, retry: bool = False) -> RenderedDocument:
-    """The PDF document of an issued quote revision, queueing its render when needed."""
+    """The PDF document of an issued quote revision, queueing its render when needed.
+
+    Raises ServiceUnavailable (503) when the render cannot be queued (broker down).
+    """
+    return _refuse_if_unavailable(_quote_pdf_request(quote=quote, retry=retry))
+
+
+@transaction.atomic
+def _quote_pdf_request(*, quote: Quote, retry: bool) -> RenderedDocument:
     if quote.status == Quote.Status.DRAFT:
         raise Conflict("A draft has no PDF: issue the quote first.", code="quote_not_issued")
     document, created = RenderedDocument.objects.select_for_update().get_or_create(
@@ -119,10 +158,18 @@ def quote_pdf_request(*, quote: Quote, retry: bool = False) -> RenderedDocument:
     )
 
 
-@transaction.atomic
 def spec_sheet_request(
     *, build: Build, revision: int | None = None, retry: bool = False
 ) -> RenderedDocument:
+    """The spec sheet of a build revision (default: the current one), queueing its render.
+
+    Raises ServiceUnavailable (503) when the render cannot be queued (broker down).
+    """
+    return _refuse_if_unavailable(_spec_sheet_request(build=build, revision=revision, retry=retry))
+
+
+@transaction.atomic
+def _spec_sheet_request(*, build: Build, revision: int | None, retry: bool) -> RenderedDocument:
     """The spec sheet of a build revision (default: the current one), queueing its render.
 
     The snapshot and report are frozen into the document row now, so the sheet shows the

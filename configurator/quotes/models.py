@@ -13,16 +13,33 @@ from configurator.tenancy.models import Organisation
 
 
 class QuoteNumberSequence(models.Model):
-    """The per-year counter of quote numbers; its row is locked while a number is taken."""
+    """A seller's per-year counter of quote numbers; its row is locked while one is taken.
 
-    year = models.PositiveIntegerField(unique=True)
+    One counter per seller: a number says how many quotes that seller issued this year, and
+    nothing about the platform's other sellers. Rows without a seller are the platform-wide
+    counters from before numbering was per seller.
+    """
+
+    seller = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="quote_number_sequences",
+    )
+    year = models.PositiveIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["year"]
+        ordering = ["seller_id", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller", "year"], name="quote_number_sequence_unique_seller_year"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"
+        return f"{self.seller_id or 'platform'} {self.year}: {self.last_number}"
 
 
 class Quote(models.Model):
@@ -166,16 +183,17 @@ class Quote(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            # Numbers are per seller: two sellers may both issue their Q-2026-0001.
             models.UniqueConstraint(
-                fields=["number", "revision"],
+                fields=["seller", "number", "revision"],
                 condition=Q(number__isnull=False),
-                name="quote_unique_number_revision",
+                name="quote_unique_seller_number_revision",
             ),
             # At most one live revision per number: a revision supersedes the one before it.
             models.UniqueConstraint(
-                fields=["number"],
+                fields=["seller", "number"],
                 condition=Q(number__isnull=False) & ~Q(status="superseded"),
-                name="quote_one_live_revision",
+                name="quote_one_live_revision_per_seller",
             ),
             models.CheckConstraint(condition=Q(revision__gte=1), name="quote_revision_gte_1"),
             models.CheckConstraint(

@@ -144,13 +144,15 @@ def quote_update(*, quote: Quote, user: Any, **fields: Any) -> Quote:
 # --------------------------------------------------------------------------- issue
 
 
-def _next_number(year: int) -> tuple[str, int]:
-    """Take the next number of `year` with the year's counter row locked until commit.
+def _next_number(year: int, seller: Organisation) -> tuple[str, int]:
+    """Take `seller`'s next number of `year` with its counter row locked until commit.
 
     Concurrent issuers queue on the row lock (PostgreSQL) or on SQLite's single writer, so no
     two quotes get one number and no number is skipped unless its transaction rolls back.
     """
-    sequence, _ = QuoteNumberSequence.objects.select_for_update().get_or_create(year=year)
+    sequence, _ = QuoteNumberSequence.objects.select_for_update().get_or_create(
+        seller=seller, year=year
+    )
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return format_quote_number(year, sequence.last_number), sequence.last_number
@@ -231,7 +233,7 @@ def _issue(
     check_discount_limit(role, quote, totals)
 
     if quote.number is None:
-        quote.number, _ = _next_number(today.year)
+        quote.number, _ = _next_number(today.year, quote.seller)
         quote.year = today.year
     quote.valid_until = quote.valid_until or today + datetime.timedelta(
         days=settings.QUOTE_VALIDITY_DAYS

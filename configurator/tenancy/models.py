@@ -101,6 +101,16 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def selling_organisation_id(self) -> int | None:
+        """The seller whose price book prices this organisation's builds (no query).
+
+        A seller sells for itself; a customer is sold to by the organisation serving it.
+        """
+        if self.kind == self.Kind.SELLER:
+            return self.pk
+        return self.served_by_id
+
 
 class Membership(models.Model):
     """A user's role in one organisation."""

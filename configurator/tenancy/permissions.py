@@ -100,11 +100,50 @@ def roles_of(user: Any, auth: Any = None) -> frozenset[str]:
     return frozenset(memberships.values_list("role", flat=True))
 
 
-def can_see_cost(user: Any, auth: Any = None) -> bool:
-    """Whether cost prices and margins may be shown: admins, sales, catalogue managers."""
+def seller_of(organisation: Organisation) -> Organisation | None:
+    """The seller whose prices and costs apply to `organisation`'s builds and quotes.
+
+    A seller organisation sells for itself; a customer is sold to by the organisation that
+    serves it (None when nobody does).
+    """
+    if organisation.kind == Organisation.Kind.SELLER:
+        return organisation
+    return organisation.served_by
+
+
+def can_see_cost(user: Any, auth: Any = None, organisation: Organisation | None = None) -> bool:
+    """Whether cost prices and margins may be shown: admins, sales, catalogue managers.
+
+    With `organisation` (the owner of the build, BOM or quote shown), only a cost role held
+    in that organisation's seller counts: a customer of one organisation who is staff of
+    another seller never sees the first one's costs. Without it (nothing owned is shown),
+    any cost role of the request counts. A token counts its own organisation's role only.
+    """
     if user is None or not user.is_authenticated:
         return False
-    return bool(user.is_superuser or roles_of(user, auth) & COST_ROLES)
+    if organisation is None:
+        return bool(user.is_superuser or roles_of(user, auth) & COST_ROLES)
+    token = token_of(auth)
+    if user.is_superuser and token is None:
+        return True
+    seller = seller_of(organisation)
+    if seller is None:
+        return False
+    if token is not None and token.organisation_id != seller.pk:
+        return False
+    return Membership.objects.filter(user=user, organisation=seller, role__in=COST_ROLES).exists()
+
+
+def cost_visibility(user: Any, auth: Any = None) -> Any:
+    """`can_see_cost` per organisation, asked once per organisation (for lists of objects)."""
+    answers: dict[int, bool] = {}
+
+    def visible(organisation: Organisation) -> bool:
+        if organisation.pk not in answers:
+            answers[organisation.pk] = can_see_cost(user, auth, organisation)
+        return answers[organisation.pk]
+
+    return visible
 
 
 def can_edit_catalogue(user: Any, auth: Any = None) -> bool:
@@ -134,11 +173,66 @@ def scope_to_organisations(
     return queryset.filter(**{f"{organisation_field}__in": visible})
 
 
+# The Django group of platform staff: they edit the shared technical library (with the
+# importers); superusers count as platform staff too.
+PLATFORM_STAFF_GROUP = "Platform staff"
+# Roles that edit their seller organisation's price book and private components.
+PRICE_BOOK_WRITE_ROLES = frozenset({Role.ADMIN, Role.CATALOGUE_MANAGER})
+
+
+def can_edit_library(user: Any, auth: Any = None) -> bool:
+    """Whether the request may write the shared, vendor-neutral technical library."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or user.groups.filter(name=PLATFORM_STAFF_GROUP).exists())
+
+
+def price_book_owners(user: Any, auth: Any = None, *, write: bool = False) -> Any:
+    """Seller organisations whose price book the request may read (cost roles) or edit.
+
+    Editing: admins and catalogue managers of the seller. Reading: also its sales engineers.
+    A token counts its own organisation only; a superuser session all sellers.
+    """
+    sellers = Organisation.objects.filter(kind=Organisation.Kind.SELLER)
+    if user is None or not user.is_authenticated:
+        return sellers.none()
+    token = token_of(auth)
+    if user.is_superuser and token is None:
+        return sellers
+    roles = PRICE_BOOK_WRITE_ROLES if write else COST_ROLES
+    memberships = Membership.objects.filter(user=user, role__in=roles)
+    if token is not None:
+        memberships = memberships.filter(organisation_id=token.organisation_id)
+    return sellers.filter(pk__in=memberships.values("organisation"))
+
+
+def private_component_owners(user: Any, auth: Any = None) -> Any:
+    """Organisations whose private components the request sees: its own memberships."""
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    token = token_of(auth)
+    if token is not None:
+        return Organisation.objects.filter(pk=token.organisation_id)
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.filter(user=user).values("organisation")
+    )
+
+
+def can_see_library_cost(user: Any, auth: Any = None) -> bool:
+    """The library's reference cost: cost roles and the platform staff who keep it."""
+    return can_see_cost(user, auth) or can_edit_library(user, auth)
+
+
 class CatalogueAccess:
     """The catalogue's access policy (settings.CATALOG_ACCESS_POLICY), answered by roles."""
 
     can_edit_catalogue = staticmethod(can_edit_catalogue)
-    can_see_cost = staticmethod(can_see_cost)
+    can_see_cost = staticmethod(can_see_library_cost)
+    can_edit_library = staticmethod(can_edit_library)
+    price_book_owners = staticmethod(price_book_owners)
+    private_component_owners = staticmethod(private_component_owners)
 
 
 class IsInVisibleOrganisation(BasePermission):

@@ -16,7 +16,7 @@ from catalog.api.filters import ComponentFilterSet
 from catalog.choices import ComponentKind
 from catalog.models import Component
 from catalog.selectors import component_list, manufacturer_list
-from configurator.tenancy.permissions import can_see_cost
+from configurator.tenancy.permissions import can_see_cost, private_component_owners
 from configurator.web.common import is_htmx, paginate
 from configurator.web.forms import CatalogueFilterForm
 from rules.specs import spec_model_for
@@ -269,9 +269,14 @@ def _capacity_rows(component: Component) -> list[SpecRow]:
     return []
 
 
-def _filtered(form: CatalogueFilterForm, data: Any) -> QuerySet[Component]:
+def _visible(request: HttpRequest) -> QuerySet[Component]:
+    """The shared library plus the private components of the user's own organisations."""
+    return component_list(owners=private_component_owners(request.user))
+
+
+def _filtered(request: HttpRequest, form: CatalogueFilterForm, data: Any) -> QuerySet[Component]:
     """Components matching the filters (the API's FilterSet) and the search words."""
-    queryset = ComponentFilterSet(data=data, queryset=component_list()).qs
+    queryset = ComponentFilterSet(data=data, queryset=_visible(request)).qs
     words = form.cleaned_data.get("q", "").split() if form.is_valid() else []
     for word in words:
         queryset = queryset.filter(
@@ -288,7 +293,7 @@ def component_list_view(request: HttpRequest) -> HttpResponse:
     # Invalid filters are ignored by the FilterSet and shown as field errors by the form.
     query = request.GET.copy()
     query.pop("page", None)
-    components = _filtered(form, query) if request.GET else component_list()
+    components = _filtered(request, form, query) if request.GET else _visible(request)
     page = paginate(request, components, COMPONENTS_PER_PAGE)
     context = {
         "form": form if request.GET else CatalogueFilterForm(manufacturers=manufacturer_list()),
@@ -308,7 +313,7 @@ def component_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def component_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One component: common figures, its spec in human units, prices the role may see."""
-    component = component_list().filter(pk=pk).first()
+    component = _visible(request).filter(pk=pk).first()
     if component is None:
         raise Http404("Component not found.")
     imperial = request.GET.get("units") == "imperial"

@@ -80,7 +80,9 @@ def _side(request: HttpRequest, build: Build) -> dict[str, Any]:
         "bom_error": "",
     }
     try:
-        side["bom"] = selectors.build_bom(build, show_cost=can_see_cost(request.user))
+        side["bom"] = selectors.build_bom(
+            build, show_cost=can_see_cost(request.user, None, build.site.organisation)
+        )
     except Conflict as exc:
         side["bom_error"] = exc.message
     return side
@@ -148,7 +150,9 @@ def build_compare(request: HttpRequest) -> HttpResponse:
         except NotFound as exc:
             raise Http404(exc.message) from exc
         side_a, side_b = _side(request, build_a), _side(request, build_b)
-        show_cost = can_see_cost(request.user)
+        show_cost = can_see_cost(request.user, None, build_a.site.organisation) and can_see_cost(
+            request.user, None, build_b.site.organisation
+        )
         lines = []
         if side_a["bom"] is not None and side_b["bom"] is not None:
             lines = bom_diff(side_a["bom"], side_b["bom"])

@@ -309,9 +309,11 @@ def picker(request: HttpRequest, pk: int) -> HttpResponse:
     build = _build_or_404(request, pk)
     context = {
         "build": build,
-        "picker": ctx.picker(request.GET),
+        "picker": ctx.picker(
+            request.GET, seller_id=build.site.organisation.selling_organisation_id
+        ),
         "read_only": build.is_read_only,
-        "show_cost": can_see_cost(request.user),
+        "show_cost": can_see_cost(request.user, None, build.site.organisation),
     }
     return render(request, "configurator/editor/picker_results.html", context)
 
@@ -390,7 +392,9 @@ def bom_download(request: HttpRequest, pk: int, file_format: str) -> HttpRespons
     """The BOM as CSV or XLSX; cost columns only for the roles that may see cost."""
     build = _build_or_404(request, pk)
     try:
-        bom = selectors.build_bom(build, show_cost=can_see_cost(request.user))
+        bom = selectors.build_bom(
+            build, show_cost=can_see_cost(request.user, None, build.site.organisation)
+        )
     except Conflict as exc:
         return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
     if file_format == "xlsx":

@@ -157,7 +157,13 @@ class EditorState:
 
     @cached_property
     def show_cost(self) -> bool:
-        return can_see_cost(self.request.user)
+        # Only a cost role in the seller of this build's organisation counts.
+        return can_see_cost(self.request.user, None, self.build.site.organisation)
+
+    @cached_property
+    def seller_id(self) -> int | None:
+        """The seller whose price book and private parts the picker offers."""
+        return self.build.site.organisation.selling_organisation_id
 
     @cached_property
     def can_approve(self) -> bool:
@@ -372,7 +378,7 @@ class EditorState:
         }
 
     def picker(self) -> dict[str, Any]:
-        return picker(self.query)
+        return picker(self.query, seller_id=self.seller_id)
 
     def add_panel(self, component_pk: int | None) -> dict[str, Any] | None:
         if component_pk is None:

@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from catalog.choices import ComponentKind
-from catalog.selectors import component_list, component_to_engine
+from catalog.selectors import (
+    apply_seller_prices,
+    component_list,
+    component_to_engine,
+    with_seller_prices,
+)
 from configurator.web.editor_lines import coolant_options, position_groups
 from configurator.web.editor_regions import digest
 from rules.coolant import takes_coolant
@@ -30,9 +35,13 @@ __all__ = ["PICKER_LIMIT", "add_panel", "picker", "picker_components"]
 PICKER_LIMIT = 20
 
 
-def picker_components(query: Any) -> list[Any]:
-    """Components matching the picker's kind and text, in catalogue order, at most a page."""
-    components = component_list()
+def picker_components(query: Any, *, seller_id: int | None = None) -> list[Any]:
+    """Components matching the picker's kind and text, in catalogue order, at most a page.
+
+    The shared library plus the build's seller's private components, never another's,
+    priced from the seller's price book (the library's reference price where it has none).
+    """
+    components = component_list(owners=[] if seller_id is None else [seller_id])
     kind = query.get("kind") or ""
     if kind in ComponentKind.values:
         components = components.filter(kind=kind)
@@ -42,7 +51,8 @@ def picker_components(query: Any) -> list[Any]:
             | Q(sku__icontains=word)
             | Q(manufacturer__name__icontains=word)
         )
-    return list(components[:PICKER_LIMIT])
+    priced = with_seller_prices(components, seller_id)[:PICKER_LIMIT]
+    return [apply_seller_prices(component, component) for component in priced]
 
 
 def _result(component: Any) -> dict[str, Any]:
@@ -66,22 +76,26 @@ def _result(component: Any) -> dict[str, Any]:
     }
 
 
-def picker(query: Mapping[str, Any]) -> dict[str, Any]:
+def picker(query: Mapping[str, Any], *, seller_id: int | None = None) -> dict[str, Any]:
     """The picker's context: the query, the kinds, and each result with its key figures."""
     return {
         "q": str(query.get("q") or "")[:100],
         "kind": str(query.get("kind") or ""),
         "kinds": ComponentKind.choices,
-        "results": [_result(c) for c in picker_components(query)],
+        "results": [_result(c) for c in picker_components(query, seller_id=seller_id)],
         "limit": PICKER_LIMIT,
     }
 
 
 def add_panel(state: EditorState, component_pk: int) -> dict[str, Any] | None:
     """The add panel of one component: its figures, where it can go and what can feed it."""
-    component = component_list().filter(pk=component_pk).first()
+    seller_id = state.seller_id
+    owners = [] if seller_id is None else [seller_id]
+    found = with_seller_prices(component_list(owners=owners).filter(pk=component_pk), seller_id)
+    component = found.first()
     if component is None:
         return None
+    apply_seller_prices(component, component)
     result = _result(component)
     groups = position_groups(
         state.spec,

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
+import pydantic
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from catalog.bounds import bound_form_fields
 from catalog.choices import ComponentKind, Lifecycle
 from catalog.models import Component, Manufacturer
 from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.builds.services.placement import AUTO
 from configurator.tenancy.models import Organisation
+from rules import specs as engine_specs
 from rules.specs import Redundancy
 
 __all__ = [
@@ -206,6 +210,25 @@ class SiteFormBase(forms.Form):
         """The visible fields grouped for display."""
         return [(legend, [self[name] for name in names]) for legend, names in SITE_FIELDSETS]
 
+    def clean(self) -> dict[str, Any]:
+        """Also judge the fields that passed with the engine, so every error shows at once."""
+        cleaned = super().clean() or {}
+        values = {
+            name: cleaned[name]
+            for name in Site.ENGINE_FIELDS
+            if name in cleaned and name not in self.errors
+        }
+        try:
+            engine_specs.Site(
+                **{k: float(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+            )
+        except pydantic.ValidationError as exc:
+            for error in exc.errors(include_url=False, include_input=False):
+                name = str(error["loc"][0]) if error["loc"] else ""
+                if name in values and name not in self.errors:
+                    self.add_error(name, error["msg"].removeprefix("Value error, "))
+        return cleaned
+
     def site_values(self) -> dict[str, Any]:
         """The cleaned values the site services take (no organisation)."""
         return {name: self.cleaned_data[name] for name in SITE_FORM_FIELDS}
@@ -218,6 +241,8 @@ def site_form_class() -> type[SiteFormBase]:
     phases = fields["supply_phases"]
     phases.choices = [(1, "Single phase"), (3, "Three phase")]  # type: ignore[attr-defined]
     phases.coerce = int  # type: ignore[attr-defined]
+    # The ranges of rules.specs.Site: the same validators and messages as the model and API.
+    bound_form_fields(fields, engine_specs.Site, Site.BOUNDED_FIELDS)
     return type("SiteForm", (SiteFormBase,), dict(fields))
 
 

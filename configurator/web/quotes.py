@@ -136,7 +136,7 @@ def quote_list_view(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, quote: Quote) -> dict[str, Any]:
     bom = quote.bom_json or {}
     rows = [row for category in bom.get("categories", []) for row in category["rows"]]
-    show_cost = can_see_cost(request.user) and quote.cost_total is not None
+    show_cost = can_see_cost(request.user, None, quote.seller) and quote.cost_total is not None
     margin = None
     if show_cost and quote.net_total and quote.cost_total is not None:
         margin = (quote.net_total - quote.cost_total) / quote.net_total * 100

@@ -253,13 +253,14 @@ def test_admin_form_has_a_field_per_figure_of_the_kind() -> None:
 
 
 def test_catalogue_managers_group_has_the_catalogue_permissions() -> None:
-    """Migration 0002 gives the group add/change/delete/view on both models."""
+    """Migrations 0002 and 0003 give the group add/change/delete/view on the catalogue models
+    and on price book entries; which rows it may change the admin decides (own seller's)."""
     group = Group.objects.get(name="Catalogue managers")
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert codenames == {
         f"{action}_{model}"
         for action in ("add", "change", "delete", "view")
-        for model in ("manufacturer", "component")
+        for model in ("manufacturer", "component", "pricebookentry")
     }
 
 
@@ -268,6 +269,15 @@ def manager_client(client: Any) -> Any:
     """A staff user in the "Catalogue managers" group, logged in to the admin."""
     user = UserFactory(is_staff=True)
     user.groups.add(Group.objects.get(name="Catalogue managers"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(client: Any) -> Any:
+    """A staff user in the "Platform staff" group, who writes the shared library."""
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="Platform staff"))
     client.force_login(user)
     return client
 
@@ -313,8 +323,9 @@ def test_admin_add_shows_the_spec_error_and_saves_nothing(manager_client: Any) -
     assert not Component.objects.exists()
 
 
-def test_admin_saves_a_ups_from_its_figures(manager_client: Any) -> None:
+def test_admin_saves_a_ups_from_its_figures(staff_client: Any) -> None:
     """The figures typed in the fields become the stored spec, defaults filled in."""
+    manager_client = staff_client
     manufacturer = ManufacturerFactory()
     response = manager_client.post(
         "/admin/catalog/component/add/",

@@ -7,7 +7,6 @@ the CSV sheet all speak of unknown and assumed figures the same way.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +20,6 @@ from catalog.forms import ComponentAdminForm
 from catalog.importers.tabular import catalog_export, catalog_import
 from catalog.models import Component
 from catalog.validation import validate_component_data
-from configurator.tenancy.models import Organisation
 from tests.factories import ComponentFactory, ManufacturerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,11 +151,11 @@ def test_malformed_assumed_entries_are_refused_with_their_path(
 
 
 @pytest.fixture
-def manager_api(
-    api_client: APIClient, org: Organisation, user_with_role: Callable[..., Any]
-) -> APIClient:
-    """An API client acting as a catalogue manager."""
-    api_client.force_authenticate(user_with_role("catalogue_manager", org))
+def manager_api(api_client: APIClient) -> APIClient:
+    """An API client acting as platform staff, who write the shared library."""
+    staff = UserFactory(is_staff=True)
+    staff.groups.add(Group.objects.get(name="Platform staff"))
+    api_client.force_authenticate(staff)
     return api_client
 
 

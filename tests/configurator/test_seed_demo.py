@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from configurator.management.commands.seed_demo import demo_password
 from configurator.tenancy.models import ApiToken, Membership, Organisation
@@ -38,7 +39,11 @@ def test_seed_demo_creates_one_user_per_role() -> None:
     }
     for username in roles:
         assert demo_password(username) in output
-        assert authenticate(username=username, password=demo_password(username)) is not None
+        # A sign-in always has a request: django-axes counts failures per user and address.
+        request = RequestFactory().post("/accounts/login/")
+        assert (
+            authenticate(request, username=username, password=demo_password(username)) is not None
+        )
     assert get_user_model().objects.get(username="admin").is_superuser
     assert ApiToken.objects.filter(user__username="integrator", organisation=demo).count() == 1
     customer = get_user_model().objects.get(username="customer")

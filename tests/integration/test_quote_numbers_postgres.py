@@ -34,7 +34,7 @@ def world() -> World:
 def test_concurrent_issues_take_consecutive_numbers(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Six quotes issued at once are numbered 0001-0006 of the year, each exactly once."""
+    """Six quotes of one seller issued at once are numbered 0001-0006 of the year, once each."""
     seller = member("sales_engineer", world.acme)
     # One build per quote: issuing locks its build, and one shared build would serialise
     # the issuers before they ever reach the counter.
@@ -50,9 +50,9 @@ def test_concurrent_issues_take_consecutive_numbers(
     barrier = threading.Barrier(ISSUERS, timeout=30)
     original = quote_services._next_number
 
-    def next_number(year: int) -> tuple[str, int]:
+    def next_number(year: int, seller: Any) -> tuple[str, int]:
         barrier.wait()
-        return original(year)
+        return original(year, seller)
 
     monkeypatch.setattr(quote_services, "_next_number", next_number)
     results: list[Any] = [None] * ISSUERS

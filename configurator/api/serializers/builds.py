@@ -22,6 +22,19 @@ __all__ = [
 ]
 
 
+class PolicyOverrideField(serializers.JSONField):
+    """A partial Policy (JSON object); documented with the Policy's keys and bounds."""
+
+
+def _document_policy_override() -> None:
+    """Point the field's OpenAPI schema at the Policy model (imported late: no cycle)."""
+    from drf_spectacular.utils import extend_schema_field
+
+    from configurator.api.schema import PolicyOverrideSchema
+
+    extend_schema_field(PolicyOverrideSchema)(PolicyOverrideField)
+
+
 class BuildSerializer(serializers.ModelSerializer[Build]):
     """A build of a site; `revision` is its ETag. The site is fixed after creation."""
 
@@ -40,9 +53,12 @@ class BuildSerializer(serializers.ModelSerializer[Build]):
             "an approved build."
         ),
     )
-    policy_override = serializers.JSONField(
+    policy_override = PolicyOverrideField(
         required=False,
-        help_text="Policy keys that differ from the organisation's policy (a partial Policy).",
+        help_text=(
+            "Policy keys that differ from the organisation's policy (a partial Policy); each "
+            "figure within its range, else 400 naming `policy_override.<key>` and the range."
+        ),
     )
     created_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
@@ -150,3 +166,6 @@ class BomQuerySerializer(serializers.Serializer[Any]):
         if bundle.kind != ComponentKind.BUNDLE:
             raise serializers.ValidationError(f"Component {value} is not a bundle.")
         return bundle
+
+
+_document_policy_override()

@@ -12,6 +12,7 @@ from catalog.models import Component
 from catalog.selectors import component_list
 from configurator.api.serializers.common import MAX_ID
 from configurator.builds.models import BuildLine
+from configurator.tenancy.permissions import private_component_owners
 
 __all__ = [
     "COMPONENT_BY_ID_SCHEMA",
@@ -37,11 +38,18 @@ class ComponentRefField(serializers.Field):  # type: ignore[type-arg]
         "missing_key": "No component with SKU {sku!r} from manufacturer {manufacturer!r}.",
     }
 
+    def _components(self) -> Any:
+        """The library plus the private components of the caller's own organisations."""
+        request = self.context.get("request")
+        if request is None:
+            return component_list()
+        return component_list(owners=private_component_owners(request.user, request.auth))
+
     def to_internal_value(self, data: Any) -> Component:
         if isinstance(data, dict) and set(data) == {"id"}:
             data = data["id"]
         if isinstance(data, int) and not isinstance(data, bool):
-            component = component_list().filter(pk=data).first() if 0 < data <= MAX_ID else None
+            component = self._components().filter(pk=data).first() if 0 < data <= MAX_ID else None
             if component is None:
                 self.fail("missing_id", value=data)
             return component
@@ -54,7 +62,7 @@ class ComponentRefField(serializers.Field):  # type: ignore[type-arg]
                 self.fail("invalid")
             manufacturer, sku = manufacturer.strip(), sku.strip()
             component = (
-                component_list()
+                self._components()
                 .filter(Q(manufacturer__slug=manufacturer) | Q(manufacturer__name=manufacturer))
                 .filter(sku=sku)
                 .first()

@@ -216,7 +216,11 @@ class QuoteSerializer(serializers.ModelSerializer[Quote]):
 
     def to_representation(self, instance: Quote) -> dict[str, Any]:
         data = super().to_representation(instance)
-        if not self.context.get("show_cost", False):
+        show_cost = self.context.get("show_cost", False)
+        if callable(show_cost):
+            # Decided in the quote's own seller: roles held elsewhere never count.
+            show_cost = show_cost(instance.seller)
+        if not show_cost:
             # Customers never see what the seller pays or earns.
             data.pop("cost_total", None)
             data.pop("margin_pct", None)

@@ -6,9 +6,11 @@ from typing import Any, ClassVar, cast
 
 from rest_framework import serializers
 
+from catalog.api.bounds import bound_fields
 from configurator.builds.models import Site
 from configurator.tenancy.models import Organisation
 from configurator.tenancy.permissions import organisations_visible_to, token_of
+from rules import specs as engine_specs
 
 __all__ = ["OrganisationSlugField", "SiteSerializer"]
 
@@ -50,25 +52,10 @@ class SiteSerializer(serializers.ModelSerializer[Site]):
         # The (organisation, name) rule is checked in validate(): DRF's generated validator
         # would make `organisation` required even where it has a default.
         validators: ClassVar[list[Any]] = []
-        extra_kwargs = {
-            "altitude_m": {"min_value": -500, "max_value": 6000},
-            "ambient_min_c": {"min_value": -100, "max_value": 100},
-            "ambient_max_c": {"min_value": -100, "max_value": 100},
-            "outdoor_min_c": {"min_value": -70, "max_value": 70},
-            "outdoor_max_c": {"min_value": -70, "max_value": 70},
-            "room_volume_m3": {"min_value": 0},
-            "room_cooling_w": {"min_value": 0, "max_value": 10_000_000},
-            "relative_humidity_max_pct": {"min_value": 0, "max_value": 100},
-            "dew_point_max_c": {"min_value": -70, "max_value": 70},
-            "floor_rating_kg_m2": {"min_value": 0},
-            "supply_voltage_v": {"min_value": 0},
-            "supply_breaker_a": {"min_value": 0},
-            "grid_carbon_g_per_kwh": {"min_value": 0},
-            "electricity_price_per_kwh": {"min_value": 0},
-        }
+        # Each figure's range is the one `rules.specs.Site` states (see get_fields).
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
+        fields = bound_fields(super().get_fields(), engine_specs.Site, Site.BOUNDED_FIELDS)
         request = self.context.get("request")
         organisation = cast(OrganisationSlugField, fields["organisation"])
         if self.instance is not None:

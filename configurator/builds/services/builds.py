@@ -46,8 +46,8 @@ def build_update(*, build: Build, expected_revision: int | None, **fields: Any) 
     """Rename, change the policy override or the status of a build.
 
     Status: approving goes through `build_approve`; "draft" reopens an approved build (and
-    forgets who approved it); "archived" retires it. The policy of an approved build is
-    frozen unless the same call reopens it.
+    forgets who approved it); "archived" retires it. The name and policy of an approved or
+    archived build are frozen unless the same call reopens it: an approval signs what it saw.
     """
     guards.refuse_unknown(fields, BUILD_UPDATE_FIELDS)
     guards.lock(build, expected_revision)
@@ -63,6 +63,8 @@ def build_update(*, build: Build, expected_revision: int | None, **fields: Any) 
         if status == Build.Status.DRAFT:
             changes.update(approved_by=None, approved_at=None)
     if "name" in fields:
+        if status != Build.Status.DRAFT and str(fields["name"]).strip() != build.name:
+            raise Conflict(guards.READ_ONLY_MESSAGE, code="read_only")
         name = str(fields["name"]).strip()
         if not name:
             errors["name"] = ["A build needs a name."]

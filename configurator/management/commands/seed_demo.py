@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from catalog.models import Component
+from catalog.models import Component, PriceBookEntry
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.builds.services import builds as build_services
 from configurator.builds.services import lines as line_services
@@ -422,6 +422,7 @@ class Command(BaseCommand):
             )
             if role == Role.INTEGRATOR:
                 self._demo_token(user, organisations[slug])
+        self._demo_price_book(seller)
         self._demo_builds(seller, user_model.objects.get(username="sales"))
 
     def _letterhead(self, organisation: Organisation) -> None:
@@ -433,10 +434,37 @@ class Command(BaseCommand):
                 setattr(organisation, name, value)
             organisation.save(update_fields=list(empty))
 
+    def _demo_price_book(self, seller: Organisation) -> None:
+        """The demo seller's price book: the demo catalogue's commercial figures.
+
+        The shared library (seed_catalog) carries reference prices; the seller prices its
+        BOMs and quotes from its own book, which its catalogue manager then edits. Existing
+        entries are left as they are (the manager's edits survive a re-run).
+        """
+        priced = set(
+            PriceBookEntry.objects.filter(seller=seller).values_list("component_id", flat=True)
+        )
+        entries = [
+            PriceBookEntry(
+                seller=seller,
+                component=component,
+                list_price=component.list_price,
+                cost_price=component.cost_price,
+                currency=component.currency,
+                lead_time_days=component.lead_time_days,
+            )
+            for component in Component.objects.filter(owner__isnull=True).exclude(pk__in=priced)
+        ]
+        PriceBookEntry.objects.bulk_create(entries)
+        self.stdout.write(
+            f"Price book of {seller.slug}: {len(entries)} entries added, {len(priced)} kept."
+        )
+
     def _catalogue_group(self) -> Group:
         """Staff group for catalogue managers, holding every permission of the catalog app."""
         group, _ = Group.objects.get_or_create(name=CATALOGUE_GROUP)
-        # Re-set on each run so permissions of catalogue models added since are granted.
+        # Re-set on each run so permissions of catalogue models added since are granted;
+        # which rows a catalogue manager may change is decided by the admin (own seller's).
         group.permissions.set(Permission.objects.filter(content_type__app_label="catalog"))
         return group
 

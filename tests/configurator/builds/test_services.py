@@ -557,6 +557,21 @@ def test_approved_build_is_read_only_until_reopened(build: Build, rack: BuildLin
     line_services.build_line_update(line=line, note="reopened")
 
 
+def test_approved_build_cannot_be_renamed_until_reopened(build: Build, rack: BuildLine) -> None:
+    """Renaming an approved build is a Conflict: the name, revision and status stay as signed."""
+    _healthy(build, rack)
+    build_services.build_approve(build=build, user=None)
+    signed = Build.objects.get(pk=build.pk)
+    with pytest.raises(Conflict):
+        build_services.build_update(build=build, expected_revision=None, name="Renamed")
+    fresh = Build.objects.get(pk=build.pk)
+    assert (fresh.name, fresh.revision, fresh.status) == (signed.name, signed.revision, "approved")
+    # The same name is no change; reopening in the same call allows the rename.
+    build_services.build_update(build=build, expected_revision=None, name=signed.name)
+    build_services.build_update(build=build, expected_revision=None, name="B", status="draft")
+    assert Build.objects.get(pk=build.pk).name == "B"
+
+
 def test_build_delete_checks_revision_and_refuses_approved(build: Build, rack: BuildLine) -> None:
     """Delete removes the build and its lines; stale or approved builds are refused."""
     with pytest.raises(PreconditionFailed):

@@ -1,0 +1,1 @@
+"""Helpers that put a real fault in front of the app: an unreachable database or Redis."""

@@ -221,13 +221,13 @@ class Environment(StrEnum):
 
 # Bounded figures. Each range is wide enough for any real micro or edge data center part and
 # narrow enough that no figure can overflow a computation (a 1e308 W load, a 1e-320 A rating).
-PositiveFloat = Annotated[float, Field(gt=0, le=1e9)]
+PositiveFloat = Annotated[float, Field(ge=1e-6, le=1e9)]
 NonNegativeFloat = Annotated[float, Field(ge=0, le=1e9)]
 # Power factors, efficiencies, utilisation limits and heat ratios: no real one is below 0.3.
 Fraction = Annotated[float, Field(ge=0.3, le=1, description="0.3 to 1.")]
 IpRating = Annotated[str, Field(pattern=r"^IP[0-6X][0-9X]$", examples=["IP54"])]
 Watts = Annotated[float, Field(ge=0, le=10_000_000, description="W, 0 to 10 MW.")]
-PositiveWatts = Annotated[float, Field(gt=0, le=10_000_000, description="W, up to 10 MW.")]
+PositiveWatts = Annotated[float, Field(ge=0.001, le=10_000_000, description="W, 1 mW up to 10 MW.")]
 Kva = Annotated[float, Field(ge=0.1, le=10_000, description="kVA, 0.1 to 10,000.")]
 Kw = Annotated[float, Field(ge=0.05, le=10_000, description="kW, 0.05 to 10,000.")]
 VoltsAc = Annotated[float, Field(ge=48, le=1000, description="V AC, 48 to 1,000.")]
@@ -236,8 +236,10 @@ Amps = Annotated[float, Field(ge=0.1, le=10_000, description="A, 0.1 to 10,000."
 Kilograms = Annotated[float, Field(ge=0, le=50_000, description="kg, 0 to 50,000.")]
 Millimetres = Annotated[float, Field(ge=0, le=5_000, description="mm, 0 to 5,000.")]
 Celsius = Annotated[float, Field(ge=-70, le=90, description="°C, -70 to 90.")]
-Minutes = Annotated[float, Field(gt=0, le=100_000, description="min, up to 100,000.")]
+Minutes = Annotated[float, Field(ge=0.001, le=100_000, description="min, up to 100,000.")]
 Money = Annotated[float, Field(ge=0, le=1_000_000_000, description="0 to 1e9 in the currency.")]
-CubicMetres = Annotated[float, Field(gt=0, le=1_000_000, description="m³, up to 1,000,000.")]
-AirflowM3h = Annotated[float, Field(gt=0, le=10_000_000, description="m³/h, up to 1e7.")]
+CubicMetres = Annotated[
+    float, Field(ge=0.001, le=1_000_000, description="m³, 1 L up to 1,000,000 m³.")
+]
+AirflowM3h = Annotated[float, Field(ge=0.001, le=10_000_000, description="m³/h, up to 1e7.")]
 Count = Annotated[int, Field(ge=0, le=1_000)]

@@ -92,7 +92,7 @@ class UpsSpec(Frozen):
         default=(), max_length=64, description="Vendor runtime points on internal batteries."
     )
     battery_nominal_v: VoltsDc | None = None
-    battery_ah: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    battery_ah: Annotated[float, Field(ge=0.01, le=100_000)] | None = None
     battery_chemistry: BatteryChemistry = BatteryChemistry.VRLA
     external_battery_support: bool = False
     max_external_packs: Annotated[int, Field(ge=0, le=100)] = 0
@@ -136,10 +136,10 @@ class BatteryPackSpec(Frozen):
     """External battery pack added to a UPS string."""
 
     kind: Literal["battery"] = "battery"
-    wh: Annotated[float, Field(gt=0, le=10_000_000)]
+    wh: Annotated[float, Field(ge=0.01, le=10_000_000)]
     nominal_v: VoltsDc
     chemistry: BatteryChemistry = BatteryChemistry.VRLA
-    rated_hours: Annotated[float, Field(gt=0, le=100)] = Field(
+    rated_hours: Annotated[float, Field(ge=0.01, le=100)] = Field(
         default=20, description="Hour rate of the Ah figure (C20)."
     )
     peukert_k: Annotated[float, Field(ge=1, le=1.5)] | None = None
@@ -187,7 +187,7 @@ class AtsSpec(Frozen):
     voltage_v: VoltsAc = 230
     phases: Literal[1, 3] = 1
     rated_a: Amps
-    transfer_time_ms: Annotated[float, Field(gt=0, le=10_000)] = 10
+    transfer_time_ms: Annotated[float, Field(ge=0.01, le=10_000)] = 10
     outlets_c13: Count = 0
     outlets_c19: Count = 0
 
@@ -294,9 +294,9 @@ class FireSuppressionSpec(Frozen):
 
     kind: Literal["fire_suppression"] = "fire_suppression"
     agent: Agent
-    agent_mass_kg: Annotated[float, Field(gt=0, le=10_000)]
+    agent_mass_kg: Annotated[float, Field(ge=0.001, le=10_000)]
     max_volume_m3: CubicMetres
-    design_density_g_m3: Annotated[float, Field(gt=0, le=10_000)] | None = Field(
+    design_density_g_m3: Annotated[float, Field(ge=0.001, le=10_000)] | None = Field(
         default=None, description="Listed design density; required for condensed aerosol (S14)."
     )
 
@@ -312,13 +312,13 @@ class RackSpec(Frozen):
 
     kind: Literal["rack"] = "rack"
     u: Annotated[int, Field(ge=1, le=60)]
-    width_mm: Annotated[float, Field(gt=0, le=2_000)] = 600
-    depth_mm: Annotated[float, Field(gt=0, le=3_000)] = 1000
-    max_device_depth_mm: Annotated[float, Field(gt=0, le=3_000)] | None = Field(
+    width_mm: Annotated[float, Field(ge=1, le=2_000)] = 600
+    depth_mm: Annotated[float, Field(ge=1, le=3_000)] = 1000
+    max_device_depth_mm: Annotated[float, Field(ge=1, le=3_000)] | None = Field(
         default=None, description="Usable mounting depth; default depth_mm - 150 mm."
     )
-    static_load_kg: Annotated[float, Field(gt=0, le=20_000)]
-    dynamic_load_kg: Annotated[float, Field(gt=0, le=20_000)] | None = Field(
+    static_load_kg: Annotated[float, Field(ge=1, le=20_000)]
+    dynamic_load_kg: Annotated[float, Field(ge=1, le=20_000)] | None = Field(
         default=None, description="Rolling load rating (UL 2416); none = cannot ship loaded."
     )
     ip_rating: IpRating = "IP20"
@@ -364,7 +364,7 @@ class ItSpec(Frozen):
 
     kind: Literal["it"] = "it"
     psu_count: Annotated[int, Field(ge=0, le=8)] = 1
-    psu_rating_w: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    psu_rating_w: Annotated[float, Field(ge=1, le=100_000)] | None = None
     redundant_psus: bool = False
     psus_required: Annotated[int, Field(ge=1, le=8)] | None = Field(
         default=None,
@@ -382,18 +382,18 @@ class ItSpec(Frozen):
         default=None,
         description="Air the device moves at full load, from its data sheet; else from delta_t_k.",
     )
-    delta_t_k: Annotated[float, Field(gt=0, le=40)] | None = Field(
+    delta_t_k: Annotated[float, Field(ge=1, le=40)] | None = Field(
         default=None,
         description="Inlet-to-outlet air rise of the device; else the policy's airflow_delta_t_k.",
     )
     gpu_count: Annotated[int, Field(ge=0, le=64)] = 0
     power_factor: Fraction | None = None
-    liquid_fraction: Annotated[float, Field(gt=0, le=1)] | None = Field(
+    liquid_fraction: Annotated[float, Field(ge=0.01, le=1)] | None = Field(
         default=None,
         description="Share of the heat a cold plate carries into the liquid (0.7-0.9 typical, "
         "reference 8 L5); none = air-cooled.",
     )
-    coolant_flow_lpm: Annotated[float, Field(gt=0, le=1_000)] | None = Field(
+    coolant_flow_lpm: Annotated[float, Field(ge=0.01, le=1_000)] | None = Field(
         default=None, description="Coolant flow one node needs at full load, L/min."
     )
     max_coolant_inlet_c: Celsius | None = Field(
@@ -460,8 +460,8 @@ class CduSpec(Frozen):
     approach_k: Annotated[float, Field(ge=0.5, le=20)] = Field(
         description="Secondary supply above facility supply at capacity, K (typically 2-5)."
     )
-    secondary_flow_min_lpm: Annotated[float, Field(gt=0, le=10_000)]
-    secondary_flow_max_lpm: Annotated[float, Field(gt=0, le=10_000)]
+    secondary_flow_min_lpm: Annotated[float, Field(ge=0.01, le=10_000)]
+    secondary_flow_max_lpm: Annotated[float, Field(ge=0.01, le=10_000)]
     pumps: Annotated[int, Field(ge=1, le=8)] = 1
     pumps_required: Annotated[int, Field(ge=1, le=8)] = 1
     facility_classes: tuple[WaterClass, ...] = Field(

@@ -31,7 +31,7 @@ class Site(Frozen):
     # Bounds of inhabited places; they also keep the NFPA specific volume S positive.
     ambient_min_c: Annotated[float, Field(ge=-70, le=70)] = 18
     ambient_max_c: Annotated[float, Field(ge=-70, le=70)] = 27
-    relative_humidity_max_pct: Annotated[float, Field(gt=0, le=100)] | None = Field(
+    relative_humidity_max_pct: Annotated[float, Field(ge=0.1, le=100)] | None = Field(
         default=None,
         description="Highest relative humidity of the room air, at the highest ambient; "
         "or give dew_point_max_c.",
@@ -64,7 +64,7 @@ class Site(Frozen):
         description="Sensible capacity of the room's own air conditioning that carries the "
         "build's heat, when the build brings no cooling unit of its own.",
     )
-    floor_rating_kg_m2: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    floor_rating_kg_m2: Annotated[float, Field(ge=1, le=100_000)] | None = None
     supply_voltage_v: VoltsAc = Field(
         default=230, description="Line-to-neutral voltage of the utility supply."
     )
@@ -173,10 +173,10 @@ class Policy(Frozen):
     require_remote_monitoring: bool = False
     require_ip_solids_dusty: Annotated[int, Field(ge=0, le=6)] = 5
     require_ip_outdoor: IpRating = "IP55"
-    airflow_delta_t_k: Annotated[float, Field(gt=0, le=40)] = Field(
+    airflow_delta_t_k: Annotated[float, Field(ge=1, le=40)] = Field(
         default=11.0, description="IT inlet-to-outlet rise."
     )
-    runtime_scaling_exponent: Annotated[float, Field(gt=0, le=5)] = Field(
+    runtime_scaling_exponent: Annotated[float, Field(ge=0.01, le=5)] = Field(
         default=1.3, description="t ~ P^-x (conv)."
     )
     peukert_k_vrla: Annotated[float, Field(ge=1, le=1.5)] = 1.2
@@ -200,7 +200,7 @@ class Policy(Frozen):
         "temperature correction, about 1 %/K, IEEE 485).",
     )
     pue_default: Annotated[float, Field(ge=1, le=5)] = 1.6
-    design_concentration_pct: dict[Agent, Annotated[float, Field(gt=0, lt=100)]] = Field(
+    design_concentration_pct: dict[Agent, Annotated[float, Field(ge=0.01, lt=100)]] = Field(
         default_factory=lambda: {Agent(k): v for k, v in DEFAULT_DESIGN_CONCENTRATION_PCT.items()}
     )
     rack_ship_loaded: bool = Field(
@@ -215,14 +215,14 @@ class Policy(Frozen):
         default=2.0,
         description="Margin every cold surface keeps above the room's dew point (L3).",
     )
-    liquid_delta_t_k: Annotated[float, Field(gt=0, le=40)] = Field(
+    liquid_delta_t_k: Annotated[float, Field(ge=1, le=40)] = Field(
         default=10.0, description="Design rise of a liquid loop, supply to return (L1)."
     )
     liquid_redundancy: Redundancy = Field(
         default=Redundancy.N,
         description="CDUs and their pumps: N, or N+1 to carry the load with one lost (L4).",
     )
-    air_density_limit_kw: Annotated[float, Field(gt=0, le=200)] = Field(
+    air_density_limit_kw: Annotated[float, Field(ge=0.1, le=200)] = Field(
         default=35.0,
         description="Air-cooled heat per rack beyond practical air cooling: a warning above "
         "it, an error above 1.5 times it (L7).",

@@ -30,7 +30,7 @@ def world() -> World:
         ("supply_voltage_v", "Infinity", "from 48 to 1000"),
         ("supply_breaker_a", "NaN", None),
         ("room_volume_m3", 1e-320, None),
-        ("room_volume_m3", 0, "above 0"),
+        ("room_volume_m3", 0, "from 0.001 to 1 000 000"),
         ("altitude_m", -1e308, "from -500 to 6000"),
         ("electricity_price_per_kwh", "1e308", None),
     ],
@@ -53,7 +53,7 @@ def test_customer_patching_its_site_out_of_range_gets_400(
     [
         ("required_runtime_min", "Infinity", "from 0 to 1440"),
         ("required_runtime_min", 1e308, "from 0 to 1440"),
-        ("airflow_delta_t_k", 1e-320, "above 0 and at most 40"),
+        ("airflow_delta_t_k", 1e-320, "from 1 to 40"),
         ("utilisation_limit", 7, "from 0.3 to 1"),
     ],
 )
@@ -112,7 +112,8 @@ def test_component_figures_out_of_range_answer_400_with_range(world: World) -> N
 
 
 def test_openapi_publishes_the_bounds(world: World) -> None:
-    """minimum, maximum and exclusiveMinimum in the schema match the pydantic fields."""
+    """minimum and maximum in the schema match the pydantic fields (a physical floor, never a
+    bare "above 0" that a subnormal 1e-320 would pass)."""
     schema = world.client("admin").get("/api/schema/?format=json").json()
     site = schema["components"]["schemas"]["Site"]["properties"]
     assert (site["supply_voltage_v"]["minimum"], site["supply_voltage_v"]["maximum"]) == (
@@ -120,8 +121,8 @@ def test_openapi_publishes_the_bounds(world: World) -> None:
         1000,
     )
     humidity = site["relative_humidity_max_pct"]
-    assert humidity["minimum"] == 0
-    assert humidity["exclusiveMinimum"] is True
+    assert humidity["minimum"] == 0.1
+    assert "exclusiveMinimum" not in humidity
     assert humidity["maximum"] == 100
     component = schema["components"]["schemas"]["Component"]["properties"]
     assert (

@@ -40,7 +40,7 @@ MALFORMED = [
         "ups",
         {"kva": 3, "runtime_table": [{"load_w": 100, "minutes": -1}]},
         "spec.runtime_table.0.minutes",
-        "greater than 0",
+        "greater than or equal to 0.001",
     ),
     ("battery", {"wh": 1000}, "spec.nominal_v", "Field required"),
     ("pdu", {"voltage_v": 230, "input_current_a": 16}, "spec", "at least one outlet"),

@@ -96,3 +96,18 @@ def test_ups_topology_is_unknown_unless_stated() -> None:
     spec = BuildSpec.model_validate(data)
     assert next(i for i in spec.items if i.id == ups["id"]).component.spec.topology is None
     assert evaluate(spec).ok
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        (Policy, "airflow_delta_t_k"),
+        (Policy, "liquid_delta_t_k"),
+        (Policy, "runtime_scaling_exponent"),
+    ],
+)
+def test_vanishingly_small_divisors_are_refused(model: type, field: str) -> None:
+    """A subnormal figure (1e-320) passes a bare "> 0" and overflows a division to inf; every
+    divisor has a physical floor instead (1 K for a temperature difference)."""
+    with pytest.raises(ValidationError, match=field):
+        model(**{field: 1e-320})

@@ -1,0 +1,601 @@
+"""From requirements and a catalogue to the candidates of each role, with every figure the model
+needs worked out once, in floats, by the engine's own functions.
+
+Compatibility filters (a part that could never appear in a valid proposal, or that the solver
+declines to propose) are applied here, once, for the CP-SAT model and for any enumerator alike:
+
+* lifecycle (active only unless ``include_inactive``), vendor allow/deny lists, lead time cap;
+* racks: rack form, environment and IP code for the site (reference 7; the engine's
+  ``environment.ip_rating`` / ``enclosure_*`` rules), ambient range, ``max_rack_u``; whole-U
+  components only (the blanking panels that close open U are 1U);
+* UPS: input phases <= the site's and input voltage within 10 % of it; a known runtime when
+  runtime is asked for (the engine only warns on an unknown one);
+* PDU: phases <= the UPS output phases and voltage within 10 % of the UPS output (pairwise);
+* ATS: single-phase, within 10 % of the PDU voltage (pairwise);
+* cooling: rated for the site's ambient range (``thermal.cooling_ambient``);
+* fire: the policy has a design concentration for the agent and it is within the occupied-space
+  limit when the site is occupied (``fire.noael``);
+* IT: inlet range at the site's altitude contains the site's ambient range (the engine's
+  ``thermal.ashrae_inlet``; outdoors with closed-loop cooling only the minimum counts).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rules.derive.electrical import source_limit_a
+from rules.derive.environment import ambient_outside, ip_digits, water_digit_meets
+from rules.derive.fire import INERT_OCCUPIED_MAX_PCT, NOAEL_PCT, required_agent_kg
+from rules.derive.lines import psus_needed, psus_per_feed, unit_draw_w, ups_efficiency
+from rules.derive.runtime import battery_model
+from rules.derive.thermal import allowable_inlet_c, class_range_c
+from rules.model import PlacedItem
+from rules.solver.catalog import Catalog, CatalogEntry
+from rules.solver.requirements import (
+    ClassDemand,
+    CoolingRedundancy,
+    RackForm,
+    Requirements,
+    UpsRedundancy,
+)
+from rules.specs import (
+    AccessorySpec,
+    Agent,
+    AshraeClass,
+    AtsSpec,
+    BatteryPackSpec,
+    ComponentSpec,
+    CoolingSpec,
+    CoolingType,
+    Environment,
+    FireSuppressionSpec,
+    ItSpec,
+    Kind,
+    PduSpec,
+    Policy,
+    RackSpec,
+    Site,
+    UpsSpec,
+)
+
+__all__ = [
+    "MAX_PACKS_PER_SYSTEM",
+    "MAX_PARALLEL_UPS",
+    "Candidates",
+    "ItDemandSpec",
+    "ItOption",
+    "UpsOption",
+    "candidates",
+    "customer_component",
+    "outlet_cords",
+]
+
+# Parallel UPS units per system the solver proposes (beyond, a bigger model is the answer).
+MAX_PARALLEL_UPS = 4
+# External battery packs per UPS system.
+MAX_PACKS_PER_SYSTEM = 8
+MAX_COOLING_UNITS = 6
+MAX_FIRE_UNITS = 12
+VOLTAGE_TOLERANCE = 0.10
+CUSTOMER_REF = "customer:load"
+# IEC 60320 (the engine's rules.checks.power.distribution.OUTLET_FOR_CONNECTOR).
+_OUTLET = {"C14": "c13", "C20": "c19", "other": "other"}
+
+
+def _close_v(a: float, b: float) -> bool:
+    return abs(a - b) <= VOLTAGE_TOLERANCE * max(a, b)
+
+
+@dataclass(frozen=True, slots=True)
+class ItOption:
+    """One IT model that may appear, with its grown draws and its cords."""
+
+    entry: CatalogEntry
+    demand: int  # index of the demand it serves
+    dual: bool  # wired to the A and B PDUs
+    via_ats: bool  # single-corded on a 2N design: through the rack's ATS
+    typ_w: float  # per unit, grown (design) draw
+    np_w: float
+    va_w: float  # typ / PF (C3), grown
+    np_va_w: float  # np / PF, grown
+    u: int
+    kg: float
+    cords_a: dict[str, int]  # outlets per unit on the A PDU (or ATS)
+    cords_b: dict[str, int]
+
+    @property
+    def component(self) -> ComponentSpec:
+        """The component."""
+        return self.entry.component
+
+
+@dataclass(frozen=True, slots=True)
+class ItDemandSpec:
+    """One demand: fixed count, or at least ``min_typical_w`` of typical (real) draw."""
+
+    label: str
+    options: tuple[int, ...]  # indices into Candidates.it
+    count: int | None
+    min_typical_w: float | None
+    max_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class UpsOption:
+    """One UPS system: ``q`` units of a model in parallel with ``k`` packs of one pack model."""
+
+    ups: CatalogEntry
+    q: int
+    pack: CatalogEntry | None
+    k: int
+    cap_w: float  # typical load one system carries on all its units (C4, C2)
+    cap_va: float  # apparent load on all its units (C4, S1)
+    spare_cap_w: float  # the same with one unit spare (N+1, C6); 0 for one unit
+    spare_cap_va: float
+    runtime_w: float | None  # load at which it lasts the runtime asked (S23); None: unknown
+    efficiency: float
+    recharge_w: float  # on the site supply (policy.ups_recharge_fraction, conv)
+
+    def price(self, *, cost: bool) -> float:
+        """Price of one system."""
+        pack = self.pack.price(cost=cost) * self.k if self.pack is not None else 0.0
+        return self.ups.price(cost=cost) * self.q + pack
+
+    @property
+    def u(self) -> int:
+        """Rack units of one system."""
+        pack_u = int(self.pack.component.u_height) * self.k if self.pack is not None else 0
+        return int(self.ups.component.u_height) * self.q + pack_u
+
+    @property
+    def kg(self) -> float:
+        """Mass of one system."""
+        pack = self.pack.component.weight_kg * self.k if self.pack is not None else 0.0
+        return self.ups.component.weight_kg * self.q + pack
+
+    @property
+    def lead_time_days(self) -> int:
+        """Longest lead time of its parts."""
+        pack = self.pack.component.lead_time_days if self.pack is not None and self.k else 0
+        return max(self.ups.component.lead_time_days, pack)
+
+
+@dataclass(slots=True)
+class Candidates:
+    """Everything the model, the wiring and an enumerator need, resolved from requirements."""
+
+    requirements: Requirements
+    policy: Policy
+    racks: list[CatalogEntry] = field(default_factory=list)
+    pdus: list[CatalogEntry] = field(default_factory=list)
+    ats: list[CatalogEntry] = field(default_factory=list)
+    ups: list[UpsOption] = field(default_factory=list)
+    cooling: list[CatalogEntry] = field(default_factory=list)
+    fire: list[CatalogEntry] = field(default_factory=list)
+    it: list[ItOption] = field(default_factory=list)
+    demands: list[ItDemandSpec] = field(default_factory=list)
+    panel: CatalogEntry | None = None
+    problems: list[str] = field(default_factory=list)  # requirements nothing can meet
+    growth: float = 1.0
+    pf_floor: float = 0.95  # lowest load PF of any consumer (C3)
+    fire_kg_per_m3: dict[str, float] = field(default_factory=dict)  # per fire ref
+    tags: dict[str, frozenset[str]] = field(default_factory=dict)  # relax mode: per ref
+
+    def tags_of(self, *entries: CatalogEntry | None) -> frozenset[str]:
+        """The relaxable requirements that rule out any of these entries."""
+        out: frozenset[str] = frozenset()
+        for entry in entries:
+            if entry is not None:
+                out |= self.tags.get(entry.ref, frozenset())
+        return out
+
+    @property
+    def two_n(self) -> bool:
+        """Two UPS systems (2N)."""
+        return self.requirements.redundancy.ups is UpsRedundancy.TWO_N
+
+    @property
+    def systems(self) -> int:
+        """UPS systems: 2 on 2N, else 1."""
+        return 2 if self.two_n else 1
+
+    def pdu_limit_a(self, pdu: CatalogEntry) -> float:
+        """Continuous current per phase (the engine's ``source_limit_a``: C4, NEC, banks)."""
+        item = PlacedItem(id="pdu", component=pdu.component)
+        return source_limit_a(item, self.policy) or 0.0
+
+    def ats_limit_a(self, ats: CatalogEntry) -> float:
+        """Continuous current of an ATS at u (C4)."""
+        item = PlacedItem(id="ats", component=ats.component)
+        return source_limit_a(item, self.policy) or 0.0
+
+    def pdu_ok_for_ups(self, pdu: CatalogEntry, ups: CatalogEntry) -> bool:
+        """A PDU can hang off a UPS output: phases and voltage."""
+        p, u = pdu.component.spec, ups.component.spec
+        if not isinstance(p, PduSpec) or not isinstance(u, UpsSpec):
+            return False
+        return p.phases <= u.output_phases and _close_v(p.voltage_v, u.output_voltage_v)
+
+    def ats_ok_for_pdu(self, ats: CatalogEntry, pdu: CatalogEntry) -> bool:
+        """An ATS can take its two inputs from a pair of these PDUs."""
+        a, p = ats.component.spec, pdu.component.spec
+        if not isinstance(a, AtsSpec) or not isinstance(p, PduSpec):
+            return False
+        return _close_v(a.voltage_v, p.voltage_v)
+
+    def fits_rack(self, component: ComponentSpec, rack: CatalogEntry) -> bool:
+        """Depth fit of a railed device (``space.depth_fit``; zero-U items are not railed)."""
+        spec = rack.component.spec
+        if not isinstance(spec, RackSpec) or component.u_height <= 0:
+            return True
+        return component.depth_mm is None or component.depth_mm <= spec.usable_depth_mm
+
+    def it_ok_with_cooling(self, option: ItOption, cooling: CatalogEntry | None) -> bool:
+        """Outdoors, free-air (or no) cooling lets outside air reach the inlet (derive.thermal)."""
+        site = self.requirements.site
+        if site.environment is not Environment.OUTDOOR:
+            return True
+        spec = cooling.component.spec if cooling is not None else None
+        if isinstance(spec, CoolingSpec) and spec.cooling_type is not CoolingType.FREE_AIR:
+            return True
+        return _inlet_ok(option.component, site, high=site.ambient_max_c)
+
+
+def outlet_cords(spec: ItSpec, *, dual: bool) -> tuple[dict[str, int], dict[str, int]]:
+    """Cords per unit on the A and B sources: spread over both feeds, the odd one on A (the
+    engine's ``pdu_outlets`` and ``psus_per_feed``); DC devices take no outlet."""
+    if spec.psu_connector == "dc" or spec.psu_count == 0:
+        return {}, {}
+    outlet = _OUTLET[spec.psu_connector]
+    if dual:
+        on_a, on_b = psus_per_feed(spec.psu_count)
+        return {outlet: on_a}, ({outlet: on_b} if on_b else {})
+    return {outlet: spec.psu_count}, {}
+
+
+def _inlet_ok(component: ComponentSpec, site: Site, *, high: float | None) -> bool:
+    spec = component.spec
+    if not isinstance(spec, ItSpec):
+        return True
+    low_ok, high_ok = allowable_inlet_c(spec, site.altitude_m)
+    if spec.inlet_min_c is None and spec.ashrae_class is not None:
+        low_ok, high_ok = class_range_c(spec.ashrae_class, site.altitude_m)
+    if site.ambient_min_c < low_ok:
+        return False
+    return high is None or high <= high_ok
+
+
+def customer_component(requirements: Requirements) -> ComponentSpec | None:
+    """The placeholder for the customer's own IT: one unit of ``devices`` identical ones."""
+    load = requirements.workload.customer_load
+    if load is None:
+        return None
+    n = load.devices
+    return ComponentSpec(
+        ref=CUSTOMER_REF,
+        name="Customer IT (not in the catalogue)",
+        manufacturer="customer",
+        kind=Kind.SERVER,
+        u_height=load.u_per_device,
+        weight_kg=load.kg / n,
+        nameplate_w=load.nameplate_kw * 1000 / n,
+        typical_w=load.typical_kw * 1000 / n,
+        list_price=0,
+        currency=requirements.site.currency,
+        spec=ItSpec(
+            psu_count=2 if load.dual_corded else 1,
+            redundant_psus=load.dual_corded,
+            psus_required=1,
+            psu_connector=load.connector,
+            ashrae_class=AshraeClass.A2,
+        ),
+    )
+
+
+def _tags(entry: CatalogEntry, requirements: Requirements) -> frozenset[str] | None:
+    """The relaxable requirements that rule an entry out, or None when nothing can let it in
+    (lifecycle, a half-U height)."""
+    c = requirements.constraints
+    if not entry.active and not c.include_inactive:
+        return None
+    if not float(entry.component.u_height).is_integer():
+        return None
+    tags: set[str] = set()
+    if c.vendors.allow and entry.vendor not in c.vendors.allow:
+        tags.add("vendors")
+    if entry.vendor in c.vendors.deny:
+        tags.add("vendors")
+    if c.max_lead_time_days is not None and entry.component.lead_time_days > c.max_lead_time_days:
+        tags.add("max_lead_time_days")
+    spec = entry.component.spec
+    if isinstance(spec, RackSpec):
+        form = c.rack_form
+        if spec.u > c.max_rack_u:
+            tags.add("max_rack_u")
+        if (
+            (form is RackForm.WALL and not spec.wall_mount)
+            or (
+                form is RackForm.FLOOR
+                and (spec.wall_mount or spec.environment is Environment.OUTDOOR)
+            )
+            or (form is RackForm.OUTDOOR and spec.environment is not Environment.OUTDOOR)
+        ):
+            tags.add("rack_form")
+    return frozenset(tags)
+
+
+def _rack_ok(entry: CatalogEntry, req: Requirements, policy: Policy) -> bool:
+    """Site physics a rack must meet: environment, IP code, ambient range (reference 7)."""
+    spec = entry.component.spec
+    if not isinstance(spec, RackSpec):
+        return False
+    site = req.site
+    outdoor = site.environment is Environment.OUTDOOR
+    if outdoor and spec.environment is not Environment.OUTDOOR:
+        return False
+    if any(ambient_outside(spec.ambient_min_c, spec.ambient_max_c, site)):
+        return False
+    need_solids, need_water = ip_digits(policy.require_ip_outdoor) if outdoor else (0, 0)
+    if site.dusty:
+        need_solids = max(need_solids, policy.require_ip_solids_dusty)
+    return spec.ip_solids >= need_solids and water_digit_meets(spec.ip_water, need_water)
+
+
+def _ups_options(
+    cands: Candidates, entries: Sequence[CatalogEntry], packs: Sequence[CatalogEntry]
+) -> list[UpsOption]:
+    """Every UPS system worth considering: model, units in parallel, pack model and count.
+
+    Runtime (S23): ``BatteryModel.load_for(runtime)`` is the exact highest load at which the
+    system lasts the runtime, as runtime falls monotonically with load (the engine's table,
+    scaling law and Peukert all do). Packs are added one at a time while they raise that load
+    and it is still below the capacity limit; more packs than that add nothing.
+    """
+    req, policy = cands.requirements, cands.policy
+    site = req.site
+    u = policy.utilisation_limit
+    runtime = req.constraints.runtime_min
+    out: list[UpsOption] = []
+    for entry in entries:
+        spec = entry.component.spec
+        if not isinstance(spec, UpsSpec):
+            continue
+        if spec.input_phases > site.supply_phases:
+            continue
+        if not _close_v(spec.input_voltage_v, site.supply_voltage_v):
+            continue
+        eff = ups_efficiency(PlacedItem(id="u", component=entry.component), policy)
+        pack_choices: list[CatalogEntry | None] = [None]
+        if spec.external_battery_support and spec.max_external_packs > 0:
+            for pack in packs:
+                p = pack.component.spec
+                if isinstance(p, BatteryPackSpec) and (
+                    spec.battery_nominal_v is None
+                    or math.isclose(p.nominal_v, spec.battery_nominal_v)
+                ):
+                    pack_choices.append(pack)
+        for q in range(1, MAX_PARALLEL_UPS + 1):
+            # C4 on both ratings; N+1 keeps one unit spare (C6: installed - N >= 1).
+            cap_w = u * q * spec.rated_kw * 1000
+            cap_va = u * q * spec.kva * 1000
+            spare_w = u * (q - 1) * spec.rated_kw * 1000
+            spare_va = u * (q - 1) * spec.kva * 1000
+            recharge = policy.ups_recharge_fraction * spec.rated_kw * 1000 * q
+            for pack in pack_choices:
+                limit = min(spec.max_external_packs * q, MAX_PACKS_PER_SYSTEM) if pack else 0
+                previous = -1.0
+                for k in range(0 if pack is None else 1, limit + 1):
+                    pack_spec = pack.component.spec if pack is not None else None
+                    counts = [(pack_spec, k)] if isinstance(pack_spec, BatteryPackSpec) else []
+                    by_runtime: float | None = math.inf
+                    if runtime > 0:
+                        by_runtime = battery_model(spec, q, counts, policy).load_for(runtime)
+                    if pack is not None and (by_runtime is None or by_runtime <= previous):
+                        break  # another pack adds nothing
+                    out.append(
+                        UpsOption(
+                            entry,
+                            q,
+                            pack,
+                            k,
+                            cap_w,
+                            cap_va,
+                            spare_w,
+                            spare_va,
+                            by_runtime,
+                            eff,
+                            recharge,
+                        )
+                    )
+                    if by_runtime is None or by_runtime >= cap_w:
+                        break
+                    previous = by_runtime
+    return out
+
+
+def candidates(req: Requirements, catalog: Catalog, *, relax: bool = False) -> Candidates:
+    """Resolve requirements against a catalogue (see the module docstring).
+
+    ``relax``: keep the parts that only relaxable requirements rule out (rack U and form, lead
+    time, vendors), with those requirements in ``tags``, for the conflict search.
+    """
+    policy = req.build_policy()
+    site = req.site
+    growth = 1 + req.constraints.growth_pct / 100
+    cands = Candidates(req, policy, growth=growth)
+    allowed: list[CatalogEntry] = []
+    for entry in catalog.entries:
+        tags = _tags(entry, req)
+        if tags is None or (tags and not relax):
+            continue
+        if tags:
+            cands.tags[entry.ref] = tags
+        allowed.append(entry)
+    cands.racks = [e for e in allowed if e.kind is Kind.RACK and _rack_ok(e, req, policy)]
+    cands.pdus = [e for e in allowed if isinstance(e.component.spec, PduSpec)]
+    if cands.two_n:
+        cands.ats = [
+            e for e in allowed if isinstance(s := e.component.spec, AtsSpec) and s.phases == 1
+        ]
+    packs = [e for e in allowed if e.kind is Kind.BATTERY]
+    cands.ups = _ups_options(cands, [e for e in allowed if e.kind is Kind.UPS], packs)
+    if req.redundancy.cooling is not CoolingRedundancy.NONE:
+        cands.cooling = [
+            e
+            for e in allowed
+            if isinstance(s := e.component.spec, CoolingSpec)
+            and not any(ambient_outside(s.ambient_min_c, s.ambient_max_c, site))
+        ]
+    if req.constraints.fire_suppression or relax:
+        for e in allowed:
+            fire = e.component.spec
+            if not isinstance(fire, FireSuppressionSpec):
+                continue
+            kg = _fire_kg_per_m3(fire, site, policy)
+            if kg is not None:
+                cands.fire.append(e)
+                cands.fire_kg_per_m3[e.ref] = kg
+    panels = [
+        e
+        for e in allowed
+        if isinstance(e.component.spec, AccessorySpec)
+        and e.component.spec.accessory_type == "blanking_panel"
+        and e.component.u_height == 1
+        and e.ref not in cands.tags
+    ]
+    if policy.blanking_panels_required and panels:
+        cands.panel = min(panels, key=lambda e: (e.component.list_price, e.ref))
+    _it(cands, req, catalog, allowed)
+    pfs = [o.typ_w / o.va_w for o in cands.it if o.va_w > 0]
+    cands.pf_floor = min([policy.power_factor_default, *pfs])
+    return cands
+
+
+def _fire_kg_per_m3(spec: FireSuppressionSpec, site: Site, policy: Policy) -> float | None:
+    """Agent mass per m3 at the site (reference 4), None when the agent cannot be used."""
+    if spec.agent is Agent.AEROSOL:
+        pct = 0.0
+    else:
+        found = policy.design_concentration_pct.get(spec.agent)
+        if found is None:
+            return None
+        pct = found
+        if site.occupied:
+            noael = NOAEL_PCT.get(spec.agent, INERT_OCCUPIED_MAX_PCT)
+            if pct > noael:
+                return None
+    return required_agent_kg(
+        spec.agent,
+        1.0,
+        temperature_c=site.ambient_min_c,
+        concentration_pct=pct,
+        altitude_m=site.altitude_m,
+        design_density_g_m3=spec.design_density_g_m3 or 0.0,
+    )
+
+
+def _it_option(cands: Candidates, entry: CatalogEntry, demand: int) -> ItOption | None:
+    c = entry.component
+    spec = c.spec
+    if not isinstance(spec, ItSpec):
+        return None
+    req, policy = cands.requirements, cands.policy
+    typ, np_ = unit_draw_w(c)
+    if typ is None or np_ is None:
+        return None  # unknown draw: nothing to size on (C1)
+    closed_loop_outdoors = req.site.environment is Environment.OUTDOOR
+    if not _inlet_ok(c, req.site, high=None if closed_loop_outdoors else req.site.ambient_max_c):
+        return None
+    ab = req.redundancy.ab_feeds
+    needed = psus_needed(spec, np_)
+    dual = ab and spec.psu_count >= 2 and min(psus_per_feed(spec.psu_count)) >= needed
+    via_ats = cands.two_n and not dual and spec.psu_connector != "dc"
+    pf = spec.power_factor or policy.power_factor_default
+    g = cands.growth
+    cords_a, cords_b = outlet_cords(spec, dual=dual)
+    return ItOption(
+        entry=entry,
+        demand=demand,
+        dual=dual,
+        via_ats=via_ats,
+        typ_w=typ * g,
+        np_w=np_ * g,
+        va_w=typ * g / pf,
+        np_va_w=np_ * g / pf,
+        u=int(c.u_height),
+        kg=c.weight_kg,
+        cords_a=cords_a,
+        cords_b=cords_b,
+    )
+
+
+def _it(
+    cands: Candidates, req: Requirements, catalog: Catalog, allowed: list[CatalogEntry]
+) -> None:
+    by_ref = catalog.by_ref()
+    work = req.workload
+    for item in work.items:
+        entry = by_ref.get(item.ref)
+        if entry is None or not entry.kind.is_it:
+            cands.problems.append(
+                f"workload.items: {item.ref!r} is not an IT component of the catalogue"
+            )
+            continue
+        option = _it_option(cands, entry, len(cands.demands))
+        if option is None:
+            cands.problems.append(f"workload.items: {item.ref!r} cannot run at this site")
+            continue
+        cands.it.append(option)
+        cands.demands.append(
+            ItDemandSpec(item.ref, (len(cands.it) - 1,), item.quantity, None, item.quantity)
+        )
+    for n, demand in enumerate(work.classes):
+        _class_demand(cands, req, demand, allowed, f"workload.classes.{n}")
+    customer = customer_component(req)
+    if customer is not None:
+        entry = CatalogEntry(component=customer)
+        option = _it_option(cands, entry, len(cands.demands))
+        load = req.workload.customer_load
+        if option is None or load is None:
+            cands.problems.append("workload.customer_load: cannot run at this site")
+            return
+        cands.it.append(option)
+        cands.demands.append(
+            ItDemandSpec("customer IT", (len(cands.it) - 1,), load.devices, None, load.devices)
+        )
+
+
+def _class_demand(
+    cands: Candidates,
+    req: Requirements,
+    demand: ClassDemand,
+    allowed: list[CatalogEntry],
+    label: str,
+) -> None:
+    kind = Kind(demand.it_class)
+    index = len(cands.demands)
+    options: list[int] = []
+    for entry in allowed:
+        if entry.kind is not kind:
+            continue
+        spec = entry.component.spec
+        if isinstance(spec, ItSpec) and spec.psu_connector == "dc":
+            continue  # an AC build cannot feed it
+        option = _it_option(cands, entry, index)
+        if option is None:
+            continue
+        # With a load target it must reach the target within max_count units (real draw, C1).
+        target = demand.min_typical_kw
+        if target is not None and option.typ_w / cands.growth * demand.max_count < target * 1000:
+            continue
+        cands.it.append(option)
+        options.append(len(cands.it) - 1)
+    if not options:
+        cands.problems.append(f"{label}: no {kind.value} model of the catalogue fits")
+        return
+    target = demand.min_typical_kw * 1000 if demand.min_typical_kw is not None else None
+    cands.demands.append(
+        ItDemandSpec(label, tuple(options), demand.count, target, demand.count or demand.max_count)
+    )

@@ -43,7 +43,6 @@ from rules.solver.requirements import (
 from rules.specs import (
     AccessorySpec,
     Agent,
-    AshraeClass,
     AtsSpec,
     BatteryPackSpec,
     ComponentSpec,
@@ -289,7 +288,7 @@ def customer_component(requirements: Requirements) -> ComponentSpec | None:
             redundant_psus=load.dual_corded,
             psus_required=1,
             psu_connector=load.connector,
-            ashrae_class=AshraeClass.A2,
+            ashrae_class=load.ashrae_class,
         ),
     )
 
@@ -369,13 +368,13 @@ def _ups_options(
         eff = ups_efficiency(PlacedItem(id="u", component=entry.component), policy)
         pack_choices: list[CatalogEntry | None] = [None]
         if spec.external_battery_support and spec.max_external_packs > 0:
-            for pack in packs:
-                p = pack.component.spec
+            for candidate in packs:
+                p = candidate.component.spec
                 if isinstance(p, BatteryPackSpec) and (
                     spec.battery_nominal_v is None
                     or math.isclose(p.nominal_v, spec.battery_nominal_v)
                 ):
-                    pack_choices.append(pack)
+                    pack_choices.append(candidate)
         for q in range(1, MAX_PARALLEL_UPS + 1):
             # C4 on both ratings; N+1 keeps one unit spare (C6: installed - N >= 1).
             cap_w = u * q * spec.rated_kw * 1000

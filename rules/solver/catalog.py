@@ -76,8 +76,7 @@ class Catalog(Frozen):
     def _unique_refs(self) -> Catalog:
         refs = [e.ref for e in self.entries]
         if len(set(refs)) != len(refs):
-            seen: set[str] = set()
-            twice = next(r for r in refs if r in seen or seen.add(r))
+            twice = next(r for r in refs if refs.count(r) > 1)
             raise ValueError(f"catalogue ref {twice!r} appears twice")
         return self
 
@@ -120,7 +119,7 @@ def entry_from_row(row: Mapping[str, Any]) -> CatalogEntry:
         list_price=float(row.get("list_price") or 0),
         currency=str(row.get("currency") or "EUR"),
         lead_time_days=int(row.get("lead_time_days") or 0),
-        spec=spec_model_for(kind).model_validate(row.get("spec") or {}),  # type: ignore[arg-type]
+        spec=spec_model_for(kind).model_validate(row.get("spec") or {}),
     )
     return CatalogEntry(
         component=component,

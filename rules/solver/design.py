@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rules.derive.lines import psus_needed
 from rules.model import BuildSpec, PlacedItem, RackInstance
 from rules.solver.candidates import Candidates, ItOption, UpsOption
 from rules.solver.catalog import CatalogEntry
-from rules.specs import ComponentSpec, PduSpec
+from rules.specs import ComponentSpec, ItSpec, PduSpec
 
 __all__ = ["Design", "RackPlan", "grown_build", "wire"]
 
@@ -209,7 +210,8 @@ def wire(design: Design, cands: Candidates, *, name: str = "Proposal") -> BuildS
 
 def grown_build(build: BuildSpec, growth: float) -> BuildSpec:
     """The same build with every IT draw multiplied by ``growth``: what the facility was sized
-    for (``constraints.growth_pct``)."""
+    for (``constraints.growth_pct``). Growth adds load, not power supplies: each device keeps
+    the supplies it needs today (``psus_required``), so its cords are wired the same."""
     if growth == 1:
         return build
     grown: dict[int, ComponentSpec] = {}
@@ -219,10 +221,17 @@ def grown_build(build: BuildSpec, growth: float) -> BuildSpec:
         if c.kind.is_it:
             found = grown.get(id(c))
             if found is None:
+                spec = c.spec
+                if isinstance(spec, ItSpec):
+                    needed = psus_needed(spec, c.nameplate_w or c.typical_w)
+                    spec = spec.model_copy(
+                        update={"psus_required": min(needed, spec.psu_count or 1)}
+                    )
                 found = grown[id(c)] = c.model_copy(
                     update={
                         "nameplate_w": None if c.nameplate_w is None else c.nameplate_w * growth,
                         "typical_w": None if c.typical_w is None else c.typical_w * growth,
+                        "spec": spec,
                     }
                 )
             item = item.model_copy(update={"component": found})

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -23,13 +24,9 @@ from rules.derive.electrical import site_capacity_va
 from rules.derive.fire import protected_volume_m3
 from rules.derive.thermal import airflow_required_m3h
 from rules.model import RackInstance
-from rules.solver.candidates import (
-    MAX_COOLING_UNITS,
-    MAX_FIRE_UNITS,
-    Candidates,
-    CatalogEntry,
-)
-from rules.solver.linear import Lin
+from rules.solver.candidates import MAX_COOLING_UNITS, MAX_FIRE_UNITS, Candidates
+from rules.solver.catalog import CatalogEntry
+from rules.solver.linear import Lin, scaled_up
 from rules.solver.requirements import CoolingRedundancy, UpsRedundancy
 from rules.specs import (
     AtsSpec,
@@ -55,7 +52,7 @@ RELAXABLE = (
     "ups_n_plus_1",
     "site_supply",
 )
-_BIG_W = 1e9
+_BIG_W = 1e8  # W: above any load a micro data center carries
 _PHASES = 3
 
 
@@ -91,7 +88,7 @@ class SolverModel:
     energy_w: Lin = field(default_factory=Lin)  # site typical draw, real IT (not grown)
     lead_items: list[tuple[int, cp_model.IntVar | None]] = field(default_factory=list)
     ups_model: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    _aux: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    _eff: dict[str, list[tuple[float, cp_model.IntVar, Any]]] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- helpers
 
@@ -191,13 +188,16 @@ class SolverModel:
 
     def _it(self) -> None:
         m, c = self.model, self.cands
+        three_phase = any(
+            isinstance(e.component.spec, PduSpec) and e.component.spec.phases == 3 for e in c.pdus
+        )
         for demand in c.demands:
             totals = []
             picks = []
             for i in demand.options:
                 option = c.it[i]
                 ub = demand.max_count
-                phases = 1 if option.via_ats else _PHASES
+                phases = 1 if option.via_ats or not three_phase else _PHASES
                 cells = []
                 for r in range(self.slots):
                     for ph in range(phases):
@@ -231,6 +231,13 @@ class SolverModel:
                 for i, total in zip(demand.options, totals, strict=True):
                     reach.add(c.it[i].typ_w / c.growth, total)  # real draw reaches the target
                 reach.ge(m, demand.min_typical_w)
+        if three_phase:
+            # L2 and L3 are alike (the ATS sits on L1): count at least as many units on L2.
+            for r in range(self.slots):
+                l2 = [v for (rr, _, ph), v in self.it.items() if rr == r and ph == 1]
+                l3 = [v for (rr, _, ph), v in self.it.items() if rr == r and ph == 2]
+                if l2:
+                    m.add(sum(l2) >= sum(l3))
         if c.two_n:
             # Both systems carry load in normal operation (derive.redundancy: two loaded
             # systems), so some IT must be dual-corded.
@@ -366,31 +373,73 @@ class SolverModel:
         return out
 
     def _loss_terms(self, attr: str, factor: str) -> Lin:
-        """sum over UPS models of (figure) x [model chosen] x IT load, linearised per IT model.
+        """sum over UPS efficiencies eta of (figure) x [a UPS of that eta chosen] x IT load.
 
         ``factor`` ``loss``: 1/eta - 1 (C5, UPS loss heat); ``input``: 1/eta (the UPS input).
-        The product of the chosen model's efficiency and an IT count is an auxiliary count per
-        (UPS model, IT model) equal to the IT count when that UPS model is chosen, else 0.
+        The product is linearised once per distinct efficiency: an auxiliary integer equal to
+        the IT load in mW (each unit's figure rounded up to the mW) when a UPS of that
+        efficiency is chosen, else 0.
         """
-        m, c = self.model, self.cands
-        eff_of = {o.ups.ref: o.efficiency for o in c.ups}
+        m = self.model
         out = Lin()
-        for ref, b in self.ups_model.items():
-            eta = eff_of[ref]
+        for eta, lit, aux in self._efficiency_classes(attr):
             k = (1 / eta - 1) if factor == "loss" else 1 / eta
-            for i, total in self.it_total.items():
-                value = float(getattr(c.it[i], attr))
-                demand = c.demands[c.it[i].demand]
-                if demand.count is not None and len(demand.options) == 1:
-                    out.add(k * value * demand.count, b)  # fixed count: no product needed
-                    continue
-                aux = self._aux.get((ref, i))
-                if aux is None:
-                    aux = self._aux[(ref, i)] = m.new_int_var(0, demand.max_count, f"aux{i}")
-                    m.add(aux == total).only_enforce_if(b)
-                    m.add(aux == 0).only_enforce_if(b.Not())
-                out.add(k * value, aux)
+            if isinstance(aux, int):
+                out.add(k * aux / 1000, lit)
+            else:
+                out.add(k / 1000, aux)
+        del m
         return out
+
+    def _efficiency_classes(self, attr: str) -> list[tuple[float, cp_model.IntVar, Any]]:
+        found = self._eff.get(attr)
+        if found is not None:
+            return found
+        m, c = self.model, self.cands
+        by_eta: dict[float, list[cp_model.IntVar]] = {}
+        eff_of = {o.ups.ref: o.efficiency for o in c.ups}
+        for ref, b in self.ups_model.items():
+            by_eta.setdefault(eff_of[ref], []).append(b)
+        load: Any = 0
+        fixed = 0
+        ub = 0
+        for i, total in self.it_total.items():
+            mw = scaled_up(float(getattr(c.it[i], attr)), 1000)
+            demand = c.demands[c.it[i].demand]
+            if demand.count is not None and len(demand.options) == 1:
+                fixed += mw * demand.count
+            else:
+                load += mw * total
+                ub += mw * demand.max_count
+        out: list[tuple[float, cp_model.IntVar, Any]] = []
+        for eta, lits in sorted(by_eta.items()):
+            lit = m.new_bool_var(f"eta{eta}")
+            m.add(lit == sum(lits))
+            if ub == 0:
+                out.append((eta, lit, fixed))
+                continue
+            aux = m.new_int_var(0, ub + fixed, f"load_{attr}_{eta}")
+            m.add(aux == load + fixed).only_enforce_if(lit)
+            m.add(aux == 0).only_enforce_if(lit.Not())
+            out.append((eta, lit, aux))
+        self._eff[attr] = out
+        return out
+
+    def _within(
+        self,
+        load: Lin,
+        limits: list[tuple[float, cp_model.IntVar]],
+        guard: cp_model.IntVar | None = None,
+    ) -> None:
+        """``load <= sum(limit_j x lit_j)``, dropped when ``guard`` is false."""
+        out = Lin().plus(load)
+        for limit, lit in limits:
+            out.add(-limit, lit)
+        bound = 0.0
+        if guard is not None:
+            out.add(_BIG_W, guard)
+            bound = _BIG_W
+        out.le(self.model, bound)
 
     def _power(self) -> None:
         """UPS capacity and runtime, heat, cooling, airflow and the site supply."""
@@ -400,19 +449,21 @@ class SolverModel:
         typ = self.it_sum("typ_w")
         va = self.it_sum("va_w")
         n_plus_1 = c.requirements.redundancy.ups is UpsRedundancy.N_PLUS_1
-        for j, option in enumerate(c.ups):
-            lit = self.ups[j]
-            # C2/C4/S1: one system carries the whole typical load (2N: on failover; N, N+1:
-            # always), within u x q x kW and u x q x kVA (VA = sum of W / PF, C3).
-            typ.le(m, option.cap_w, [lit])
-            va.le(m, option.cap_va, [lit])
-            if n_plus_1:
-                spare = [lit, self.assumption("ups_n_plus_1")]
-                typ.le(m, option.spare_cap_w, spare)
-                va.le(m, option.spare_cap_va, spare)
-            if c.requirements.constraints.runtime_min > 0:
-                guard = [lit, self.assumption("runtime_min")]
-                typ.le(m, option.runtime_w if option.runtime_w is not None else -1.0, guard)
+        # C2/C4/S1: one system carries the whole typical load (2N: on failover; N, N+1: always)
+        # within u x q x kW and u x q x kVA (VA = sum of W / PF, C3); N+1 also with one unit
+        # spare (C6). Exactly one option is chosen, so its figure is sum(figure_j x option_j).
+        options = list(zip(c.ups, self.ups, strict=True))
+        self._within(typ, [(o.cap_w, lit) for o, lit in options])
+        self._within(va, [(o.cap_va, lit) for o, lit in options])
+        if n_plus_1:
+            guard = self.assumption("ups_n_plus_1")
+            self._within(typ, [(o.spare_cap_w, lit) for o, lit in options], guard)
+            self._within(va, [(o.spare_cap_va, lit) for o, lit in options], guard)
+        if c.requirements.constraints.runtime_min > 0:
+            # S23: the highest load at which the system lasts the runtime (BatteryModel.load_for,
+            # exact as runtime falls monotonically with load); unknown runtime carries nothing.
+            runtime = [(o.runtime_w or 0.0, lit) for o, lit in options]
+            self._within(typ, runtime, self.assumption("runtime_min"))
         # Heat (S2, C5): every room load plus UPS losses; cooling units' own draw leaves outside.
         heat = Lin().plus(typ).plus(self._loss_terms("typ_w", "loss"))
         fire_np = Lin()
@@ -546,11 +597,21 @@ class SolverModel:
 
     def _depth(self, r: int) -> None:
         m, c = self.model, self.cands
+        cells: dict[int, list[cp_model.IntVar]] = {}
+        for (rr, i, _), var in self.it.items():
+            if rr == r:
+                cells.setdefault(i, []).append(var)
+        for i, vars_ in cells.items():
+            bad = [
+                self.rack[r][k]
+                for k, rack in enumerate(c.racks)
+                if not c.fits_rack(c.it[i].component, rack)
+            ]
+            if bad:
+                ub = c.demands[c.it[i].demand].max_count
+                m.add(sum(vars_) <= ub - ub * sum(bad))
         for k, rack in enumerate(c.racks):
             lit = self.rack[r][k]
-            for (rr, i, _), var in self.it.items():
-                if rr == r and not c.fits_rack(c.it[i].component, rack):
-                    m.add(var == 0).only_enforce_if(lit)
             for n_c, entry in enumerate(c.cooling):
                 if self.cool_in[n_c] and not c.fits_rack(entry.component, rack):
                     m.add(self.cool_in[n_c][r] == 0).only_enforce_if(lit)

@@ -12,7 +12,8 @@ How a workload becomes IT lines (``Workload``)
   typical draw reaches ``min_typical_kw`` (C1). The IT's list price is part of the price.
 * ``customer_load``: equipment the customer brings that is not in the catalogue: ``devices``
   identical placeholder units of ``u_per_device`` U sharing ``typical_kw`` / ``nameplate_kw``
-  and ``kg`` evenly, dual-corded C14 unless said otherwise, ASHRAE A2, price 0. The build
+  and ``kg`` evenly, dual-corded C14 unless said otherwise, ASHRAE A2 unless said otherwise,
+  price 0. The build
   carries them as one line so the engine judges the real load, U and weight ("rack units per
   kW" is ``devices * u_per_device / typical_kw``).
 
@@ -28,7 +29,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from rules.specs import Frozen, Kind, Policy, Site
+from rules.specs import AshraeClass, Frozen, Kind, Policy, Site
 
 __all__ = [
     "IT_CLASSES",
@@ -93,6 +94,7 @@ class CustomerLoad(Frozen):
     kg: Annotated[float, Field(ge=0, le=20000)] = 0
     dual_corded: bool = True
     connector: Literal["C14", "C20"] = "C14"
+    ashrae_class: AshraeClass = AshraeClass.A2
 
     @model_validator(mode="after")
     def _consistent(self) -> CustomerLoad:

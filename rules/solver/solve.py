@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ortools.sat.python import cp_model
 
@@ -264,8 +264,10 @@ def solve_candidates(
     slots: int | None = None,
     extra: Callable[[SolverModel, dict[ObjectiveTerm, Any]], None] | None = None,
     objective: Sequence[ObjectiveTerm] | None = None,
+    drop: frozenset[str] = frozenset(),
 ) -> SolveResult:
-    """Solve over resolved candidates; ``extra`` adds constraints before solving."""
+    """Solve over resolved candidates; ``extra`` adds constraints before solving; the
+    requirements named in ``drop`` (``rules.solver.model.RELAXABLE``) are not enforced."""
     started = time.perf_counter()
     req = cands.requirements
     if cands.problems:
@@ -286,12 +288,13 @@ def solve_candidates(
         )
     sm = SolverModel(cands, slots or req.constraints.max_racks).build()
     m = sm.model
-    for lit in sm.assumptions.values():
-        m.add(lit == 1)
-    obj = _Objectives(sm).build(req.objective.tco_years)
     budget = req.constraints.budget
     if budget is not None:
-        sm.price_list.le(m, budget)
+        guard = sm.assumption("budget")
+        Lin().plus(sm.price_list).add(1e9, guard).le(m, budget + 1e9)
+    for name, lit in sm.assumptions.items():
+        m.add(lit == (0 if name in drop else 1))
+    obj = _Objectives(sm).build(req.objective.tco_years)
     if extra is not None:
         extra(sm, obj.exprs)
     terms = list(objective or req.objective.terms)
@@ -301,7 +304,7 @@ def solve_candidates(
     if req.objective.mode == "weighted" and objective is None:
         weights = req.objective.weights
         m.minimize(sum(round(w * 1000) * obj.exprs[t] for t, w in zip(terms, weights, strict=True)))
-        plan = [("weighted", None)]
+        plan: list[tuple[str, ObjectiveTerm | None]] = [("weighted", None)]
     else:
         plan = [(t.value, t) for t in terms]
     first: tuple[float | None, float | None] = (None, None)
@@ -338,7 +341,7 @@ def solve_candidates(
         design = _read(sm, solver)
         if term is not None and n + 1 < len(plan):
             m.add(obj.exprs[term] <= round(value))
-            m.clear_hints()
+            cast(Any, m).clear_hints()  # OR-Tools leaves this one untyped
             for var in _hintable(sm):
                 m.add_hint(var, solver.value(var))
     proposal = evaluate_design(design, cands)

@@ -170,6 +170,7 @@ class Candidates:
     racks: list[CatalogEntry] = field(default_factory=list)
     pdus: list[CatalogEntry] = field(default_factory=list)
     ats: list[CatalogEntry] = field(default_factory=list)
+    packs: list[CatalogEntry] = field(default_factory=list)
     ups: list[UpsOption] = field(default_factory=list)
     cooling: list[CatalogEntry] = field(default_factory=list)
     fire: list[CatalogEntry] = field(default_factory=list)
@@ -438,7 +439,7 @@ def candidates(req: Requirements, catalog: Catalog, *, relax: bool = False) -> C
         cands.ats = [
             e for e in allowed if isinstance(s := e.component.spec, AtsSpec) and s.phases == 1
         ]
-    packs = [e for e in allowed if e.kind is Kind.BATTERY]
+    cands.packs = packs = [e for e in allowed if e.kind is Kind.BATTERY]
     cands.ups = _ups_options(cands, [e for e in allowed if e.kind is Kind.UPS], packs)
     if req.redundancy.cooling is not CoolingRedundancy.NONE:
         cands.cooling = [

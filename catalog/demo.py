@@ -154,8 +154,7 @@ def demo_solver_catalog() -> list[dict[str, Any]]:
     from rules.solver.catalog import entry_from_row
 
     return [
-        entry_from_row(row).model_dump(mode="json", exclude_none=True)
-        for row in load_demo_catalog()["components"]
+        entry_from_row(row).model_dump(mode="json") for row in load_demo_catalog()["components"]
     ]
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from rules.solver.candidates import Candidates, candidates
 from rules.solver.catalog import Catalog, CatalogEntry
 from rules.solver.model import SolverModel
-from rules.solver.requirements import ObjectiveTerm, Requirements
+from rules.solver.requirements import CoolingRedundancy, ObjectiveTerm, Requirements
 from rules.solver.solve import Proposal, solve_candidates
 from rules.specs import BundleSpec, CoolingSpec, Kind, RackSpec, UpsSpec
 
@@ -147,7 +147,10 @@ def _missing(members: list[tuple[CatalogEntry, int]], cands: Candidates) -> str:
     for entry, _ in members:
         pool = pools.get(entry.kind)
         if pool is not None and entry.ref not in pool:
-            return f"its {ROLE_OF[entry.kind]} {entry.component.name} does not fit this site"
+            return (
+                f"its {ROLE_OF[entry.kind]} {entry.component.name} is ruled out by the site or "
+                "the requirements"
+            )
     return ""
 
 
@@ -177,9 +180,24 @@ def compare_bundles(
     for bundle in catalog.of_kind(Kind.BUNDLE):
         members = _members(bundle, by_key)
         racks = sum(q for e, q in members if e.kind is Kind.RACK) or 1
-        kit_req = req.model_copy(
-            update={"constraints": req.constraints.model_copy(update={"max_racks": racks})}
+        # The kit brings its fire suppression even where none is asked: it must then work.
+        fire = req.constraints.fire_suppression or any(
+            e.kind is Kind.FIRE_SUPPRESSION for e, _ in members
         )
+        update: dict[str, Any] = {
+            "constraints": req.constraints.model_copy(
+                # The budget is on the modular build's price; the kit is priced apart.
+                update={"max_racks": racks, "fire_suppression": fire, "budget": None}
+            )
+        }
+        if req.redundancy.cooling is CoolingRedundancy.NONE and any(
+            e.kind is Kind.COOLING for e, _ in members
+        ):
+            # The kit brings its cooling even where the room would do.
+            update["redundancy"] = req.redundancy.model_copy(
+                update={"cooling": CoolingRedundancy.N}
+            )
+        kit_req = req.model_copy(update=update)
         cands = candidates(kit_req, catalog)
         why = _missing(members, cands)
         if not why:
@@ -191,7 +209,7 @@ def compare_bundles(
                 objective=[ObjectiveTerm.LIST_PRICE],
             )
             if found.proposal is None:
-                why = "with add-ons it still cannot meet the requirements"
+                why = "its fixed parts cannot meet the requirements, whatever is added"
         proposal = None if why else found.proposal
         if proposal is None:
             out.append(

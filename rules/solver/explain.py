@@ -214,7 +214,8 @@ def _relaxation(
         return None
     price = found.proposal.list_price
     if name == "runtime_min":
-        best = _longest_runtime(req, catalog, time_limit_s)
+        runtime = found.proposal.report.metrics.runtime_min or 0.0
+        best = _longest_runtime(req, catalog, time_limit_s, math.floor(runtime))
         return Relaxation(name, f"runtime {c.runtime_min:g} -> {best:g} min", price)
     if name == "budget":
         return Relaxation(
@@ -237,9 +238,11 @@ def _relaxation(
     return Relaxation(name, changes.get(name, name), price)
 
 
-def _longest_runtime(req: Requirements, catalog: Catalog, time_limit_s: float) -> float:
-    """The longest whole-minute runtime that fits, by bisection below the one asked."""
-    low, high = 0, math.ceil(req.constraints.runtime_min) - 1
+def _longest_runtime(req: Requirements, catalog: Catalog, time_limit_s: float, known: int) -> float:
+    """The longest whole-minute runtime that fits, by bisection between one known to fit (the
+    cheapest build without the runtime requirement lasts that long) and the one asked."""
+    high = math.ceil(req.constraints.runtime_min) - 1
+    low = min(max(0, known), high)
     while low < high:
         mid = (low + high + 1) // 2
         trial = req.model_copy(

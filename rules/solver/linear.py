@@ -5,8 +5,8 @@ variables is scaled by a power of ten ``S`` and rounded so that it can only get 
 every scaled coefficient rounds up (``ceil``), the bound rounds down (``floor``). A figure that
 is a whole number once scaled (``0.8 * 16 A * 230 V * 0.95 = 2796.8 W`` at ``S = 1000``) is kept
 exact, so limits met exactly in the engine's floats are met exactly here too. ``S`` is picked
-per constraint so that the smallest coefficient keeps six significant digits, as large as the
-64-bit range of the constraint's activity allows.
+per constraint so that the smallest coefficient keeps six significant digits, at most 1e9 and
+as large as a safe share of the 64-bit range (2^50 of activity) allows.
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from ortools.sat.python import cp_model
 __all__ = ["Lin", "scaled_down", "scaled_up"]
 
 _SIG = 1e6  # the smallest coefficient keeps this many units once scaled
-_MAX_ACTIVITY = 2**60
+# CP-SAT presolve adds and scales constraints; activities near 2^62 overflowed there and gave
+# a wrong OPTIMAL, so every constraint is kept far below it.
+_MAX_ACTIVITY = 2**40
+_MAX_SCALE = 1e6
 _EXACT = 1e-7  # relative distance to a whole number under which a scaled figure is exact
 
 
@@ -68,7 +71,7 @@ class Lin:
         if not coefs:
             return 1.0
         scale = 10.0 ** math.ceil(math.log10(_SIG / min(coefs)))
-        scale = min(max(scale, 1.0), 1e12)
+        scale = min(max(scale, 1.0), _MAX_SCALE)
         while scale > 1.0:
             activity = sum(abs(c) * scale * max(1, abs(v.proto.domain[-1])) for c, v in self.terms)
             if activity + abs(rhs) * scale < _MAX_ACTIVITY:

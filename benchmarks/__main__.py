@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, str] = {
     "rules": "benchmarks.rules_bench",
     "pdf": "benchmarks.pdf_bench",
     "api": "benchmarks.api_bench",
+    "solver": "benchmarks.solver_bench",
 }
 
 

@@ -18,7 +18,7 @@ from rules.solver.requirements import Requirements
 from rules.solver.solve import SolveResult, solve, solve_candidates
 from rules.specs import Kind, Redundancy
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "rules" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "rules" / "examples" / "configure"
 
 
 def _req(**parts: Any) -> Requirements:
@@ -36,7 +36,7 @@ def _found(result: SolveResult) -> Any:
 
 
 @pytest.mark.parametrize(
-    "name", ["configure_hospital_2n.json", "configure_retail_customer_it.json"]
+    "name", ["hospital_2n.json", "retail_customer_it.json"]
 )
 def test_solver_examples_are_proven_optimal_and_accepted(demo_catalog: Catalog, name: str) -> None:
     """Each example requirements file solves to a proven optimum the engine accepts."""
@@ -51,7 +51,7 @@ def test_solver_examples_are_proven_optimal_and_accepted(demo_catalog: Catalog, 
 def test_solver_2n_wires_two_systems_and_an_ats_for_single_corded_it(demo_catalog: Catalog) -> None:
     """2N: two UPS lines, A/B PDUs from each, single-corded IT through an ATS, level 2N."""
     req = Requirements.model_validate_json(
-        (EXAMPLES / "configure_hospital_2n.json").read_text(encoding="utf-8")
+        (EXAMPLES / "hospital_2n.json").read_text(encoding="utf-8")
     )
     proposal = _found(solve(req, demo_catalog))
     items = {i.id: i for i in proposal.build.items}

@@ -27,13 +27,12 @@ from rules.model import RackInstance
 from rules.solver.candidates import MAX_COOLING_UNITS, MAX_FIRE_UNITS, Candidates
 from rules.solver.catalog import CatalogEntry
 from rules.solver.linear import Lin, scaled_up
+from rules.solver.racks import add_rack_limits
 from rules.solver.requirements import CoolingRedundancy, UpsRedundancy
 from rules.specs import (
-    AtsSpec,
     CoolingSpec,
     FireSuppressionSpec,
     PduSpec,
-    RackSpec,
 )
 
 __all__ = ["RELAXABLE", "SolverModel"]
@@ -54,10 +53,6 @@ RELAXABLE = (
 )
 _BIG_W = 1e8  # W: above any load a micro data center carries
 _PHASES = 3
-
-
-def _ub(n: int) -> int:
-    return max(0, n)
 
 
 @dataclass(slots=True)
@@ -121,7 +116,7 @@ class SolverModel:
         self._it()
         self._cooling()
         self._fire()
-        self._rack_limits()
+        add_rack_limits(self)
         self._power()
         self._vendors()
         return self
@@ -515,208 +510,3 @@ class SolverModel:
         self.energy_w.plus(cooling_typ)
         for n_f, entry in enumerate(c.fire):
             self.energy_w.add(entry.component.typical_or_nameplate_w, self.fire_n[n_f])
-
-    # ----------------------------------------------------------------- racks
-
-    def _rack_limits(self) -> None:
-        """Per rack: U, load ratings, floor, depth, PDU phases and outlets, ATS."""
-        m, c = self.model, self.cands
-        policy = c.policy
-        site = c.requirements.site
-        per_rack = 2 if c.requirements.redundancy.ab_feeds else 1
-        for r in range(self.slots):
-            used_u = Lin()
-            kg = Lin()
-            for (rr, i, _), var in self.it.items():
-                if rr == r:
-                    used_u.add(c.it[i].u, var)
-                    kg.add(c.it[i].kg, var)
-            for n_c, entry in enumerate(c.cooling):
-                if self.cool_in[n_c]:
-                    used_u.add(entry.component.u_height, self.cool_in[n_c][r])
-                    kg.add(entry.component.weight_kg, self.cool_in[n_c][r])
-            for n_f, entry in enumerate(c.fire):
-                if self.fire_in[n_f]:
-                    used_u.add(entry.component.u_height, self.fire_in[n_f][r])
-                    kg.add(entry.component.weight_kg, self.fire_in[n_f][r])
-            for p, entry in enumerate(c.pdus):
-                used_u.add(entry.component.u_height * per_rack, self.pdu[r][p])
-                kg.add(entry.component.weight_kg * per_rack, self.pdu[r][p])
-            for t, entry in enumerate(c.ats):
-                used_u.add(entry.component.u_height, self.ats[r][t])
-                kg.add(entry.component.weight_kg, self.ats[r][t])
-            if r == 0:  # the UPS systems and their packs stand in the first rack
-                for j, option in enumerate(c.ups):
-                    used_u.add(option.u * c.systems, self.ups[j])
-                    kg.add(option.kg * c.systems, self.ups[j])
-            rack_u = Lin()
-            for k, entry in enumerate(c.racks):
-                spec = entry.component.spec
-                if isinstance(spec, RackSpec):
-                    rack_u.add(spec.u, self.rack[r][k])
-            # Reference 3: U at 100 %.
-            Lin().plus(used_u).plus(rack_u, -1.0).le(m, 0.0)
-            if c.panel is not None:
-                # Blanking panels close every open U (policy.blanking_panels_required): they
-                # cost and weigh per U left open.
-                panel = c.panel
-                open_u = Lin().plus(rack_u).plus(used_u, -1.0)
-                kg.plus(open_u, panel.component.weight_kg)
-                self.price_list.plus(open_u, panel.price(cost=False))
-                self.price_cost.plus(open_u, panel.price(cost=True))
-            self._rack_mass(r, kg, policy.rack_ship_loaded, site.floor_rating_kg_m2)
-            self._depth(r)
-            self._distribution(r)
-
-    def _rack_mass(self, r: int, kg: Lin, ship_loaded: bool, floor: float | None) -> None:
-        m, c = self.model, self.cands
-        # Reference 3, S16 (UL 2416): contents within the static (and, shipped loaded, the
-        # dynamic) rating at 100 %; the floor carries rack and contents over its footprint.
-        limit = Lin()
-        dynamic = Lin()
-        floor_limit = Lin()
-        for k, entry in enumerate(c.racks):
-            spec = entry.component.spec
-            if not isinstance(spec, RackSpec):
-                continue
-            lit = self.rack[r][k]
-            limit.add(spec.static_load_kg, lit)
-            dynamic.add(spec.dynamic_load_kg or 0.0, lit)
-            if floor is not None:
-                room = (
-                    _BIG_W
-                    if spec.wall_mount
-                    else floor * spec.footprint_m2 - entry.component.weight_kg
-                )
-                floor_limit.add(room, lit)
-        Lin().plus(kg).plus(limit, -1.0).le(m, 0.0)
-        if ship_loaded:
-            Lin().plus(kg).plus(dynamic, -1.0).le(m, 0.0)
-        if floor is not None:
-            Lin().plus(kg).plus(floor_limit, -1.0).le(m, 0.0)
-
-    def _depth(self, r: int) -> None:
-        m, c = self.model, self.cands
-        cells: dict[int, list[cp_model.IntVar]] = {}
-        for (rr, i, _), var in self.it.items():
-            if rr == r:
-                cells.setdefault(i, []).append(var)
-        for i, vars_ in cells.items():
-            bad = [
-                self.rack[r][k]
-                for k, rack in enumerate(c.racks)
-                if not c.fits_rack(c.it[i].component, rack)
-            ]
-            if bad:
-                ub = c.demands[c.it[i].demand].max_count
-                m.add(sum(vars_) <= ub - ub * sum(bad))
-        for k, rack in enumerate(c.racks):
-            lit = self.rack[r][k]
-            for n_c, entry in enumerate(c.cooling):
-                if self.cool_in[n_c] and not c.fits_rack(entry.component, rack):
-                    m.add(self.cool_in[n_c][r] == 0).only_enforce_if(lit)
-            for n_f, entry in enumerate(c.fire):
-                if self.fire_in[n_f] and not c.fits_rack(entry.component, rack):
-                    m.add(self.fire_in[n_f][r] == 0).only_enforce_if(lit)
-            for p, entry in enumerate(c.pdus):
-                if not c.fits_rack(entry.component, rack):
-                    m.add_bool_or([lit.Not(), self.pdu[r][p].Not()])
-            for t, entry in enumerate(c.ats):
-                if not c.fits_rack(entry.component, rack):
-                    m.add_bool_or([lit.Not(), self.ats[r][t].Not()])
-            if r == 0:
-                for j, option in enumerate(c.ups):
-                    parts = [option.ups.component] + (
-                        [option.pack.component] if option.pack else []
-                    )
-                    if not all(c.fits_rack(p, rack) for p in parts):
-                        m.add_bool_or([lit.Not(), self.ups[j].Not()])
-
-    def _distribution(self, r: int) -> None:
-        """PDU current per phase and outlets; the ATS for single-corded IT on 2N.
-
-        Current (C2, C4, NEC 210.20(A)): the A PDU carries, on the loss of the B side, every
-        cord of the rack (dual-corded at full load, single-corded, the ATS), each line on the
-        phase it is wired to; I = W / (V_LN x PF) with the lowest load PF, so W <= limit x V x
-        PF. The B PDU carries a subset of that. Outlets (IEC 60320): C20 cords need C19
-        outlets; C14 cords take C13 outlets or spare C19 ones.
-        """
-        m, c = self.model, self.cands
-        pf = c.pf_floor
-        phase_load = [Lin() for _ in range(_PHASES)]
-        total = Lin()
-        cords = {"c13": Lin(), "c19": Lin(), "other": Lin()}
-        ats_load = Lin()
-        ats_cords = {"c13": Lin(), "c19": Lin(), "other": Lin()}
-        ats_units = Lin()
-        for (rr, i, ph), var in self.it.items():
-            if rr != r:
-                continue
-            option = c.it[i]
-            target = ats_cords if option.via_ats else cords
-            for outlet, n in option.cords_a.items():
-                target[outlet].add(n, var)
-            if option.via_ats:
-                ats_load.add(option.np_w, var)
-                ats_units.add(1, var)
-                phase_load[0].add(option.np_w, var)  # the ATS sits on L1 of both PDUs
-            else:
-                phase_load[ph].add(option.np_w, var)
-            total.add(option.np_w, var)
-        three = Lin()
-        single = Lin()
-        big3 = Lin()
-        big1 = Lin()
-        have = {"c13": Lin(), "c19": Lin(), "other": Lin()}
-        for p, entry in enumerate(c.pdus):
-            spec = entry.component.spec
-            if not isinstance(spec, PduSpec):
-                continue
-            lit = self.pdu[r][p]
-            watts = c.pdu_limit_a(entry) * spec.voltage_v * pf
-            if spec.phases == 3:
-                three.add(watts, lit)
-                big1.add(_BIG_W, lit)
-            else:
-                single.add(watts, lit)
-                big3.add(_BIG_W, lit)
-            have["c13"].add(spec.outlets_c13, lit)
-            have["c19"].add(spec.outlets_c19, lit)
-            have["other"].add(spec.outlets_other, lit)
-        for ph in range(_PHASES):
-            Lin().plus(phase_load[ph]).plus(three, -1.0).plus(big3, -1.0).le(m, 0.0)
-        Lin().plus(total).plus(single, -1.0).plus(big1, -1.0).le(m, 0.0)
-        _outlets(m, cords, have)
-        if not c.ats:
-            if ats_units.terms:
-                ats_units.le(m, 0.0)
-            return
-        ats_have = {"c13": Lin(), "c19": Lin(), "other": Lin()}
-        ats_watts = Lin()
-        ats_present = Lin()
-        hardwired = Lin()
-        for t, entry in enumerate(c.ats):
-            spec = entry.component.spec
-            if not isinstance(spec, AtsSpec):
-                continue
-            lit = self.ats[r][t]
-            ats_present.add(10_000, lit)
-            ats_watts.add(c.ats_limit_a(entry) * spec.voltage_v * pf, lit)
-            if spec.outlets_c13 + spec.outlets_c19 == 0:
-                hardwired.add(_BIG_W, lit)  # a hardwired output has no outlets to count
-            ats_have["c13"].add(spec.outlets_c13, lit)
-            ats_have["c19"].add(spec.outlets_c19, lit)
-        ats_units.plus(ats_present, -1.0).le(m, 0.0)
-        Lin().plus(ats_load).plus(ats_watts, -1.0).le(m, 0.0)
-        for outlet in ats_have:
-            ats_have[outlet].plus(hardwired)
-        _outlets(m, ats_cords, ats_have)
-
-
-def _outlets(m: cp_model.CpModel, need: dict[str, Lin], have: dict[str, Lin]) -> None:
-    """IEC 60320 outlets (the engine's ``power.pdu_outlets``): C19 cords on C19 outlets, C14
-    cords on C13 or spare C19 outlets, other plugs on other outlets."""
-    Lin().plus(need["c19"]).plus(have["c19"], -1.0).le(m, 0.0)
-    both = Lin().plus(need["c13"]).plus(need["c19"]).plus(have["c13"], -1.0).plus(have["c19"], -1.0)
-    both.le(m, 0.0)
-    Lin().plus(need["other"]).plus(have["other"], -1.0).le(m, 0.0)

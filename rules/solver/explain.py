@@ -38,7 +38,7 @@ from rules.solver.requirements import (
     UpsRedundancy,
     VendorRules,
 )
-from rules.solver.solve import SolveResult, solve_candidates
+from rules.solver.solve import SolveResult, new_solver, solve_candidates
 
 __all__ = ["Conflict", "Relaxation", "explain"]
 
@@ -87,24 +87,34 @@ class Conflict:
         return f"These requirements cannot all hold together: {names}."
 
 
-def _feasible(cands: Candidates, slots: int, on: set[str], time_limit_s: float) -> bool | None:
-    """Whether the requirements in ``on`` (and no other relaxable one) can hold together."""
-    sm = SolverModel(cands, slots).build()
-    m = sm.model
-    _budget(sm, cands)
-    for name, lit in sm.assumptions.items():
-        if name not in on:
-            m.add(lit == 0)
-    m.add_assumptions([lit for name, lit in sm.assumptions.items() if name in on])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = 1
-    status = solver.solve(m)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return True
-    if status == cp_model.INFEASIBLE:
+class _Probe:
+    """One relax-mode model, solved under different sets of assumed requirements.
+
+    A requirement left out of the assumptions is free: its literal may be false, which drops
+    its constraints, so feasibility under a set of assumptions is feasibility with exactly
+    those requirements (and every non-relaxable one) enforced."""
+
+    def __init__(self, cands: Candidates, slots: int, time_limit_s: float) -> None:
+        self.sm = SolverModel(cands, slots).build()
+        _budget(self.sm, cands)
+        self.names = [n for n in RELAXABLE if n in self.sm.assumptions]
+        self.time_limit_s = time_limit_s
+        self.last_core: list[str] = []
+
+    def feasible(self, on: set[str]) -> bool | None:
+        """Whether the requirements in ``on`` can hold together (None: time ran out)."""
+        m = self.sm.model
+        m.clear_assumptions()
+        m.add_assumptions([self.sm.assumptions[n] for n in self.names if n in on])
+        solver = new_solver(self.time_limit_s)
+        status = solver.solve(m)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return True
+        if status != cp_model.INFEASIBLE:
+            return None
+        found = set(solver.sufficient_assumptions_for_infeasibility())
+        self.last_core = [n for n in self.names if self.sm.assumptions[n].index in found]
         return False
-    return None
 
 
 def _budget(sm: SolverModel, cands: Candidates) -> None:
@@ -116,28 +126,19 @@ def _budget(sm: SolverModel, cands: Candidates) -> None:
 
 def _core(cands: Candidates, slots: int, time_limit_s: float) -> tuple[list[str], bool]:
     """A sufficient conflicting subset, then minimal by deletion; (names, verified)."""
-    sm = SolverModel(cands, slots).build()
-    m = sm.model
-    _budget(sm, cands)
-    names = [n for n in RELAXABLE if n in sm.assumptions]
-    m.add_assumptions([sm.assumptions[n] for n in names])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = 1
-    if solver.solve(m) != cp_model.INFEASIBLE:
+    probe = _Probe(cands, slots, time_limit_s)
+    if probe.feasible(set(probe.names)) is not False:
         return [], False
-    index = {sm.assumptions[n].index: n for n in names}
-    core = [index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index]
-    core = [n for n in RELAXABLE if n in core]  # stable order
-    if _feasible(cands, slots, set(), time_limit_s) is False:
+    core = list(probe.last_core)
+    if probe.feasible(set()) is False:
         return [], True  # infeasible with every relaxable requirement dropped
     for name in list(core):
+        if name not in core:
+            continue  # already dropped with a smaller core
         rest = set(core) - {name}
-        if _feasible(cands, slots, rest, time_limit_s) is False:
-            core.remove(name)
-    verified = all(
-        _feasible(cands, slots, set(core) - {name}, time_limit_s) is True for name in core
-    )
+        if probe.feasible(rest) is False:
+            core = [n for n in core if n in probe.last_core] or [n for n in core if n != name]
+    verified = all(probe.feasible(set(core) - {name}) is True for name in core)
     return core, verified
 
 

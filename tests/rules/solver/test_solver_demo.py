@@ -193,3 +193,14 @@ def test_solver_catalogue_file_round_trips(demo_catalog: Catalog) -> None:
 
     again = load_catalog(json.dumps(demo_solver_catalog()))
     assert again == demo_catalog
+
+
+def test_solver_weighted_objective_trades_price_against_lead_time(small_catalog: Catalog) -> None:
+    """A heavy weight on lead time gives a lead time no longer than the cheapest build's."""
+    cheap = _found(solve(_req(), small_catalog))
+    weighted = _req(
+        objective={"terms": ["list_price", "lead_time"], "mode": "weighted", "weights": [1, 1000]}
+    )
+    quick = _found(solve(weighted, small_catalog))
+    assert quick.lead_time_days <= cheap.lead_time_days
+    assert quick.list_price >= cheap.list_price

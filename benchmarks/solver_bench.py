@@ -4,7 +4,8 @@ For each set: the solve time on one core (CP-SAT ``num_workers=1``, the optimum 
 of a few runs), the proven optimum, and the price of the old role-by-role selection of
 ``configurator/selfservice.py`` (ported below, pure, over the same catalogue data and wired the
 same way), both judged by ``rules.evaluate``. The saving is (old - solver) / old list price,
-over the sets where the old selection gives a build the engine accepts.
+over the sets where the old selection gives a build the engine accepts (and whose PDUs match
+their UPS output: the engine does not check that pairing, the solver does).
 
 The port keeps the old logic: IT of each class is the least expensive model (dual-corded first
 on 2N); the UPS is the least expensive model whose count (N, N+1 or 2 x N units, at most 4)
@@ -423,7 +424,12 @@ def main() -> None:
             verdict = (
                 "OK" if report.ok and grown_ok else f"REJECTED {', '.join(errors) or 'when grown'}"
             )
-            if report.ok and grown_ok and solver_price is not None:
+            # The engine has no rule for a PDU's phases against its UPS output; the solver does.
+            if verdict == "OK" and not all(
+                cands.pdu_ok_for_ups(plan.pdu, old.ups.ups) for plan in old.racks
+            ):
+                verdict = "engine OK, but 3-phase PDUs on a single-phase UPS output"
+            if verdict == "OK" and solver_price is not None:
                 savings.append((old_price - solver_price) / old_price * 100)
         saving = (
             f"{(old_price - solver_price) / old_price * 100:8.1f}%"

@@ -270,7 +270,9 @@ def plausible(cands: Candidates, combo: tuple[Choice, ...]) -> bool:
     (``space.u_capacity``), static load (``mechanical.rack_static_load``, panels left out),
     depth (``space.depth_fit``), UPS kW at u with the whole (grown) IT load on one system
     (``power.ups_kw_capacity`` / ``power.feed_failover``), sensible cooling at u against the IT
-    heat alone (``thermal.cooling_capacity``), N+1 UPS and cooling with one unit spare
+    heat alone (``thermal.cooling_capacity``), UPS kVA at the default PF and runtime at the
+    whole load (``power.ups_kva_capacity``, ``power.ups_runtime``, with the engine's own
+    ``battery_model``), N+1 UPS and cooling with one unit spare
     (``redundancy.*_below_policy``), fire agent mass and listed volume (``fire.agent_mass``,
     ``fire.protected_volume``, with the engine's own formulas), outlets of the A PDU
     (``power.pdu_outlets``); and the wiring rule that single-corded IT on 2N goes through an
@@ -323,6 +325,15 @@ def plausible(cands: Candidates, combo: tuple[Choice, ...]) -> bool:
     spare_ups = 1 if req.redundancy.ups.value == "N+1" else 0
     if typ > 0.8 * (ups.q - spare_ups) * ups_spec.rated_kw * 1000:
         return False
+    if typ / 0.95 > 0.8 * (ups.q - spare_ups) * ups_spec.kva * 1000:
+        return False  # every test server has the default PF (C3)
+    runtime = req.constraints.runtime_min
+    if runtime > 0:
+        pack = ups.pack.component.spec if ups.pack is not None else None
+        counts = [(pack, ups.k)] if isinstance(pack, BatteryPackSpec) else []
+        lasts = battery_model(ups_spec, ups.q, counts, cands.policy).minutes(typ)
+        if lasts is None or lasts < runtime:
+            return False
     if cooling is not None:
         entry, n = cooling  # type: ignore[misc]
         spare = 1 if req.redundancy.cooling is CoolingRedundancy.N_PLUS_1 else 0

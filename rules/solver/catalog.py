@@ -28,6 +28,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, model_validator
 
+from rules.solver.requirements import non_finite
 from rules.specs import ComponentSpec, Frozen, Kind, spec_model_for
 
 __all__ = ["Catalog", "CatalogEntry", "catalog_adapter", "entry_from_row"]
@@ -39,6 +40,13 @@ class CatalogEntry(Frozen):
     component: ComponentSpec
     cost_price: Annotated[float, Field(ge=0, le=1e9)] | None = None
     lifecycle: Literal["active", "end_of_sale", "end_of_life"] = "active"
+
+    @model_validator(mode="after")
+    def _finite(self) -> CatalogEntry:
+        # ComponentSpec's float fields allow inf/NaN; a price or a rating of inf is no figure.
+        for path in non_finite(self.component.model_dump()):
+            raise ValueError(f"component.{path}: must be a finite number")
+        return self
 
     @property
     def ref(self) -> str:

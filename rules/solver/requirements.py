@@ -24,12 +24,14 @@ proposal is judged twice by the engine: as built, and with its IT draws grown.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from rules.specs import AshraeClass, Frozen, Kind, Policy, Site
+from rules.specs import AshraeClass, Frozen, Kind, Policy, Redundancy, Site
 
 __all__ = [
     "IT_CLASSES",
@@ -46,6 +48,7 @@ __all__ = [
     "UpsRedundancy",
     "VendorRules",
     "Workload",
+    "non_finite",
 ]
 
 IT_CLASSES = (
@@ -228,6 +231,14 @@ class Requirements(Frozen):
     )
 
     @model_validator(mode="after")
+    def _finite(self) -> Requirements:
+        # The site and the policy are the engine's models, whose float fields allow inf/NaN.
+        for where, model in (("site", self.site), ("policy", self.policy)):
+            for path in non_finite(model.model_dump()):
+                raise ValueError(f"{where}.{path}: must be a finite number")
+        return self
+
+    @model_validator(mode="after")
     def _site_fits(self) -> Requirements:
         if self.constraints.rack_form is RackForm.OUTDOOR and self.site.environment != "outdoor":
             raise ValueError("constraints.rack_form: outdoor enclosures need an outdoor site")
@@ -237,8 +248,6 @@ class Requirements(Frozen):
 
     def build_policy(self) -> Policy:
         """The engine policy a proposal is judged by: the base policy with these requirements."""
-        from rules.specs import Redundancy
-
         cooling = self.redundancy.cooling
         return self.policy.model_copy(
             update={
@@ -250,3 +259,15 @@ class Requirements(Frozen):
                 "require_fire_suppression": self.constraints.fire_suppression,
             }
         )
+
+
+def non_finite(value: Any, path: str = "") -> Iterator[str]:
+    """Dotted paths of every inf or NaN float inside a dumped model."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield path
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from non_finite(inner, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for n, inner in enumerate(value):
+            yield from non_finite(inner, f"{path}.{n}" if path else str(n))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from pydantic import ValidationError
@@ -68,3 +69,29 @@ def test_requirements_build_policy_carries_runtime_redundancy_and_fire() -> None
     assert policy.ups_redundancy is Redundancy.TWO_N
     assert policy.cooling_redundancy is Redundancy.N_PLUS_1
     assert policy.require_fire_suppression
+
+
+@pytest.mark.parametrize(
+    ("part", "field"),
+    [
+        ({"site": {"supply_voltage_v": math.inf}}, "site.supply_voltage_v"),
+        ({"site": {"electricity_price_per_kwh": math.inf}}, "site.electricity_price_per_kwh"),
+        ({"policy": {"airflow_delta_t_k": math.inf}}, "policy.airflow_delta_t_k"),
+    ],
+)
+def test_requirements_site_and_policy_refuse_inf_and_nan(
+    part: dict[str, object], field: str
+) -> None:
+    """The engine's own site and policy models allow inf; the requirements do not."""
+    with pytest.raises(ValidationError, match=re.escape(f"{field}: must be a finite number")):
+        Requirements.model_validate(_with(**part))
+
+
+def test_requirements_catalogue_entry_refuses_an_infinite_price() -> None:
+    """A catalogue entry with an infinite figure is refused, naming it."""
+    from rules.solver.catalog import CatalogEntry
+
+    with pytest.raises(ValidationError, match=r"component\.list_price: must be a finite number"):
+        CatalogEntry.model_validate(
+            {"component": {"ref": "x", "name": "X", "kind": "server", "list_price": math.inf}}
+        )

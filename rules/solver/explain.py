@@ -55,6 +55,7 @@ DESCRIPTION = {
     "ups_n_plus_1": "N+1 UPS",
     "site_supply": "the site's supply breaker",
 }
+# Preferred rated currents of circuit breakers (IEC 60898-1 / IEC 60947-2 series).
 STANDARD_BREAKERS_A = (10, 13, 16, 20, 25, 32, 40, 50, 63, 80, 100, 125, 160, 200, 250)
 
 

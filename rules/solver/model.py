@@ -27,6 +27,8 @@ from rules.model import RackInstance
 from rules.solver.candidates import MAX_COOLING_UNITS, MAX_FIRE_UNITS, Candidates
 from rules.solver.catalog import CatalogEntry
 from rules.solver.linear import Lin, scaled_up
+from rules.solver.racks import BIG_W as _BIG_W
+from rules.solver.racks import PHASES as _PHASES
 from rules.solver.racks import add_rack_limits
 from rules.solver.requirements import CoolingRedundancy, UpsRedundancy
 from rules.specs import (
@@ -51,8 +53,6 @@ RELAXABLE = (
     "ups_n_plus_1",
     "site_supply",
 )
-_BIG_W = 1e8  # W: above any load a micro data center carries
-_PHASES = 3
 
 
 @dataclass(slots=True)
@@ -259,7 +259,7 @@ class SolverModel:
             self._forbid_with(pick, self._guards(entry))
             self.cool_pick.append(pick)
             self.cool_n.append(count)
-            self._priced(pick, entry, 0)
+            self.lead_items.append((entry.component.lead_time_days, pick))
             self.price_list.add(entry.price(cost=False), count)
             self.price_cost.add(entry.price(cost=True), count)
             if entry.component.u_height > 0:

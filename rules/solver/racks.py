@@ -13,10 +13,12 @@ from rules.specs import AtsSpec, PduSpec, RackSpec
 if TYPE_CHECKING:
     from rules.solver.model import SolverModel
 
-__all__ = ["add_rack_limits"]
+__all__ = ["BIG_W", "PHASES", "add_rack_limits"]
 
-_BIG_W = 1e8  # W: above any load a micro data center carries
-_PHASES = 3
+BIG_W = 1e8  # W: above any load a micro data center carries (a big-M that switches limits)
+PHASES = 3
+_BIG_W = BIG_W
+_PHASES = PHASES
 
 
 def add_rack_limits(sm: SolverModel) -> None:

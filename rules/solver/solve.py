@@ -174,7 +174,7 @@ def _read(sm: SolverModel, solver: cp_model.CpSolver) -> Design:
             0,
         )
         if ats is not None and not any(c.it[i].via_ats for i, _, _ in it):
-            ats = None  # the model may leave an unneeded ATS set at no cost only if free
+            ats = None  # an ATS with nothing on it (a free one, tied in price) is left out
         plans.append(RackPlan(rack, pdu, ats, it, n_cool, n_fire))
     return Design(
         racks=tuple(plans),

@@ -163,6 +163,15 @@ def as_text(conf: Configuration) -> str:
                 f"{_money(b.modular_price, cur)}: modular saves {b.saving_pct or 0:.1f} %"
                 + (f" ({'; '.join(b.notes)})" if b.notes else "")
             )
+            # Where the difference comes from: each role's share of the kit against modular.
+            roles = sorted(b.by_role.items(), key=lambda kv: kv[1][1] - kv[1][0])
+            shown = [
+                f"{role} {kit:,.0f} -> {mod:,.0f}"
+                for role, (kit, mod) in roles
+                if abs(kit - mod) >= 1
+            ]
+            if shown:
+                lines.append(f"      by role (kit -> modular): {'; '.join(shown)}")
     if conf.conflict is not None:
         c = conf.conflict
         lines += ["", c.describe() + (" (verified minimal)" if c.verified_minimal else "")]

@@ -79,8 +79,12 @@ def _prepare(out: Path) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from catalog.models import Component
-    from configurator import selectors, services
-    from configurator.models import ApiToken, Build, Membership, Organisation
+    from configurator.builds import selectors
+    from configurator.builds.models import Build
+    from configurator.builds.services import builds as build_services
+    from configurator.builds.services import lines as line_services
+    from configurator.builds.services import sites as site_services
+    from configurator.tenancy.models import ApiToken, Membership, Organisation
     from rules import evaluate
 
     organisation = Organisation.objects.create(
@@ -91,7 +95,7 @@ def _prepare(out: Path) -> None:
         user=user, organisation=organisation, role=Membership.Role.SALES_ENGINEER
     )
     _, key = ApiToken.objects.issue(user=user, organisation=organisation, name="api bench")
-    site = services.site_create(
+    site = site_services.site_create(
         organisation=organisation,
         name="Bench edge room",
         country="DE",
@@ -100,7 +104,7 @@ def _prepare(out: Path) -> None:
         ambient_min_c=18,
         ambient_max_c=27,
     )
-    build = services.build_create(site=site, name="Bench four-rack room", user=user)
+    build = build_services.build_create(site=site, name="Bench four-rack room", user=user)
 
     wanted = [RACK, UPS, PDU, SERVER, SWITCH, COOLING, BLANK]
     rows = Component.objects.filter(sku__in=[sku for _, sku in wanted]).select_related(
@@ -112,7 +116,7 @@ def _prepare(out: Path) -> None:
         raise SystemExit(f"api bench: the demo catalogue lacks {missing}")
 
     def add(part: tuple[str, str], **fields: Any) -> Any:
-        return services.build_line_add(build=build, component=parts[part], **fields)
+        return line_services.build_line_add(build=build, component=parts[part], **fields)
 
     for r in range(RACKS):
         rack = add(RACK, note=f"Rack {r + 1}")

@@ -44,9 +44,9 @@ def _median_s(fn: Callable[[], object], repeats: int = REPEATS) -> float:
 
 def _quote(rows: int) -> Any:
     """An unsaved issued quote of `rows` BOM lines in four categories, totals frozen."""
-    from configurator.bom import Bom, BomCategory, BomRow, BomTotals, money
-    from configurator.models import Quote
-    from configurator.quotes import apply_line_discounts, quote_totals
+    from configurator.builds.bom import Bom, BomCategory, BomRow, BomTotals, money
+    from configurator.quotes.models import Quote
+    from configurator.quotes.pricing import apply_line_discounts, quote_totals
 
     categories = []
     kinds = [("Server", "server"), ("Network switch", "switch"), ("PDU", "pdu"), ("UPS", "ups")]

@@ -77,10 +77,14 @@ _UPS = ComponentSpec(
     weight_kg=60,
     depth_mm=700,
     list_price=6500,
+    airflow="front_to_back",
     spec=UpsSpec(
         kva=10,
         kw=10,
         output_pf=1.0,
+        topology="online_double_conversion",
+        input_phases=3,
+        output_phases=3,
         runtime_table=(
             RuntimePoint(load_w=2500, minutes=40),
             RuntimePoint(load_w=5000, minutes=17),
@@ -273,6 +277,8 @@ def one_island_build(pdu_pairs: int) -> BuildSpec:
         supply_phases=3,
         supply_voltage_v=230,
         supply_breaker_a=max(32.0, 8.0 * pdu_pairs),
+        # A room whose own air handlers carry the servers' heat twice over.
+        room_cooling_w=2 * 2 * 380 * pdu_pairs,
     )
     return BuildSpec(
         name=f"One island, {2 + 2 * pdu_pairs} sources",

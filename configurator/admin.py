@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from configurator.models import ApiToken, Build, BuildLine, Membership, Organisation, Site
+from configurator.builds.models import Build, BuildLine, Site
+from configurator.tenancy.models import ApiToken, Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):

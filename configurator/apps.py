@@ -2,8 +2,15 @@ from django.apps import AppConfig
 
 
 class ConfiguratorConfig(AppConfig):
-    """Organisations, memberships, API tokens, and later sites, builds and quotes."""
+    """Organisations, memberships, API tokens, sites, builds, quotes and their documents."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "configurator"
     verbose_name = "Configurator"
+
+    def ready(self) -> None:
+        # Services queue Celery tasks by name and never import a tasks module (the tasks
+        # import the services). Importing them here registers every task in every process,
+        # web included, so a name always resolves and eager mode runs it in-process.
+        import configurator.documents.tasks
+        import configurator.quotes.tasks  # noqa: F401

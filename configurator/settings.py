@@ -217,12 +217,12 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST API
 # The catalogue asks the tenancy layer who may edit it and see cost (see catalog/access.py).
-CATALOG_ACCESS_POLICY = "configurator.permissions.CatalogueAccess"
+CATALOG_ACCESS_POLICY = "configurator.tenancy.permissions.CatalogueAccess"
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what turns "not authenticated" into 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "configurator.api.authentication.TokenAuthentication",
+        "configurator.tenancy.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -241,7 +241,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     # Documents the error envelope and the statuses each endpoint really answers.
-    "DEFAULT_SCHEMA_CLASS": "configurator.api.views.EnvelopeAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "configurator.api.schema.EnvelopeAutoSchema",
     # Refuses absurdly nested JSON with a 400 instead of letting RecursionError become a 500.
     "DEFAULT_PARSER_CLASSES": [
         "configurator.api.parsers.SafeJSONParser",
@@ -280,8 +280,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a `status` field with different choices: name each set.
     "ENUM_NAME_OVERRIDES": {
-        "QuoteStatusEnum": "configurator.quotes.QuoteStatus",
-        "DocumentStatusEnum": "configurator.quotes.DocumentStatus",
+        "QuoteStatusEnum": "configurator.quotes.models.QuoteStatus",
+        "DocumentStatusEnum": "configurator.documents.models.DocumentStatus",
     },
 }
 

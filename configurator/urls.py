@@ -26,7 +26,7 @@ urlpatterns = [
     # URLPathVersioning reads `version`; only v1 matches, so v2 is an ordinary 404.
     re_path(r"^api/(?P<version>v1)/", include("configurator.api.urls")),
     # The web UI last: "/" is the dashboard (or the sign-in page), then its own areas.
-    path("", include("configurator.web_urls")),
+    path("", include("configurator.web.urls")),
 ]
 
 handler404 = "configurator.api.exceptions.handler404"

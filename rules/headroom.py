@@ -75,12 +75,22 @@ def _by_basis(d: Derived) -> dict[str, float]:
         if extra is not None:
             out["cooling_sensible"] = extra
 
-    worst_site = electrical.worst_site_nameplate_w
-    recharge = electrical.site_demand_w - worst_site
-    cap_w = u * electrical.site_capacity_va * electrical.load_pf(SITE, nameplate=True)
-    extra = _extra([(worst_site, cap_w - recharge)], it_np)
-    if extra is not None:
-        out["site_supply"] = extra
+    # Each site phase at its worst against u x breaker (C7), in W at the site's load PF; the
+    # UPS recharge allowance does not grow with the IT, so it comes off both sides.
+    site = d.site
+    site_capacity = electrical.capacities[SITE]
+    to_w = site.supply_voltage_v * electrical.load_pf(SITE, nameplate=True)
+    recharge = electrical.recharge_w / site.supply_phases
+    extra = _extra(
+        [
+            (current * to_w - recharge, site_capacity.limit_a * to_w - recharge)
+            for current in site_capacity.worst_a
+        ],
+        it_np,
+    )
+    if extra is None:  # nothing on the supply grows with the IT: its slack counts 1:1
+        extra = min((site_capacity.limit_a - a) * to_w for a in site_capacity.worst_a)
+    out["site_supply"] = extra
 
     phases = []
     lines = d.lines
@@ -166,7 +176,7 @@ def _space_fit(d: Derived, component: ComponentSpec, rack_id: str | None) -> int
             # Loose (unplaced) items still need U somewhere in the rack.
             by_total = _floor((sum(runs) - layout.loose_u) / height)
             fit = min(by_runs, by_total)
-        if weight > 0:
+        if weight is not None and weight > 0:  # an unknown mass is not a limit it can state
             left = spec.static_load_kg - layout.contents_kg
             fit = min(fit, _floor(left / weight))
         total += fit

@@ -37,7 +37,6 @@ __all__ = [
 
 M = TypeVar("M", bound=BaseModel)
 
-W_BTU_H = 3.412  # 1 W = 3.412 BTU/h; reference 2 (S2)
 
 _SEVERITY_TITLES = (
     (Severity.ERROR, "Errors"),
@@ -176,11 +175,12 @@ def _table(rows: Sequence[tuple[str, str]]) -> list[str]:
 
 def _metric_rows(report: Report) -> list[tuple[str, str]]:
     m = report.metrics
+    basis = "end of battery life" if m.runtime_basis == "end_of_life" else "new batteries"
     runtime = (
         "n/a (no UPS or no battery data)"
         if m.runtime_min is None
-        else f"{m.runtime_min:,.1f} min ({m.runtime_method.replace('_', ' ')})"  # C8: min 0.1
-    )
+        else f"{m.runtime_min:,.1f} min judged, {basis} ({m.runtime_method.replace('_', ' ')})"
+    )  # C8: min to 0.1
     rows: list[tuple[str, str]] = [
         ("IT load typical / nameplate", f"{_w(m.it_load_typical_w)} / {_w(m.it_load_nameplate_w)}"),
         (
@@ -190,16 +190,29 @@ def _metric_rows(report: Report) -> list[tuple[str, str]]:
         ("UPS load kW / kVA", f"{_pct(m.ups_load_kw_pct)} / {_pct(m.ups_load_kva_pct)}"),
         ("UPS load kW, worst single loss", _pct(m.ups_worst_load_kw_pct)),
         ("Runtime", runtime),
-        ("Heat", f"{_w(m.heat_w)} ({_num(m.heat_btu_h)} BTU/h)"),
-        ("UPS losses", _w(m.ups_loss_w)),
         (
-            "Cooling sensible required / installed",
-            f"{_w(m.cooling_required_sensible_w)} / {_w(m.cooling_installed_sensible_w)}",
+            "Runtime new / end of life",
+            f"{_minutes(m.runtime_new_min)} / {_minutes(m.runtime_end_of_life_min)}",
         ),
         (
-            "Airflow required / installed",
+            "Heat, room (IT, other loads, UPS losses)",
+            f"{_w(m.heat_w)} ({_num(m.heat_btu_h)} BTU/h)",
+        ),
+        ("Heat, IT alone", f"{_w(m.it_heat_w)} ({_num(m.it_heat_btu_h)} BTU/h)"),
+        ("UPS losses", _w(m.ups_loss_w)),
+        (
+            "Cooling sensible required / installed / at the site",
+            f"{_w(m.cooling_required_sensible_w)} / {_w(m.cooling_installed_sensible_w)}"
+            f" / {_w(m.cooling_effective_sensible_w)}",
+        ),
+        (
+            "Airflow for the room heat (cooling's basis) / installed",
             f"{_num(m.airflow_required_m3h)} m3/h ({_num(m.airflow_required_cfm)} CFM)"
             f" / {_num(m.airflow_installed_m3h)} m3/h",
+        ),
+        (
+            "Airflow the IT pulls through (IT's basis)",
+            f"{_num(m.airflow_it_m3h)} m3/h ({_num(m.airflow_it_cfm)} CFM)",
         ),
         ("UPS / cooling redundancy", f"{m.ups_redundancy.value} / {m.cooling_redundancy.value}"),
         ("Site load / capacity", f"{_w(m.site_load_w)} / {_w(m.site_capacity_w)}"),
@@ -225,7 +238,12 @@ def _metric_rows(report: Report) -> list[tuple[str, str]]:
     rows += [
         ("PUE (estimate)", _num(m.pue_estimate, 2)),
         ("Energy", f"{_num(m.annual_kwh)} kWh/yr"),
-        ("CO2", f"{_num(m.co2_kg_per_year)} kg/yr"),
+        ("CO2", f"{_num(m.co2_kg_per_year)} kg/yr (CUE {_num(m.cue_kg_per_kwh, 3)} kg/kWh)"),
+        (
+            "Water",
+            f"{_num(m.annual_water_l, 0)} L/yr"
+            + ("" if m.wue_l_per_kwh is None else f" (WUE {_num(m.wue_l_per_kwh, 2)} L/kWh)"),
+        ),
         ("Energy cost", f"{_num(m.energy_cost_per_year, 2)} {m.currency}/yr"),
         ("Bill of materials", f"{_num(m.bill_total, 2)} {m.currency}"),
         ("Longest lead time", f"{m.lead_time_days} days"),
@@ -238,9 +256,32 @@ def _metric_rows(report: Report) -> list[tuple[str, str]]:
                     f"{load.current_a:,.2f} A / {load.limit_a:,.2f} A",  # C8: A to 0.01
                 )
             )
+    for source in m.sources:
+        over = (
+            f", L{', L'.join(str(p) for p in source.overloaded)} over" if source.overloaded else ""
+        )
+        rows.append(
+            (
+                f"Source '{source.source}'",
+                f"{_w(source.load_w)} used of {_w(source.usable_w)} usable at "
+                f"{source.limit_a:,.2f} A a phase{over}",
+            )
+        )
+    if m.dew_point_max_c is not None and m.relative_humidity_max_pct is not None:
+        rows.append(
+            (
+                "Room air, most humid",
+                f"{_num(m.relative_humidity_max_pct, 0)} % RH, dew point "
+                f"{_num(m.dew_point_max_c)} °C",
+            )
+        )
     if m.power_unknown_items:
         rows.append(("Power unknown for", ", ".join(m.power_unknown_items)))
     return rows
+
+
+def _minutes(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.1f} min"
 
 
 def _finding_line(finding: Finding) -> str:

@@ -9,7 +9,7 @@ from typing import Literal
 
 from rules.derive import Derived
 from rules.derive.electrical import SITE
-from rules.model import Metrics, PhaseLoad, RackMetrics
+from rules.model import Metrics, PhaseLoad, RackMetrics, SourceLoad
 from rules.units import btu_h, cfm
 
 __all__ = ["build_metrics"]
@@ -49,20 +49,27 @@ def _phase_loads(d: Derived) -> tuple[PhaseLoad, ...]:
         for n, current in enumerate(c.worst_by_phase)
     ]
     site = d.site
-    # Site supply: the demand of the site check, balanced over its phases.
-    per_phase_va = (
-        electrical.site_demand_w / electrical.load_pf(SITE, nameplate=True) / site.supply_phases
-    )
-    for n in range(site.supply_phases):
-        out.append(
-            PhaseLoad.trusted(
-                source=SITE,
-                phase=n + 1,
-                current_a=per_phase_va / site.supply_voltage_v,
-                limit_a=d.policy.utilisation_limit * site.supply_breaker_a,
-            )
-        )
+    # Site supply: each phase as the loads land on it, in its worst scenario (C7).
+    limit = d.policy.utilisation_limit * site.supply_breaker_a
+    for n, current in enumerate(electrical.site_phase_worst_a):
+        out.append(PhaseLoad.trusted(source=SITE, phase=n + 1, current_a=current, limit_a=limit))
     return tuple(out)
+
+
+def _sources(d: Derived) -> tuple[SourceLoad, ...]:
+    return tuple(
+        SourceLoad.trusted(
+            source=c.source,
+            phases=c.phases,
+            voltage_v=c.voltage_v,
+            limit_a=c.limit_a,
+            usable_w=c.usable_w,
+            load_w=c.load_w,
+            worst_a=c.worst_a,
+            overloaded=c.overloaded,
+        )
+        for c in d.electrical.capacities.values()
+    )
 
 
 def build_metrics(d: Derived) -> Metrics:
@@ -76,6 +83,8 @@ def build_metrics(d: Derived) -> Metrics:
     worst_kw_pct: float | None = None
     runtime: float | None = None
     method: Literal["table", "vendor_point", "peukert", "none"] = "none"
+    runtime_new: float | None = None
+    runtime_eol: float | None = None
     for ups in judged:
         spec = ups.spec
         q = ups.line.quantity
@@ -92,6 +101,11 @@ def build_metrics(d: Derived) -> Metrics:
             found = ups.runtime
             if found.minutes is not None and (runtime is None or found.minutes < runtime):
                 runtime, method = found.minutes, found.method
+            new, eol = ups.runtime_new.minutes, ups.runtime_end_of_life.minutes
+            if new is not None and (runtime_new is None or new < runtime_new):
+                runtime_new = new
+            if eol is not None and (runtime_eol is None or eol < runtime_eol):
+                runtime_eol = eol
     thermal = d.thermal
     e = d.energy
     fire = d.fire
@@ -107,17 +121,28 @@ def build_metrics(d: Derived) -> Metrics:
         ups_worst_load_kw_pct=worst_kw_pct,
         runtime_min=runtime,
         runtime_method=method,
+        runtime_basis="end_of_life" if d.policy.battery_end_of_life else "new",
+        runtime_new_min=runtime_new,
+        runtime_end_of_life_min=runtime_eol,
         ups_loss_w=thermal.ups_loss_w,
         heat_w=thermal.heat_w,
         heat_btu_h=btu_h(thermal.heat_w),  # reference 2
+        it_heat_w=thermal.it_heat_w,
+        it_heat_btu_h=btu_h(thermal.it_heat_w),
         cooling_required_sensible_w=thermal.heat_w / u,  # C4
         cooling_installed_sensible_w=thermal.installed_sensible_w,
+        cooling_effective_sensible_w=thermal.effective_sensible_w,
         cooling_power_w=thermal.cooling_power_w,
         airflow_required_m3h=thermal.airflow_required_m3h,  # reference 2, altitude-corrected
         airflow_required_cfm=cfm(thermal.airflow_required_m3h),
         airflow_installed_m3h=thermal.installed_airflow_m3h,
+        airflow_it_m3h=thermal.airflow_it_m3h,
+        airflow_it_cfm=cfm(thermal.airflow_it_m3h),
+        dew_point_max_c=thermal.dew_point_max_c,
+        relative_humidity_max_pct=thermal.relative_humidity_max_pct,
         racks=_rack_metrics(d),
         phase_loads=_phase_loads(d),
+        sources=_sources(d),
         agent_required_kg=fire.required_total_kg,
         agent_installed_kg=fire.installed_kg,
         ups_redundancy=d.ups_redundancy.level,
@@ -127,6 +152,9 @@ def build_metrics(d: Derived) -> Metrics:
         pue_estimate=e.pue,
         annual_kwh=e.annual_kwh,
         co2_kg_per_year=e.co2_kg,
+        cue_kg_per_kwh=e.cue_kg_per_kwh,
+        annual_water_l=e.annual_water_l,
+        wue_l_per_kwh=e.wue_l_per_kwh,
         energy_cost_per_year=e.cost,
         currency=d.site.currency,
         bill_total=e.bill_total,

@@ -21,6 +21,7 @@ __all__ = [
     "RackMetrics",
     "Report",
     "Severity",
+    "SourceLoad",
 ]
 
 
@@ -190,6 +191,23 @@ class PhaseLoad(Out):
     limit_a: float
 
 
+class SourceLoad(Out):
+    """A source (PDU, ATS, UPS output or the site supply) beside its capacity (C4; C3)."""
+
+    source: str
+    phases: int
+    voltage_v: float
+    limit_a: float = Field(description="Continuous current allowed per phase (C4).")
+    usable_w: float = Field(description="W the source carries at its limit, all phases (C3).")
+    load_w: float = Field(description="Nameplate W it carries in normal operation (C2).")
+    worst_a: tuple[float, ...] = Field(
+        description="Each phase's highest current, normal operation or failover."
+    )
+    overloaded: tuple[int, ...] = Field(
+        default=(), description="Phases (1-3) whose worst current passes the limit."
+    )
+
+
 class RackMetrics(Out):
     """Space and weight of one rack."""
 
@@ -225,19 +243,49 @@ class Metrics(Out):
             "load."
         ),
     )
-    runtime_min: float | None
+    runtime_min: float | None = Field(
+        description="Shortest runtime of a loaded UPS line, on the basis the policy judges "
+        "(runtime_basis)."
+    )
     runtime_method: Literal["table", "vendor_point", "peukert", "none"] = "none"
+    runtime_basis: Literal["new", "end_of_life"] = "new"
+    runtime_new_min: float | None = Field(
+        default=None, description="The same with new batteries, at the site's coldest."
+    )
+    runtime_end_of_life_min: float | None = Field(
+        default=None,
+        description="The same at end of battery life (policy share of capacity), coldest.",
+    )
     ups_loss_w: float
-    heat_w: float
+    heat_w: float = Field(description="Room heat: IT, other loads and UPS losses (S2; C5).")
     heat_btu_h: float
+    it_heat_w: float = Field(default=0.0, description="The IT's own heat (S2).")
+    it_heat_btu_h: float = 0.0
     cooling_required_sensible_w: float
     cooling_installed_sensible_w: float
+    cooling_effective_sensible_w: float = Field(
+        default=0.0,
+        description="Installed sensible capacity at the site's return air and altitude.",
+    )
     cooling_power_w: float
-    airflow_required_m3h: float
+    airflow_required_m3h: float = Field(
+        description="The cooling's basis: air that carries all the room heat at the policy rise."
+    )
     airflow_required_cfm: float
     airflow_installed_m3h: float
+    airflow_it_m3h: float = Field(
+        default=0.0,
+        description="The IT's basis: air the IT pulls through at its own rise or data sheet.",
+    )
+    airflow_it_cfm: float = 0.0
+    dew_point_max_c: float | None = None
+    relative_humidity_max_pct: float | None = None
     racks: tuple[RackMetrics, ...] = ()
     phase_loads: tuple[PhaseLoad, ...] = ()
+    sources: tuple[SourceLoad, ...] = Field(
+        default=(),
+        description="Every source with a limit, then the site supply: load and capacity.",
+    )
     agent_required_kg: float | None = None
     agent_installed_kg: float | None = None
     ups_redundancy: Redundancy
@@ -247,6 +295,11 @@ class Metrics(Out):
     pue_estimate: float
     annual_kwh: float
     co2_kg_per_year: float
+    cue_kg_per_kwh: float = Field(default=0.0, description="kg CO2 per IT kWh (reference 6).")
+    annual_water_l: float = 0.0
+    wue_l_per_kwh: float | None = Field(
+        default=None, description="Litres of water per IT kWh (S20); none without IT."
+    )
     energy_cost_per_year: float
     currency: str
     bill_total: float

@@ -9,9 +9,12 @@ from __future__ import annotations
 __all__ = [
     "BTU_H_PER_W",
     "CFM_PER_M3H",
+    "FT3_PER_M3",
+    "HOURS_PER_YEAR",
     "KG_PER_LB",
     "LB_PER_KG",
     "M3H_PER_CFM",
+    "MM_PER_IN",
     "MM_PER_U",
     "W_PER_TON_REFRIGERATION",
     "btu_h",
@@ -27,6 +30,9 @@ CFM_PER_M3H = 1 / M3H_PER_CFM
 LB_PER_KG = 2.20462  # 1 lb = 0.45359237 kg (international avoirdupois pound)
 KG_PER_LB = 0.45359237
 MM_PER_U = 44.45  # reference 3: 1U = 1.75 in = 44.45 mm (EIA-310)
+MM_PER_IN = 25.4  # international inch
+FT3_PER_M3 = 35.3147  # (1 / 0.3048 m)^3
+HOURS_PER_YEAR = 8760  # reference 6: E_year = P_IT[kW] * PUE * 8760
 
 
 def btu_h(watts: float) -> float:

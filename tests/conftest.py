@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from configurator.models import ApiToken, Membership, Organisation
+from configurator.tenancy.models import ApiToken, Membership, Organisation
 from tests.factories import (
     CustomerOrganisationFactory,
     MembershipFactory,

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory, Password
 
-from configurator.models import Membership, Organisation
+from configurator.tenancy.models import Membership, Organisation
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -163,11 +163,12 @@ class ComponentFactory(DjangoModelFactory):
 # --------------------------------------------------------------------------- sites and builds
 # (appended by the builds helper)
 
-from configurator.models import Build, BuildLine, Site  # noqa: E402
+from configurator.builds.models import Build, BuildLine, Site  # noqa: E402
 
 
 class SiteFactory(DjangoModelFactory):
-    """An indoor site with the engine's default environment and supply."""
+    """An indoor site with the engine's default environment and supply, in a server room whose
+    own air conditioning carries 5 kW of the builds' heat (builds without a cooling unit)."""
 
     class Meta:
         model = Site
@@ -176,6 +177,7 @@ class SiteFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Site {n}")
     country = "DE"
     currency = "EUR"
+    room_cooling_w = 5000.0
 
 
 class BuildFactory(DjangoModelFactory):

@@ -21,7 +21,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import filters, serializers, status, viewsets
+from rest_framework import filters, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -29,20 +29,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog.api.filters import StableOrderingFilter
-from catalog.choices import ComponentKind
-from catalog.selectors import component_list
-from configurator import selectors, services
 from configurator.api.etag import expected_revision, with_etag
 from configurator.api.renderers import CsvRenderer, JsonErrorsMixin, XlsxRenderer
-from configurator.api.serializers import (
-    MAX_ID,
-    ApplyToSiteSerializer,
-    AutoPlaceResultSerializer,
-    BuildCloneSerializer,
-    BuildSerializer,
-)
-from configurator.api.throttling import THROTTLES
-from configurator.api.views import (
+from configurator.api.schema import (
     BAD_INPUT,
     ETAG,
     IF_MATCH,
@@ -56,9 +45,21 @@ from configurator.api.views import (
     error_response,
     guarded_write,
 )
+from configurator.api.serializers.builds import (
+    ApplyToSiteSerializer,
+    AutoPlaceResultSerializer,
+    BomQuerySerializer,
+    BuildCloneSerializer,
+    BuildSerializer,
+)
+from configurator.api.serializers.common import MAX_ID
+from configurator.api.throttling import THROTTLES
+from configurator.builds import selectors
+from configurator.builds.models import Build
+from configurator.builds.services import builds as build_services
+from configurator.builds.services import placement as placement_services
 from configurator.documents.bom_export import XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
-from configurator.models import Build
-from configurator.permissions import can_approve_build, can_see_cost
+from configurator.tenancy.permissions import can_approve_build, can_see_cost
 
 # ------------------------------------------------------------------ documentation
 
@@ -148,21 +149,6 @@ class BuildFilterSet(django_filters.FilterSet):
     class Meta:
         model = Build
         fields = ["site", "status"]
-
-
-class BomQuerySerializer(serializers.Serializer[Any]):
-    """Query of GET bom/: an optional bundle to compare against."""
-
-    bundle = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-
-    def validate_bundle(self, value: int) -> Any:
-        """The bundle component with this id; any other id is bad input."""
-        bundle = component_list().filter(pk=value).first()
-        if bundle is None:
-            raise serializers.ValidationError(f"No component with id {value}.")
-        if bundle.kind != ComponentKind.BUNDLE:
-            raise serializers.ValidationError(f"Component {value} is not a bundle.")
-        return bundle
 
 
 def _worst_severity(build: Build) -> str | None:
@@ -275,7 +261,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        build = services.build_create(user=request.user, **serializer.validated_data)
+        build = build_services.build_create(user=request.user, **serializer.validated_data)
         return self._build_response(build, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -289,7 +275,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
             raise PermissionDenied(
                 "Only sales engineers and administrators reopen approved builds."
             )
-        build = services.build_update(
+        build = build_services.build_update(
             build=build, expected_revision=expected, **serializer.validated_data
         )
         return self._build_response(build)
@@ -297,7 +283,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         build = self.get_object()
         expected = expected_revision(request, build.revision)
-        services.build_delete(build=build, expected_revision=expected)
+        build_services.build_delete(build=build, expected_revision=expected)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     # ------------------------------------------------------------ derived reads
@@ -394,7 +380,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         build = self.get_object()
         options = BuildCloneSerializer(data=request.data, context=self.get_serializer_context())
         options.is_valid(raise_exception=True)
-        clone = services.build_clone(build=build, user=request.user, **options.validated_data)
+        clone = build_services.build_clone(build=build, user=request.user, **options.validated_data)
         return self._build_response(clone, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -433,7 +419,9 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         if not can_approve_build(request.user, request.auth, build.site.organisation):
             raise PermissionDenied("Only sales engineers and administrators approve builds.")
         expected = expected_revision(request, build.revision)
-        build = services.build_approve(build=build, user=request.user, expected_revision=expected)
+        build = build_services.build_approve(
+            build=build, user=request.user, expected_revision=expected
+        )
         return self._build_response(build)
 
     @extend_schema(
@@ -472,7 +460,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         """Place the build's unplaced lines."""
         build = self.get_object()
         expected = expected_revision(request, build.revision)
-        placements = services.build_auto_place(build=build, expected_revision=expected)
+        placements = placement_services.build_auto_place(build=build, expected_revision=expected)
         result = AutoPlaceResultSerializer({"revision": build.revision, "placements": placements})
         return with_etag(Response(result.data), build.revision)
 
@@ -490,7 +478,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         build = self.get_object()
         target = ApplyToSiteSerializer(data=request.data, context=self.get_serializer_context())
         target.is_valid(raise_exception=True)
-        copy = services.build_apply_to_site(
+        copy = build_services.build_apply_to_site(
             build=build,
             site=target.validated_data["site"],
             user=request.user,

@@ -22,11 +22,8 @@ from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from configurator import selectors, services
 from configurator.api.etag import expected_revision, with_etag
-from configurator.api.serializers import BuildLineSerializer, ErrorSerializer
-from configurator.api.throttling import THROTTLES
-from configurator.api.views import (
+from configurator.api.schema import (
     ETAG,
     IF_MATCH,
     NOT_FOUND,
@@ -35,7 +32,12 @@ from configurator.api.views import (
     EnvelopeAutoSchema,
     guarded_write,
 )
-from configurator.models import Build, BuildLine
+from configurator.api.serializers.common import ErrorSerializer
+from configurator.api.serializers.lines import BuildLineSerializer
+from configurator.api.throttling import THROTTLES
+from configurator.builds import selectors
+from configurator.builds.models import Build, BuildLine
+from configurator.builds.services import lines as line_services
 
 BUILD_PK = OpenApiParameter(
     "build_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id of the build."
@@ -154,7 +156,7 @@ class BuildLineViewSet(viewsets.ModelViewSet[BuildLine]):
         expected = expected_revision(request, build.revision)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        line = services.build_line_add(
+        line = line_services.build_line_add(
             build=build, expected_revision=expected, **serializer.service_arguments()
         )
         path = reverse(
@@ -172,7 +174,7 @@ class BuildLineViewSet(viewsets.ModelViewSet[BuildLine]):
         expected = expected_revision(request, self.build.revision)
         serializer = self.get_serializer(line, data=request.data, partial=kwargs.get("partial"))
         serializer.is_valid(raise_exception=True)
-        line = services.build_line_update(
+        line = line_services.build_line_update(
             line=line, expected_revision=expected, **serializer.service_arguments()
         )
         return self._respond(self.get_serializer(line).data)
@@ -181,5 +183,5 @@ class BuildLineViewSet(viewsets.ModelViewSet[BuildLine]):
         line = self.get_object()
         expected = expected_revision(request, self.build.revision)
         cascade = request.query_params.get("cascade", "").lower() in _TRUE
-        services.build_line_remove(line=line, cascade=cascade, expected_revision=expected)
+        line_services.build_line_remove(line=line, cascade=cascade, expected_revision=expected)
         return self._respond(None, status.HTTP_204_NO_CONTENT)

@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from configurator.models import Membership, Organisation
-from configurator.permissions import (
+from configurator.tenancy.models import Membership, Organisation
+from configurator.tenancy.permissions import (
     OrganisationScopedMixin,
     can_see_cost,
     organisations_visible_to,

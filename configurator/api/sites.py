@@ -9,11 +9,13 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import filters, serializers, viewsets
 
 from catalog.api.filters import StableOrderingFilter
-from configurator import selectors, services
-from configurator.api.serializers import ErrorSerializer, SiteSerializer
+from configurator.api.schema import PARSERS, EnvelopeAutoSchema
+from configurator.api.serializers.common import ErrorSerializer
+from configurator.api.serializers.sites import SiteSerializer
 from configurator.api.throttling import THROTTLES
-from configurator.api.views import PARSERS, EnvelopeAutoSchema
-from configurator.models import Site
+from configurator.builds import selectors
+from configurator.builds.models import Site
+from configurator.builds.services import sites as site_services
 
 SITE_EXAMPLE = {
     "organisation": "contoso",
@@ -87,12 +89,12 @@ class SiteViewSet(viewsets.ModelViewSet[Site]):
         return selectors.site_list(user=self.request.user, auth=self.request.auth)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Site]) -> None:
-        serializer.instance = services.site_create(**serializer.validated_data)
+        serializer.instance = site_services.site_create(**serializer.validated_data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Site]) -> None:
-        serializer.instance = services.site_update(
+        serializer.instance = site_services.site_update(
             site=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance: Site) -> None:
-        services.site_delete(site=instance)
+        site_services.site_delete(site=instance)

@@ -11,7 +11,7 @@ from typing import Any
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
-from configurator.permissions import token_of
+from configurator.tenancy.permissions import token_of
 
 __all__ = ["THROTTLES", "CurrentAnonRateThrottle", "SessionUserRateThrottle", "TokenRateThrottle"]
 

@@ -6,8 +6,9 @@ from rest_framework.routers import SimpleRouter
 from configurator.api.builds import BuildViewSet
 from configurator.api.lines import BuildLineViewSet
 from configurator.api.organisations import MeView, OrganisationViewSet
-from configurator.api.quotes import QuoteViewSet, SpecSheetStatusView, SpecSheetView
+from configurator.api.quotes import QuoteViewSet
 from configurator.api.sites import SiteViewSet
+from configurator.api.spec_sheets import SpecSheetStatusView, SpecSheetView
 from configurator.api.validate import ValidateView
 
 # SimpleRouter: other apps bring their own routers; one API root view is enough (none).

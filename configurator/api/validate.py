@@ -12,15 +12,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from configurator.api.builds import REPORT_EXAMPLE
-from configurator.api.serializers import ErrorSerializer
-from configurator.api.throttling import THROTTLES
-from configurator.api.views import (
+from configurator.api.schema import (
     EnvelopeAutoSchema,
     InlineBuildSpecSchema,
     ReportSchema,
     SafeJSONParser,
 )
-from configurator.inline import inline_build_evaluate
+from configurator.api.serializers.common import ErrorSerializer
+from configurator.api.throttling import THROTTLES
+from configurator.builds.inline import inline_build_evaluate
 
 _EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "rules" / "examples"
 

@@ -1,1 +1,1 @@
-"""Documents rendered from builds: BOM as CSV and XLSX (later spec sheets and quotes)."""
+"""Documents: quote and spec sheet PDFs, the rack elevation SVG, BOM export, render tasks."""

@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from configurator.bom import Bom, BomTotals
+from configurator.builds.bom import Bom, BomTotals
 
 __all__ = [
     "CSV_CONTENT_TYPE",

@@ -20,7 +20,8 @@ from rules.feeds import POWER_SOURCE_KINDS
 from rules.model import BuildSpec, PlacedItem
 
 if TYPE_CHECKING:
-    from configurator.models import Build, Quote
+    from configurator.builds.models import Build
+    from configurator.quotes.models import Quote
 
 __all__ = [
     "PDF_CONTENT_TYPE",
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 PDF_CONTENT_TYPE = "application/pdf"
-ELEVATION_MODULE = "configurator.elevation"
+ELEVATION_MODULE = "configurator.documents.elevation"
 EN_DASH = "\u2013"  # ranges and "no value" in print
 TIMES = "\u00d7"
 SITE_SOURCE = "site"  # rules.derive.electrical.SITE: the id of the utility supply in phase loads
@@ -162,7 +163,7 @@ def render_quote_html(quote: Quote) -> str:
 
 def spec_sheet_source(build: Build) -> dict[str, Any]:
     """What a build's spec sheet shows, as JSON: snapshot, report, names, revision, date."""
-    from configurator.selectors import build_snapshot
+    from configurator.builds.selectors import build_snapshot
     from rules import evaluate
 
     spec = build_snapshot(build)
@@ -183,7 +184,7 @@ def spec_sheet_source(build: Build) -> dict[str, Any]:
 
 
 def _elevations(spec: BuildSpec) -> list[tuple[str, str]] | None:
-    """Front elevations as inline SVG from configurator.elevation; None while it is missing.
+    """Front elevations as inline SVG from documents.elevation; None while it is missing.
 
     Looked up at render time rather than imported, so the sheet switches from the position
     tables to drawings as soon as the module ships, without a change here. An error inside
@@ -229,22 +230,6 @@ def _positions(spec: BuildSpec) -> list[dict[str, Any]]:
     return racks
 
 
-def _downstream_w(spec: BuildSpec, source_id: str, seen: frozenset[str] = frozenset()) -> float:
-    """Typical draw behind a source, each device counted whole on every cord it uses.
-
-    That is the failover case a source must carry when the other feed is lost; the engine's
-    phase currents below apply its own sharing rules and power factors.
-    """
-    total = 0.0
-    for item in spec.items:
-        if source_id not in (item.feed_a, item.feed_b) or item.id in seen:
-            continue
-        total += item.component.typical_or_nameplate_w * item.quantity
-        if item.component.kind.value in _SOURCE_KINDS:
-            total += _downstream_w(spec, item.id, seen | {source_id, item.id})
-    return total
-
-
 def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
     """UPSs, ATSs and PDUs with what feeds them, the load behind them and phase currents."""
     names = {item.id: item.component.name for item in spec.items}
@@ -261,6 +246,17 @@ def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]
                 "over": bool(limit) and load["current_a"] > limit,
             }
         )
+    # The engine's own figures (rules.derive.electrical): nameplate load in normal operation
+    # beside what the source carries at its limit (C2; C4). Reports frozen before they
+    # existed show none.
+    capacity = {s["source"]: s for s in report.get("metrics", {}).get("sources", [])}
+
+    def load(source_id: str) -> dict[str, str]:
+        found = capacity.get(source_id)
+        if found is None:
+            return {"load_w": EN_DASH, "usable_w": EN_DASH}
+        return {"load_w": _num(found["load_w"]), "usable_w": _num(found["usable_w"])}
+
     chain = []
     sources: list[PlacedItem] = [i for i in spec.items if i.component.kind.value in _SOURCE_KINDS]
     kind_order = {"ups": 0, "ats": 1, "pdu": 2}
@@ -272,7 +268,7 @@ def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]
                 "name": item.component.name,
                 "kind": item.component.kind.value.upper(),
                 "fed_from": ", ".join(fed_from),
-                "load_w": _num(_downstream_w(spec, item.id)),
+                **load(item.id),
                 "phases": phases.get(item.id, []),
             }
         )
@@ -282,7 +278,7 @@ def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]
             "name": "Site supply",
             "kind": "SUPPLY",
             "fed_from": "Utility",
-            "load_w": _num(report.get("metrics", {}).get("site_load_w")),
+            **load(SITE_SOURCE),
             "phases": phases.get(SITE_SOURCE, []),
         }
     )
@@ -316,6 +312,22 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
                 f"{site.supply_breaker_a:g} A breaker",
             ),
             ("Room volume", f"{site.room_volume_m3:g} m³" if site.room_volume_m3 else "unknown"),
+            (
+                "Room air conditioning",
+                f"{site.room_cooling_w:,.0f} W sensible"
+                if site.room_cooling_w is not None
+                else "none stated",
+            ),
+            (
+                "Humidity",
+                f"up to {site.relative_humidity_max_pct:g} % RH"
+                if site.relative_humidity_max_pct is not None
+                else (
+                    f"dew point up to {site.dew_point_max_c:g} °C"
+                    if site.dew_point_max_c is not None
+                    else "unknown"
+                ),
+            ),
             ("Country", site.country),
             ("Grid carbon", f"{site.grid_carbon_g_per_kwh:g} gCO₂e/kWh"),
         ],
@@ -335,7 +347,13 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
                 "UPS load, worst single loss",
                 f"{_num(ups_worst_pct)} %" if ups_worst_pct is not None else EN_DASH,
             ),
-            ("Runtime at load", f"{_num(metrics.get('runtime_min'), 1)} min"),
+            (
+                "Runtime at load, new / end of life",
+                f"{_num(metrics.get('runtime_new_min', metrics.get('runtime_min')), 1)} / "
+                f"{_num(metrics.get('runtime_end_of_life_min'), 1)} min "
+                f"({'end of life' if metrics.get('runtime_basis') == 'end_of_life' else 'new'}"
+                " judged)",
+            ),
             ("Racks / items", f"{len(spec.racks)} / {len(spec.items)}"),
         ],
         "elevations": elevations,
@@ -343,19 +361,25 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
         "power_chain": _power_chain(spec, report),
         "thermal_rows": [
             (
-                "Heat to remove",
+                "Heat to remove (IT, other loads, UPS losses)",
                 f"{_num(metrics.get('heat_w'))} W ({_num(metrics.get('heat_btu_h'))} BTU/h)",
             ),
             (
-                "Cooling required / installed (sensible)",
-                f"{_num(metrics.get('cooling_required_sensible_w'))} / "
-                f"{_num(metrics.get('cooling_installed_sensible_w'))} W",
+                "IT heat alone",
+                f"{_num(metrics.get('it_heat_w'))} W ({_num(metrics.get('it_heat_btu_h'))} BTU/h)",
             ),
             (
-                "Airflow required / installed",
+                "Cooling required / installed / at the site (sensible)",
+                f"{_num(metrics.get('cooling_required_sensible_w'))} / "
+                f"{_num(metrics.get('cooling_installed_sensible_w'))} / "
+                f"{_num(metrics.get('cooling_effective_sensible_w'))} W",
+            ),
+            (
+                "Airflow for the room heat / installed",
                 f"{_num(metrics.get('airflow_required_m3h'))} / "
                 f"{_num(metrics.get('airflow_installed_m3h'))} m³/h",
             ),
+            ("Airflow the IT pulls through", f"{_num(metrics.get('airflow_it_m3h'))} m³/h"),
             ("Cooling power draw", f"{_num(metrics.get('cooling_power_w'))} W"),
         ],
         "redundancy_rows": [
@@ -368,6 +392,12 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
             ("PUE estimate", _num(metrics.get("pue_estimate"), 2)),
             ("Energy per year", f"{_num(metrics.get('annual_kwh'))} kWh/yr"),
             ("CO₂ per year", f"{_num(metrics.get('co2_kg_per_year'))} kg CO₂e/yr"),
+            ("CUE", f"{_num(metrics.get('cue_kg_per_kwh'), 3)} kg CO₂e per IT kWh"),
+            (
+                "Water per year / WUE",
+                f"{_num(metrics.get('annual_water_l'))} L / "
+                f"{_num(metrics.get('wue_l_per_kwh'), 2)} L per IT kWh",
+            ),
             (
                 "Energy cost per year",
                 f"{_num(metrics.get('energy_cost_per_year'))} {metrics.get('currency', '')}",

@@ -14,7 +14,7 @@ from rules.derive import Derived
 from rules.model import Finding, Severity
 from rules.text import kilograms
 
-__all__ = ["floor_load", "rack_load"]
+__all__ = ["floor_load", "mass_unknown", "rack_load"]
 
 
 @rule(
@@ -92,13 +92,42 @@ def floor_load(d: Derived) -> Iterator[Finding]:
         mass = layout.mass_kg
         load = mass / spec.footprint_m2  # reference 3: kg / footprint
         if load > rating:
+            least = "" if layout.mass_known else " at least"
             yield finding(
                 "mechanical.floor_load",
                 Severity.ERROR,
-                f"Rack '{rack_id}' puts {kilograms(mass)} on {spec.footprint_m2:g} m², "
+                f"Rack '{rack_id}' puts{least} {kilograms(mass)} on {spec.footprint_m2:g} m², "
                 f"{load:,.2f} kg/m², above the floor's {rating:,.2f} kg/m² rating.",
                 subject=[rack_id],
                 value=load,
                 limit=rating,
                 unit="kg/m2",
             )
+
+
+@rule(
+    "mechanical",
+    mass_unknown=(
+        "Rack and floor loads are said to be lower bounds when a mass is unknown",
+        "reference 3; catalogue data",
+    ),
+)
+def mass_unknown(d: Derived) -> Iterator[Finding]:
+    """Racks holding lines (or themselves) of unknown mass: their loads are lower bounds."""
+    for rack_id, layout in d.layouts.items():
+        if layout.mass_known or (not layout.unknown_mass and layout.spec is None):
+            continue
+        lines = list(layout.unknown_mass)
+        rack_unknown = layout.rack.component.weight_kg is None
+        what = f"{len(lines)} line(s) ({', '.join(repr(i) for i in lines)})" if lines else ""
+        if rack_unknown:
+            what = f"the rack itself{' and ' + what if what else ''}"
+        yield finding(
+            "mechanical.mass_unknown",
+            Severity.WARNING,
+            f"Rack '{rack_id}': the mass of {what} is unknown, so its load of "
+            f"{kilograms(layout.contents_kg)} is a lower bound.",
+            subject=[rack_id, *lines],
+            value=layout.contents_kg,
+            unit="kg",
+        )

@@ -15,9 +15,13 @@ from rules.derive import Derived
 from rules.derive.environment import ambient_outside
 from rules.derive.geometry import occupied_u
 from rules.derive.lines import cooling_spec
-from rules.derive.thermal import ASHRAE_MAX_ELEVATION_M
+from rules.derive.thermal import (
+    ASHRAE_HUMIDITY_MAX,
+    ASHRAE_MAX_ELEVATION_M,
+    CoolingUnit,
+)
 from rules.model import Face, Finding, PlacedItem, Severity
-from rules.specs import AirflowDirection, Environment, ItSpec, Kind
+from rules.specs import IT_KINDS, AirflowDirection, CoolingType, Environment, ItSpec, Kind
 from rules.text import celsius, watts
 from rules.units import btu_h
 
@@ -27,7 +31,10 @@ __all__ = [
     "blanking_panels",
     "cooling_ambient",
     "cooling_capacity",
+    "cooling_mounting",
+    "humidity",
     "inlet_conditions",
+    "rack_airflow",
 ]
 
 _REVERSED = {
@@ -40,65 +47,179 @@ def _ids(items: list[PlacedItem]) -> str:
     return ", ".join(f"'{i.id}'" for i in items)
 
 
+def _heat(value: float) -> str:
+    """Heat in W and BTU/h (reference 2)."""
+    return f"{watts(value)} ({btu_h(value):,.0f} BTU/h)"
+
+
 @rule(
     "thermal",
     cooling_capacity=(
-        "Installed sensible cooling removes the total heat within the utilisation limit",
+        "Cooling removes the heat the rack-mounted units leave to the room, at the "
+        "utilisation limit",
         "reference 2; S2 (WP25); S9; C4; C5",
     ),
     cooling_absent=(
-        "Heat of a build without cooling units is left to the room's own air conditioning",
+        "A build without cooling units has the room's own air conditioning stated for its heat",
         "reference 2; S2 (WP25)",
+    ),
+    rack_cooling_capacity=(
+        "Rack-mounted and door units remove the heat of their own rack at the utilisation limit",
+        "reference 2; S2 (WP25); S9; C4",
     ),
 )
 def cooling_capacity(d: Derived) -> Iterator[Finding]:
-    """Total heat (IT, room loads, UPS losses) against installed sensible capacity at u (C4).
+    """Heat against sensible capacity at the site's conditions, unit by unit scope (C4; S9).
 
-    Required sensible = heat / u, so the build passes when heat <= u * installed sensible. The
-    redundancy count of the cooling units is the redundancy family's job.
+    In-rack units, rear doors and door-mounted air conditioners cool their own rack: each such
+    rack's heat (its loads and the losses of its UPSs) must be within u x their capacity. The
+    heat they do not take (every other rack, loose items, and what a rear door on an open rack
+    leaves) is the room's: in-row, split and free-air units, or the site's own air
+    conditioning (``Site.room_cooling_w``).
+    Capacities are as derated for return air and altitude (rules.derive.thermal).
     """
     thermal = d.thermal
     heat = thermal.heat_w  # S2: power becomes heat 1:1, UPS losses added (C5)
     if heat <= 0:
         return
-    lines = thermal.cooling_lines
     u = d.policy.utilisation_limit
-    if not lines:
-        if d.site.environment is Environment.OUTDOOR:
+    site = d.site
+    covered = 0.0
+    rack_units: dict[str, list[CoolingUnit]] = {}
+    room_units: list[CoolingUnit] = []
+    for unit in thermal.units:
+        if unit.rack_id is not None:
+            rack_units.setdefault(unit.rack_id, []).append(unit)
+        else:
+            room_units.append(unit)
+    for rack_id, units in rack_units.items():
+        rack_heat = thermal.rack_heat_w.get(rack_id, 0.0)
+        usable = u * sum(x.effective_sensible_w for x in units)
+        # A closed rack (in-rack cooler, door air conditioner) keeps its excess heat inside,
+        # reported here; a rear-door exchanger lets what it does not take into the room.
+        open_rack = any(x.spec.cooling_type is CoolingType.REAR_DOOR for x in units)
+        covered += min(rack_heat, usable) if open_rack else rack_heat
+        if rack_heat > usable:
+            yield finding(
+                "thermal.rack_cooling_capacity",
+                Severity.ERROR,
+                f"Rack '{rack_id}' gives off {_heat(rack_heat)}, above {u * 100:g} % of its own "
+                f"units' {watts(usable / u)} of sensible cooling at the site ({watts(usable)}).",
+                subject=[rack_id, *(x.line.id for x in units)],
+                value=rack_heat,
+                limit=usable,
+                unit="W",
+            )
+    left = heat - covered  # what the rack units leave to the room
+    if left <= 1e-9:
+        return
+    room_w = sum(x.effective_sensible_w for x in room_units)
+    stated = site.room_cooling_w
+    if not thermal.units:
+        if site.environment is Environment.OUTDOOR:
             yield finding(
                 "thermal.cooling_capacity",
                 Severity.ERROR,
-                f"The outdoor build gives off {watts(heat)} of heat but has no cooling unit to "
-                f"remove it: it needs {watts(heat / u)} of sensible cooling at "
-                f"{u * 100:g} % utilisation.",
+                f"The outdoor build gives off {_heat(heat)} but has no cooling unit to remove "
+                f"it: it needs {watts(heat / u)} of sensible cooling at {u * 100:g} % "
+                "utilisation.",
                 value=heat,
                 limit=0.0,
                 unit="W",
             )
-        else:
+            return
+        if stated is None:
             yield finding(
                 "thermal.cooling_absent",
-                Severity.WARNING,
-                f"The build has no cooling unit: the room's own air conditioning must remove "
-                f"{watts(heat)} ({btu_h(heat):,.0f} BTU/h) of sensible heat.",
+                Severity.ERROR,
+                f"The build has no cooling unit and the site states no air conditioning of its "
+                f"own: {_heat(heat)} of sensible heat has nowhere to go. Add cooling, or give "
+                "the room's sensible capacity for this build.",
                 value=heat,
                 unit="W",
             )
-        return
-    installed = thermal.installed_sensible_w
-    usable = u * installed  # C4: PASS when demand <= u * capacity
-    if heat > usable:
+            return
+    if stated is not None and site.environment is Environment.INDOOR:
+        room_w += stated
+    usable = u * room_w  # C4: PASS when demand <= u * capacity
+    if left > usable:
+        where = "room cooling" if rack_units else "installed sensible cooling"
+        share = (
+            f"; {_heat(covered)} of it is taken by rack-mounted units, {_heat(left)} is the room's"
+            if covered > 0
+            else ""
+        )
         yield finding(
             "thermal.cooling_capacity",
             Severity.ERROR,
-            f"The build gives off {watts(heat)} of heat (IT, other loads and UPS losses), above "
-            f"{u * 100:g} % of the {watts(installed)} of installed sensible cooling "
-            f"({watts(usable)}); it needs {watts(heat / u)} of sensible capacity.",
-            subject=[c.id for c in lines],
-            value=heat,
+            f"The build gives off {_heat(heat)} (IT, other loads and UPS losses){share}, above "
+            f"{u * 100:g} % of the {watts(room_w)} of {where} at the site ({watts(usable)}): "
+            f"it needs {watts(left / u)}.",
+            subject=[x.line.id for x in room_units],
+            value=left,
             limit=usable,
             unit="W",
         )
+
+
+@rule(
+    "thermal",
+    cooling_mounting=(
+        "Rack-mounted cooling is mounted as it can be: on a rack, one rear door, door units "
+        "within the rack's doors",
+        "vendor mounting; policy.door_units_per_rack_max",
+    ),
+)
+def cooling_mounting(d: Derived) -> Iterator[Finding]:
+    """Door-mounted air conditioners and rear-door heat exchangers need a rack, and a rack has
+    only so many doors: one rear door, ``policy.door_units_per_rack_max`` door units."""
+    door_max = d.policy.door_units_per_rack_max
+    doors: dict[str, list[PlacedItem]] = {}
+    rear: dict[str, list[PlacedItem]] = {}
+    for unit in d.thermal.units:
+        line = unit.line
+        kind = unit.spec.cooling_type
+        if not kind.rack_scoped:
+            continue
+        if line.rack_id is None:
+            yield finding(
+                "thermal.cooling_mounting",
+                Severity.ERROR,
+                f"'{line.id}' is a {kind.value.replace('_', '-')} unit but sits in no rack: it "
+                "cools only the rack it is mounted on.",
+                subject=[line.id],
+            )
+            continue
+        if kind is CoolingType.DOOR_MOUNTED:
+            doors.setdefault(line.rack_id, []).append(line)
+        elif kind is CoolingType.REAR_DOOR:
+            rear.setdefault(line.rack_id, []).append(line)
+    for rack_id, found in doors.items():
+        count = sum(x.quantity for x in found)
+        if count > door_max:
+            yield finding(
+                "thermal.cooling_mounting",
+                Severity.ERROR,
+                f"Rack '{rack_id}' carries {count} door-mounted cooling units; it takes at most "
+                f"{door_max}.",
+                subject=[rack_id, *(x.id for x in found)],
+                value=float(count),
+                limit=float(door_max),
+                unit="units",
+            )
+    for rack_id, found in rear.items():
+        count = sum(x.quantity for x in found)
+        if count > 1:
+            yield finding(
+                "thermal.cooling_mounting",
+                Severity.ERROR,
+                f"Rack '{rack_id}' carries {count} rear-door heat exchangers; a rack has one rear "
+                "door.",
+                subject=[rack_id, *(x.id for x in found)],
+                value=float(count),
+                limit=1.0,
+                unit="units",
+            )
 
 
 @rule(
@@ -164,8 +285,9 @@ def airflow(d: Derived) -> Iterator[Finding]:
         yield finding(
             "thermal.airflow",
             Severity.ERROR,
-            f"Carrying {watts(thermal.heat_w)} away at a {d.policy.airflow_delta_t_k:g} K rise "
-            f"at {d.site.altitude_m:,.0f} m needs {required:,.1f} m³/h of air; the cooling "
+            f"Carrying the room heat of {watts(thermal.heat_w)} away at a "
+            f"{d.policy.airflow_delta_t_k:g} K rise at {d.site.altitude_m:,.0f} m needs "
+            f"{required:,.1f} m³/h of air (the cooling's basis: all the heat); the cooling "
             f"units move {installed:,.1f} m³/h.",
             subject=[c.id for c in lines],
             value=required,
@@ -176,6 +298,10 @@ def airflow(d: Derived) -> Iterator[Finding]:
 
 @rule(
     "thermal",
+    airflow_unknown=(
+        "Devices whose airflow is not known are said to be unjudged",
+        "reference 2; catalogue data",
+    ),
     mixed_airflow=(
         "All devices in a rack breathe the same way, so none takes in another's exhaust",
         "reference 2; ASHRAE TC 9.9 hot/cold aisle practice",
@@ -197,7 +323,11 @@ def airflow_direction(d: Derived) -> Iterator[Finding]:
         f2b: list[PlacedItem] = []
         b2f: list[PlacedItem] = []
         side: list[PlacedItem] = []
+        unknown: list[PlacedItem] = []
         for item in items:
+            if item.component.airflow is None and item.component.kind in _FANNED:
+                unknown.append(item)
+                continue
             key = (id(item.component), item.face)
             if key in directions:
                 direction = directions[key]
@@ -221,6 +351,14 @@ def airflow_direction(d: Derived) -> Iterator[Finding]:
                 value=float(len(b2f)),
                 unit="items",
             )
+        if unknown:
+            yield finding(
+                "thermal.airflow_unknown",
+                Severity.WARNING,
+                f"The airflow of {_ids(unknown)} in rack '{rack_id}' is not known, so whether "
+                "they take in another device's exhaust cannot be judged.",
+                subject=[rack_id, *(i.id for i in unknown)],
+            )
         if side:
             yield finding(
                 "thermal.side_airflow",
@@ -231,10 +369,17 @@ def airflow_direction(d: Derived) -> Iterator[Finding]:
             )
 
 
+# Kinds that move air with fans of their own: an unknown airflow of these cannot be judged.
+_FANNED = frozenset({*IT_KINDS, Kind.UPS})
+
+
 def _mounted_direction(item: PlacedItem) -> AirflowDirection | None:
-    """Airflow of a line as mounted, or None when it does not count (passive, cooling)."""
+    """Airflow of a line as mounted, or None when it does not count (passive, unknown on a
+    kind without fans, cooling)."""
     direction = item.component.airflow
-    if direction is AirflowDirection.PASSIVE or item.component.kind is Kind.COOLING:
+    if direction is None or direction is AirflowDirection.PASSIVE:
+        return None
+    if item.component.kind is Kind.COOLING:
         return None
     if item.face is Face.REAR:
         direction = _REVERSED.get(direction, direction)
@@ -368,4 +513,100 @@ def blanking_panels(d: Derived) -> Iterator[Finding]:
                 value=open_u,
                 limit=0.0,
                 unit="U",
+            )
+
+
+@rule(
+    "thermal",
+    rack_airflow=(
+        "Rack-mounted cooling moves at least the air its rack's IT pulls through",
+        "reference 2 (airflow); ASHRAE TC 9.9 airflow management",
+    ),
+)
+def rack_airflow(d: Derived) -> Iterator[Finding]:
+    """In a rack cooled by its own units, the units' airflow against the air the IT moves at
+    its own rise (the IT's basis: data-sheet airflow, else its heat at its rise); short of it,
+    the servers draw their own hot exhaust back round."""
+    thermal = d.thermal
+    by_rack: dict[str, list[CoolingUnit]] = {}
+    for unit in thermal.units:
+        if unit.rack_id is not None:
+            by_rack.setdefault(unit.rack_id, []).append(unit)
+    for rack_id, units in by_rack.items():
+        needed = thermal.rack_airflow_it_m3h.get(rack_id, 0.0)
+        moved = sum(x.airflow_m3h for x in units)
+        if needed > moved:
+            yield finding(
+                "thermal.rack_airflow",
+                Severity.WARNING,
+                f"The IT in rack '{rack_id}' pulls {needed:,.1f} m³/h through it (the IT's "
+                f"basis), but its cooling units move {moved:,.1f} m³/h: hot exhaust returns to "
+                "the inlets.",
+                subject=[rack_id, *(x.line.id for x in units)],
+                value=needed,
+                limit=moved,
+                unit="m3/h",
+            )
+
+
+@rule(
+    "thermal",
+    humidity=(
+        "The room air's humidity and dew point stay within each device's ASHRAE class",
+        "ASHRAE TC 9.9 2021 Table 2.1 (S7); reference 2; reference 8 L3 (dew point)",
+    ),
+    humidity_unknown=(
+        "A site without a humidity figure is said to be unjudged for humidity",
+        "reference 2",
+    ),
+)
+def humidity(d: Derived) -> Iterator[Finding]:
+    """The site's highest dew point and relative humidity (at its highest ambient, by the Magnus
+    formula, L3) against each IT device's class (reference 2 table). Only where the inlet air is
+    the room's or the outside air's: closed-loop cooling in an outdoor enclosure controls it."""
+    thermal = d.thermal
+    if not thermal.allowable_c or thermal.inlet_max_c is None:
+        return
+    dew, rh = thermal.dew_point_max_c, thermal.relative_humidity_max_pct
+    if dew is None or rh is None:
+        yield finding(
+            "thermal.humidity_unknown",
+            Severity.INFO,
+            "The site gives no humidity or dew point, so the ASHRAE humidity limits of its IT "
+            "cannot be judged.",
+        )
+        return
+    seen: set[int] = set()
+    for item in d.lines.items:
+        spec = item.component.spec
+        if not isinstance(spec, ItSpec) or spec.ashrae_class is None:
+            continue
+        if id(item.component) in seen:
+            continue
+        seen.add(id(item.component))
+        rh_max, dew_max = ASHRAE_HUMIDITY_MAX[spec.ashrae_class]
+        lines = [i.id for i in d.lines.items if i.component is item.component]
+        cls = spec.ashrae_class.value
+        if dew > dew_max:
+            yield finding(
+                "thermal.humidity",
+                Severity.ERROR,
+                f"The room air reaches a {celsius(dew)} °C dew point, above the {dew_max:g} °C "
+                f"that class {cls} allows for {_ids([item])}.",
+                subject=lines,
+                value=dew,
+                limit=dew_max,
+                unit="°C",
+            )
+        elif rh > rh_max:
+            yield finding(
+                "thermal.humidity",
+                Severity.ERROR,
+                f"The room air reaches {rh:.0f} % relative humidity at "
+                f"{d.site.ambient_max_c:g} °C, above the {rh_max:g} % that class {cls} allows "
+                f"for {_ids([item])}.",
+                subject=lines,
+                value=rh,
+                limit=rh_max,
+                unit="%",
             )

@@ -24,7 +24,7 @@ from rules.derive.redundancy import RedundancyResult, cooling_redundancy, ups_re
 from rules.derive.runtime import UpsFigures, derive_ups
 from rules.derive.thermal import Thermal, derive_thermal
 from rules.model import BuildSpec
-from rules.specs import Kind, Policy, Site
+from rules.specs import Policy, Site
 
 __all__ = ["Derived", "derive"]
 
@@ -66,7 +66,7 @@ def derive(spec: BuildSpec) -> Derived:
     lines = derive_lines(spec)
     flow = derive_flow(lines)
     electrical = derive_electrical(lines, flow)
-    ups = derive_ups(lines, flow)
+    ups = derive_ups(lines, flow, electrical.pf_typical)
     thermal = derive_thermal(lines, ups)
     policy = spec.policy
     return Derived(
@@ -79,6 +79,6 @@ def derive(spec: BuildSpec) -> Derived:
         thermal=thermal,
         fire=derive_fire(lines),
         ups_redundancy=ups_redundancy(ups, flow, electrical, policy, lines.it_typical_w),
-        cooling_redundancy=cooling_redundancy(lines.kind(Kind.COOLING), thermal.heat_w, policy),
-        energy=derive_energy(lines, flow.normal),
+        cooling_redundancy=cooling_redundancy(thermal.units, thermal.heat_w, policy),
+        energy=derive_energy(lines, flow.normal, thermal.annual_water_l),
     )

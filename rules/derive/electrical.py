@@ -16,19 +16,29 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rules.derive.flow import NORMAL, Flow, PowerFlow, Scenario
+from rules.derive.flow import (
+    NORMAL,
+    Flow,
+    PowerFlow,
+    Scenario,
+    normal_apparent_power,
+    ups_recharge_w,
+)
 from rules.derive.lines import Lines, ups_spec
 from rules.model import PlacedItem
-from rules.specs import AtsSpec, Kind, PduSpec, Policy, Site, UpsSpec
+from rules.specs import AtsSpec, Kind, PduSpec, Policy, Site, UpsSpec, UpsTopology
 
 __all__ = [
     "SITE",
     "Electrical",
     "PhaseCurrent",
+    "SourceCapacity",
     "SourceCurrents",
+    "SourceMismatch",
     "derive_electrical",
     "site_capacity_va",
     "source_limit_a",
+    "source_rating_a",
     "ups_kva_limit_va",
     "ups_kw_limit_w",
 ]
@@ -63,6 +73,35 @@ class SourceCurrents:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceCapacity:
+    """What a source (PDU, ATS, UPS output, or the site supply) can carry beside what it does.
+
+    Usable figures are at the utilisation limit (C4) and at the PF of the load behind it (C3):
+    usable W = limit A x V_LN x PF per phase.
+    """
+
+    source: str
+    phases: int
+    voltage_v: float
+    limit_a: float  # per phase
+    usable_w: float  # all phases
+    load_w: float  # nameplate, normal operation (C2)
+    worst_a: tuple[float, ...]  # each phase's highest current, normal or failover
+    overloaded: tuple[int, ...]  # phases (1..3) whose worst current passes the limit
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMismatch:
+    """A source whose input does not match what feeds it (phases or voltage)."""
+
+    source: str
+    upstream: str  # a source id, or SITE
+    what: str  # "phases" or "voltage"
+    needs: float  # the source's input
+    gets: float  # what its upstream gives
+
+
+@dataclass(frozen=True, slots=True)
 class Electrical:
     """The electrical figures of one build."""
 
@@ -75,8 +114,12 @@ class Electrical:
     distribution_currents: Mapping[str, SourceCurrents]
     through_ups: Mapping[str, bool]
     site_capacity_va: float
-    worst_site_nameplate_w: float
-    recharge_w: float
+    worst_site_nameplate_w: float  # UPS recharge allowances included (rules.derive.flow)
+    recharge_w: float  # every UPS's recharge allowance, summed (conv)
+    # Each site phase's highest current over normal operation and every scenario.
+    site_phase_worst_a: tuple[float, ...]
+    capacities: Mapping[str, SourceCapacity]  # every source with a limit, then SITE
+    mismatches: Sequence[SourceMismatch]
 
     def load_pf(self, source_id: str, *, nameplate: bool = False) -> float:
         """PF of the load behind a source (or ``SITE``), typical- or nameplate-weighted (C3)."""
@@ -90,9 +133,9 @@ class Electrical:
     @property
     def site_demand_w(self) -> float:
         """Real power the site supply must deliver: the worst scenario's nameplate draw (C2:
-        the supply is a circuit), cooling, other loads and UPS losses (C5) included, plus the
-        UPS recharge allowance ``policy.ups_recharge_fraction`` x rated kW of every UPS (conv)."""
-        return self.worst_site_nameplate_w + self.recharge_w
+        the supply is a circuit), cooling, other loads and UPS losses (C5) and the UPS recharge
+        allowances (conv) included."""
+        return self.worst_site_nameplate_w
 
 
 # --------------------------------------------------------------------------- ratings
@@ -108,29 +151,39 @@ def ups_kva_limit_va(ups: PlacedItem, policy: Policy) -> float:
     return policy.utilisation_limit * ups.quantity * ups_spec(ups).kva * 1000
 
 
-def source_limit_a(source: PlacedItem, policy: Policy) -> float | None:
-    """Continuous current allowed per phase of a PDU, ATS or UPS output.
+def source_rating_a(source: PlacedItem) -> float | None:
+    """Current rating per phase of a PDU, ATS or UPS output, at 100 %.
 
-    PDU (C4; NEC 210.20(A), S4, S5): the plug/input rating protects the whole phase; each
-    bank's breaker protects the outlets of that bank. The flow does not know which outlet sits
-    on which bank, so the banks of a phase are taken as evenly loaded (an installer spreads the
-    cords): a phase may carry ``breaker_a * banks_per_phase``, never more than its input. A
-    100 %-rated assembly is exempt from the 80 % rule. ATS: its rating at u. UPS: its kVA shared
-    over its output phases at u.
+    PDU (S4, S5): the plug/input rating protects the whole phase; each bank's breaker protects
+    the outlets of that bank. The flow does not know which outlet sits on which bank, so the
+    banks of a phase are taken as evenly loaded (an installer spreads the cords): a phase may
+    carry ``breaker_a * banks_per_phase``, never more than its input. ATS: its rating. UPS: its
+    kVA shared over its output phases.
     """
-    u = policy.utilisation_limit
     spec = source.component.spec
     if isinstance(spec, PduSpec):
-        limit = spec.input_current_a
+        rating = spec.input_current_a
         if spec.breaker_a is not None:
             banks_per_phase = max(1, spec.banks // spec.phases)
-            limit = min(limit, spec.breaker_a * banks_per_phase)
-        return limit if spec.rated_100pct else u * limit
+            rating = min(rating, spec.breaker_a * banks_per_phase)
+        return rating
     if isinstance(spec, AtsSpec):
-        return u * spec.rated_a
+        return spec.rated_a
     if isinstance(spec, UpsSpec):
-        return u * spec.kva * 1000 * source.quantity / (spec.output_phases * spec.output_voltage_v)
+        return spec.kva * 1000 * source.quantity / (spec.output_phases * spec.output_voltage_v)
     return None
+
+
+def source_limit_a(source: PlacedItem, policy: Policy) -> float | None:
+    """Continuous current allowed per phase of a PDU, ATS or UPS output: its rating at the
+    utilisation limit (C4; NEC 210.20(A), S4); a 100 %-rated PDU assembly is exempt."""
+    rating = source_rating_a(source)
+    if rating is None:
+        return None
+    spec = source.component.spec
+    if isinstance(spec, PduSpec) and spec.rated_100pct:
+        return rating
+    return policy.utilisation_limit * rating
 
 
 def site_capacity_va(site: Site) -> float:
@@ -245,15 +298,147 @@ def _through_ups(lines: Lines) -> dict[str, bool]:
     return out
 
 
+# IEC 60038: supply voltages hold within +/-10 % of nominal; a source rated for another nominal
+# voltage than its upstream gives is a mismatch.
+VOLTAGE_TOLERANCE = 0.10
+
+
+def _input_of(source: PlacedItem) -> tuple[int, float]:
+    """(phases, V_LN) a source's input takes."""
+    spec = source.component.spec
+    if isinstance(spec, UpsSpec):
+        return spec.input_phases, spec.input_voltage_v
+    if isinstance(spec, PduSpec | AtsSpec):
+        return spec.phases, spec.voltage_v
+    return 1, 0.0
+
+
+def _output_of(upstream: PlacedItem | None, site: Site, lines: Lines) -> tuple[int, float]:
+    """(phases, V_LN) an upstream gives a source plugged into it: a PDU's outlets are single
+    phase; a UPS or ATS output and the site supply give what they are."""
+    if upstream is None:
+        return site.supply_phases, site.supply_voltage_v
+    phases = lines.phases[upstream.id]
+    if isinstance(upstream.component.spec, PduSpec):
+        phases = 1
+    return phases, lines.voltage_v[upstream.id]
+
+
+def _mismatches(lines: Lines) -> list[SourceMismatch]:
+    out: list[SourceMismatch] = []
+    site = lines.site
+    for source in lines.sources:
+        if source.component.spec is None:
+            continue
+        phases, volts = _input_of(source)
+        feeds: list[str | None] = [f for f in (source.feed_a, source.feed_b) if f is not None]
+        if not feeds:
+            feeds = [None]
+        for feed in feeds:
+            upstream = lines.by_id[feed] if feed is not None else None
+            up_phases, up_volts = _output_of(upstream, site, lines)
+            name = feed if feed is not None else SITE
+            if phases > up_phases:
+                out.append(SourceMismatch(source.id, name, "phases", phases, up_phases))
+            if up_volts and abs(volts - up_volts) > VOLTAGE_TOLERANCE * up_volts:
+                out.append(SourceMismatch(source.id, name, "voltage", volts, up_volts))
+    return out
+
+
+def _site_phase_worst_a(lines: Lines, flow: PowerFlow, pf: float) -> tuple[float, ...]:
+    """Each site phase's highest current, I = P_np / (V_LN x PF) (reference 1; C2)."""
+    site = lines.site
+    worst = list(flow.normal.site_phase_nameplate_w)
+    for scenario in flow.scenarios:
+        for p, w in enumerate(scenario.site_phase_nameplate_w):
+            if w > worst[p]:
+                worst[p] = w
+    divisor = site.supply_voltage_v * pf
+    if site.supply_phases == 1:
+        return (sum(worst) / divisor,)
+    return tuple(w / divisor for w in worst)
+
+
+def _capacities(
+    lines: Lines,
+    flow: PowerFlow,
+    currents: Mapping[str, SourceCurrents],
+    pf_nameplate: Mapping[str, float],
+    site_worst: tuple[float, ...],
+) -> dict[str, SourceCapacity]:
+    out: dict[str, SourceCapacity] = {}
+    default = lines.policy.power_factor_default
+    for sid, c in currents.items():
+        phases = lines.phases[sid]
+        volts = lines.voltage_v[sid]
+        limit = c.normal.limit_a
+        out[sid] = SourceCapacity(
+            source=sid,
+            phases=phases,
+            voltage_v=volts,
+            limit_a=limit,
+            usable_w=limit * volts * pf_nameplate.get(sid, default) * phases,
+            load_w=flow.normal.nameplate(sid),
+            worst_a=c.worst_by_phase,
+            overloaded=tuple(p + 1 for p, a in enumerate(c.worst_by_phase) if a > limit),
+        )
+    site = lines.site
+    limit = lines.policy.utilisation_limit * site.supply_breaker_a
+    out[SITE] = SourceCapacity(
+        source=SITE,
+        phases=site.supply_phases,
+        voltage_v=site.supply_voltage_v,
+        limit_a=limit,
+        usable_w=limit
+        * site.supply_voltage_v
+        * pf_nameplate.get(SITE, default)
+        * site.supply_phases,
+        load_w=flow.normal.site_nameplate_w,
+        worst_a=site_worst,
+        overloaded=tuple(p + 1 for p, a in enumerate(site_worst) if a > limit),
+    )
+    return out
+
+
+def ups_input_pf(lines: Lines) -> dict[str, float]:
+    """Input PF of each UPS line whose topology sets it: an online double-conversion UPS draws
+    at ``policy.ups_input_power_factor`` (conv; S26); others (and an unknown topology, never
+    assumed better) draw at their load's PF."""
+    pf = lines.policy.ups_input_power_factor
+    return {
+        u.id: pf
+        for u in lines.ups_lines
+        if ups_spec(u).topology is UpsTopology.ONLINE_DOUBLE_CONVERSION
+    }
+
+
+def _flow_power_factors(lines: Lines, flow: PowerFlow) -> tuple[dict[str, float], dict[str, float]]:
+    """PF behind each source and the site: W / VA of what flows through it in normal operation
+    (C3); a source that carries nothing in normal operation (the B input of an ATS) takes the
+    PF of every load that can reach it."""
+    typical, nameplate = _power_factors(lines)
+    va = normal_apparent_power(flow.graph, flow.normal, ups_input_pf(lines))
+    normal = flow.normal
+    for sid, t_va in va.typical_va.items():
+        if t_va > 0 and normal.typical(sid) > 0:
+            typical[sid] = normal.typical(sid) / t_va
+    for sid, n_va in va.nameplate_va.items():
+        if n_va > 0 and normal.nameplate(sid) > 0:
+            nameplate[sid] = normal.nameplate(sid) / n_va
+    if va.site_typical_va > 0 and normal.site_typical_w > 0:
+        typical[SITE] = normal.site_typical_w / va.site_typical_va
+    if va.site_nameplate_va > 0 and normal.site_nameplate_w > 0:
+        nameplate[SITE] = normal.site_nameplate_w / va.site_nameplate_va
+    return typical, nameplate
+
+
 def derive_electrical(lines: Lines, flow: PowerFlow) -> Electrical:
     """Power factors, currents, UPS paths and the site supply of one build."""
-    typical, nameplate = _power_factors(lines)
+    typical, nameplate = _flow_power_factors(lines, flow)
     currents = _currents(lines, flow, nameplate)
     policy = lines.policy
-    recharge = sum(
-        policy.ups_recharge_fraction * ups_spec(u).rated_kw * 1000 * u.quantity
-        for u in lines.ups_lines
-    )
+    recharge = sum(ups_recharge_w(u, policy) for u in lines.ups_lines)
+    site_worst = _site_phase_worst_a(lines, flow, nameplate.get(SITE, policy.power_factor_default))
     return Electrical(
         pf_typical=typical,
         pf_nameplate=nameplate,
@@ -266,4 +451,7 @@ def derive_electrical(lines: Lines, flow: PowerFlow) -> Electrical:
         site_capacity_va=site_capacity_va(lines.site),
         worst_site_nameplate_w=flow.worst_site_nameplate_w(),
         recharge_w=recharge,
+        site_phase_worst_a=site_worst,
+        capacities=_capacities(lines, flow, currents, nameplate, site_worst),
+        mismatches=_mismatches(lines),
     )

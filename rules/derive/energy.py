@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 from rules.derive.flow import Flow
 from rules.derive.lines import Lines
+from rules.units import HOURS_PER_YEAR
 
-__all__ = ["HOURS_PER_YEAR", "Energy", "derive_energy"]
-
-HOURS_PER_YEAR = 8760  # reference 6: E_year = P_IT[kW] * PUE * 8760
+__all__ = ["Energy", "derive_energy"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +28,16 @@ class Energy:
     annual_kwh: float
     co2_kg: float
     cost: float
+    cue_kg_per_kwh: float  # kg CO2 per IT kWh = grid factor x PUE (reference 6)
+    annual_water_l: float  # evaporated by the cooling units
+    wue_l_per_kwh: float | None  # litres per IT kWh (The Green Grid, S20); None without IT
     bill_total: float  # list price x quantity over every item and rack
     lead_time_days: int  # longest of any item or rack
     lead_time_item: str | None  # the first line, in build order, that takes that long
 
 
-def derive_energy(lines: Lines, normal: Flow) -> Energy:
-    """Annual energy, bill and lead time of one build."""
+def derive_energy(lines: Lines, normal: Flow, annual_water_l: float) -> Energy:
+    """Annual energy, carbon, water, bill and lead time of one build."""
     site = lines.site
     pue = lines.policy.pue_default  # reference 6, micro-DC default (conv)
     kwh = lines.it_typical_w / 1000 * pue * HOURS_PER_YEAR  # reference 6
@@ -56,12 +58,16 @@ def derive_energy(lines: Lines, normal: Flow) -> Energy:
     for rack in racks:
         if rack.component.lead_time_days > days:
             days, who = rack.component.lead_time_days, rack.id
+    it_kwh = lines.it_typical_w / 1000 * HOURS_PER_YEAR
     return Energy(
         pue=pue,
         pue_bottom_up=bottom_up,
         annual_kwh=kwh,
         co2_kg=co2,
         cost=kwh * site.electricity_price_per_kwh,
+        cue_kg_per_kwh=site.grid_carbon_g_per_kwh / 1000 * pue,  # reference 6: CUE
+        annual_water_l=annual_water_l,
+        wue_l_per_kwh=annual_water_l / it_kwh if it_kwh > 0 else None,  # reference 6; S20
         bill_total=bill,
         lead_time_days=days,
         lead_time_item=who,

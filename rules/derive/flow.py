@@ -34,13 +34,23 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rules.derive.lines import CordGroup, Lines, ups_efficiency, ups_spec
 from rules.model import PlacedItem
-from rules.specs import Kind
+from rules.specs import Kind, Policy
 
-__all__ = ["NORMAL", "Flow", "PowerFlow", "Scenario", "derive_flow", "full_flow"]
+__all__ = [
+    "NORMAL",
+    "ApparentPower",
+    "Flow",
+    "PowerFlow",
+    "Scenario",
+    "derive_flow",
+    "full_flow",
+    "normal_apparent_power",
+    "ups_recharge_w",
+]
 
 NORMAL = "normal"
 _NO_LOAD: tuple[float, float, float] = (0.0, 0.0, 0.0)
@@ -64,6 +74,8 @@ class Flow:
     dropped: list[str]
     site_typical_w: float = 0.0
     site_nameplate_w: float = 0.0
+    # Nameplate W on each phase of the site supply (index 0 on a single-phase supply).
+    site_phase_nameplate_w: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
 
     def typical(self, source_id: str) -> float:
         """Typical W a source carries."""
@@ -96,6 +108,7 @@ class Scenario:
     dropped: Sequence[str]
     site_typical_w: float
     site_nameplate_w: float
+    site_phase_nameplate_w: Sequence[float]
 
     def typical(self, source_id: str) -> float:
         """Typical W a source carries in this scenario."""
@@ -130,6 +143,7 @@ class PowerFlow:
     scenarios: Sequence[Scenario]
     by_lost: Mapping[str, Scenario]
     changed: Mapping[str, Sequence[Scenario]]
+    graph: _Graph
 
     def failover(self, source_id: str) -> Sequence[Scenario]:
         """Scenarios in which a source lives and carries another load than normally."""
@@ -157,6 +171,7 @@ class _Graph:
     children: Mapping[str, Sequence[PlacedItem]]  # sources plugged into each source
     groups_on: Mapping[str, Sequence[int]]  # cord groups (by index) with a cord on each source
     efficiency: Mapping[str, float]  # per UPS line (C5)
+    recharge_w: Mapping[str, float]  # per UPS line: what its input draws to recharge (conv)
     ats: frozenset[str]
 
 
@@ -192,8 +207,16 @@ def _graph(lines: Lines) -> _Graph:
         children=children,
         groups_on=groups_on,
         efficiency={u.id: ups_efficiency(u, lines.policy) for u in lines.ups_lines},
+        recharge_w={u.id: ups_recharge_w(u, lines.policy) for u in lines.ups_lines},
         ats=frozenset(s.id for s in lines.sources if s.component.kind is Kind.ATS),
     )
+
+
+def ups_recharge_w(ups: PlacedItem, policy: Policy) -> float:
+    """Input power a UPS line draws to recharge its batteries: ``policy.ups_recharge_fraction``
+    of its rated kW (conv), carried by every circuit upstream of it (C2: circuits are sized on
+    nameplate)."""
+    return policy.ups_recharge_fraction * ups_spec(ups).rated_kw * 1000 * ups.quantity
 
 
 def _dies(source: PlacedItem, dead: set[str]) -> bool:
@@ -283,6 +306,11 @@ def full_flow(graph: _Graph, lost: str | None) -> Flow:
         if a is None and b is None:
             flow.site_typical_w += group.typical_w
             flow.site_nameplate_w += group.nameplate_w
+            site = flow.site_phase_nameplate_w
+            p = group.phases_a  # a load on the site supply deals its cords to the site's phases
+            site[0] += p[0]
+            site[1] += p[1]
+            site[2] += p[2]
             continue
         live_a = a is not None and a not in dead
         live_b = b is not None and b not in dead
@@ -302,10 +330,13 @@ def full_flow(graph: _Graph, lost: str | None) -> Flow:
             nameplate[cord] += w1 + w2 + w3
     # Children before parents: each source passes its whole load one step upstream.
     for source in reversed(graph.order):
-        typ = typical.get(source.id, 0.0)
-        np_ = nameplate.get(source.id, 0.0)
-        if typ or np_:
-            _deliver(graph, flow, source, typ, np_, dead)
+        sid = source.id
+        if sid in dead:
+            continue
+        typ = typical.get(sid, 0.0)
+        np_ = nameplate.get(sid, 0.0)
+        if typ or np_ or sid in graph.efficiency:
+            _deliver(graph, flow, _delivery(graph, source, typ, np_, flow.phases(sid), dead))
     return flow
 
 
@@ -331,61 +362,153 @@ def _assumed(graph: _Graph, flow: Flow, dead: Set_) -> None:
                 phases[p] += np_ * share / 3
         else:
             phases[0] += np_ * share
-        _deliver(graph, flow, ups, typ * share, np_ * share, dead)
+    for source in reversed(graph.order):
+        sid = source.id
+        if sid in dead:
+            continue
+        typ_s, np_s = flow.typical(sid), flow.nameplate(sid)
+        if typ_s or np_s or sid in graph.efficiency:
+            _deliver(graph, flow, _delivery(graph, source, typ_s, np_s, flow.phases(sid), dead))
 
 
-def _deliver(
-    graph: _Graph, flow: Flow, source: PlacedItem, typ: float, np_: float, dead: Set_
-) -> None:
-    """Carry a source's whole load one step upstream (grossed up by UPS losses, C5)."""
-    eff = graph.efficiency.get(source.id)
-    if eff is not None:  # a UPS
-        typ, np_ = typ / eff, np_ / eff
-    upstream = _upstream_of(graph, source, dead)
+def _deliver(graph: _Graph, flow: Flow, delivery: Delivery) -> None:
+    """Add a source's delivery to the source upstream of it, or to the site supply."""
+    upstream, typ, np_, phases = delivery
+    if upstream == NOWHERE:
+        return  # the UPS runs on battery; nothing reaches the dead upstream
     if upstream is None:
         flow.site_typical_w += typ
         flow.site_nameplate_w += np_
-    elif upstream != NOWHERE:
+        at = flow.site_phase_nameplate_w
+    else:
         flow.typical_w[upstream] += typ
         flow.nameplate_w[upstream] += np_
-        split = graph.lines.phase_split.get((source.id, upstream), (1.0, 0.0, 0.0))
-        phases = flow.phase_nameplate_w[upstream]
-        for p in range(3):
-            if split[p]:
-                phases[p] += np_ * split[p]
-    # else: the UPS runs on battery; nothing reaches the dead upstream.
+        at = flow.phase_nameplate_w[upstream]
+    at[0] += phases[0]
+    at[1] += phases[1]
+    at[2] += phases[2]
+
+
+# What a source passes upstream: (target, typical W, nameplate W, nameplate W per phase of the
+# target), the target being a source id, None for the site supply or NOWHERE.
+Delivery = tuple[str | None, float, float, tuple[float, float, float]]
+_NO_DELIVERY: Delivery = (NOWHERE, 0.0, 0.0, _NO_LOAD)
+_ON_L1 = (1.0, 0.0, 0.0)
+
+
+def _delivery(
+    graph: _Graph,
+    source: PlacedItem,
+    typ: float,
+    np_: float,
+    phases: Sequence[float],
+    dead: Set_,
+) -> Delivery:
+    """Where a source's load goes upstream and how much.
+
+    A UPS's input is its output grossed up by its losses (C5) plus its recharge allowance
+    (conv); a PDU or ATS passes its load on as it is. The load lands on the upstream's phases
+    as ``Lines.phase_split`` says: dealt, balanced, or passed through phase by phase.
+    """
+    sid = source.id
+    eff = graph.efficiency.get(sid)
+    if eff is not None:
+        typ, np_ = typ / eff, np_ / eff + graph.recharge_w[sid]
+    upstream = _upstream_of(graph, source, dead)
+    if upstream == NOWHERE:
+        return upstream, typ, np_, _NO_LOAD
+    split = graph.lines.phase_split.get((sid, upstream), _ON_L1)
+    if split is None:  # a three-phase PDU or ATS: each phase's load passes straight through
+        return upstream, typ, np_, (phases[0], phases[1], phases[2])
+    return upstream, typ, np_, (np_ * split[0], np_ * split[1], np_ * split[2])
+
+
+@dataclass(frozen=True, slots=True)
+class ApparentPower:
+    """VA each source carries in normal operation, typical and nameplate, and the site's."""
+
+    typical_va: Mapping[str, float]
+    nameplate_va: Mapping[str, float]
+    site_typical_va: float
+    site_nameplate_va: float
+
+
+def normal_apparent_power(
+    graph: _Graph, normal: Flow, input_pf: Mapping[str, float]
+) -> ApparentPower:
+    """The VA behind each source in normal operation: its loads' VA (W / PF, C3) as delivered.
+
+    A PDU or ATS passes its loads' VA on. A UPS draws from upstream at its own input PF
+    (``input_pf`` per UPS line: a double-conversion rectifier's, S26) when one is given, else
+    its load's VA grossed up like its W (losses and recharge at the load's PF).
+    """
+    lines = graph.lines
+    typ_va: dict[str, float] = defaultdict(float)
+    np_va: dict[str, float] = defaultdict(float)
+    site_typ = site_np = 0.0
+    groups = lines.cord_groups
+    if lines.feeds_assumed:
+        kw = {u.id: ups_spec(u).rated_kw * u.quantity for u in lines.ups_lines}
+        total_kw = sum(kw.values())
+        if total_kw > 0:
+            t, n = sum(g.typical_va for g in groups), sum(g.nameplate_va for g in groups)
+            for ups in lines.ups_lines:
+                typ_va[ups.id] += t * kw[ups.id] / total_kw
+                np_va[ups.id] += n * kw[ups.id] / total_kw
+    else:
+        for group in groups:
+            a, b = group.feed_a, group.feed_b
+            if a is None and b is None:
+                site_typ += group.typical_va
+                site_np += group.nameplate_va
+                continue
+            share = 0.5 if a is not None and b is not None else 1.0
+            for cord in (a, b):
+                if cord is not None:
+                    typ_va[cord] += group.typical_va * share
+                    np_va[cord] += group.nameplate_va * share
+    for source in reversed(graph.order):
+        sid = source.id
+        upstream = _upstream_of(graph, source, _NONE_DEAD)
+        if upstream == NOWHERE:
+            continue
+        t_out, n_out = typ_va.get(sid, 0.0), np_va.get(sid, 0.0)
+        eff = graph.efficiency.get(sid)
+        if eff is not None:  # a UPS: what its input draws
+            w_typ = normal.typical(sid) / eff
+            w_np = normal.nameplate(sid) / eff + graph.recharge_w[sid]
+            pf = input_pf.get(sid)
+            if pf is not None:
+                t_out, n_out = w_typ / pf, w_np / pf
+            else:
+                t_pf = normal.typical(sid) / t_out if t_out > 0 else 1.0
+                n_pf = normal.nameplate(sid) / n_out if n_out > 0 else 1.0
+                t_out, n_out = w_typ / t_pf, w_np / n_pf
+        if not (t_out or n_out):
+            continue
+        if upstream is None:
+            site_typ += t_out
+            site_np += n_out
+        else:
+            typ_va[upstream] += t_out
+            np_va[upstream] += n_out
+    return ApparentPower(typ_va, np_va, site_typ, site_np)
 
 
 # --------------------------------------------------------------------------- scenarios as deltas
-
-# What a source passes upstream: (target, typical W, nameplate W, nameplate W per phase), the
-# target being a source id, None for the site supply or NOWHERE.
-Delivery = tuple[str | None, float, float, tuple[float, float, float]]
-_NO_DELIVERY: Delivery = (NOWHERE, 0.0, 0.0, _NO_LOAD)
-
-
-def _delivery(graph: _Graph, source: PlacedItem, typ: float, np_: float, dead: Set_) -> Delivery:
-    """Where a source's load goes upstream and how much (grossed up by UPS losses, C5)."""
-    eff = graph.efficiency.get(source.id)
-    if eff is not None:
-        typ, np_ = typ / eff, np_ / eff
-    upstream = _upstream_of(graph, source, dead)
-    if upstream is None or upstream == NOWHERE:
-        return upstream, typ, np_, (np_, 0.0, 0.0)
-    split = graph.lines.phase_split.get((source.id, upstream), (1.0, 0.0, 0.0))
-    return upstream, typ, np_, (np_ * split[0], np_ * split[1], np_ * split[2])
 
 
 class _Delta:
     """The changes one loss makes to the loads of normal operation, per source and site."""
 
-    __slots__ = ("changes", "site_np", "site_typ")
+    __slots__ = ("changes", "site_np", "site_phases", "site_typ")
 
     def __init__(self) -> None:
         # per source: [typical, nameplate, L1, L2, L3] W added to its normal load
         self.changes: dict[str, list[float]] = {}
         self.site_typ = 0.0
         self.site_np = 0.0
+        self.site_phases = [0.0, 0.0, 0.0]
 
     def add(
         self, target: str | None, typ: float, np_: float, phases: tuple[float, float, float]
@@ -394,6 +517,9 @@ class _Delta:
         if target is None:
             self.site_typ += typ
             self.site_np += np_
+            self.site_phases[0] += phases[0]
+            self.site_phases[1] += phases[1]
+            self.site_phases[2] += phases[2]
             return
         acc = self.changes.get(target)
         if acc is None:
@@ -460,9 +586,14 @@ def _scenario(
         else:
             acc = changes.get(sid)
             typ, np_ = normal.typical(sid), normal.nameplate(sid)
+            now: Sequence[float] = normal.phases(sid)
             if acc is not None:
                 typ, np_ = typ + acc[0], np_ + acc[1]
-            after_d = _delivery(graph, source, typ, np_, dead) if (typ or np_) else _NO_DELIVERY
+                now = (now[0] + acc[2], now[1] + acc[3], now[2] + acc[4])
+            if typ or np_ or sid in graph.efficiency:
+                after_d = _delivery(graph, source, typ, np_, now, dead)
+            else:
+                after_d = _NO_DELIVERY
         if before_d == after_d:
             continue
         if before_d[0] == after_d[0]:
@@ -507,6 +638,7 @@ def _scenario(
         dropped,
         normal.site_typical_w + delta.site_typ,
         normal.site_nameplate_w + delta.site_np,
+        [n + d for n, d in zip(normal.site_phase_nameplate_w, delta.site_phases, strict=True)],
     )
 
 
@@ -524,6 +656,7 @@ def _as_scenario(flow: Flow, normal: Flow, graph: _Graph, lost: str) -> Scenario
         flow.dropped,
         flow.site_typical_w,
         flow.site_nameplate_w,
+        flow.site_phase_nameplate_w,
     )
 
 
@@ -537,9 +670,10 @@ def derive_flow(lines: Lines) -> PowerFlow:
     deliveries: dict[str, Delivery] = {}
     if not assumed:
         for source in graph.order:
-            typ, np_ = normal.typical(source.id), normal.nameplate(source.id)
-            if typ or np_:
-                deliveries[source.id] = _delivery(graph, source, typ, np_, _NONE_DEAD)
+            sid = source.id
+            typ, np_ = normal.typical(sid), normal.nameplate(sid)
+            if typ or np_ or sid in graph.efficiency:
+                deliveries[sid] = _delivery(graph, source, typ, np_, normal.phases(sid), _NONE_DEAD)
     # Upstream losses first (top-down), as a source's failover scenarios are listed.
     for source in lines.sources if assumed else graph.order:
         if assumed:
@@ -565,4 +699,5 @@ def derive_flow(lines: Lines) -> PowerFlow:
         scenarios=[by_lost[s.id] for s in lines.sources],
         by_lost=by_lost,
         changed=changed,
+        graph=graph,
     )

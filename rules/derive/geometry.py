@@ -17,14 +17,17 @@ from rules.model import PlacedItem, RackInstance
 from rules.specs import RackSpec
 
 __all__ = [
+    "Occupant",
     "RackLayout",
     "Span",
+    "collision",
     "derive_layouts",
     "faces_collide",
     "free_positions",
     "free_runs",
     "item_u",
     "lowest_free_position",
+    "occupants",
     "occupied_u",
     "rack_layout",
     "rack_spec",
@@ -52,7 +55,8 @@ class RackLayout:
     rack: RackInstance
     spec: RackSpec | None
     u_used: float
-    contents_kg: float
+    contents_kg: float  # of the lines whose mass is known: a lower bound if any is not
+    unknown_mass: Sequence[str]  # lines of the rack whose mass is unknown
     spans: Sequence[Span]  # placed lines with U, build order
     by_low: Sequence[Span]  # the same, sorted by lowest U
     loose_u: float  # U of lines assigned to the rack without a position
@@ -64,8 +68,13 @@ class RackLayout:
 
     @property
     def mass_kg(self) -> float:
-        """Rack and contents: what stands on the floor."""
-        return self.rack.component.weight_kg + self.contents_kg
+        """Rack and contents: what stands on the floor (a lower bound, see ``mass_known``)."""
+        return self.rack.component.weight_or_zero_kg + self.contents_kg
+
+    @property
+    def mass_known(self) -> bool:
+        """Whether the rack's and every line's mass is known."""
+        return not self.unknown_mass and self.rack.component.weight_kg is not None
 
 
 def _low(span: Span) -> float:
@@ -75,10 +84,14 @@ def _low(span: Span) -> float:
 def rack_layout(rack: RackInstance, items: Iterable[PlacedItem]) -> RackLayout:
     """The layout of one rack holding ``items`` (in build order)."""
     spans: list[Span] = []
+    unknown: list[str] = []
     u_used = kg = loose = 0.0
     for item in items:
         c = item.component
-        kg += c.weight_kg * item.quantity
+        if c.weight_kg is None:
+            unknown.append(item.id)
+        else:
+            kg += c.weight_kg * item.quantity
         height = c.u_height * item.quantity
         if height <= 0:
             continue
@@ -88,7 +101,9 @@ def rack_layout(rack: RackInstance, items: Iterable[PlacedItem]) -> RackLayout:
             loose += height
         else:
             spans.append((low, low + height, item))
-    return RackLayout(rack, rack_spec(rack), u_used, kg, spans, sorted(spans, key=_low), loose)
+    return RackLayout(
+        rack, rack_spec(rack), u_used, kg, unknown, spans, sorted(spans, key=_low), loose
+    )
 
 
 def derive_layouts(
@@ -155,28 +170,33 @@ def faces_collide(
 
 @dataclass(frozen=True, slots=True)
 class Occupant:
-    """A U span taken in a rack, on a face, by an item of a depth (None: full depth)."""
+    """A U span [low, high) taken in a rack, on a face, by an item of a depth (None: full
+    depth), and who takes it."""
 
     low: float
     high: float
     face: str
     depth_mm: float | None
+    owner: str = ""
 
 
-def _clear(
+def collision(
+    taken: Iterable[Occupant],
     low: float,
     high: float,
     face: str,
     depth_mm: float | None,
-    taken: Iterable[Occupant],
     usable_depth_mm: float,
-) -> bool:
-    return not any(
-        o.low < high
-        and low < o.high
-        and faces_collide(face, depth_mm, o.face, o.depth_mm, usable_depth_mm)
-        for o in taken
-    )
+) -> Occupant | None:
+    """The first span in ``taken`` that [low, high) on ``face`` would collide with."""
+    for o in taken:
+        if (
+            o.low < high
+            and low < o.high
+            and faces_collide(face, depth_mm, o.face, o.depth_mm, usable_depth_mm)
+        ):
+            return o
+    return None
 
 
 def occupants(items: Iterable[PlacedItem], *, ignore: Collection[str] = ()) -> list[Occupant]:
@@ -186,7 +206,9 @@ def occupants(items: Iterable[PlacedItem], *, ignore: Collection[str] = ()) -> l
         if item.position_u is None or item.id in ignore or item.component.u_height <= 0:
             continue
         high = item.position_u + item.component.u_height * item.quantity
-        out.append(Occupant(item.position_u, high, item.face.value, item.component.depth_mm))
+        out.append(
+            Occupant(item.position_u, high, item.face.value, item.component.depth_mm, item.id)
+        )
     return out
 
 
@@ -231,7 +253,7 @@ def lowest_free_position(
     for position in (*whole, *(u + 0.5 for u in whole)):
         if position + height_u > top:
             continue
-        if _clear(position, position + height_u, face, depth_mm, spans, usable_depth_mm):
+        if collision(spans, position, position + height_u, face, depth_mm, usable_depth_mm) is None:
             return position
     return None
 

@@ -109,8 +109,10 @@ class Lines:
     # Phases and line-to-neutral voltage at each source's outlets.
     phases: Mapping[str, int]
     voltage_v: Mapping[str, float]
-    # Phase shares of the cords of sources plugged into sources (the flow's upstream step).
-    phase_split: Mapping[tuple[str, str], tuple[float, float, float]]
+    # Phase shares of the cords of sources plugged into sources or, under the key None, into
+    # the site supply (the flow's upstream step); None: the source's own phase loads pass
+    # through (a three-phase PDU or ATS on a three-phase upstream).
+    phase_split: Mapping[tuple[str, str | None], tuple[float, float, float] | None]
     # UPS lines but nothing wired yet: loads are assumed to share the UPS lines (rules.derive.flow)
     feeds_assumed: bool
 
@@ -168,40 +170,66 @@ class _LinesPass:
         self.by_id: dict[str, PlacedItem] = {i.id: i for i in spec.items}
         self.phases: dict[str, int] = {}
         self.voltage: dict[str, float] = {}
-        self.phase_split: dict[tuple[str, str], tuple[float, float, float]] = {}
-        self.turn: dict[str, int] = defaultdict(int)  # next phase to deal on each source
+        self.phase_split: dict[tuple[str, str | None], tuple[float, float, float] | None] = {}
+        # Next phase to deal on each source, and on the site supply (key None).
+        self.turn: dict[str | None, int] = defaultdict(int)
+        self.site_phases = spec.site.supply_phases
 
     def _resolve_source(self, source: PlacedItem) -> None:
         """A source's phases and outlet voltage, read once (its spec is read per cord)."""
         self.phases[source.id] = _source_phases(source)
         self.voltage[source.id] = _source_voltage_v(source, self.spec.site)
 
-    def _deal(self, item: PlacedItem, source_id: str) -> tuple[float, float, float]:
-        """Share of a cord's load on each phase of the source it plugs into.
-
-        A single-phase source carries it all on its one phase; an explicit ``phase`` wins; a
-        three-phase device on a three-phase source is balanced by construction; otherwise units
-        are dealt to L1, L2, L3 in turn, in build order, as an installer would plug them.
-        """
+    def _phases_of(self, source_id: str | None) -> int:
+        if source_id is None:
+            return self.site_phases
         phases = self.phases.get(source_id)
         if phases is None:
             self._resolve_source(self.by_id[source_id])
             phases = self.phases[source_id]
-        if phases == 1:
+        return phases
+
+    def _deal(
+        self, item: PlacedItem, source_id: str | None, cords: int = 1
+    ) -> tuple[float, float, float]:
+        """Share of a line's load on each phase of the source (None: the site supply) its cords
+        plug into.
+
+        A single-phase source carries it all on its one phase; an explicit ``phase`` wins;
+        otherwise each unit's ``cords`` are dealt to L1, L2, L3 in turn, in build order, as an
+        installer would plug them, and a unit's load splits evenly over its cords.
+        """
+        if self._phases_of(source_id) == 1:
             return _ALL_ON_L1
         if item.phase is not None:
             return _ON_PHASE[item.phase - 1]
-        if self.phases.get(item.id) == 3:
-            return _BALANCED
-        q = item.quantity
+        n = item.quantity * cords
         start = self.turn[source_id]
-        self.turn[source_id] = start + q
-        if q == 1:
+        self.turn[source_id] = start + n
+        if n == 1:
             return _ON_PHASE[start % 3]
-        counts = [q // 3] * 3
-        for unit in range(q % 3):
-            counts[(start + unit) % 3] += 1
-        return (counts[0] / q, counts[1] / q, counts[2] / q)
+        counts = [n // 3] * 3
+        for cord in range(n % 3):
+            counts[(start + cord) % 3] += 1
+        return (counts[0] / n, counts[1] / n, counts[2] / n)
+
+    def _source_split(
+        self, source: PlacedItem, upstream: str | None
+    ) -> tuple[float, float, float] | None:
+        """How a source's input load lands on the phases of what feeds it.
+
+        A three-phase UPS input draws evenly from its three phases whatever its output carries
+        (a double-conversion rectifier); a three-phase PDU or ATS passes each phase's load
+        straight through (None); a single-phase input is dealt to one phase like any cord.
+        """
+        three_phase_upstream = self._phases_of(upstream) == 3
+        spec = source.component.spec
+        if isinstance(spec, UpsSpec):
+            if spec.input_phases == 3 and three_phase_upstream:
+                return _BALANCED
+        elif self.phases.get(source.id) == 3 and three_phase_upstream:
+            return None
+        return self._deal(source, upstream)
 
     def result(self) -> Lines:
         spec = self.spec
@@ -245,10 +273,13 @@ class _LinesPass:
                 sources.append(item)
                 if item.id not in phases_of:
                     self._resolve_source(item)
+                split = self._source_split
                 if feed_a is not None:
-                    self.phase_split[(item.id, feed_a)] = deal(item, feed_a)
+                    self.phase_split[(item.id, feed_a)] = split(item, feed_a)
                 if feed_b is not None:
-                    self.phase_split[(item.id, feed_b)] = deal(item, feed_b)
+                    self.phase_split[(item.id, feed_b)] = split(item, feed_b)
+                if feed_a is None:
+                    self.phase_split[(item.id, None)] = split(item, None)
                 continue
             typ = unit.typical_w
             np_ = unit.nameplate_w
@@ -288,34 +319,31 @@ class _LinesPass:
             group.typical_va += typ / unit.power_factor
             group.nameplate_va += np_ / unit.power_factor
             if feed_a is None and feed_b is None:
+                # On the site supply: its cords are dealt to the site's phases.
+                a, b, c3 = deal(item, None, unit.cords)
+                group.phases_a[0] += np_ * a
+                group.phases_a[1] += np_ * b
+                group.phases_a[2] += np_ * c3
                 continue
             wired = True
-            single = q == 1 and item.phase is None
-            if feed_a is not None:
-                phases = group.phases_a
-                if single and phases_of.get(feed_a) == 3:
+            dual = feed_a is not None and feed_b is not None
+            for feed, phases, cords in (
+                (feed_a, group.phases_a, unit.cords_a if dual else unit.cords),
+                (feed_b, group.phases_b, unit.cords_b if dual else unit.cords),
+            ):
+                if feed is None:
+                    continue
+                if cords == 1 and q == 1 and item.phase is None and phases_of.get(feed) == 3:
                     # The usual cord: one unit dealt to the next phase (see ``_deal``).
-                    start = turn[feed_a]
-                    turn[feed_a] = start + 1
+                    start = turn[feed]
+                    turn[feed] = start + 1
                     phases[start % 3] += np_
-                else:
-                    a, b, c3 = deal(item, feed_a)
-                    phases[0] += np_ * a
-                    if b or c3:
-                        phases[1] += np_ * b
-                        phases[2] += np_ * c3
-            if feed_b is not None:
-                phases = group.phases_b
-                if single and phases_of.get(feed_b) == 3:
-                    start = turn[feed_b]
-                    turn[feed_b] = start + 1
-                    phases[start % 3] += np_
-                else:
-                    a, b, c3 = deal(item, feed_b)
-                    phases[0] += np_ * a
-                    if b or c3:
-                        phases[1] += np_ * b
-                        phases[2] += np_ * c3
+                    continue
+                a, b, c3 = deal(item, feed, cords)
+                phases[0] += np_ * a
+                if b or c3:
+                    phases[1] += np_ * b
+                    phases[2] += np_ * c3
         ups_lines = by_kind.get(Kind.UPS, [])
         return Lines(
             spec=spec,
@@ -350,6 +378,9 @@ class _Unit:
     """What the engine needs of one catalogue component, read once per evaluation."""
 
     __slots__ = (
+        "cords",
+        "cords_a",
+        "cords_b",
         "counts_as_load",
         "in_room",
         "is_it",
@@ -378,6 +409,13 @@ class _Unit:
         spec = component.spec
         pf = spec.power_factor if isinstance(spec, ItSpec) else None
         self.power_factor = pf if pf is not None else pf_default  # C3
+        # Its power cords: one per supply, spread over two feeds (the odd one on A) or all on
+        # one feed; other consumers have one cord.
+        self.cords = self.cords_a = self.cords_b = 1
+        if isinstance(spec, ItSpec) and spec.psu_count > 0:
+            self.cords = spec.psu_count
+            on_a, on_b = psus_per_feed(spec.psu_count)
+            self.cords_a, self.cords_b = max(on_a, 1), max(on_b, 1)
         # Whether the supplies on one cord alone carry the device when the other feed is lost.
         self.rides_on_a = self.rides_on_b = True
         if isinstance(spec, ItSpec) and spec.psu_count > 0:

@@ -14,8 +14,9 @@ UPS. Each UPS line is one system of ``quantity`` units in parallel. For a load P
   only share the load of a lost one (distributed redundancy, between N+1 and 2N in reference
   5) are counted as N+1.
 
-Cooling. Required sensible capacity R = heat / u (C4; S9). Units may differ in size, so counts
-give way to capacities: installed < R is ``none``; N when the units cover R; N+1 when they
+Cooling. Required sensible capacity R = heat / u (C4; S9), each unit at its capacity at the
+site (rules.derive.thermal: derated for return air and altitude). Units may differ in size, so
+counts give way to capacities: installed < R is ``none``; N when the units cover R; N+1 when they
 still cover R after losing the largest unit; 2N when the units split into two groups that each
 cover R; 2(N+1) when each group still covers R after losing its own largest unit. The split is
 searched exhaustively up to 12 units, greedily (largest first into the lighter group, which can
@@ -29,9 +30,9 @@ from dataclasses import dataclass
 
 from rules.derive.electrical import Electrical
 from rules.derive.flow import PowerFlow
-from rules.derive.lines import ceil_div, cooling_spec
+from rules.derive.lines import ceil_div
 from rules.derive.runtime import UpsFigures
-from rules.model import PlacedItem
+from rules.derive.thermal import CoolingUnit
 from rules.specs import Policy, Redundancy
 
 __all__ = [
@@ -132,17 +133,17 @@ def _split_levels(units: list[float], required: float) -> tuple[bool, bool]:
 
 
 def cooling_redundancy(
-    cooling: Sequence[PlacedItem], heat_w: float, policy: Policy
+    cooling: Sequence[CoolingUnit], heat_w: float, policy: Policy
 ) -> RedundancyResult:
-    """The cooling configuration achieved for ``heat_w`` by the ``cooling`` lines."""
+    """The cooling configuration achieved for ``heat_w`` by the cooling lines, each unit at its
+    sensible capacity at the site (rules.derive.thermal)."""
     required = heat_w / policy.utilisation_limit  # C4: sensible capacity needed
     units: list[float] = []
     lines = 0
     for line in cooling:
-        spec = cooling_spec(line)
-        if spec is not None:
-            units.extend([spec.sensible_capacity_w] * line.quantity)
-            lines += 1
+        q = line.line.quantity
+        units.extend([line.effective_sensible_w / q] * q)
+        lines += 1
     units.sort(reverse=True)
     if not units:
         return RedundancyResult(Redundancy.NONE, required, 0, 0, 0)

@@ -17,7 +17,8 @@ strings share the current in proportion to their Ah, so the bank behaves like on
 summed Ah. For Peukert that is ``C = C_int + sum(C_pack)``. For a table measured on the internal
 string alone, ``m`` times the capacity at load ``P`` lasts what the table gives at ``P / m``:
 ``H * (m C / (I H)) ^ k = H * (C / ((I / m) H)) ^ k``, the same identity. Batteries at end of
-life (80 % of rated capacity) scale the same way, ``m -> 0.8 m``.
+life (the policy's share of rated capacity, 80 % by default) and batteries in the cold (below
+their rating temperature) scale the same way, ``m -> f m``.
 """
 
 from __future__ import annotations
@@ -29,23 +30,30 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rules.derive.flow import PowerFlow
+from rules.derive.flow import PowerFlow, ups_recharge_w
 from rules.derive.lines import Lines, ups_spec
 from rules.model import PlacedItem
-from rules.specs import BatteryChemistry, BatteryPackSpec, Kind, Policy, Redundancy, UpsSpec
+from rules.specs import (
+    BatteryChemistry,
+    BatteryPackSpec,
+    Kind,
+    Policy,
+    Redundancy,
+    UpsSpec,
+    UpsTopology,
+)
 
 __all__ = [
-    "BATTERY_END_OF_LIFE_FRACTION",
     "PEUKERT_RATED_HOURS",
     "BatteryModel",
     "Runtime",
     "UpsFigures",
     "battery_model",
+    "battery_temperature_factor",
     "derive_ups",
     "usable_packs",
 ]
 
-BATTERY_END_OF_LIFE_FRACTION = 0.8  # reference 1: end of life at 80 % of rated capacity
 PEUKERT_RATED_HOURS = 20.0  # reference 1: Ah quoted at the C20 rate, H = 20
 IDLE_LOAD_W = 1.0  # runtime is evaluated at no less than this per UPS unit
 
@@ -172,12 +180,14 @@ def battery_model(
     quantity: int,
     packs: Sequence[tuple[BatteryPackSpec, int]],
     policy: Policy,
+    capacity_factor: float = 1.0,
 ) -> BatteryModel:
     """The runtime model of ``quantity`` units of a UPS in parallel with external ``packs``
     (spec and count, usable ones only) under ``policy`` (reference 1 precedence; see the module
-    docstring)."""
+    docstring), with the batteries holding ``capacity_factor`` of their rated capacity (end of
+    life, cold)."""
     q = quantity
-    eol = BATTERY_END_OF_LIFE_FRACTION if policy.battery_end_of_life else 1.0
+    eol = capacity_factor
     exponent = policy.runtime_scaling_exponent
 
     if spec.runtime_table:
@@ -218,14 +228,24 @@ def battery_model(
     )
 
 
+def battery_temperature_factor(temperature_c: float, policy: Policy) -> float:
+    """Share of rated capacity a battery holds at ``temperature_c``: below its rating
+    temperature it loses ``policy.battery_cold_derate_pct_per_k`` per K (conv; lead-acid
+    temperature correction, IEEE 485), and no more than all of it."""
+    cold_k = max(0.0, policy.battery_rated_temperature_c - temperature_c)
+    return max(0.0, 1 - policy.battery_cold_derate_pct_per_k / 100 * cold_k)
+
+
 @dataclass(frozen=True, slots=True)
 class UpsFigures:
-    """What one UPS line carries and how long it lasts.
+    """What one UPS line carries, draws and how long it lasts.
 
     ``design_load_w`` is the load its runtime is judged at: normally its typical output (C2);
     on a 2N / 2(N+1) design each system must carry the whole load for the required time on its
     own (reference 5: "each carrying 100 % of the load"), so its worst load over the scenarios
-    in which it survives.
+    in which it survives. Runtime is figured with new batteries and at end of life (the policy's
+    share of rated capacity, reference 1), both at the site's coldest temperature;
+    ``policy.battery_end_of_life`` says which one is judged (``runtime``).
     """
 
     line: PlacedItem
@@ -235,43 +255,64 @@ class UpsFigures:
     nameplate_w: float  # nameplate output in normal operation
     worst_load_w: float  # highest typical output over the scenarios in which it lives
     design_load_w: float
+    input_w: float  # highest nameplate input: output / efficiency + recharge (C5; conv)
+    input_current_a: float  # per input phase, at the input PF
     packs: Sequence[PlacedItem]  # battery pack lines that name it
-    model: BatteryModel
-    runtime: Runtime  # at the design load
+    temperature_factor: float  # battery capacity left at the site's coldest (conv)
+    model: BatteryModel  # as judged (new or end of life, as the policy says)
+    runtime: Runtime  # at the design load, as judged
+    runtime_new: Runtime
+    runtime_end_of_life: Runtime
+    end_of_life: bool  # which of the two ``runtime`` is
 
     def runtime_at(self, load_w: float) -> Runtime:
-        """Runtime of the line carrying ``load_w`` (all units)."""
+        """Runtime of the line carrying ``load_w`` (all units), on the judged basis."""
         minutes = self.model.minutes(load_w)
         return Runtime(minutes, self.model.method if minutes is not None else "none")
 
 
-def derive_ups(lines: Lines, flow: PowerFlow) -> Mapping[str, UpsFigures]:
-    """Loads, batteries and runtime of every UPS line, in build order."""
+def _runtime(model: BatteryModel, load_w: float) -> Runtime:
+    minutes = model.minutes(load_w)
+    return Runtime(minutes, model.method if minutes is not None else "none")
+
+
+def derive_ups(
+    lines: Lines, flow: PowerFlow, load_pf: Mapping[str, float]
+) -> Mapping[str, UpsFigures]:
+    """Loads, input, batteries and runtime of every UPS line, in build order. ``load_pf``: the
+    typical-weighted PF of the load behind each source (rules.derive.electrical)."""
     packs_of: dict[str, list[PlacedItem]] = defaultdict(list)
     for pack in lines.kind(Kind.BATTERY):
         if pack.ups_id is not None:
             packs_of[pack.ups_id].append(pack)
     policy = lines.policy
     two_n = policy.ups_redundancy in (Redundancy.TWO_N, Redundancy.TWO_N_PLUS_1)
+    cold = battery_temperature_factor(lines.site.ambient_min_c, policy)
+    eol = policy.battery_end_of_life_fraction
     normal = flow.normal
     out: dict[str, UpsFigures] = {}
     for ups in lines.ups_lines:
         spec = ups_spec(ups)
         load = normal.typical(ups.id)
         worst = load
+        worst_np = normal.nameplate(ups.id)
         for scenario in flow.failover(ups.id):
             found = scenario.typical(ups.id)
             if found > worst:
                 worst = found
+            worst_np = max(worst_np, scenario.nameplate(ups.id))
+        eff = spec.efficiency if spec.efficiency is not None else policy.ups_efficiency_default
+        input_w = worst_np / eff + ups_recharge_w(ups, policy)  # C5; conv
+        # An unknown topology draws at its load's PF: never better than the data says.
+        online = spec.topology is UpsTopology.ONLINE_DOUBLE_CONVERSION
+        input_pf = policy.ups_input_power_factor if online else load_pf.get(ups.id, 0.95)
         packs = packs_of.get(ups.id, [])
-        model = battery_model(
-            spec,
-            ups.quantity,
-            [(s, pack.quantity) for pack, s in usable_packs(spec, packs)],
-            policy,
-        )
+        usable = [(s, pack.quantity) for pack, s in usable_packs(spec, packs)]
+        new = battery_model(spec, ups.quantity, usable, policy, cold)
+        old = battery_model(spec, ups.quantity, usable, policy, cold * eol)
         design = worst if two_n else load
-        minutes = model.minutes(design)
+        runtime_new, runtime_eol = _runtime(new, design), _runtime(old, design)
+        judged_eol = policy.battery_end_of_life
         out[ups.id] = UpsFigures(
             line=ups,
             spec=spec,
@@ -280,8 +321,14 @@ def derive_ups(lines: Lines, flow: PowerFlow) -> Mapping[str, UpsFigures]:
             nameplate_w=normal.nameplate(ups.id),
             worst_load_w=worst,
             design_load_w=design,
+            input_w=input_w,
+            input_current_a=input_w / (spec.input_phases * spec.input_voltage_v * input_pf),
             packs=packs,
-            model=model,
-            runtime=Runtime(minutes, model.method if minutes is not None else "none"),
+            temperature_factor=cold,
+            model=old if judged_eol else new,
+            runtime=runtime_eol if judged_eol else runtime_new,
+            runtime_new=runtime_new,
+            runtime_end_of_life=runtime_eol,
+            end_of_life=judged_eol,
         )
     return out

@@ -15,19 +15,26 @@ from dataclasses import dataclass
 from rules.derive.lines import Lines, cooling_spec
 from rules.derive.runtime import UpsFigures
 from rules.model import PlacedItem
-from rules.specs import AshraeClass, CoolingType, Environment, ItSpec, Kind, Site
+from rules.specs import AshraeClass, CoolingSpec, CoolingType, Environment, ItSpec, Kind, Site
+from rules.units import HOURS_PER_YEAR
 
 __all__ = [
     "ASHRAE_ALLOWABLE",
     "ASHRAE_DERATE_ABOVE_M",
+    "ASHRAE_HUMIDITY_MAX",
     "ASHRAE_MAX_ELEVATION_M",
     "AshraeRange",
+    "CoolingUnit",
     "Thermal",
     "air_pressure_ratio",
     "airflow_required_m3h",
     "allowable_inlet_c",
     "class_range_c",
     "derive_thermal",
+    "device_airflow_m3h",
+    "dew_point_c",
+    "effective_sensible_w",
+    "relative_humidity_pct",
 ]
 
 # Reference 2, SI airflow form: m3/h = 3600 * P / (rho * cp * dT) with rho = 1.2 kg/m3 and
@@ -110,6 +117,39 @@ def class_range_c(cls: AshraeClass, altitude_m: float) -> tuple[float, float]:
     return band.min_c, band.max_c - derating
 
 
+# ASHRAE TC 9.9 (2021) allowable humidity per class [S7]; reference 2 table: highest relative
+# humidity % and highest dew point degC. H1 shares A1's envelope (2021 Table 2.1).
+ASHRAE_HUMIDITY_MAX: dict[AshraeClass, tuple[float, float]] = {
+    AshraeClass.A1: (80.0, 17.0),
+    AshraeClass.A2: (80.0, 21.0),
+    AshraeClass.A3: (85.0, 24.0),
+    AshraeClass.A4: (90.0, 24.0),
+    AshraeClass.H1: (80.0, 17.0),
+}
+# Reference 8, L3: Magnus coefficients (Alduchov and Eskridge 1996, S30).
+MAGNUS_A = 17.62
+MAGNUS_B_C = 243.12
+
+
+def dew_point_c(temperature_c: float, relative_humidity_pct: float) -> float:
+    """Dew point of air at a temperature and relative humidity (Magnus formula, L3; S30).
+
+    gamma = ln(RH / 100) + a T / (b + T); T_d = b gamma / (a - gamma).
+    """
+    gamma = math.log(relative_humidity_pct / 100) + MAGNUS_A * temperature_c / (
+        MAGNUS_B_C + temperature_c
+    )
+    return MAGNUS_B_C * gamma / (MAGNUS_A - gamma)
+
+
+def relative_humidity_pct(temperature_c: float, dew_point: float) -> float:
+    """Relative humidity of air at a temperature with a given dew point (L3 inverted)."""
+    return 100 * math.exp(
+        MAGNUS_A * dew_point / (MAGNUS_B_C + dew_point)
+        - MAGNUS_A * temperature_c / (MAGNUS_B_C + temperature_c)
+    )
+
+
 def inlet_range_c(site: Site, cooling: Sequence[PlacedItem]) -> tuple[float, float | None]:
     """Assumed IT inlet range (min, max); max is None when cooling controls it.
 
@@ -128,44 +168,139 @@ def inlet_range_c(site: Site, cooling: Sequence[PlacedItem]) -> tuple[float, flo
 
 
 @dataclass(frozen=True, slots=True)
+class CoolingUnit:
+    """One cooling line, all its units: what it is rated for and what it gives at the site."""
+
+    line: PlacedItem
+    spec: CoolingSpec
+    rack_id: str | None  # the rack a rack-scoped unit cools; None for a room unit
+    rated_sensible_w: float  # all units, as rated (S9)
+    effective_sensible_w: float  # all units, derated for the site's return air and altitude
+    airflow_m3h: float  # all units
+    return_air_c: float  # the return air it is judged at
+
+
+def return_air_c(spec: CoolingSpec, site: Site, delta_t_k: float) -> float:
+    """Return air a unit sees: the hot exhaust of the IT (inlet + rise) for units at the rack
+    or in the row, the room air for room units."""
+    if spec.cooling_type.rack_scoped or spec.cooling_type is CoolingType.IN_ROW:
+        return site.ambient_max_c + delta_t_k
+    return site.ambient_max_c
+
+
+def effective_sensible_w(spec: CoolingSpec, site: Site, delta_t_k: float) -> float:
+    """Sensible capacity of one unit at the site (S9; reference 2).
+
+    The rating holds at its stated return air; colder return air costs the vendor's
+    ``capacity_change_pct_per_k`` per K (warmer return air is never credited), and an air-side
+    unit at altitude loses capacity with the air's density (the ISA ratio, reference 2).
+    """
+    capacity = spec.sensible_w
+    if spec.rated_return_air_c is not None and spec.capacity_change_pct_per_k > 0:
+        shortfall_k = max(0.0, spec.rated_return_air_c - return_air_c(spec, site, delta_t_k))
+        capacity *= max(0.0, 1 - spec.capacity_change_pct_per_k / 100 * shortfall_k)
+    if spec.derate_for_altitude:
+        capacity *= air_pressure_ratio(site.altitude_m)
+    return capacity
+
+
+def device_airflow_m3h(
+    spec: ItSpec | None, heat_w: float, delta_t_k: float, altitude_m: float
+) -> float:
+    """Air one IT line moves: its data sheet's airflow, else the air that carries its heat at
+    its own rise, else at the policy's rise (reference 2, airflow and altitude)."""
+    if spec is not None and spec.airflow_m3h is not None:
+        return spec.airflow_m3h
+    rise = spec.delta_t_k if spec is not None and spec.delta_t_k is not None else delta_t_k
+    return airflow_required_m3h(heat_w, rise, altitude_m)
+
+
+@dataclass(frozen=True, slots=True)
 class Thermal:
     """The heat of a build and the cooling installed against it."""
 
     ups_loss_w: float
     heat_w: float  # the room's heat: room loads plus UPS losses (S2; C5)
+    it_heat_w: float  # the IT's own heat: its typical draw, 1:1 (S2)
+    rack_heat_w: Mapping[str, float]  # heat given off inside each rack
     cooling_lines: Sequence[PlacedItem]  # cooling lines that carry a cooling spec
+    units: Sequence[CoolingUnit]  # the same, with their figures
     cooling_power_w: float  # typical draw of every cooling line
-    installed_sensible_w: float  # all units (S9)
+    installed_sensible_w: float  # all units as rated (S9)
+    effective_sensible_w: float  # all units at the site's conditions
     installed_airflow_m3h: float  # all units
-    airflow_required_m3h: float  # for the heat at the policy rise, at altitude (reference 2)
+    airflow_required_m3h: float  # the cooling's basis: the room heat at the policy rise
+    airflow_it_m3h: float  # the IT's basis: what the IT pulls through at its own rise
+    rack_airflow_it_m3h: Mapping[str, float]
     inlet_min_c: float
     inlet_max_c: float | None  # None: closed-loop cooling holds the upper end
     # Allowable inlet range at the site's altitude per distinct IT component (``id``) and per
     # class.
     allowable_c: Mapping[int, tuple[float, float]]
     class_ranges_c: Mapping[AshraeClass, tuple[float, float]]
+    dew_point_max_c: float | None  # the room air's highest dew point, when the site gives it
+    relative_humidity_max_pct: float | None  # at the highest ambient
+    annual_water_l: float  # evaporated by evaporative or adiabatic units a year
 
 
 def derive_thermal(lines: Lines, ups: Mapping[str, UpsFigures]) -> Thermal:
     """Heat, cooling and inlet figures of one build."""
     policy = lines.policy
     site = lines.site
+    delta_t = policy.airflow_delta_t_k
+    altitude = site.altitude_m
+    rack_heat: dict[str, float] = dict.fromkeys(lines.items_by_rack, 0.0)
     ups_loss = 0.0
     for figures in ups.values():
         eff = figures.spec.efficiency
         eff = eff if eff is not None else policy.ups_efficiency_default
-        ups_loss += figures.load_w * (1 / eff - 1)  # C5, S26: P_out * (1/eta - 1)
+        loss = figures.load_w * (1 / eff - 1)  # C5, S26: P_out * (1/eta - 1)
+        ups_loss += loss
+        if figures.line.rack_id is not None:
+            rack_heat[figures.line.rack_id] += loss
     heat = lines.room_w + ups_loss
+    it_heat = 0.0
+    it_airflow = 0.0
+    rack_airflow: dict[str, float] = {}
     cooling_all = lines.kind(Kind.COOLING)
-    with_spec = [c for c in cooling_all if cooling_spec(c) is not None]
-    sensible = airflow = 0.0
+    for item in lines.consumers:
+        kind = item.component.kind
+        if kind is Kind.COOLING:
+            continue
+        w = lines.line_typical_w[item.id]
+        if item.rack_id is not None:
+            rack_heat[item.rack_id] += w
+        if kind.is_it:
+            it_heat += w
+            spec = item.component.spec
+            it_spec = spec if isinstance(spec, ItSpec) else None
+            air = device_airflow_m3h(it_spec, w, delta_t, altitude)
+            if it_spec is not None and it_spec.airflow_m3h is not None:
+                air *= item.quantity
+            it_airflow += air
+            if item.rack_id is not None:
+                rack_airflow[item.rack_id] = rack_airflow.get(item.rack_id, 0.0) + air
+    units: list[CoolingUnit] = []
     for line in cooling_all:
         spec = cooling_spec(line)
-        if spec is not None:
-            sensible += spec.sensible_capacity_w * line.quantity
-            airflow += spec.airflow_m3h * line.quantity
+        if spec is None:
+            continue
+        q = line.quantity
+        units.append(
+            CoolingUnit(
+                line=line,
+                spec=spec,
+                rack_id=line.rack_id if spec.cooling_type.rack_scoped else None,
+                rated_sensible_w=spec.sensible_w * q,
+                effective_sensible_w=effective_sensible_w(spec, site, delta_t) * q,
+                airflow_m3h=spec.airflow_m3h * q,
+                return_air_c=return_air_c(spec, site, delta_t),
+            )
+        )
+    sensible = sum(u.rated_sensible_w for u in units)
+    effective = sum(u.effective_sensible_w for u in units)
+    with_spec = [u.line for u in units]
     low, high = inlet_range_c(site, with_spec)
-    altitude = site.altitude_m
     classes = {cls: class_range_c(cls, altitude) for cls in ASHRAE_ALLOWABLE}
     allowed: dict[int, tuple[float, float]] = {}
     for items in lines.items_by_component:
@@ -176,16 +311,38 @@ def derive_thermal(lines: Lines, ups: Mapping[str, UpsFigures]) -> Thermal:
             allowed[id(items[0].component)] = allowable_inlet_c(it, altitude)
         else:
             allowed[id(items[0].component)] = classes[it.ashrae_class]
+    dew: float | None = None
+    humidity: float | None = None
+    if site.relative_humidity_max_pct is not None:
+        humidity = site.relative_humidity_max_pct
+        dew = dew_point_c(site.ambient_max_c, humidity)
+    elif site.dew_point_max_c is not None:
+        dew = site.dew_point_max_c
+        humidity = relative_humidity_pct(site.ambient_max_c, dew)
+    water = 0.0
+    if effective > 0:
+        heat_kwh = heat * HOURS_PER_YEAR / 1000  # the heat removed, all year at typical load
+        for unit in units:
+            water += heat_kwh * unit.effective_sensible_w / effective * unit.spec.water_l_per_kwh
     return Thermal(
         ups_loss_w=ups_loss,
         heat_w=heat,
+        it_heat_w=it_heat,
+        rack_heat_w=rack_heat,
         cooling_lines=with_spec,
+        units=units,
         cooling_power_w=sum(lines.line_typical_w.get(c.id, 0.0) for c in cooling_all),
         installed_sensible_w=sensible,
-        installed_airflow_m3h=airflow,
-        airflow_required_m3h=airflow_required_m3h(heat, policy.airflow_delta_t_k, altitude),
+        effective_sensible_w=effective,
+        installed_airflow_m3h=sum(u.airflow_m3h for u in units),
+        airflow_required_m3h=airflow_required_m3h(heat, delta_t, altitude),
+        airflow_it_m3h=it_airflow,
+        rack_airflow_it_m3h=rack_airflow,
         inlet_min_c=low,
         inlet_max_c=high,
         allowable_c=allowed,
         class_ranges_c=classes,
+        dew_point_max_c=dew,
+        relative_humidity_max_pct=humidity,
+        annual_water_l=water,
     )

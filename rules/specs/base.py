@@ -11,25 +11,44 @@ __all__ = [
     "IT_KINDS",
     "Agent",
     "AirflowDirection",
+    "AirflowM3h",
+    "Amps",
     "AshraeClass",
     "BatteryChemistry",
+    "Celsius",
     "CoolingType",
+    "Count",
+    "CubicMetres",
     "Environment",
     "Fraction",
     "Frozen",
     "IpRating",
+    "Kilograms",
     "Kind",
+    "Kva",
+    "Kw",
+    "Millimetres",
+    "Minutes",
+    "Money",
     "NonNegativeFloat",
     "PositiveFloat",
+    "PositiveWatts",
     "Redundancy",
     "UpsTopology",
+    "VoltsAc",
+    "VoltsDc",
+    "Watts",
 ]
 
 
 class Frozen(BaseModel):
     """Base for every engine value: immutable, strict about unknown keys."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # Bounds live in the vocabulary: every figure has its physical range on its field, and no
+    # inf or NaN gets in anywhere.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 # --------------------------------------------------------------------------- enumerations
@@ -90,13 +109,23 @@ class BatteryChemistry(StrEnum):
 
 
 class CoolingType(StrEnum):
-    """How a cooling unit delivers its capacity."""
+    """How a cooling unit delivers its capacity, and so what it cools.
+
+    In-rack units, rear-door heat exchangers and door-mounted air conditioners serve the rack
+    they are mounted in; in-row, split and free-air units serve the room (``rack_scoped``).
+    """
 
     IN_RACK = "in_rack"
     REAR_DOOR = "rear_door"
+    DOOR_MOUNTED = "door_mounted"
     IN_ROW = "in_row"
     SPLIT_DX = "split_dx"
     FREE_AIR = "free_air"
+
+    @property
+    def rack_scoped(self) -> bool:
+        """Whether the unit cools only the rack it is mounted in."""
+        return self in (CoolingType.IN_RACK, CoolingType.REAR_DOOR, CoolingType.DOOR_MOUNTED)
 
 
 class Agent(StrEnum):
@@ -151,7 +180,25 @@ class Environment(StrEnum):
     OUTDOOR = "outdoor"
 
 
-PositiveFloat = Annotated[float, Field(gt=0)]
-NonNegativeFloat = Annotated[float, Field(ge=0)]
-Fraction = Annotated[float, Field(gt=0, le=1)]
+# Bounded figures. Each range is wide enough for any real micro or edge data center part and
+# narrow enough that no figure can overflow a computation (a 1e308 W load, a 1e-320 A rating).
+PositiveFloat = Annotated[float, Field(gt=0, le=1e9)]
+NonNegativeFloat = Annotated[float, Field(ge=0, le=1e9)]
+# Power factors, efficiencies, utilisation limits and heat ratios: no real one is below 0.3.
+Fraction = Annotated[float, Field(ge=0.3, le=1, description="0.3 to 1.")]
 IpRating = Annotated[str, Field(pattern=r"^IP[0-6X][0-9X]$", examples=["IP54"])]
+Watts = Annotated[float, Field(ge=0, le=10_000_000, description="W, 0 to 10 MW.")]
+PositiveWatts = Annotated[float, Field(gt=0, le=10_000_000, description="W, up to 10 MW.")]
+Kva = Annotated[float, Field(ge=0.1, le=10_000, description="kVA, 0.1 to 10,000.")]
+Kw = Annotated[float, Field(ge=0.05, le=10_000, description="kW, 0.05 to 10,000.")]
+VoltsAc = Annotated[float, Field(ge=48, le=1000, description="V AC, 48 to 1,000.")]
+VoltsDc = Annotated[float, Field(ge=2, le=1500, description="V DC, 2 to 1,500.")]
+Amps = Annotated[float, Field(ge=0.1, le=10_000, description="A, 0.1 to 10,000.")]
+Kilograms = Annotated[float, Field(ge=0, le=50_000, description="kg, 0 to 50,000.")]
+Millimetres = Annotated[float, Field(ge=0, le=5_000, description="mm, 0 to 5,000.")]
+Celsius = Annotated[float, Field(ge=-70, le=90, description="°C, -70 to 90.")]
+Minutes = Annotated[float, Field(gt=0, le=100_000, description="min, up to 100,000.")]
+Money = Annotated[float, Field(ge=0, le=1_000_000_000, description="0 to 1e9 in the currency.")]
+CubicMetres = Annotated[float, Field(gt=0, le=1_000_000, description="m³, up to 1,000,000.")]
+AirflowM3h = Annotated[float, Field(gt=0, le=10_000_000, description="m³/h, up to 1e7.")]
+Count = Annotated[int, Field(ge=0, le=1_000)]

@@ -9,17 +9,27 @@ from pydantic import Field, model_validator
 
 from rules.specs.base import (
     Agent,
+    AirflowM3h,
+    Amps,
     AshraeClass,
     BatteryChemistry,
+    Celsius,
     CoolingType,
+    Count,
+    CubicMetres,
     Environment,
     Fraction,
     Frozen,
     IpRating,
     Kind,
-    NonNegativeFloat,
-    PositiveFloat,
+    Kva,
+    Kw,
+    Minutes,
+    PositiveWatts,
     UpsTopology,
+    VoltsAc,
+    VoltsDc,
+    Watts,
 )
 
 __all__ = [
@@ -44,37 +54,46 @@ __all__ = [
 class RuntimePoint(Frozen):
     """One point of a UPS runtime table: at ``load_w`` the batteries last ``minutes``."""
 
-    load_w: PositiveFloat
-    minutes: PositiveFloat
+    load_w: PositiveWatts
+    minutes: Minutes
 
 
 class UpsSpec(Frozen):
     """Uninterruptible power supply: both the kW and the kVA rating must hold (WP15)."""
 
     kind: Literal["ups"] = "ups"
-    kva: PositiveFloat
-    kw: PositiveFloat | None = Field(
+    kva: Kva
+    kw: Kw | None = Field(
         default=None, description="Real-power rating; if absent, kVA x output PF (C3)."
     )
     output_pf: Fraction = 0.9
     efficiency: Fraction | None = Field(
         default=None, description="Datasheet efficiency at typical load; else the policy default."
     )
-    topology: UpsTopology = UpsTopology.ONLINE_DOUBLE_CONVERSION
-    input_voltage_v: PositiveFloat = 230
+    topology: UpsTopology | None = Field(
+        default=None, description="IEC 62040-3 topology; none = not stated by the data."
+    )
+    input_voltage_v: VoltsAc = Field(default=230, description="Line-to-neutral input voltage.")
     input_phases: Literal[1, 3] = 1
-    output_voltage_v: PositiveFloat = 230
+    input_current_a: Amps | None = Field(
+        default=None,
+        description=(
+            "Inlet rating per phase in A (the plug or input breaker the UPS needs); the supply "
+            "that feeds it must be rated for at least this. None = not stated."
+        ),
+    )
+    output_voltage_v: VoltsAc = Field(default=230, description="Line-to-neutral output voltage.")
     output_phases: Literal[1, 3] = 1
     runtime_table: tuple[RuntimePoint, ...] = Field(
-        default=(), description="Vendor runtime points on internal batteries, any order."
+        default=(), max_length=64, description="Vendor runtime points on internal batteries."
     )
-    battery_nominal_v: PositiveFloat | None = None
-    battery_ah: PositiveFloat | None = None
+    battery_nominal_v: VoltsDc | None = None
+    battery_ah: Annotated[float, Field(gt=0, le=100_000)] | None = None
     battery_chemistry: BatteryChemistry = BatteryChemistry.VRLA
     external_battery_support: bool = False
-    max_external_packs: Annotated[int, Field(ge=0)] = 0
-    outlets_c13: Annotated[int, Field(ge=0)] = 0
-    outlets_c19: Annotated[int, Field(ge=0)] = 0
+    max_external_packs: Annotated[int, Field(ge=0, le=100)] = 0
+    outlets_c13: Count = 0
+    outlets_c19: Count = 0
 
     @model_validator(mode="after")
     def _consistent(self) -> UpsSpec:
@@ -113,10 +132,12 @@ class BatteryPackSpec(Frozen):
     """External battery pack added to a UPS string."""
 
     kind: Literal["battery"] = "battery"
-    wh: PositiveFloat
-    nominal_v: PositiveFloat
+    wh: Annotated[float, Field(gt=0, le=10_000_000)]
+    nominal_v: VoltsDc
     chemistry: BatteryChemistry = BatteryChemistry.VRLA
-    rated_hours: PositiveFloat = Field(default=20, description="Hour rate of the Ah figure (C20).")
+    rated_hours: Annotated[float, Field(gt=0, le=100)] = Field(
+        default=20, description="Hour rate of the Ah figure (C20)."
+    )
     peukert_k: Annotated[float, Field(ge=1, le=1.5)] | None = None
 
     @property
@@ -126,19 +147,22 @@ class BatteryPackSpec(Frozen):
 
 
 class PduSpec(Frozen):
-    """Rack power distribution unit; current is checked per phase against its breaker."""
+    """Rack power distribution unit; current is checked per phase against its breaker.
+
+    Its input has its ``phases`` and feeds each outlet at ``voltage_v``, line to neutral.
+    """
 
     kind: Literal["pdu"] = "pdu"
-    voltage_v: PositiveFloat = Field(description="Line-to-neutral voltage at the outlets.")
+    voltage_v: VoltsAc = Field(description="Line-to-neutral voltage at the outlets.")
     phases: Literal[1, 3] = 1
-    input_current_a: PositiveFloat = Field(description="Plug / input rating per phase in A.")
-    breaker_a: PositiveFloat | None = Field(
+    input_current_a: Amps = Field(description="Plug / input rating per phase in A.")
+    breaker_a: Amps | None = Field(
         default=None, description="Branch breaker per bank in A; none = input rating only."
     )
-    banks: Annotated[int, Field(ge=1)] = 1
-    outlets_c13: Annotated[int, Field(ge=0)] = 0
-    outlets_c19: Annotated[int, Field(ge=0)] = 0
-    outlets_other: Annotated[int, Field(ge=0)] = 0
+    banks: Annotated[int, Field(ge=1, le=48)] = 1
+    outlets_c13: Count = 0
+    outlets_c19: Count = 0
+    outlets_other: Count = 0
     metered: bool = False
     switched: bool = False
     rated_100pct: bool = Field(
@@ -156,38 +180,85 @@ class AtsSpec(Frozen):
     """Automatic transfer switch: gives single-corded loads two sources."""
 
     kind: Literal["ats"] = "ats"
-    voltage_v: PositiveFloat = 230
+    voltage_v: VoltsAc = 230
     phases: Literal[1, 3] = 1
-    rated_a: PositiveFloat
-    transfer_time_ms: PositiveFloat = 10
-    outlets_c13: Annotated[int, Field(ge=0)] = 0
-    outlets_c19: Annotated[int, Field(ge=0)] = 0
+    rated_a: Amps
+    transfer_time_ms: Annotated[float, Field(gt=0, le=10_000)] = 10
+    outlets_c13: Count = 0
+    outlets_c19: Count = 0
 
 
 class CoolingSpec(Frozen):
-    """Cooling unit; IT heat is sensible, so its sensible capacity is what counts (S9)."""
+    """Cooling unit; IT heat is sensible, so its sensible capacity is what counts (S9).
+
+    Vendors rate a unit by its total capacity and sensible heat ratio, or by sensible and
+    total capacity, at stated rating conditions (return air temperature): give either. A unit
+    whose capacity falls when its return air is colder than the rating, or in the thinner air
+    at altitude, may say so (``capacity_change_pct_per_k``, ``derate_for_altitude``).
+    """
 
     kind: Literal["cooling"] = "cooling"
     cooling_type: CoolingType
-    sensible_capacity_w: PositiveFloat
-    total_capacity_w: PositiveFloat
-    airflow_m3h: PositiveFloat
-    power_draw_w: NonNegativeFloat
-    ambient_min_c: float = -20
-    ambient_max_c: float = 45
+    total_capacity_w: PositiveWatts
+    sensible_capacity_w: PositiveWatts | None = Field(
+        default=None, description="Sensible capacity; or give the sensible heat ratio (shr)."
+    )
+    shr: Fraction | None = Field(
+        default=None, description="Sensible heat ratio, sensible / total (S9)."
+    )
+    rated_return_air_c: Celsius | None = Field(
+        default=None, description="Return air temperature the capacities are rated at."
+    )
+    capacity_change_pct_per_k: Annotated[float, Field(ge=0, le=20)] = Field(
+        default=0,
+        description=(
+            "Capacity lost per K of return air below the rating, % of rated capacity (from the "
+            "vendor's capacity table)."
+        ),
+    )
+    derate_for_altitude: bool = Field(
+        default=False,
+        description="Capacity falls with air density at altitude (air-side rated units).",
+    )
+    airflow_m3h: AirflowM3h
+    power_draw_w: Watts
+    water_l_per_kwh: Annotated[float, Field(ge=0, le=20)] = Field(
+        default=0,
+        description="Water evaporated per kWh of heat removed (evaporative or adiabatic); 0 = dry.",
+    )
+    ambient_min_c: Celsius = -20
+    ambient_max_c: Celsius = 45
 
     @model_validator(mode="after")
     def _consistent(self) -> CoolingSpec:
-        if self.sensible_capacity_w > self.total_capacity_w:
-            raise ValueError("sensible_capacity_w cannot exceed total_capacity_w")
+        if self.sensible_capacity_w is None and self.shr is None:
+            raise ValueError("give sensible_capacity_w or shr with total_capacity_w")
+        if self.sensible_capacity_w is not None:
+            if self.sensible_capacity_w > self.total_capacity_w:
+                raise ValueError("sensible_capacity_w cannot exceed total_capacity_w")
+            if (
+                self.shr is not None
+                and abs(self.sensible_capacity_w - self.shr * self.total_capacity_w)
+                > 0.01 * self.total_capacity_w
+            ):
+                raise ValueError(
+                    "sensible_capacity_w and shr disagree: sensible must be shr x total (1 %)"
+                )
         if self.ambient_min_c >= self.ambient_max_c:
             raise ValueError("ambient_min_c must be below ambient_max_c")
         return self
 
     @property
-    def shr(self) -> float:
-        """Sensible heat ratio."""
-        return self.sensible_capacity_w / self.total_capacity_w
+    def sensible_w(self) -> float:
+        """Rated sensible capacity: as stated, else total x SHR (S9)."""
+        if self.sensible_capacity_w is not None:
+            return self.sensible_capacity_w
+        return self.total_capacity_w * (self.shr or 0.0)
+
+    @property
+    def sensible_heat_ratio(self) -> float:
+        """Sensible heat ratio, sensible / total."""
+        return self.sensible_w / self.total_capacity_w
 
 
 class FireSuppressionSpec(Frozen):
@@ -195,9 +266,9 @@ class FireSuppressionSpec(Frozen):
 
     kind: Literal["fire_suppression"] = "fire_suppression"
     agent: Agent
-    agent_mass_kg: PositiveFloat
-    max_volume_m3: PositiveFloat
-    design_density_g_m3: PositiveFloat | None = Field(
+    agent_mass_kg: Annotated[float, Field(gt=0, le=10_000)]
+    max_volume_m3: CubicMetres
+    design_density_g_m3: Annotated[float, Field(gt=0, le=10_000)] | None = Field(
         default=None, description="Listed design density; required for condensed aerosol (S14)."
     )
 
@@ -213,19 +284,19 @@ class RackSpec(Frozen):
 
     kind: Literal["rack"] = "rack"
     u: Annotated[int, Field(ge=1, le=60)]
-    width_mm: PositiveFloat = 600
-    depth_mm: PositiveFloat = 1000
-    max_device_depth_mm: PositiveFloat | None = Field(
+    width_mm: Annotated[float, Field(gt=0, le=2_000)] = 600
+    depth_mm: Annotated[float, Field(gt=0, le=3_000)] = 1000
+    max_device_depth_mm: Annotated[float, Field(gt=0, le=3_000)] | None = Field(
         default=None, description="Usable mounting depth; default depth_mm - 150 mm."
     )
-    static_load_kg: PositiveFloat
-    dynamic_load_kg: PositiveFloat | None = Field(
+    static_load_kg: Annotated[float, Field(gt=0, le=20_000)]
+    dynamic_load_kg: Annotated[float, Field(gt=0, le=20_000)] | None = Field(
         default=None, description="Rolling load rating (UL 2416); none = cannot ship loaded."
     )
     ip_rating: IpRating = "IP20"
     environment: Environment = Environment.INDOOR
-    ambient_min_c: float = 0
-    ambient_max_c: float = 45
+    ambient_min_c: Celsius = 0
+    ambient_max_c: Celsius = 45
     lockable: bool = False
     wall_mount: bool = False
 
@@ -265,7 +336,7 @@ class ItSpec(Frozen):
 
     kind: Literal["it"] = "it"
     psu_count: Annotated[int, Field(ge=0, le=8)] = 1
-    psu_rating_w: PositiveFloat | None = None
+    psu_rating_w: Annotated[float, Field(gt=0, le=100_000)] | None = None
     redundant_psus: bool = False
     psus_required: Annotated[int, Field(ge=1, le=8)] | None = Field(
         default=None,
@@ -277,9 +348,17 @@ class ItSpec(Frozen):
     )
     psu_connector: Literal["C14", "C20", "dc", "other"] = "C14"
     ashrae_class: AshraeClass | None = AshraeClass.A2
-    inlet_min_c: float | None = None
-    inlet_max_c: float | None = None
-    gpu_count: Annotated[int, Field(ge=0)] = 0
+    inlet_min_c: Celsius | None = None
+    inlet_max_c: Celsius | None = None
+    airflow_m3h: AirflowM3h | None = Field(
+        default=None,
+        description="Air the device moves at full load, from its data sheet; else from delta_t_k.",
+    )
+    delta_t_k: Annotated[float, Field(gt=0, le=40)] | None = Field(
+        default=None,
+        description="Inlet-to-outlet air rise of the device; else the policy's airflow_delta_t_k.",
+    )
+    gpu_count: Annotated[int, Field(ge=0, le=64)] = 0
     power_factor: Fraction | None = None
     physical_security: bool = Field(
         default=False, description="Provides physical security (camera, door or lock sensors)."
@@ -301,6 +380,8 @@ class ItSpec(Frozen):
                 raise ValueError("inlet_min_c must be below inlet_max_c")
         elif self.ashrae_class is None:
             raise ValueError("give an ashrae_class or an inlet_min_c/inlet_max_c range")
+        if self.airflow_m3h is not None and self.delta_t_k is not None:
+            raise ValueError("give airflow_m3h or delta_t_k, not both")
         return self
 
     @property
@@ -321,20 +402,20 @@ class AccessorySpec(Frozen):
 class BundleMember(Frozen):
     """One component of a pre-integrated bundle, referenced by manufacturer and SKU."""
 
-    manufacturer: str
-    sku: str
-    quantity: Annotated[int, Field(ge=1)] = 1
+    manufacturer: str = Field(min_length=1, max_length=200)
+    sku: str = Field(min_length=1, max_length=200)
+    quantity: Annotated[int, Field(ge=1, le=1_000)] = 1
 
 
 class BundleSpec(Frozen):
     """Pre-integrated kit sold at a bundle price; the reference a modular build is compared to."""
 
     kind: Literal["bundle"] = "bundle"
-    members: tuple[BundleMember, ...] = Field(min_length=1)
-    it_capacity_w: PositiveFloat = Field(description="IT load the kit is designed to carry.")
-    cooling_capacity_w: NonNegativeFloat = 0
-    runtime_min_at_capacity: NonNegativeFloat = 0
-    rack_units: Annotated[int, Field(ge=0)] = 0
+    members: tuple[BundleMember, ...] = Field(min_length=1, max_length=500)
+    it_capacity_w: PositiveWatts = Field(description="IT load the kit is designed to carry.")
+    cooling_capacity_w: Watts = 0
+    runtime_min_at_capacity: Annotated[float, Field(ge=0, le=100_000)] = 0
+    rack_units: Annotated[int, Field(ge=0, le=1_000)] = 0
 
 
 KindSpec = (

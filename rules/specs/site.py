@@ -8,14 +8,16 @@ from pydantic import Field, model_validator
 
 from rules.specs.base import (
     Agent,
+    Amps,
     AshraeClass,
+    CubicMetres,
     Environment,
     Fraction,
     Frozen,
     IpRating,
-    NonNegativeFloat,
-    PositiveFloat,
     Redundancy,
+    VoltsAc,
+    Watts,
 )
 
 __all__ = ["DEFAULT_DESIGN_CONCENTRATION_PCT", "Policy", "Site"]
@@ -24,33 +26,52 @@ __all__ = ["DEFAULT_DESIGN_CONCENTRATION_PCT", "Policy", "Site"]
 class Site(Frozen):
     """The edge site a build is for: environment, room and utility supply."""
 
-    name: str = "Site"
+    name: str = Field(default="Site", max_length=200)
     environment: Environment = Environment.INDOOR
     # Bounds of inhabited places; they also keep the NFPA specific volume S positive.
     ambient_min_c: Annotated[float, Field(ge=-70, le=70)] = 18
     ambient_max_c: Annotated[float, Field(ge=-70, le=70)] = 27
+    relative_humidity_max_pct: Annotated[float, Field(gt=0, le=100)] | None = Field(
+        default=None,
+        description="Highest relative humidity of the room air, at the highest ambient; "
+        "or give dew_point_max_c.",
+    )
+    dew_point_max_c: Annotated[float, Field(ge=-70, le=70)] | None = Field(
+        default=None, description="Highest dew point of the room air; or give the humidity."
+    )
     altitude_m: Annotated[float, Field(ge=-500, le=6000)] = 0
     dusty: bool = False
     humid: bool = False
     occupied: bool = Field(default=True, description="People work in the protected space.")
-    room_volume_m3: PositiveFloat | None = Field(
+    room_volume_m3: CubicMetres | None = Field(
         default=None, description="Net protected volume for total flooding."
     )
-    floor_rating_kg_m2: PositiveFloat | None = None
-    supply_voltage_v: PositiveFloat = Field(
+    room_cooling_w: Watts | None = Field(
+        default=None,
+        description="Sensible capacity of the room's own air conditioning that carries the "
+        "build's heat, when the build brings no cooling unit of its own.",
+    )
+    floor_rating_kg_m2: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    supply_voltage_v: VoltsAc = Field(
         default=230, description="Line-to-neutral voltage of the utility supply."
     )
     supply_phases: Literal[1, 3] = 1
-    supply_breaker_a: PositiveFloat = 32
+    supply_breaker_a: Amps = 32
     country: str = Field(default="DE", pattern=r"^[A-Z]{2}$")
-    grid_carbon_g_per_kwh: NonNegativeFloat = 381
-    electricity_price_per_kwh: NonNegativeFloat = 0.30
+    grid_carbon_g_per_kwh: Annotated[float, Field(ge=0, le=2_000)] = Field(
+        default=381, description="Grid intensity, g CO2e per kWh, 0 to 2,000 (S19)."
+    )
+    electricity_price_per_kwh: Annotated[float, Field(ge=0, le=100)] = 0.30
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
 
     @model_validator(mode="after")
     def _consistent(self) -> Site:
         if self.ambient_min_c > self.ambient_max_c:
             raise ValueError("ambient_min_c must not exceed ambient_max_c")
+        if self.relative_humidity_max_pct is not None and self.dew_point_max_c is not None:
+            raise ValueError("give relative_humidity_max_pct or dew_point_max_c, not both")
+        if self.dew_point_max_c is not None and self.dew_point_max_c > self.ambient_max_c:
+            raise ValueError("dew_point_max_c cannot exceed ambient_max_c")
         return self
 
 
@@ -70,25 +91,45 @@ class Policy(Frozen):
     utilisation_limit: Fraction = Field(default=0.8, description="C4: share of a rating usable.")
     power_factor_default: Fraction = Field(default=0.95, description="C3: load PF without VA.")
     ups_efficiency_default: Fraction = Field(default=0.94, description="C5: UPS efficiency.")
-    required_runtime_min: NonNegativeFloat = 10
+    required_runtime_min: Annotated[float, Field(ge=0, le=1_440)] = 10
     ups_redundancy: Redundancy = Redundancy.N
     cooling_redundancy: Redundancy = Redundancy.N
     ashrae_class_target: AshraeClass = AshraeClass.A2
-    phase_imbalance_warning_pct: NonNegativeFloat = Field(default=20, description="C7.")
+    phase_imbalance_warning_pct: Annotated[float, Field(ge=0, le=200)] = Field(
+        default=20, description="C7."
+    )
     require_fire_suppression: bool = False
     require_physical_security: bool = False
     require_remote_monitoring: bool = False
     require_ip_solids_dusty: Annotated[int, Field(ge=0, le=6)] = 5
     require_ip_outdoor: IpRating = "IP55"
-    airflow_delta_t_k: PositiveFloat = Field(default=11.0, description="IT inlet-to-outlet rise.")
-    runtime_scaling_exponent: PositiveFloat = Field(default=1.3, description="t ~ P^-x (conv).")
+    airflow_delta_t_k: Annotated[float, Field(gt=0, le=40)] = Field(
+        default=11.0, description="IT inlet-to-outlet rise."
+    )
+    runtime_scaling_exponent: Annotated[float, Field(gt=0, le=5)] = Field(
+        default=1.3, description="t ~ P^-x (conv)."
+    )
     peukert_k_vrla: Annotated[float, Field(ge=1, le=1.5)] = 1.2
     peukert_k_li_ion: Annotated[float, Field(ge=1, le=1.5)] = 1.05
     inverter_efficiency: Fraction = 0.9
     battery_end_of_life: bool = Field(
-        default=False, description="Size runtime on batteries at 80 % of rated capacity."
+        default=False,
+        description="Judge runtime on batteries at end of life (battery_end_of_life_fraction "
+        "of their rated capacity) instead of new ones.",
     )
-    pue_default: Annotated[float, Field(ge=1)] = 1.6
+    battery_end_of_life_fraction: Annotated[float, Field(ge=0.5, le=1)] = Field(
+        default=0.8, description="Capacity left at end of battery life (reference 1: 80 %)."
+    )
+    battery_rated_temperature_c: Annotated[float, Field(ge=0, le=40)] = Field(
+        default=20,
+        description="Battery capacity is rated at this temperature and falls below it.",
+    )
+    battery_cold_derate_pct_per_k: Annotated[float, Field(ge=0, le=5)] = Field(
+        default=1.0,
+        description="(conv) Capacity lost per K below the rated temperature, % (lead-acid "
+        "temperature correction, about 1 %/K, IEEE 485).",
+    )
+    pue_default: Annotated[float, Field(ge=1, le=5)] = 1.6
     design_concentration_pct: dict[Agent, Annotated[float, Field(gt=0, lt=100)]] = Field(
         default_factory=lambda: {Agent(k): v for k, v in DEFAULT_DESIGN_CONCENTRATION_PCT.items()}
     )
@@ -96,6 +137,19 @@ class Policy(Frozen):
         default=False, description="Racks are shipped assembled: check the dynamic load rating."
     )
     blanking_panels_required: bool = True
+    door_units_per_rack_max: Annotated[int, Field(ge=0, le=4)] = Field(
+        default=2,
+        description="Door-mounted cooling units a rack takes: one on each of its two doors.",
+    )
+    dew_point_margin_k: Annotated[float, Field(ge=0, le=20)] = Field(
+        default=2.0,
+        description="Margin every cold surface keeps above the room's dew point (L3).",
+    )
+    ups_input_power_factor: Fraction = Field(
+        default=0.99,
+        description="(conv) Input PF of an online double-conversion UPS (active PFC rectifier, "
+        "S26); other topologies draw at their load's PF.",
+    )
     ups_recharge_fraction: Annotated[float, Field(ge=0, le=1)] = Field(
         default=0.1,
         description="(conv) Input power a UPS draws to recharge its batteries, as a share of "

@@ -18,7 +18,8 @@ from rest_framework.test import APIClient
 
 from catalog.choices import ComponentKind
 from catalog.models import Component
-from configurator.models import ApiToken, Build, BuildLine, Membership, Organisation, Site
+from configurator.builds.models import Build, BuildLine, Site
+from configurator.tenancy.models import ApiToken, Membership, Organisation
 from tests.factories import (
     BuildFactory,
     ComponentFactory,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from configurator.models import Build, BuildLine
+from configurator.builds.models import Build, BuildLine
 from tests.api import API, MANAGERS, ROLES, World, add_line, assert_envelope, make_world
 
 pytestmark = pytest.mark.django_db

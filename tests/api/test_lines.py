@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from configurator.models import Build, BuildLine
+from configurator.builds.models import Build, BuildLine
 from tests.api import (
     API,
     MANAGERS,

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from configurator import services_quotes
 from configurator.documents import pdf
-from configurator.models import Quote, RenderedDocument
+from configurator.documents.models import RenderedDocument
+from configurator.quotes import services as quote_services
+from configurator.quotes.models import Quote
 from tests.api import API, ROLES, World, add_line, assert_envelope, make_world, member
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +34,8 @@ def seller_of(world: World) -> Any:
 
 def make_quote(world: World, *, issue: bool = True, **fields: Any) -> Quote:
     user = seller_of(world)
-    quote = services_quotes.quote_create(build=world.build, user=user, **{**CONTACT, **fields})
-    return services_quotes.quote_issue(quote=quote, user=user) if issue else quote
+    quote = quote_services.quote_create(build=world.build, user=user, **{**CONTACT, **fields})
+    return quote_services.quote_issue(quote=quote, user=user) if issue else quote
 
 
 def expected(role: str, allowed: frozenset[str], ok: int, *, denied: int = 404) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from configurator.models import Site
+from configurator.builds.models import Site
 from tests.api import API, MANAGERS, ROLES, World, assert_envelope, make_world, member, token_client
 
 pytestmark = pytest.mark.django_db

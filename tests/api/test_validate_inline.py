@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from configurator.models import Build, BuildLine
+from configurator.builds.models import Build, BuildLine
 from rules.cli import main as rules_cli
 from tests.api import API, World, assert_envelope, count_queries, make_world
 
@@ -47,6 +47,8 @@ def by_reference(world: World) -> dict[str, Any]:
     """Contoso's rack, UPS and server as an inline build of catalogue references."""
     return {
         "name": "Inline",
+        # The stored build's site: the factory's server room carries 5 kW of heat.
+        "site": {"room_cooling_w": 5000.0},
         "racks": [{"id": "r1", "component": {"manufacturer": "northwind-racks", "sku": "ER-42"}}],
         "items": [
             {

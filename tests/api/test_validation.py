@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from configurator.models import Build
-from configurator.selectors import build_report
+from configurator.builds.models import Build
+from configurator.builds.selectors import build_report
 from tests.api import API, MANAGERS, ROLES, World, assert_envelope, count_queries, grow, make_world
 
 pytestmark = pytest.mark.django_db

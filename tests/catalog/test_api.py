@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from catalog.models import Component, Manufacturer
-from configurator.models import Organisation
+from configurator.tenancy.models import Organisation
 from tests.factories import (
     ComponentFactory,
     CustomerOrganisationFactory,
@@ -241,7 +241,7 @@ def test_patch_keeps_other_fields(client_as: Callable[[str], APIClient]) -> None
 @pytest.mark.parametrize(
     ("overrides", "field", "fragment"),
     [
-        ({"spec": {"kva": 0}}, "spec.kva", "greater than 0"),
+        ({"spec": {"kva": 0}}, "spec.kva", "greater than or equal to 0.1"),
         ({"spec": {"kva": 3, "kw": 4}}, "spec", "kw cannot exceed kva"),
         ({"spec": {"kva": 3, "fan": True}}, "spec.fan", "Extra inputs"),
         ({"spec": "kva=3"}, "spec", "JSON object"),

@@ -231,7 +231,7 @@ def test_admin_form_shows_spec_errors_on_the_spec_field() -> None:
         }
     )
     assert not form.is_valid()
-    assert form.errors["spec"] == ["spec.kva: Input should be greater than 0"]
+    assert form.errors["spec"] == ["spec.kva: Input should be greater than or equal to 0.1"]
 
 
 def test_admin_form_shows_the_spec_pretty_printed() -> None:

@@ -197,8 +197,10 @@ def test_one_bad_row_in_ten_imports_nothing_and_names_row_and_field() -> None:
     rows[5]["spec"] = json.dumps({"kind": "ups", "kva": 0})  # sheet row 7 (header is row 1)
     result = catalog_import(io.BytesIO(_csv(rows)), "csv")
     assert not result.ok
-    assert result.errors == [RowError(7, "spec.kva", "Input should be greater than 0")]
-    assert str(result.errors[0]) == "row 7: spec.kva: Input should be greater than 0"
+    assert result.errors == [
+        RowError(7, "spec.kva", "Input should be greater than or equal to 0.1")
+    ]
+    assert str(result.errors[0]) == "row 7: spec.kva: Input should be greater than or equal to 0.1"
     assert Component.objects.count() == 0
     assert Manufacturer.objects.count() == 0
 
@@ -328,7 +330,10 @@ def test_import_command_fails_on_errors_and_lists_them(tmp_path: Path) -> None:
     err = io.StringIO()
     with pytest.raises(CommandError, match=r"1 error\(s\) in prices.csv; nothing imported"):
         call_command("import_catalog", str(target), stdout=io.StringIO(), stderr=err)
-    assert "prices.csv: row 7: spec.kva: Input should be greater than 0" in err.getvalue()
+    assert (
+        "prices.csv: row 7: spec.kva: Input should be greater than or equal to 0.1"
+        in err.getvalue()
+    )
     assert Component.objects.count() == 0
 
 

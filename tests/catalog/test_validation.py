@@ -33,7 +33,7 @@ def test_validate_spec_accepts_a_good_spec_of_every_kind(kind: str) -> None:
 
 # (kind, spec, error key, fragment of the message)
 MALFORMED = [
-    ("ups", {"kva": 0}, "spec.kva", "greater than 0"),
+    ("ups", {"kva": 0}, "spec.kva", "greater than or equal to 0.1"),
     ("ups", {}, "spec.kva", "Field required"),
     ("ups", {"kva": 3, "kw": 4}, "spec", "kw cannot exceed kva"),
     (

@@ -9,8 +9,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
 from configurator.management.commands.seed_demo import demo_password
-from configurator.models import ApiToken, Membership, Organisation
-from configurator.permissions import organisations_visible_to
+from configurator.tenancy.models import ApiToken, Membership, Organisation
+from configurator.tenancy.permissions import organisations_visible_to
 
 pytestmark = pytest.mark.django_db
 

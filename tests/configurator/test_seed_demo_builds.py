@@ -14,9 +14,9 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from configurator.builds.models import Build, BuildLine, Site
+from configurator.builds.selectors import build_bom, build_report, build_snapshot
 from configurator.management.commands.seed_demo import DEMO_BUILDS
-from configurator.models import Build, BuildLine, Site
-from configurator.selectors import build_bom, build_report, build_snapshot
 from tests.rules.golden.compare import differences
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from configurator import services
-from configurator.models import Build, BuildLine
+from configurator.builds.models import Build, BuildLine
+from configurator.builds.services import guards
 from tests.api import API, World, make_world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -39,13 +39,13 @@ def meet_at_lock(monkeypatch: pytest.MonkeyPatch) -> threading.Barrier:
     refused by the view's early check; here the database lock alone must decide.
     """
     barrier = threading.Barrier(2, timeout=20)
-    original = services._lock
+    original = guards.lock
 
     def lock(build: Build, expected_revision: int | None) -> Build:
         barrier.wait()
         return original(build, expected_revision)
 
-    monkeypatch.setattr(services, "_lock", lock)
+    monkeypatch.setattr(guards, "lock", lock)
     return barrier
 
 

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from configurator.celery import app
-from configurator.tasks import ping
+from configurator.celery import app, ping
 
 pytestmark = pytest.mark.integration
 

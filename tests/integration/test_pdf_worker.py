@@ -21,10 +21,11 @@ from urllib.parse import quote as urlquote
 import pytest
 from django.db import connection
 
-from configurator import services_quotes
 from configurator.celery import app
-from configurator.models import Quote, RenderedDocument
-from configurator.tasks import render_quote_pdf
+from configurator.documents.models import RenderedDocument
+from configurator.documents.tasks import render_quote_pdf
+from configurator.quotes import services as quote_services
+from configurator.quotes.models import Quote
 from tests.api import API, World, make_world, member
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -53,10 +54,10 @@ def real_broker() -> Iterator[None]:
 
 def issued_quote(world: World) -> Quote:
     user = member("sales_engineer", world.acme)
-    draft = services_quotes.quote_create(
+    draft = quote_services.quote_create(
         build=world.build, user=user, customer_name="Dana", customer_email="dana@example.test"
     )
-    return services_quotes.quote_issue(quote=draft, user=user)
+    return quote_services.quote_issue(quote=draft, user=user)
 
 
 def database_url() -> str:

@@ -14,7 +14,8 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from configurator import services, services_quotes
+from configurator.builds.services import builds as build_services
+from configurator.quotes import services as quote_services
 from tests.api import World, make_world, member
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -38,8 +39,8 @@ def test_concurrent_issues_take_consecutive_numbers(
     # One build per quote: issuing locks its build, and one shared build would serialise
     # the issuers before they ever reach the counter.
     drafts = [
-        services_quotes.quote_create(
-            build=services.build_clone(build=world.build, user=seller),
+        quote_services.quote_create(
+            build=build_services.build_clone(build=world.build, user=seller),
             user=seller,
             customer_name="Dana",
             customer_email="dana@example.test",
@@ -47,18 +48,18 @@ def test_concurrent_issues_take_consecutive_numbers(
         for _ in range(ISSUERS)
     ]
     barrier = threading.Barrier(ISSUERS, timeout=30)
-    original = services_quotes._next_number
+    original = quote_services._next_number
 
     def next_number(year: int) -> tuple[str, int]:
         barrier.wait()
         return original(year)
 
-    monkeypatch.setattr(services_quotes, "_next_number", next_number)
+    monkeypatch.setattr(quote_services, "_next_number", next_number)
     results: list[Any] = [None] * ISSUERS
 
     def issue(index: int) -> None:
         try:
-            results[index] = services_quotes.quote_issue(quote=drafts[index], user=seller).number
+            results[index] = quote_services.quote_issue(quote=drafts[index], user=seller).number
         except Exception as exc:  # reported by the assertion below, not a hang
             results[index] = exc
         finally:

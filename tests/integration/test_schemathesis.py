@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from configurator.models import ApiToken
+from configurator.tenancy.models import ApiToken
 from tests.api import make_world, member
 
 pytestmark = pytest.mark.integration

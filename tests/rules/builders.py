@@ -138,6 +138,11 @@ def item(item_id: str, comp: ComponentSpec, **fields: Any) -> PlacedItem:
     return PlacedItem(id=item_id, component=comp, **fields)
 
 
+# The default site, but never colder than the batteries' 20 degC rating: runtime figures here are
+# the tables' and Peukert's own; cold derating has its own tests.
+SITE = Site(ambient_min_c=20)
+
+
 def build(
     *items: PlacedItem,
     racks: tuple[RackInstance, ...] = (),
@@ -148,7 +153,7 @@ def build(
     return BuildSpec(
         racks=racks,
         items=items,
-        site=site or Site(),
+        site=site or SITE,
         policy=Policy(**policy_fields),
     )
 

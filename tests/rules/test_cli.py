@@ -136,7 +136,7 @@ def test_cli_check_policy_replaces_rather_than_merges(tmp_path: Path) -> None:
         ),
         (
             lambda d: d["items"][0]["component"]["spec"].__setitem__("kva", -3),
-            "items.0.component.spec.ups.kva: Input should be greater than 0",
+            "items.0.component.spec.ups.kva: Input should be greater than or equal to 0.1",
         ),
         (
             lambda d: d["items"][1].__setitem__("feed_a", "nowhere"),

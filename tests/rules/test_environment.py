@@ -276,9 +276,11 @@ def test_evaluate_sound_build_has_no_physical_errors():
     """End to end: a filled rack with enough cooling, agent and ratings raises no thermal,
     space, mechanical, fire or environment error or warning.
 
-    Heat 10 x 400 = 4,000 W: 0.8 x 6,000 = 4,800 W sensible covers it; airflow 3600 x 4000 /
-    (1206 x 11) = 1,085.5 m3/h < 2,000; 30 m3 of HFC-227ea at 20 degC needs 16.46 kg < 17;
-    10 x 20 kg = 200 kg on a 1,000 kg rack; U: 10 servers + 2U cooler + 30U of panels = 42U.
+    Heat 10 x 400 = 4,000 W in the rack: 0.8 x 6,000 = 4,800 W of its in-rack cooler covers
+    it; the 10 W monitor outside the rack is the room's, whose own 500 W of air conditioning
+    carry it; airflow 3600 x 4010 / (1206 x 11) = 1,088.2 m3/h < 2,000; 30 m3 of HFC-227ea at
+    20 degC needs 16.46 kg < 17; 10 x 20 kg = 200 kg on a 1,000 kg rack; U: 10 servers + 2U
+    cooler + 30U of panels = 42U.
     """
     spec = build(
         *[server(f"s{n}", watts=400, rack_id="r1", position_u=1 + n) for n in range(10)],
@@ -287,7 +289,7 @@ def test_evaluate_sound_build_has_no_physical_errors():
         suppression(mass_kg=17),
         monitor(security=True, remote=True),
         racks=[rack(lockable=True)],
-        site=site(room_volume_m3=30, ambient_min_c=20, ambient_max_c=27),
+        site=site(room_volume_m3=30, ambient_min_c=20, ambient_max_c=27, room_cooling_w=500),
         policy=policy(require_physical_security=True, require_remote_monitoring=True),
     )
     physical = ("thermal.", "space.", "mechanical.", "fire.", "environment.")

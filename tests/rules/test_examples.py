@@ -16,6 +16,9 @@ from rules.model import Report, Severity
 EXAMPLES = Path(__file__).resolve().parents[2] / "rules" / "examples"
 
 W_TO_BTU_H = 3.412  # reference 2
+# Batteries hold 1 % less capacity per K below 20 degC (policy, conv): a room at 18 degC leaves
+# them 98 %; a runtime table then reads at P / 0.98.
+COLD_18C = 0.98
 HOURS_PER_YEAR = 8760  # reference 6
 PUE = 1.6  # reference 6, micro-DC default (conv)
 U = 0.8  # C4
@@ -125,14 +128,23 @@ def test_examples_retail_figures_match_hand_calculation() -> None:
     _close(m.it_load_nameplate_w, it_np)
     _close(m.ups_load_kw_pct, it_typ / 2700 * 100)  # 53.9 %
     _close(m.ups_load_kva_pct, it_typ / 0.95 / 3000 * 100)  # C3 PF 0.95: 51.1 %
-    # Table 1,350 W -> 16 min, 2,025 W -> 9 min; log-log at 1,455 W = 14.39 min (>= 10).
-    _close(m.runtime_min, loglog(it_typ, 1350, 16, 2025, 9))
+    # Table 1,350 W -> 16 min, 2,025 W -> 9 min; new batteries at 18 degC read it at
+    # 1,455 / 0.98 = 1,484.7 W: log-log 13.98 min (>= 10). At end of life (x 0.8) 10.19 min.
+    _close(m.runtime_min, loglog(it_typ / COLD_18C, 1350, 16, 2025, 9))
+    _close(m.runtime_end_of_life_min, loglog(it_typ / COLD_18C / 0.8, 1350, 16, 2025, 9))
+    _close(m.it_heat_w, it_typ)  # S2: the IT's own heat, 1,455 W (4,964 BTU/h)
     _close(m.heat_w, heat)
     _close(m.heat_btu_h, heat * W_TO_BTU_H)  # 5,281 BTU/h
     _close(m.cooling_required_sensible_w, heat / U)  # 1,934.8 W <= 3,000 W installed
     _close(m.airflow_required_m3h, airflow_m3h(heat, 11, 170))  # 428.6 m3/h <= 900
     # Site (C2 nameplate): UPS input 2,230 / 0.94 + fan 45 W + recharge 10 % x 2,700 W.
-    _close(m.site_load_w, it_np / 0.94 + 45 + 270)  # 2,687.3 W; /0.95 = 2,828.8 VA <= 2,944
+    _close(m.site_load_w, it_np / 0.94 + 45 + 270)  # 2,687.3 W
+    # On its one phase: the online UPS draws 2,642.3 W at PF 0.99 (2,669.0 VA), the fan 45 W
+    # at 0.95 (47.4 VA): PF 2,687.3 / 2,716.4 = 0.9893; 2,687.3 / (230 x 0.9893) = 11.81 A
+    # <= 0.8 x 16 = 12.8 A.
+    site = [p for p in m.phase_loads if p.source == "site"]
+    assert len(site) == 1
+    _close(site[0].current_a, (it_np / 0.94 + 270 + 45) / (230 * 0.98928))
     _close(m.annual_kwh, it_typ / 1000 * PUE * HOURS_PER_YEAR)  # 20,393 kWh
     _close(m.co2_kg_per_year, it_typ / 1000 * PUE * HOURS_PER_YEAR * 56 / 1000)  # 1,142 kg
     rack = m.racks[0]
@@ -151,13 +163,23 @@ def test_examples_gpu_figures_match_hand_calculation() -> None:
     _close(m.it_load_nameplate_w, it_np)
     _close(m.ups_load_kw_pct, it_typ / 10_000 * 100)  # 142.2 % (limit 80 %)
     _close(m.ups_load_kva_pct, it_typ / 0.95 / 10_000 * 100)  # 149.7 %
-    # Beyond the table's last point (10 kW, 4.5 min): t = 4.5 (10,000 / 14,220)^1.3 = 2.85 min.
-    _close(m.runtime_min, 4.5 * (10_000 / it_typ) ** 1.3)
+    # Beyond the table's last point (10 kW, 4.5 min), at 18 degC (x 0.98):
+    # t = 4.5 (10,000 / (14,220 / 0.98))^1.3 = 2.77 min.
+    _close(m.runtime_min, 4.5 * (10_000 / (it_typ / COLD_18C)) ** 1.3)
     _close(m.heat_w, heat)
     _close(m.heat_btu_h, heat * W_TO_BTU_H)  # 51,616 BTU/h
     _close(m.cooling_required_sensible_w, heat / U)  # 18,909.6 W > 12,500 W installed
     _close(m.airflow_required_m3h, airflow_m3h(heat, 11, 110))  # 4,159 m3/h > 3,600
-    _close(m.site_load_w, it_np / 0.94 + 3200 + 1000)  # 22,870 W (24,074 VA > 17,664 VA)
+    _close(m.site_load_w, it_np / 0.94 + 3200 + 1000)  # 22,870 W
+    # The three-phase UPS input draws evenly: (17,550 / 0.94 + 1,000) / 3 = 6,556.7 W a phase
+    # at PF 0.99; the 3,200 W cooler is dealt to L1. Site PF 22,870.2 / 23,237.3 = 0.9842:
+    # L1 9,756.7 / (230 x 0.9842) = 43.10 A, L2 = L3 = 28.97 A, all above 25.6 A.
+    site = [p.current_a for p in m.phase_loads if p.source == "site"]
+    ups_phase = (it_np / 0.94 + 1000) / 3
+    pf = (3 * ups_phase + 3200) / (3 * ups_phase / 0.99 + 3200 / 0.95)
+    assert site == pytest.approx(
+        [(ups_phase + 3200) / (230 * pf), ups_phase / (230 * pf), ups_phase / (230 * pf)]
+    )
     # Each PDU carries half of 17,550 W: 8,775 / (230 x 0.95) = 40.16 A > 12.80 A. On failover
     # the servers go down with the lost PDU (below), leaving the 750 W switch: 3.43 A.
     pdu = [f for f in report.findings if f.code == "power.pdu_current"]
@@ -178,7 +200,9 @@ def test_examples_telecom_figures_match_hand_calculation() -> None:
     it_typ = 140 + 60 + 180 + 15  # router + switch + server + monitor = 395 W
     heat = it_typ / 0.94  # 420.2 W
     _close(m.it_load_typical_w, it_typ)
-    _close(m.runtime_min, loglog(it_typ, 300, 95, 675, 40))  # 70.8 min
+    # Li-ion at -30 degC: 1 % per K below 20 degC leaves 50 %, so the table reads at 395 / 0.5
+    # = 790 W, beyond its last point (675 W, 40 min): 40 (675 / 790)^1.3 = 32.6 min.
+    _close(m.runtime_min, 40 * (675 / (it_typ / 0.5)) ** 1.3)
     _close(m.heat_w, heat)
     _close(m.cooling_required_sensible_w, heat / U)  # 525.3 W <= 1,500 W
     _close(m.airflow_required_m3h, airflow_m3h(heat, 11, 1200))  # 131.7 m3/h: thinner air
@@ -198,14 +222,18 @@ def test_examples_hospital_figures_match_hand_calculation() -> None:
     _close(m.ups_load_kw_pct, it_typ / 9000 * 100)  # both systems: 24.6 %
     # One system lost: the other 4.5 kW system carries all 2,212 W, 49.2 % of its rating.
     _close(m.ups_worst_load_kw_pct, it_typ / 4500 * 100)
-    # Normal: each UPS at 1,106 W, below the first point (1,125 W, 42 min): 42.9 min. But a 2N
-    # system must hold on its own, so runtime is judged with one system lost: 2,212 W on the
-    # other, log-log between (1,125 W, 42 min) and (2,250 W, 17 min): 17.4 min >= 15 required.
-    assert loglog(it_typ, 1125, 42, 2250, 17) == pytest.approx(17.38, abs=0.01)
-    _close(m.runtime_min, loglog(it_typ, 1125, 42, 2250, 17))
+    # A 2N system must hold on its own, so runtime is judged with one system lost: 2,212 W on
+    # the other, read at 2,212 / 0.98 = 2,257.1 W (18 degC), just beyond the last point
+    # (2,250 W, 17 min): 17 (2,250 / 2,257.1)^1.3 = 16.93 min >= 15 required.
+    _close(m.runtime_min, 17 * (2250 / (it_typ / COLD_18C)) ** 1.3)
     _close(m.heat_w, heat)
     _close(m.cooling_required_sensible_w, heat / U)  # 2,941.5 W: one 3,500 W unit covers it
     _close(m.site_load_w, it_np / 0.94 + 2 * 1150 + 0.1 * 2 * 4500)  # 6,678.7 W
+    # Single-phase UPS inputs are dealt to L1 (A) and L2 (B), the split units to L3 and L1.
+    # With B lost, A draws 3,270 / 0.94 + 450 = 3,928.7 W: L1 5,078.7 W at worst.
+    site = {p.phase: p.current_a for p in m.phase_loads if p.source == "site"}
+    assert site[1] > site[2] > site[3]
+    assert site[1] < 0.8 * 32
     assert (m.ups_redundancy.value, m.cooling_redundancy.value) == ("2N", "2N")
     # NFPA 2001: S = 0.0664 + 0.0002741 x 18 = 0.07133 m3/kg; W = V/S x C/(100 - C)
     # = 36 / 0.07133 x 4.5 / 95.5 = 23.78 kg at sea level; x ISA ratio at 40 m (0.9953).
@@ -228,5 +256,6 @@ def test_examples_broken_space_findings_name_the_items() -> None:
     rack = report.metrics.racks[0]
     assert rack.u_used == 2 + 1 + 2 + 1  # UPS + switch + NAS + patch panel
     _close(rack.weight_kg, 24 + 24 + 4 + 14 + 1.2 + 2)  # 69.2 kg incl. the cabinet
-    # 240 W is below the table's first point (250 W, 45 min): 45 (250 / 240)^1.3 = 47.5 min.
-    _close(report.metrics.runtime_min, 45 * (250 / 240) ** 1.3)
+    # 240 W read at 240 / 0.98 = 244.9 W (18 degC), below the table's first point (250 W,
+    # 45 min): 45 (250 / 244.9)^1.3 = 46.2 min.
+    _close(report.metrics.runtime_min, 45 * (250 / (240 / COLD_18C)) ** 1.3)

@@ -27,7 +27,7 @@ def _spec():
         ),
         item("c", cooling(4000, power_w=1000, airflow_m3h=1500)),
         racks=(rack(weight_kg=100, width_mm=600, depth_mm=1000, static_load_kg=1000),),
-        site=Site(grid_carbon_g_per_kwh=381, electricity_price_per_kwh=0.3),
+        site=Site(grid_carbon_g_per_kwh=381, electricity_price_per_kwh=0.3, ambient_min_c=20),
         required_runtime_min=10,
     )
 
@@ -45,9 +45,13 @@ def test_metrics_hand_worked() -> None:
     assert m.ups_load_kva_pct == pytest.approx(1600 / 0.95 / 3750 * 100)
     # One UPS: no loss leaves it more loaded than in normal operation.
     assert m.ups_worst_load_kw_pct == pytest.approx(1600 / 3000 * 100)
-    # one table point at 1,600 W: 20 min
+    # one table point at 1,600 W: 20 min with new batteries at their 20 degC rating; at end of
+    # life (80 %) the table reads at 1,600 / 0.8 W: 20 x 0.8^1.3 = 14.97 min (conv scaling)
     assert m.runtime_min == pytest.approx(20.0)
     assert m.runtime_method == "vendor_point"
+    assert m.runtime_basis == "new"
+    assert m.runtime_new_min == pytest.approx(20.0)
+    assert m.runtime_end_of_life_min == pytest.approx(20 * 0.8**1.3)
     # C5: loss = 1,600 * (1/0.94 - 1) = 102.13 W; heat = 1,600 + 102.13 (cooling excluded)
     loss = 1600 * (1 / 0.94 - 1)
     assert m.ups_loss_w == pytest.approx(loss)

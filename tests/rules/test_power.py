@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from rules import evaluate
 from rules.checks.power.supply import (
     feeds_assumed,
     power_unknown,
@@ -296,22 +297,48 @@ def test_unlinked_battery_pack_warns() -> None:
 
 
 @pytest.mark.parametrize(
-    ("phases", "nameplate_w", "fails"),
+    ("phases", "loads_w", "fails"),
     [
-        # 230 V 32 A single phase: 7,360 VA (S5); u = 0.8 -> 5,888 VA = 5,888 W at PF 1.
-        (1, 5888.0, False),
-        (1, 5888.1, True),
-        # Three phase 230/400 V 32 A: 3 * 230 * 32 = 22,080 VA (S5); u -> 17,664 VA.
-        (3, 17664.0, False),
-        (3, 17664.1, True),
+        # 230 V 32 A single phase: u x 32 A = 25.6 A (C4); 5,888 W at PF 1 is 25.6 A (S5).
+        (1, [5888.0], False),
+        (1, [5888.1], True),
+        # Three phase 230/400 V 32 A: three single-phase loads dealt L1, L2, L3, 25.6 A each.
+        (3, [5888.0, 5888.0, 5888.0], False),
+        (3, [5888.0, 5888.1, 5888.0], True),
+        # The whole 17,664 W (80 % of 22,080 VA in total) on one phase is 76.8 A on L1: C7,
+        # "the total can be under 80 % while one phase is overloaded".
+        (3, [17664.0], True),
     ],
 )
-def test_site_supply_edge(phases: int, nameplate_w: float, fails: bool) -> None:
-    """Site draw above u x V_LN x I x phases fails (no UPS: no losses, no recharge)."""
+def test_site_supply_edge(phases: int, loads_w: list[float], fails: bool) -> None:
+    """Each site phase's current, as the loads land on it, against u x breaker (no UPS: no
+    losses, no recharge)."""
     site = Site(supply_voltage_v=230, supply_breaker_a=32, supply_phases=phases)
-    spec = build(item("s", server(nameplate_w, 100, pf=1.0)), site=site)
+    spec = build(*(item(f"s{n}", server(w, 100, pf=1.0)) for n, w in enumerate(loads_w)), site=site)
     found = run(site_supply_capacity, spec)
     assert codes(found) == (["power.site_supply_capacity"] if fails else [])
+    if fails:
+        assert found[0].limit == pytest.approx(25.6)
+        assert found[0].value == pytest.approx(max(loads_w) / 230)
+
+
+def test_site_supply_judges_the_phase_a_single_phase_pdu_uses() -> None:
+    """A 3-phase 230 V 16 A site (12.8 A per phase at u) feeding a single-phase PDU: its
+    3,200 W nameplate at PF 0.95 is 3,200 / (230 x 0.95) = 14.65 A, all on L1, an error,
+    though the total is 3,200 / 0.95 = 3,368 VA of 0.8 x 11,040 = 8,832 VA. The metrics show
+    14.65 A on L1 and nothing on L2 and L3."""
+    site = Site(supply_voltage_v=230, supply_breaker_a=16, supply_phases=3)
+    spec = build(
+        item("p", pdu(32)),
+        item("s", server(3200, 2000), feed_a="p"),
+        site=site,
+    )
+    (found,) = run(site_supply_capacity, spec)
+    assert found.value == pytest.approx(3200 / (230 * 0.95))
+    assert found.limit == pytest.approx(12.8)
+    assert "phase L1" in found.message
+    site_phases = [p.current_a for p in evaluate(spec).metrics.phase_loads if p.source == "site"]
+    assert site_phases == pytest.approx([14.6453, 0.0, 0.0], abs=1e-4)
 
 
 def test_site_supply_adds_ups_losses_and_recharge() -> None:
@@ -331,7 +358,9 @@ def test_site_supply_adds_ups_losses_and_recharge() -> None:
     assert run(site_supply_capacity, spec(4000)) == []
     found = run(site_supply_capacity, spec(5500))
     assert codes(found) == ["power.site_supply_capacity"]
-    assert found[0].value == pytest.approx(5500 / 0.94 + 300)
+    # On the single phase: 6,151.06 W / 230 V at PF 1 = 26.74 A against 25.6 A.
+    assert found[0].value == pytest.approx((5500 / 0.94 + 300) / 230)
+    assert found[0].limit == pytest.approx(25.6)
 
 
 # --------------------------------------------------------------------------- coverage

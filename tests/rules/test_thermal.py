@@ -89,18 +89,27 @@ def test_cooling_capacity_counts_every_unit_of_a_line():
 
 
 @pytest.mark.parametrize(
-    ("environment", "expected", "severity"),
+    ("environment", "expected"),
     [
-        (Environment.INDOOR, "thermal.cooling_absent", Severity.WARNING),
-        (Environment.OUTDOOR, "thermal.cooling_capacity", Severity.ERROR),
+        (Environment.INDOOR, "thermal.cooling_absent"),
+        (Environment.OUTDOOR, "thermal.cooling_capacity"),
     ],
 )
-def test_cooling_absent_warns_indoors_and_fails_outdoors(environment, expected, severity):
-    """Indoors the room's air conditioning may carry the heat; a closed outdoor enclosure
-    cannot shed 1,000 W without a cooling unit."""
+def test_cooling_absent_fails_unless_the_room_carries_the_heat(environment, expected):
+    """Without a cooling unit, 1,000 W has nowhere to go: an error indoors unless the site
+    states its own air conditioning, and always outdoors (a closed enclosure)."""
     spec = build(server(watts=1000), site=site(environment=environment))
     (finding,) = run(cooling_capacity, spec)
-    assert (finding.code, finding.severity) == (expected, severity)
+    assert (finding.code, finding.severity) == (expected, Severity.ERROR)
+
+
+@pytest.mark.parametrize(("room_cooling_w", "fails"), [(1250.0, False), (1249.9, True)])
+def test_room_air_conditioning_carries_a_build_without_cooling(room_cooling_w, fails):
+    """The site's own 1,250 W of sensible cooling at u = 0.8 carries exactly 1,000 W; at
+    1,249.9 W it is 999.92 W, short of the 1,000 W of heat."""
+    spec = build(server(watts=1000), site=site(room_cooling_w=room_cooling_w))
+    found = run(cooling_capacity, spec)
+    assert [f.code for f in found] == (["thermal.cooling_capacity"] if fails else [])
 
 
 def test_cooling_capacity_silent_without_heat():

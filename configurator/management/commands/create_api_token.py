@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from configurator.models import ApiToken, Membership, Organisation
+from configurator.tenancy.models import ApiToken, Membership, Organisation
 
 
 class Command(BaseCommand):

@@ -9,8 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from catalog.models import Component
-from configurator import services
-from configurator.models import ApiToken, Build, BuildLine, Membership, Organisation, Site
+from configurator.builds.models import Build, BuildLine, Site
+from configurator.builds.services import builds as build_services
+from configurator.builds.services import lines as line_services
+from configurator.builds.services import sites as site_services
+from configurator.tenancy.models import ApiToken, Membership, Organisation
 
 Role = Membership.Role
 
@@ -306,13 +309,13 @@ class Command(BaseCommand):
             site_fields = dict(demo["site"])
             site = Site.objects.filter(organisation=organisation, name=site_fields["name"]).first()
             if site is None:
-                site = services.site_create(
+                site = site_services.site_create(
                     organisation=organisation, name=site_fields.pop("name"), **site_fields
                 )
             if Build.objects.filter(site=site, name=demo["build"]).exists():
                 self.stdout.write(f"Demo build {demo['build']!r} exists (unchanged).")
                 continue
-            build = services.build_create(
+            build = build_services.build_create(
                 site=site, name=demo["build"], policy_override=demo["policy"], user=user
             )
             lines: dict[str, BuildLine] = {}
@@ -321,7 +324,7 @@ class Command(BaseCommand):
                     field: lines[value] if field in LINE_REFERENCES else value
                     for field, value in placement.items()
                 }
-                lines[key] = services.build_line_add(
+                lines[key] = line_services.build_line_add(
                     build=build, component=components[manufacturer, sku], **fields
                 )
             self.stdout.write(f"Created demo build {build.name!r} ({len(lines)} lines).")

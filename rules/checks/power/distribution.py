@@ -13,12 +13,18 @@ from collections.abc import Iterator
 
 from rules.checks.base import finding, rule
 from rules.derive import Derived
-from rules.derive.electrical import phase_currents
+from rules.derive.electrical import SITE, phase_currents
 from rules.model import Finding, PlacedItem, Severity
 from rules.specs import AtsSpec, ItSpec, PduSpec, UpsSpec
-from rules.text import amps, scenario
+from rules.text import amps, scenario, watts
 
-__all__ = ["OUTLET_FOR_CONNECTOR", "pdu_current", "pdu_outlets", "phase_imbalance"]
+__all__ = [
+    "OUTLET_FOR_CONNECTOR",
+    "pdu_current",
+    "pdu_outlets",
+    "phase_imbalance",
+    "source_mismatch",
+]
 
 # IEC 60320: a device inlet C14 takes a C13 cord end, whose plug goes into a C13 outlet; a C20
 # inlet takes a C19 cord into a C19 outlet.
@@ -39,6 +45,7 @@ def pdu_current(d: Derived) -> Iterator[Finding]:
     the worst scenario (a source overloaded only on failover is ``power.feed_failover``).
     """
     phases = d.lines.phases
+    capacities = d.electrical.capacities
     for source_id, currents in d.electrical.distribution_currents.items():
         normal = currents.normal
         if normal.current_a <= normal.limit_a:
@@ -47,10 +54,12 @@ def pdu_current(d: Derived) -> Iterator[Finding]:
         if currents.failover is not None and currents.failover.ratio > normal.ratio:
             worst = currents.failover
         phase = f" on phase L{worst.phase}" if phases[source_id] == 3 else ""
+        capacity = capacities[source_id]
         yield finding(
             "power.pdu_current",
             Severity.ERROR,
-            f"'{source_id}' draws {amps(worst.current_a)}{phase} {scenario(worst.scenario)}, "
+            f"'{source_id}' carries {watts(capacity.load_w)} of {watts(capacity.usable_w)} "
+            f"usable; it draws {amps(worst.current_a)}{phase} {scenario(worst.scenario)}, "
             f"above its continuous limit of {amps(worst.limit_a)}.",
             subject=[source_id],
             value=worst.current_a,
@@ -183,3 +192,41 @@ def pdu_outlets(d: Derived) -> Iterator[Finding]:
                 limit=float(spare_c19),
                 unit="outlets",
             )
+
+
+@rule(
+    "power",
+    source_mismatch=(
+        "Each source's input takes what feeds it: the same phases, the same voltage",
+        "reference 1 (single / three phase); IEC 60038 (nominal voltage +/- 10 %)",
+    ),
+)
+def source_mismatch(d: Derived) -> Iterator[Finding]:
+    """A three-phase input on a single-phase upstream, or an input for another voltage.
+
+    A PDU's outlets are single phase; a UPS or ATS output and the site supply give their own
+    phases. Voltages are line to neutral and match within 10 % (IEC 60038).
+    """
+    for m in d.electrical.mismatches:
+        upstream = "the site supply" if m.upstream == SITE else f"'{m.upstream}'"
+        if m.what == "phases":
+            text = (
+                f"'{m.source}' takes a three-phase input, but {upstream} gives a single-phase "
+                "supply."
+            )
+            unit = "phases"
+        else:
+            text = (
+                f"'{m.source}' takes {m.needs:g} V (line to neutral), but {upstream} gives "
+                f"{m.gets:g} V."
+            )
+            unit = "V"
+        yield finding(
+            "power.source_mismatch",
+            Severity.ERROR,
+            text,
+            subject=[m.source] if m.upstream == SITE else [m.source, m.upstream],
+            value=m.needs,
+            limit=m.gets,
+            unit=unit,
+        )

@@ -9,7 +9,7 @@ from rules.checks.base import finding, rule
 from rules.derive import Derived
 from rules.derive.electrical import SITE
 from rules.model import Finding, Severity
-from rules.text import ids, percent, volt_amperes, watts
+from rules.text import amps, ids, percent, watts
 
 __all__ = ["feeds_assumed", "power_unknown", "site_supply_capacity", "unprotected_load"]
 
@@ -17,37 +17,38 @@ __all__ = ["feeds_assumed", "power_unknown", "site_supply_capacity", "unprotecte
 @rule(
     "power",
     site_supply_capacity=(
-        "Utility supply carries the whole site draw at the utilisation limit",
-        "C2; C4; C5; reference 1 (single/three phase); S5",
+        "Every phase of the utility supply carries its share of the site draw at the "
+        "utilisation limit",
+        "C2; C4; C5; C7; reference 1 (per phase); S5; S6",
     ),
 )
 def site_supply_capacity(d: Derived) -> Iterator[Finding]:
-    """Site draw (nameplate, worst scenario, incl. cooling, UPS losses and recharge) vs supply.
+    """Current on each phase of the site supply, in its worst scenario, against u x breaker.
 
-    Capacity is apparent power, V_LN x I per phase (x 3 for three phases, balanced); the
-    demand in W is turned into VA with the load PF (C3).
+    The loads land on the supply's phases as they are wired, through every UPS and PDU
+    (rules.derive.flow); the total can be under the limit while one phase is overloaded (C7).
+    The draw is nameplate (C2: the supply is a circuit) and includes cooling, other loads,
+    UPS losses (C5) and recharge (conv).
     """
     electrical = d.electrical
-    demand = electrical.site_demand_w
-    if demand <= 0:
+    capacity = electrical.capacities[SITE]
+    if not capacity.overloaded:
         return
     u = d.policy.utilisation_limit
-    pf = electrical.load_pf(SITE, nameplate=True)
-    cap_va = electrical.site_capacity_va
-    demand_va = demand / pf
-    if demand_va > u * cap_va:
-        site = d.site
-        yield finding(
-            "power.site_supply_capacity",
-            Severity.ERROR,
-            f"The site draws {watts(demand)} ({volt_amperes(demand_va)}, incl. cooling, UPS "
-            f"losses and recharge), above {percent(u)} of its {site.supply_phases}-phase "
-            f"{site.supply_voltage_v:g} V {site.supply_breaker_a:g} A supply "
-            f"({volt_amperes(u * cap_va)}).",
-            value=demand_va,
-            limit=u * cap_va,
-            unit="VA",
-        )
+    site = d.site
+    worst = max(range(len(capacity.worst_a)), key=lambda p: capacity.worst_a[p])
+    current = capacity.worst_a[worst]
+    on = f"phase L{worst + 1} of its" if site.supply_phases == 3 else "its single-phase"
+    yield finding(
+        "power.site_supply_capacity",
+        Severity.ERROR,
+        f"The site draws {watts(electrical.site_demand_w)} (incl. cooling, UPS losses and "
+        f"recharge); {on} {site.supply_voltage_v:g} V {site.supply_breaker_a:g} A supply "
+        f"carries {amps(current)}, above {percent(u)} of the breaker ({amps(capacity.limit_a)}).",
+        value=current,
+        limit=capacity.limit_a,
+        unit="A",
+    )
 
 
 @rule("power", power_unknown=("No load is counted as 0 W silently", "C1"))

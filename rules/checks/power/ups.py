@@ -11,12 +11,13 @@ from collections.abc import Iterator
 
 from rules.checks.base import finding, rule
 from rules.derive import Derived
-from rules.derive.electrical import ups_kva_limit_va, ups_kw_limit_w
+from rules.derive.electrical import source_rating_a, ups_kva_limit_va, ups_kw_limit_w
+from rules.derive.flow import NORMAL
 from rules.model import Finding, Severity
 from rules.specs import BatteryPackSpec, Kind
-from rules.text import ids, percent, volt_amperes, watts
+from rules.text import amps, ids, percent, scenario, volt_amperes, watts
 
-__all__ = ["battery_packs", "ups_capacity", "ups_runtime"]
+__all__ = ["battery_packs", "ups_capacity", "ups_inlet", "ups_phase_current", "ups_runtime"]
 
 
 @rule(
@@ -103,7 +104,17 @@ def ups_runtime(d: Derived) -> Iterator[Finding]:
                 unit="min",
             )
         elif runtime.minutes < required:
-            eol = " with batteries at end of life" if d.policy.battery_end_of_life else ""
+            policy = d.policy
+            eol = (
+                f" with batteries at end of life ({percent(policy.battery_end_of_life_fraction)})"
+                if ups.end_of_life
+                else " with new batteries"
+            )
+            if ups.temperature_factor < 1:
+                eol += (
+                    f" at {d.site.ambient_min_c:g} °C ({percent(ups.temperature_factor)} of "
+                    "their capacity)"
+                )
             design_w = ups.design_load_w
             alone = " carrying the whole load alone (2N)" if design_w != ups.load_w else ""
             yield finding(
@@ -177,3 +188,99 @@ def battery_packs(d: Derived) -> Iterator[Finding]:
             f"Battery packs {ids(unlinked)} name no UPS, so they add no runtime.",
             subject=unlinked,
         )
+
+
+@rule(
+    "power",
+    ups_phase_current=(
+        "Each output phase of a three-phase UPS within its share of the kVA rating",
+        "C4; C7; reference 1 (per phase); S1",
+    ),
+)
+def ups_phase_current(d: Derived) -> Iterator[Finding]:
+    """Current on each output phase of a three-phase UPS, in every scenario, against u x its
+    kVA shared over its phases; a total over the rating is ``ups_kva_capacity`` or
+    ``feed_failover``, so this reports a phase over its limit while the total holds."""
+    policy = d.policy
+    electrical = d.electrical
+    for ups in d.judged_ups:
+        line = ups.line
+        if ups.spec.output_phases != 3:
+            continue
+        currents = electrical.currents.get(line.id)
+        if currents is None:
+            continue
+        kva_limit = ups_kva_limit_va(line, policy)
+        worst = currents.normal
+        if currents.failover is not None and currents.failover.ratio > worst.ratio:
+            worst = currents.failover
+        if worst.current_a <= worst.limit_a:
+            continue
+        load = ups.load_w if worst.scenario == NORMAL else ups.worst_load_w
+        if electrical.apparent_va(line.id, load) > kva_limit:
+            continue  # the whole UPS is over its rating: reported on the total
+        yield finding(
+            "power.ups_phase_current",
+            Severity.ERROR,
+            f"UPS '{line.id}' draws {amps(worst.current_a)} on output phase L{worst.phase} "
+            f"{scenario(worst.scenario)}, above its per-phase limit of {amps(worst.limit_a)} "
+            f"({percent(policy.utilisation_limit)} of its kVA over three phases), though its "
+            "total holds: spread the load over the phases.",
+            subject=[line.id],
+            value=worst.current_a,
+            limit=worst.limit_a,
+            unit="A",
+        )
+
+
+@rule(
+    "power",
+    ups_inlet=(
+        "A UPS draws within its inlet rating, and what feeds it is rated for that inlet",
+        "C2; C4; C5; UPS datasheet (input rating)",
+    ),
+)
+def ups_inlet(d: Derived) -> Iterator[Finding]:
+    """The UPS's highest input current (output / efficiency + recharge, C5) against u x its
+    inlet rating; and the supply or PDU feeding it against that rating (a supply rated below
+    the inlet trips before the UPS reaches its own limit)."""
+    policy = d.policy
+    u = policy.utilisation_limit
+    for ups in d.judged_ups:
+        rating = ups.spec.input_current_a
+        if rating is None:
+            continue
+        line = ups.line
+        if ups.input_current_a > u * rating:
+            yield finding(
+                "power.ups_inlet",
+                Severity.ERROR,
+                f"UPS '{line.id}' draws up to {amps(ups.input_current_a)} per input phase "
+                f"({watts(ups.input_w)} with losses and recharge), above {percent(u)} of its "
+                f"{rating:g} A inlet ({amps(u * rating)}).",
+                subject=[line.id],
+                value=ups.input_current_a,
+                limit=u * rating,
+                unit="A",
+            )
+        feed = line.feed_a
+        if feed is None:
+            supply = d.site.supply_breaker_a
+            where = "the site supply's breaker"
+        else:
+            found = source_rating_a(d.lines.by_id[feed])
+            if found is None:
+                continue
+            supply = found
+            where = f"'{feed}'"
+        if supply < rating:
+            yield finding(
+                "power.ups_inlet",
+                Severity.WARNING,
+                f"UPS '{line.id}' has a {rating:g} A inlet, but {where} is rated {supply:g} A: "
+                "it trips before the UPS reaches its own limit.",
+                subject=[line.id] if feed is None else [line.id, feed],
+                value=supply,
+                limit=rating,
+                unit="A",
+            )

@@ -1,9 +1,10 @@
 """Write the golden corpus: builds and the reports the engine gives them.
 
-``python -m tests.rules.golden.generate`` rewrites ``reports.json`` from the committed
-``builds.json`` (the builds never change); ``--builds`` draws the builds again. Regenerate the
-reports only for a change of behaviour that a reviewer has read in the diff: the golden test
-exists so that a redesign cannot change a figure unnoticed.
+``python -m tests.rules.golden.generate`` rewrites the reports from the committed builds;
+``--builds`` also rebuilds the examples', the benchmark's and the island builds from their
+sources, keeping the random ones; ``--redraw`` draws the random builds again too. Regenerate
+the reports only for a change of behaviour that a reviewer has read in the diff: the golden
+test exists so that a redesign cannot change a figure unnoticed.
 
 The corpus: the shipped examples, the benchmark's synthetic builds, one-island builds with many
 power sources, and random valid builds drawn by the property tests' strategy with a fixed seed.
@@ -46,8 +47,8 @@ def _random_builds() -> list[dict[str, Any]]:
     return drawn
 
 
-def builds() -> list[tuple[str, dict[str, Any]]]:
-    """Every build of the corpus, named."""
+def builds(random: bool = True) -> list[tuple[str, dict[str, Any]]]:
+    """Every build of the corpus, named (without the random ones unless ``random``)."""
     from benchmarks.rules_bench import one_island_build, synthetic_build
 
     out: list[tuple[str, dict[str, Any]]] = []
@@ -57,8 +58,9 @@ def builds() -> list[tuple[str, dict[str, Any]]]:
         out.append((f"synthetic:{n}", synthetic_build(n).model_dump(mode="json")))
     for pairs in (2, 8, 32):
         out.append((f"island:{pairs}", one_island_build(pairs).model_dump(mode="json")))
-    for n, spec in enumerate(_random_builds()):
-        out.append((f"random:{n}", spec))
+    if random:
+        for n, spec in enumerate(_random_builds()):
+            out.append((f"random:{n}", spec))
     return out
 
 
@@ -82,10 +84,14 @@ def read(path: Path) -> Any:
 def main() -> None:
     """Rewrite the reports (and, with ``--builds``, the builds)."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--builds", action="store_true", help="draw the builds again")
+    parser.add_argument("--builds", action="store_true", help="rebuild the fixed builds")
+    parser.add_argument("--redraw", action="store_true", help="draw the random builds again")
     args = parser.parse_args()
-    if args.builds or not BUILDS.exists():
+    if args.redraw or not BUILDS.exists():
         _write(BUILDS, dict(builds()))
+    elif args.builds:
+        kept = {k: v for k, v in read(BUILDS).items() if k.startswith("random:")}
+        _write(BUILDS, {**dict(builds(random=False)), **kept})
     corpus = read(BUILDS)
     _write(REPORTS, {name: report_of(spec) for name, spec in corpus.items()})
     print(f"{len(corpus)} builds, reports written to {REPORTS.name}")

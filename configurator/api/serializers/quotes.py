@@ -1,0 +1,184 @@
+"""Serializers of quotes: the fields a seller sets, command bodies, and quote revisions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, cast
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from configurator.api.serializers.common import MAX_ID
+from configurator.builds import selectors
+from configurator.builds.bom import money
+from configurator.builds.models import Build
+from configurator.quotes.models import Quote
+
+__all__ = [
+    "QuoteCreateSerializer",
+    "QuoteDetailSerializer",
+    "QuoteFieldsSerializer",
+    "QuoteIssueSerializer",
+    "QuoteReviseSerializer",
+    "QuoteSerializer",
+]
+
+MAX_TEXT = 10_000
+
+
+def _percent_field(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        **kwargs,
+    )
+
+
+class QuoteFieldsSerializer(serializers.Serializer[Any]):
+    """The fields a seller sets on a draft (and may change when revising)."""
+
+    customer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    customer_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    valid_until = serializers.DateField(
+        required=False, allow_null=True, help_text="Empty: the issue date plus the default days."
+    )
+    line_discounts = serializers.DictField(
+        child=_percent_field(),
+        required=False,
+        help_text="Discount percent per component id of the build's lines.",
+    )
+    discount_pct = _percent_field(required=False, help_text="Discount on the whole quote, %.")
+    tax_rate_pct = _percent_field(required=False, help_text="Tax rate, %.")
+    terms = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+
+
+class QuoteCreateSerializer(QuoteFieldsSerializer):
+    """A new draft quote of a build the caller sees."""
+
+    build = serializers.PrimaryKeyRelatedField(
+        queryset=Build.objects.none(), help_text="Id of the build to quote."
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            build = cast(serializers.PrimaryKeyRelatedField, fields["build"])
+            build.queryset = selectors.build_list(user=request.user, auth=request.auth)
+        return fields
+
+    def validate_build(self, build: Build) -> Build:
+        if build.pk > MAX_ID:  # pragma: no cover - the queryset lookup already bounds it
+            raise serializers.ValidationError("Unknown build.")
+        return build
+
+
+class QuoteIssueSerializer(serializers.Serializer[Any]):
+    """Body of issue: an optional reason to issue despite error findings."""
+
+    override_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Why the quote is issued although the build has error findings; printed "
+        "on the PDF with the findings. Only needed when there are errors.",
+    )
+
+
+class QuoteReviseSerializer(QuoteFieldsSerializer, QuoteIssueSerializer):
+    """Body of revise: what changes in the new revision, and an optional override reason."""
+
+
+class QuoteSerializer(serializers.ModelSerializer[Quote]):
+    """A quote revision; cost and margin only for roles that may see cost."""
+
+    label = serializers.CharField(read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    seller = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    overridden_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    line_discounts = serializers.DictField(child=serializers.CharField(), read_only=True)
+    cost_total = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True, required=False
+    )
+    margin_pct = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "label",
+            "number",
+            "revision",
+            "status",
+            "organisation",
+            "seller",
+            "build",
+            "build_revision",
+            "currency",
+            "valid_until",
+            "customer_name",
+            "customer_email",
+            "line_discounts",
+            "discount_pct",
+            "tax_rate_pct",
+            "terms",
+            "override_reason",
+            "overridden_by",
+            "subtotal",
+            "line_discount_total",
+            "discount_total",
+            "net_total",
+            "tax_total",
+            "total",
+            "cost_total",
+            "margin_pct",
+            "issued_by",
+            "issued_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "pdf_url",
+        ]
+        read_only_fields = fields
+
+    def get_margin_pct(self, quote: Quote) -> str | None:
+        """Gross margin on the net total, percent (a decimal string); cost roles only."""
+        if quote.cost_total is None or not quote.net_total:
+            return None
+        return f"{money((quote.net_total - quote.cost_total) / quote.net_total * 100):f}"
+
+    def get_pdf_url(self, quote: Quote) -> str | None:
+        """Where the PDF of an issued revision is fetched; None for a draft."""
+        request = self.context.get("request")
+        if quote.status == Quote.Status.DRAFT or request is None:
+            return None
+        path = reverse("quote-pdf", kwargs={"version": request.version, "pk": quote.pk})
+        return request.build_absolute_uri(path)
+
+    def to_representation(self, instance: Quote) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("show_cost", False):
+            # Customers never see what the seller pays or earns.
+            data.pop("cost_total", None)
+            data.pop("margin_pct", None)
+        return data
+
+
+class QuoteDetailSerializer(QuoteSerializer):
+    """A quote with its frozen BOM (priced, with line discounts) and the engine's findings."""
+
+    bom = serializers.JSONField(source="bom_json", read_only=True, allow_null=True)
+    findings = serializers.SerializerMethodField()
+
+    class Meta(QuoteSerializer.Meta):
+        fields = [*QuoteSerializer.Meta.fields, "bom", "findings"]
+        read_only_fields = fields
+
+    def get_findings(self, quote: Quote) -> list[dict[str, Any]]:
+        """The findings of the report frozen at issue (empty for a draft)."""
+        return list((quote.report_json or {}).get("findings", []))

@@ -1,0 +1,1 @@
+"""Builds: sites, builds and their lines: models, writes (services), reads (selectors), BOM."""

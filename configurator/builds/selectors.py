@@ -1,0 +1,264 @@
+"""Reads of sites and builds, and the engine's snapshot of a build (`build_snapshot`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from catalog.models import Component
+from catalog.selectors import component_to_engine
+from configurator.builds.models import Build, BuildLine, Site
+from configurator.errors import NotFound
+from configurator.tenancy.models import Organisation
+from configurator.tenancy.permissions import organisations_visible_to
+from rules.model import BuildSpec, PlacedItem, RackInstance
+from rules.specs import ComponentSpec, Kind, Policy
+from rules.specs import Site as EngineSite
+
+if TYPE_CHECKING:
+    from configurator.builds.bom import Bom, BundleComparison
+    from rules.model import Report
+
+__all__ = [
+    "build_bom",
+    "build_bundle_comparison",
+    "build_get",
+    "build_line_list",
+    "build_list",
+    "build_report",
+    "build_reports",
+    "build_snapshot",
+    "build_snapshots",
+    "effective_policy",
+    "line_id_from_ref",
+    "line_ref",
+    "site_get",
+    "site_list",
+]
+
+LINE_REF_PREFIX = "L"
+
+
+def line_ref(line_id: int) -> str:
+    """The engine id of the build line with this pk (``L<pk>``)."""
+    return f"{LINE_REF_PREFIX}{line_id}"
+
+
+def line_id_from_ref(ref: str) -> int | None:
+    """The build line pk behind an engine id such as ``L42``, or None for any other id."""
+    if not ref.startswith(LINE_REF_PREFIX):
+        return None
+    digits = ref[len(LINE_REF_PREFIX) :]
+    return int(digits) if digits.isdigit() else None
+
+
+# --------------------------------------------------------------------------- sites
+
+
+def site_list(
+    *, user: Any, auth: Any = None, organisation: Organisation | None = None
+) -> QuerySet[Site]:
+    """Sites of the organisations the request may act on, by organisation then name."""
+    queryset = Site.objects.filter(organisation__in=organisations_visible_to(user, auth))
+    if organisation is not None:
+        queryset = queryset.filter(organisation=organisation)
+    return queryset.select_related("organisation").order_by("organisation__name", "name", "pk")
+
+
+def site_get(*, pk: int, user: Any, auth: Any = None) -> Site:
+    """One visible site; NotFound when it does not exist or is outside the caller's scope."""
+    site = site_list(user=user, auth=auth).filter(pk=pk).first()
+    if site is None:
+        raise NotFound("Site not found.")
+    return site
+
+
+# --------------------------------------------------------------------------- builds
+
+
+def build_list(
+    *,
+    user: Any,
+    auth: Any = None,
+    site: Site | None = None,
+    status: str | None = None,
+) -> QuerySet[Build]:
+    """Builds of visible organisations with their site and organisation, newest edits first."""
+    queryset = Build.objects.filter(site__organisation__in=organisations_visible_to(user, auth))
+    if site is not None:
+        queryset = queryset.filter(site=site)
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related("site__organisation", "created_by", "approved_by").order_by(
+        "-updated_at", "-pk"
+    )
+
+
+def build_get(*, pk: int, user: Any, auth: Any = None) -> Build:
+    """One visible build; NotFound when it does not exist or is outside the caller's scope."""
+    build = build_list(user=user, auth=auth).filter(pk=pk).first()
+    if build is None:
+        raise NotFound("Build not found.")
+    return build
+
+
+def build_line_list(build: Build) -> QuerySet[BuildLine]:
+    """Lines of a build in display order, with component and manufacturer, in one query."""
+    return (
+        BuildLine.objects.filter(build_id=build.pk)
+        .select_related("component__manufacturer")
+        .order_by("sort_order", "pk")
+    )
+
+
+def _with_site(build: Build) -> Build:
+    """The build with site and organisation loaded: free if they are, one query if not."""
+    return _with_sites([build])[0]
+
+
+def _with_sites(builds: Sequence[Build]) -> list[Build]:
+    """The builds with site and organisation loaded: free if they are, one query if not."""
+    missing = [
+        b.pk
+        for b in builds
+        if not (Build.site.is_cached(b) and Site.organisation.is_cached(b.site))
+    ]
+    if not missing:
+        return list(builds)
+    loaded = Build.objects.select_related("site__organisation").in_bulk(missing)
+    return [loaded[b.pk] if b.pk in missing else b for b in builds]
+
+
+def effective_policy(build: Build) -> Policy:
+    """The organisation's policy overridden key by key by the build's own."""
+    organisation_policy = build.site.organisation.policy or {}
+    return Policy(**{**organisation_policy, **(build.policy_override or {})})
+
+
+_SNAPSHOT_LINE_FIELDS = (
+    "build_id",
+    "pk",
+    "component_id",
+    "quantity",
+    "rack_id",
+    "position_u",
+    "face",
+    "feed_a_id",
+    "feed_b_id",
+    "ups_id",
+    "phase",
+    "note",
+)
+
+
+def build_snapshot(build: Build) -> BuildSpec:
+    """The engine's input for a build, in three queries whatever its size (`build_snapshots`)."""
+    return build_snapshots([build])[0]
+
+
+def build_snapshots(builds: Sequence[Build]) -> list[BuildSpec]:
+    """The engine's input for each build, in three queries whatever their number and size.
+
+    One query for the builds' sites and organisations (skipped when already loaded), one for
+    all their lines as plain values, one for the distinct components they use with their
+    manufacturer. Builds repeat few components over many lines, so each is loaded and parsed
+    once instead of once per line. Rack lines become racks, every other line a placed item;
+    both carry the id ``L<line pk>`` (see `line_id_from_ref`).
+    """
+    builds = _with_sites(builds)
+    rows: dict[int, list[tuple[Any, ...]]] = {build.pk: [] for build in builds}
+    for row in (
+        BuildLine.objects.filter(build_id__in=rows)
+        .order_by("build_id", "sort_order", "pk")
+        .values_list(*_SNAPSHOT_LINE_FIELDS)
+    ):
+        rows[row[0]].append(row[1:])
+    components: dict[int, ComponentSpec] = {
+        component.pk: component_to_engine(component)
+        for component in Component.objects.select_related("manufacturer").filter(
+            pk__in={row[1] for lines in rows.values() for row in lines}
+        )
+    }
+    return [_snapshot(build, rows[build.pk], components) for build in builds]
+
+
+def _snapshot(
+    build: Build, rows: list[tuple[Any, ...]], components: dict[int, ComponentSpec]
+) -> BuildSpec:
+    racks: list[RackInstance] = []
+    items: list[PlacedItem] = []
+    for pk, component_id, quantity, rack_id, position_u, face, a, b, ups, phase, note in rows:
+        component = components[component_id]
+        if component.kind is Kind.RACK:
+            racks.append(
+                RackInstance(
+                    id=line_ref(pk), name=note or f"Rack {len(racks) + 1}", component=component
+                )
+            )
+            continue
+        items.append(
+            PlacedItem(
+                id=line_ref(pk),
+                component=component,
+                quantity=quantity,
+                rack_id=_ref_or_none(rack_id),
+                position_u=None if position_u is None else float(position_u),
+                face=face,
+                feed_a=_ref_or_none(a),
+                feed_b=_ref_or_none(b),
+                ups_id=_ref_or_none(ups),
+                phase=phase,
+                note=note,
+            )
+        )
+    return BuildSpec(
+        name=build.name,
+        site=EngineSite(**build.site.engine_values()),
+        racks=tuple(racks),
+        items=tuple(items),
+        policy=effective_policy(build),
+    )
+
+
+def _ref_or_none(line_id: int | None) -> str | None:
+    return None if line_id is None else line_ref(line_id)
+
+
+def build_report(build: Build) -> Report:
+    """The rules engine's verdict on a build: ``evaluate(build_snapshot(build))``."""
+    return build_reports([build])[0]
+
+
+def build_reports(builds: Sequence[Build]) -> list[Report]:
+    """The engine's verdict on each build, from `build_snapshots` (three queries in all)."""
+    # Imported here: the engine registers every check on import, which reads need only here.
+    from rules import evaluate
+
+    return [evaluate(spec) for spec in build_snapshots(builds)]
+
+
+def build_bom(build: Build, *, show_cost: bool) -> Bom:
+    """The bill of materials of a build, grouped by category; cost columns only if shown."""
+    from configurator.builds.bom import bom_compute
+
+    build = _with_site(build)
+    return bom_compute(
+        build_line_list(build), show_cost=show_cost, default_currency=build.site.currency
+    )
+
+
+def build_bundle_comparison(
+    build: Build, *, bundle: Component, show_cost: bool = False
+) -> BundleComparison:
+    """A build's BOM and engineering figures side by side with a pre-integrated bundle."""
+    from configurator.builds.bom import bundle_compare
+
+    build = _with_site(build)
+    return bundle_compare(
+        bom=build_bom(build, show_cost=show_cost),
+        bundle=bundle,
+        report=build_report(build),
+        policy=effective_policy(build),
+    )

@@ -1,0 +1,373 @@
+"""Where a line may sit: its checks against the other lines of its build, and auto-place.
+
+`check_line` is every check of a line's rack, U position, face, feeds and UPS against the
+rest of its build, run by the line services before anything is saved; `build_auto_place`
+places every unplaced rack-mount line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from catalog.models import Component
+from configurator.builds.models import Build, BuildLine
+from configurator.builds.services import guards
+from rules.derive.geometry import Occupant, collision, lowest_free_position
+from rules.feeds import POWER_SOURCE_KINDS, FeedNode, feed_loop
+from rules.specs import Kind, RackSpec
+
+__all__ = [
+    "Candidate",
+    "LineRef",
+    "Placement",
+    "build_auto_place",
+    "check_line",
+    "decimal_or_none",
+    "describe_line",
+    "lines_of",
+    "resolve_line",
+]
+
+LineRef = BuildLine | int | None
+HALF_U = Decimal("0.5")
+
+
+def _u_text(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _span_text(start: Decimal, end: Decimal) -> str:
+    """Rack units from `start` up to (not including) `end` as a person reads them."""
+    last = end - 1 if end - start >= 1 else start
+    if last == start:
+        return f"U {_u_text(start)}"
+    return f"U {_u_text(start)}\u2013{_u_text(last)}"
+
+
+def describe_line(line: BuildLine, *, start: bool = False) -> str:
+    """How messages name a line: "line 42 (Helix R20 server)"; `start` capitalises it."""
+    component = line.component
+    text = f"line {line.pk} ({component.model_name} {component.get_kind_display().lower()})"
+    return text[0].upper() + text[1:] if start else text
+
+
+def decimal_or_none(value: Any, field: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValidationError({field: ["Enter a number."]}) from exc
+
+
+def resolve_line(value: LineRef, field: str, lines: dict[int, BuildLine]) -> BuildLine | None:
+    """The line of this build a reference names; another build's line is refused by name."""
+    if value is None:
+        return None
+    pk = value.pk if isinstance(value, BuildLine) else int(value)
+    line = lines.get(pk)
+    if line is None:
+        raise ValidationError({field: [f"Line {pk} is not a line of this build."]})
+    return line
+
+
+@dataclass
+class Candidate:
+    """The values a line would have after the write, checked before anything is saved."""
+
+    pk: int | None
+    component: Component
+    quantity: int
+    rack: BuildLine | None
+    position_u: Decimal | None
+    face: str
+    feed_a: BuildLine | None
+    feed_b: BuildLine | None
+    ups: BuildLine | None
+    phase: int | None
+
+
+def _occupant(line: BuildLine, low: Decimal) -> Occupant:
+    """The U span a line takes from ``low``, in the engine's geometry (rules.derive.geometry)."""
+    return Occupant(
+        float(low),
+        float(low + line.component.u_height * line.quantity),
+        line.face,
+        _depth_mm(line.component),
+        str(line.pk),
+    )
+
+
+def _usable_depth_mm(rack: BuildLine) -> float:
+    """Deepest device the rack's rails take (the engine's RackSpec rule)."""
+    return RackSpec.model_validate(rack.component.spec).usable_depth_mm
+
+
+def _rack_u(rack: BuildLine) -> int:
+    return int(rack.component.spec.get("u", 0))
+
+
+def _depth_mm(component: Component) -> float | None:
+    """Depth for the opposite-face rule; unknown (None) counts as the whole usable depth."""
+    return float(component.depth_mm) if component.depth_mm is not None else None
+
+
+def _u(value: float) -> Decimal:
+    return Decimal(str(value)).normalize() if value % 1 else Decimal(int(value))
+
+
+def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> None:
+    """Every check of a line against the others of its build; all errors at once."""
+    errors: dict[str, list[str]] = {}
+    kind = candidate.component.kind
+    if candidate.quantity < 1:
+        errors["quantity"] = ["Quantity must be at least 1."]
+    if candidate.face not in BuildLine.Face.values:
+        errors["face"] = [f"Unknown face {candidate.face!r}; use front or rear."]
+    if candidate.phase is not None and candidate.phase not in (1, 2, 3):
+        errors["phase"] = ["Phase must be 1, 2 or 3."]
+
+    if kind == Kind.RACK:
+        if candidate.quantity != 1:
+            errors["quantity"] = ["A rack line holds one rack; add a line per rack."]
+        for field in ("rack", "position_u", "feed_a", "feed_b", "ups"):
+            if getattr(candidate, field) is not None:
+                errors[field] = ["A rack is not mounted, fed or attached to anything."]
+        if errors:
+            raise ValidationError(errors)
+        return
+
+    rack = candidate.rack
+    if rack is not None and rack.component.kind != Kind.RACK:
+        errors["rack"] = [f"{describe_line(rack, start=True)} is not a rack."]
+        rack = None
+    _check_position(candidate, rack, lines, errors)
+    _check_feeds(candidate, lines, errors)
+    if candidate.ups is not None:
+        if kind != Kind.BATTERY:
+            errors["ups"] = ["Only a battery pack extends a UPS."]
+        elif candidate.ups.component.kind != Kind.UPS:
+            errors["ups"] = [f"{describe_line(candidate.ups, start=True)} is not a UPS."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_position(
+    candidate: Candidate,
+    rack: BuildLine | None,
+    lines: dict[int, BuildLine],
+    errors: dict[str, list[str]],
+) -> None:
+    position = candidate.position_u
+    if position is None:
+        return
+    if rack is None:
+        errors.setdefault("position_u", []).append("A position needs a rack.")
+        return
+    height = candidate.component.u_height
+    if height == 0:
+        errors["position_u"] = ["A zero-U component takes no U position; give only its rack."]
+        return
+    if position < 1 or position % HALF_U:
+        errors["position_u"] = ["A position is a multiple of 0.5 U, from U 1."]
+        return
+    start, end = position, position + height * candidate.quantity
+    rack_u = _rack_u(rack)
+    if end > rack_u + 1:
+        errors["position_u"] = [
+            f"{_span_text(start, end)} is outside {describe_line(rack)}, "
+            f"which has U 1\u2013{rack_u}."
+        ]
+        return
+    taken = [
+        _occupant(other, other.position_u)
+        for other in lines.values()
+        if other.pk != candidate.pk
+        and other.rack_id == rack.pk
+        and other.position_u is not None
+        and other.component.u_height > 0
+    ]
+    hit = collision(
+        taken,
+        float(start),
+        float(end),
+        candidate.face,
+        _depth_mm(candidate.component),
+        _usable_depth_mm(rack),
+    )
+    if hit is not None:
+        other = lines[int(hit.owner)]
+        errors["position_u"] = [
+            f"{_span_text(_u(hit.low), _u(hit.high))} is taken by {describe_line(other)}."
+        ]
+
+
+def _check_feeds(
+    candidate: Candidate, lines: dict[int, BuildLine], errors: dict[str, list[str]]
+) -> None:
+    """The engine's feed rules (rules.feeds): sources are PDUs, ATSs or UPSs, two different
+    ones, and the write leaves no loop."""
+    nodes = {
+        str(pk): FeedNode(
+            line.component.kind,
+            None if line.feed_a_id is None else str(line.feed_a_id),
+            None if line.feed_b_id is None else str(line.feed_b_id),
+        )
+        for pk, line in lines.items()
+    }
+    if candidate.pk is not None:
+        nodes[str(candidate.pk)] = FeedNode(
+            candidate.component.kind,
+            None if candidate.feed_a is None else str(candidate.feed_a.pk),
+            None if candidate.feed_b is None else str(candidate.feed_b.pk),
+        )
+    for field in ("feed_a", "feed_b"):
+        source = getattr(candidate, field)
+        if source is None:
+            continue
+        if source.component.kind not in POWER_SOURCE_KINDS:
+            errors[field] = [f"{describe_line(source, start=True)} is not a PDU, ATS or UPS."]
+        elif candidate.pk is not None and source.pk == candidate.pk:
+            errors[field] = ["A line cannot feed itself."]
+        elif candidate.pk is not None:
+            loop = feed_loop(nodes, str(source.pk))
+            if loop is not None and str(candidate.pk) in loop:
+                errors[field] = [
+                    f"{describe_line(source, start=True)} is fed by this line: a loop."
+                ]
+    if (
+        candidate.feed_a is not None
+        and candidate.feed_b is not None
+        and candidate.feed_a.pk == candidate.feed_b.pk
+    ):
+        errors["feed_b"] = ["Feed A and feed B must be different sources."]
+
+
+def lines_of(build: Build) -> dict[int, BuildLine]:
+    """Every line of the build with its component, in one query."""
+    return {
+        line.pk: line
+        for line in BuildLine.objects.filter(build_id=build.pk).select_related(
+            "component__manufacturer"
+        )
+    }
+
+
+# --------------------------------------------------------------------------- auto-place
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where auto-place put one line: its rack and lowest U (None for zero-U parts)."""
+
+    line_id: int
+    rack_id: int
+    position_u: Decimal | None
+
+
+def _placement_priority(line: BuildLine) -> tuple[int, Decimal, int]:
+    # UPS and batteries go lowest (heaviest per U, and their manuals ask for it), then the
+    # heaviest lines, so the rack's centre of gravity stays low.
+    heavy_kind = line.component.kind in (Kind.UPS, Kind.BATTERY)
+    weight = line.component.weight_kg or Decimal(0)  # an unknown mass sorts as the lightest
+    return (0 if heavy_kind else 1, -weight * line.quantity, line.pk)
+
+
+@transaction.atomic
+def build_auto_place(*, build: Build, expected_revision: int | None = None) -> list[Placement]:
+    """Place every unplaced rack-mount line bottom-up in the build's racks, heavy items low.
+
+    Lines already in a rack stay in it; zero-U PDUs get a rack only. All or nothing: when a
+    line does not fit, a ValidationError lists every such line and nothing is saved.
+    """
+    guards.writable(build, expected_revision)
+    lines = lines_of(build)
+    racks = sorted(
+        (line for line in lines.values() if line.component.kind == Kind.RACK),
+        key=lambda r: (r.sort_order, r.pk),
+    )
+    # Taken spans per rack, in the engine's geometry.
+    taken: dict[int, list[Occupant]] = {r.pk: [] for r in racks}
+    zero_u_count: dict[int, int] = {r.pk: 0 for r in racks}
+    for line in lines.values():
+        if line.rack_id in taken and line.position_u is not None and line.component.u_height > 0:
+            taken[line.rack_id].append(_occupant(line, line.position_u))
+        elif line.rack_id in zero_u_count and line.component.u_height == 0:
+            zero_u_count[line.rack_id] += 1
+
+    to_place = sorted(
+        (
+            line
+            for line in lines.values()
+            if line.component.kind != Kind.RACK
+            and line.position_u is None
+            and (line.component.u_height > 0 or (_is_zero_u_pdu(line) and line.rack_id is None))
+        ),
+        key=_placement_priority,
+    )
+    placements: list[Placement] = []
+    misfits: list[BuildLine] = []
+    for line in to_place:
+        if line.component.u_height == 0:
+            if not racks:
+                misfits.append(line)
+                continue
+            # Spread zero-U PDUs over the racks: each rack needs its own.
+            rack = min(racks, key=lambda r: (zero_u_count[r.pk], r.sort_order, r.pk))
+            zero_u_count[rack.pk] += 1
+            line.rack_id = rack.pk
+            placements.append(Placement(line_id=line.pk, rack_id=rack.pk, position_u=None))
+            continue
+        candidates = [lines[line.rack_id]] if line.rack_id in taken else racks
+        spot = _lowest_free(line, candidates, taken)
+        if spot is None:
+            misfits.append(line)
+            continue
+        rack, position = spot
+        taken[rack.pk].append(_occupant(line, position))
+        line.rack_id, line.position_u = rack.pk, position
+        placements.append(Placement(line_id=line.pk, rack_id=rack.pk, position_u=position))
+    if misfits:
+        raise ValidationError(
+            {
+                "lines": [
+                    f"{describe_line(line, start=True)} does not fit in the build's racks."
+                    for line in misfits
+                ]
+            }
+        )
+    if placements:
+        BuildLine.objects.bulk_update(
+            [lines[p.line_id] for p in placements], ["rack", "position_u"]
+        )
+        guards.bump(build)
+    return placements
+
+
+def _is_zero_u_pdu(line: BuildLine) -> bool:
+    return line.component.kind == Kind.PDU and line.component.u_height == 0
+
+
+def _lowest_free(
+    line: BuildLine, racks: list[BuildLine], taken: dict[int, list[Occupant]]
+) -> tuple[BuildLine, Decimal] | None:
+    """The first rack and lowest U where the line's units fit on its face, or None
+    (rules.derive.geometry.lowest_free_position: whole U first, then half-U offsets)."""
+    height = float(line.component.u_height * line.quantity)
+    for rack in racks:
+        found = lowest_free_position(
+            _rack_u(rack),
+            _usable_depth_mm(rack),
+            taken[rack.pk],
+            height_u=height,
+            face=line.face,
+            depth_mm=_depth_mm(line.component),
+        )
+        if found is not None:
+            return rack, Decimal(str(found))
+    return None

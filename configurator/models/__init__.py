@@ -1,0 +1,23 @@
+"""Every model of the `configurator` app, for Django: each is defined in its domain's room.
+
+Django loads an app's models from `<app>.models`; the classes live in the rooms
+(`configurator.<room>.models`), where they keep the app label "configurator". Code inside the
+package imports models from their room, never from here.
+"""
+
+from configurator.builds.models import Build, BuildLine, Site
+from configurator.documents.models import RenderedDocument
+from configurator.quotes.models import Quote, QuoteNumberSequence
+from configurator.tenancy.models import ApiToken, Membership, Organisation
+
+__all__ = [
+    "ApiToken",
+    "Build",
+    "BuildLine",
+    "Membership",
+    "Organisation",
+    "Quote",
+    "QuoteNumberSequence",
+    "RenderedDocument",
+    "Site",
+]

@@ -1,0 +1,1 @@
+"""Quotes: priced offers of a build, their numbers, discounts, tax and totals."""

@@ -1,0 +1,1 @@
+"""Tenancy: organisations, memberships and roles, permissions, API tokens and authentication."""

@@ -1,0 +1,204 @@
+"""The editor's lines: how the list and the panel show each line, and where it may go."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.choices import ComponentKind
+from configurator.builds import selectors
+from configurator.builds.models import BuildLine
+from configurator.documents.elevation import free_positions, u_span_text
+from rules.feeds import POWER_SOURCE_KINDS
+from rules.model import BuildSpec, PlacedItem, Report
+from rules.specs import Kind
+
+__all__ = ["LineView", "line_name", "line_views", "position_groups", "source_options", "where_text"]
+
+
+def line_name(line: BuildLine) -> str:
+    """How the editor names a line: manufacturer and model."""
+    return f"{line.component.manufacturer.name} {line.component.model_name}"
+
+
+def where_text(line: BuildLine) -> str:
+    """Where a line now sits, as the end of a sentence."""
+    if line.rack_id is None:
+        return " (not in a rack)"
+    if line.position_u is None:
+        return f" in rack {selectors.line_ref(line.rack_id)}, without a U position"
+    height = float(line.component.u_height) * line.quantity
+    return f" at {u_span_text(float(line.position_u), height)}, {line.face}"
+
+
+@dataclass
+class LineView:
+    """One line as the list and the panel show it."""
+
+    ref: str
+    pk: int
+    name: str
+    kind: str
+    kind_label: str
+    quantity: int
+    u_height: float
+    rack: str | None
+    rack_name: str
+    position: float | None
+    face: str
+    feed_a: str | None
+    feed_b: str | None
+    ups: str | None
+    phase: int | None
+    note: str
+    has_error: bool
+    is_rack: bool = False
+    position_groups: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    feed_options: list[tuple[str, str]] = field(default_factory=list)
+    ups_options: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        if self.is_rack:
+            return "Rack"
+        if self.rack is None:
+            return "Not in a rack"
+        if self.position is None:
+            return (
+                f"{self.rack_name}, zero-U" if self.u_height == 0 else f"{self.rack_name}, unplaced"
+            )
+        span = u_span_text(self.position, self.u_height * self.quantity)
+        return f"{self.rack_name}, {span}, {self.face}"
+
+    @property
+    def position_value(self) -> str:
+        if self.rack is None:
+            return "none"
+        if self.position is None:
+            return self.rack
+        return f"{self.rack}@{self.position:g}"
+
+
+def source_options(spec: BuildSpec, names: dict[str, str]) -> list[tuple[str, str]]:
+    """Options of a feed select: every PDU, ATS and UPS of the build."""
+    return [
+        (item.id, f"{item.id} \u00b7 {names[item.id]}")
+        for item in spec.items
+        if item.component.kind in POWER_SOURCE_KINDS
+    ]
+
+
+def position_groups(
+    spec: BuildSpec,
+    *,
+    u_height: float,
+    kind: str,
+    face: str = "front",
+    depth_mm: float | None = None,
+    ignore: Collection[str] = (),
+    auto: bool = True,
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Options of a placement select: auto / not in a rack, then each rack's free U."""
+    if kind == Kind.RACK:
+        return [("", [("none", "Standalone rack")])]
+    general = [("auto", "Auto-place (lowest free U)")] if auto else []
+    general.append(("none", "Not in a rack (room level)"))
+    groups = [("", general)]
+    for rack in spec.racks:
+        name = rack.name or rack.component.name
+        options = [(rack.id, f"{name}: zero-U (side)" if u_height == 0 else f"{name}: unplaced")]
+        if u_height > 0:
+            options.extend(
+                (f"{rack.id}@{u}", f"{name}: U{u}")
+                for u in free_positions(
+                    spec,
+                    rack.id,
+                    u_height=u_height,
+                    face=face,
+                    depth_mm=depth_mm,
+                    ignore=ignore,
+                )
+            )
+        groups.append((name, options))
+    return groups
+
+
+def line_views(
+    spec: BuildSpec, report: Report, names: dict[str, str], selected: str | None
+) -> tuple[list[LineView], LineView | None]:
+    """Every line (racks first) as the list shows it, and the selected one with its options."""
+    errors = {ref for f in report.errors for ref in f.subject}
+    sources = source_options(spec, names)
+    ups_options = [
+        (i.id, f"{i.id} \u00b7 {names[i.id]}") for i in spec.items if i.component.kind is Kind.UPS
+    ]
+    racks = {rack.id: rack for rack in spec.racks}
+    views: list[LineView] = []
+    chosen: LineView | None = None
+    for rack in spec.racks:
+        view = LineView(
+            ref=rack.id,
+            pk=selectors.line_id_from_ref(rack.id) or 0,
+            name=rack.component.name,
+            kind=Kind.RACK.value,
+            kind_label="Rack",
+            quantity=1,
+            u_height=0,
+            rack=None,
+            rack_name="",
+            position=None,
+            face="front",
+            feed_a=None,
+            feed_b=None,
+            ups=None,
+            phase=None,
+            note=rack.name,
+            has_error=rack.id in errors,
+            is_rack=True,
+        )
+        views.append(view)
+        if rack.id == selected:
+            chosen = view
+    for item in spec.items:
+        view = _item_view(item, names, errors, racks)
+        views.append(view)
+        if item.id == selected:
+            view.position_groups = position_groups(
+                spec,
+                u_height=item.component.u_height * item.quantity,
+                kind=item.component.kind.value,
+                face=item.face.value,
+                depth_mm=item.component.depth_mm,
+                ignore={item.id},
+                auto=False,
+            )
+            view.feed_options = [s for s in sources if s[0] != item.id]
+            view.ups_options = ups_options
+            chosen = view
+    return views, chosen
+
+
+def _item_view(
+    item: PlacedItem, names: dict[str, str], errors: set[str], racks: dict[str, Any]
+) -> LineView:
+    kind = item.component.kind
+    return LineView(
+        ref=item.id,
+        pk=selectors.line_id_from_ref(item.id) or 0,
+        name=item.component.name,
+        kind=kind.value,
+        kind_label=ComponentKind(kind.value).label,
+        quantity=item.quantity,
+        u_height=item.component.u_height,
+        rack=item.rack_id,
+        rack_name=names.get(item.rack_id, item.rack_id) if item.rack_id else "",
+        position=item.position_u,
+        face=item.face.value,
+        feed_a=item.feed_a,
+        feed_b=item.feed_b,
+        ups=item.ups_id,
+        phase=item.phase,
+        note=item.note,
+        has_error=item.id in errors,
+    )

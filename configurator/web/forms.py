@@ -1,0 +1,338 @@
+"""HTML forms of the web UI: they parse and label input; the services validate and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from catalog.choices import ComponentKind, Lifecycle
+from catalog.models import Component, Manufacturer
+from configurator.builds import selectors
+from configurator.builds.models import Build, BuildLine, Site
+from configurator.tenancy.models import Organisation
+from rules.specs import Redundancy
+
+__all__ = [
+    "ApplyBuildForm",
+    "BuildCreateForm",
+    "CatalogueFilterForm",
+    "LineAddForm",
+    "LineForm",
+    "SitePickForm",
+    "WorkloadForm",
+    "add_service_errors",
+    "form_errors",
+    "site_form_class",
+]
+
+# Labels carry the unit, so nobody has to guess whether a field wants °C or °F.
+SITE_LABELS = {
+    "name": "Site name",
+    "description": "Description",
+    "environment": "Environment",
+    "ambient_min_c": "Lowest ambient temperature (°C)",
+    "ambient_max_c": "Highest ambient temperature (°C)",
+    "altitude_m": "Altitude (m)",
+    "dusty": "Dusty environment",
+    "humid": "Humid or condensing environment",
+    "occupied": "People work in the protected space",
+    "room_volume_m3": "Protected room volume (m³)",
+    "room_cooling_w": "Room air conditioning for this build, sensible (W)",
+    "relative_humidity_max_pct": "Highest relative humidity (%)",
+    "dew_point_max_c": "Highest dew point (°C)",
+    "floor_rating_kg_m2": "Floor load rating (kg/m²)",
+    "supply_voltage_v": "Supply voltage, line to neutral (V)",
+    "supply_phases": "Supply phases",
+    "supply_breaker_a": "Supply breaker per phase (A)",
+    "country": "Country (ISO code)",
+    "grid_carbon_g_per_kwh": "Grid carbon intensity (gCO₂e/kWh)",
+    "electricity_price_per_kwh": "Electricity price (per kWh)",
+    "currency": "Currency (ISO code)",
+}
+# Fieldsets of the site form, in display order: (legend, field names).
+SITE_FIELDSETS = (
+    ("Site", ("name", "description")),
+    (
+        "Environment",
+        (
+            "environment",
+            "ambient_min_c",
+            "ambient_max_c",
+            "altitude_m",
+            "dusty",
+            "humid",
+            "relative_humidity_max_pct",
+            "dew_point_max_c",
+            "occupied",
+        ),
+    ),
+    ("Room", ("room_volume_m3", "room_cooling_w", "floor_rating_kg_m2")),
+    ("Utility supply", ("supply_voltage_v", "supply_phases", "supply_breaker_a")),
+    (
+        "Region and costs",
+        ("country", "grid_carbon_g_per_kwh", "electricity_price_per_kwh", "currency"),
+    ),
+)
+SITE_FORM_FIELDS = ("name", "description", *Site.ENGINE_FIELDS)
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the named field when it has one."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        # Services name nested keys ("policy_override.required_runtime_min"): the head is the field.
+        name = field.split(".", 1)[0]
+        target = name if name in form.fields else None
+        messages = errors if target or field == "__all__" else [f"{field}: {m}" for m in errors]
+        form.add_error(target, messages)
+
+
+class LineForm(forms.Form):
+    """Fields shared by adding and changing a line; choices are checked by the services."""
+
+    quantity = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+    position = forms.CharField(max_length=32, required=False)
+    face = forms.ChoiceField(choices=BuildLine.Face.choices, required=False)
+    feed_a = forms.CharField(max_length=32, required=False)
+    feed_b = forms.CharField(max_length=32, required=False)
+    ups = forms.CharField(max_length=32, required=False)
+    phase = forms.TypedChoiceField(
+        choices=[("", "Spread"), ("1", "L1"), ("2", "L2"), ("3", "L3")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    note = forms.CharField(max_length=500, required=False)
+
+    def clean_position(self) -> tuple[str, int | None, str | None]:
+        """("auto"|"none"|"rack", rack pk, U) from "auto", "", "L12" or "L12@5"."""
+        value = self.cleaned_data.get("position") or ""
+        if value == "auto":
+            return ("auto", None, None)
+        if value in ("", "none"):
+            return ("none", None, None)
+        rack_ref, _, position = value.partition("@")
+        rack_pk = selectors.line_id_from_ref(rack_ref)
+        if rack_pk is None:
+            raise ValidationError("Choose a position from the list.")
+        if position:
+            try:
+                if float(position) < 1:
+                    raise ValueError
+            except ValueError as exc:
+                raise ValidationError("Choose a position from the list.") from exc
+        return ("rack", rack_pk, position or None)
+
+    def line_ref(self, field: str) -> int | None:
+        """The line pk an "L<pk>" select value names; empty means none."""
+        value = self.cleaned_data.get(field) or ""
+        if not value:
+            return None
+        pk = selectors.line_id_from_ref(value)
+        if pk is None:
+            raise ValidationError({field: ["Choose a line from the list."]})
+        return pk
+
+
+class LineAddForm(LineForm):
+    """A new line of the build editor: the line's fields and its component."""
+
+    component = forms.IntegerField(min_value=1)
+
+
+def form_errors(form: forms.Form) -> ValidationError:
+    """A bound form's errors as the ValidationError a service would raise."""
+    return ValidationError({field: list(errors) for field, errors in form.errors.items()})
+
+
+class SiteFormBase(forms.Form):
+    """Every engine field of a site, with units in the labels and the model's help text."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Organisation",
+        help_text="The organisation the site belongs to.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        if organisations is None:
+            # Editing: a site stays in its organisation.
+            del self.fields["organisation"]
+        else:
+            field.queryset = organisations  # type: ignore[attr-defined]
+            if len(organisations) == 1:
+                field.initial = organisations[0].pk
+                field.widget = forms.HiddenInput()
+        for name, bound in self.fields.items():
+            if isinstance(bound.widget, forms.Textarea):
+                bound.widget.attrs["rows"] = 2
+            if name in SITE_LABELS:
+                bound.label = SITE_LABELS[name]
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The visible fields grouped for display."""
+        return [(legend, [self[name] for name in names]) for legend, names in SITE_FIELDSETS]
+
+    def site_values(self) -> dict[str, Any]:
+        """The cleaned values the site services take (no organisation)."""
+        return {name: self.cleaned_data[name] for name in SITE_FORM_FIELDS}
+
+
+def site_form_class() -> type[SiteFormBase]:
+    """The site form: fields, defaults and help text generated from the Site model."""
+    fields = forms.fields_for_model(Site, fields=SITE_FORM_FIELDS)
+    # Django offers a blank choice for choice fields with a default; a site always has one.
+    phases = fields["supply_phases"]
+    phases.choices = [(1, "Single phase"), (3, "Three phase")]  # type: ignore[attr-defined]
+    phases.coerce = int  # type: ignore[attr-defined]
+    return type("SiteForm", (SiteFormBase,), dict(fields))
+
+
+SiteForm = site_form_class()
+
+
+class SitePickForm(forms.Form):
+    """Self-service step 1: an existing site of the customer's organisation."""
+
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), label="Existing site")
+
+    def __init__(self, *args: Any, sites: QuerySet[Site], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+
+
+class BuildCreateForm(forms.Form):
+    """A new, empty draft build on one of the visible sites."""
+
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), label="Site")
+    name = forms.CharField(max_length=200, label="Build name")
+
+    def __init__(self, *args: Any, sites: QuerySet[Site], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+        self.fields["site"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda site: f"{site.name} ({site.organisation.name})"
+        )
+
+
+class ApplyBuildForm(forms.Form):
+    """Copy an existing build of a visible organisation onto this site."""
+
+    build = forms.ModelChoiceField(
+        queryset=Build.objects.none(),
+        label="Build to apply",
+        help_text="A copy of the build, with its lines and placements, is created on this site.",
+    )
+
+    def __init__(self, *args: Any, builds: QuerySet[Build], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["build"].queryset = builds  # type: ignore[attr-defined]
+        self.fields["build"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda build: f"{build.name} — {build.site.name}"
+        )
+
+
+class CatalogueFilterForm(forms.Form):
+    """Catalogue filters; names match `catalog.api.filters.ComponentFilterSet` parameters."""
+
+    q = forms.CharField(required=False, label="Search", max_length=100)
+    kind = forms.ChoiceField(
+        required=False, label="Kind", choices=[("", "All kinds"), *ComponentKind.choices]
+    )
+    manufacturer = forms.ChoiceField(required=False, label="Manufacturer")
+    lifecycle = forms.ChoiceField(
+        required=False, label="Lifecycle", choices=[("", "Any lifecycle"), *Lifecycle.choices]
+    )
+    power_min = forms.DecimalField(required=False, min_value=0, label="Nameplate from (W)")
+    power_max = forms.DecimalField(required=False, min_value=0, label="Nameplate to (W)")
+    u_height_min = forms.DecimalField(required=False, min_value=0, label="Height from (U)")
+    u_height_max = forms.DecimalField(required=False, min_value=0, label="Height to (U)")
+
+    def __init__(self, *args: Any, manufacturers: QuerySet[Manufacturer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manufacturer"].choices = [  # type: ignore[attr-defined]
+            ("", "All manufacturers"),
+            *((m.slug, m.name) for m in manufacturers),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse ranges whose lower bound exceeds the upper one."""
+        data = super().clean()
+        for low, high in (("power_min", "power_max"), ("u_height_min", "u_height_max")):
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                self.add_error(high, "Must not be below the lower bound.")
+        return data
+
+
+class WorkloadForm(forms.Form):
+    """Self-service step 2: what the micro data center has to carry."""
+
+    name = forms.CharField(max_length=200, label="Build name", initial="Self-service build")
+    servers = forms.IntegerField(min_value=0, max_value=40, initial=2, label="Servers")
+    server_model = forms.ModelChoiceField(
+        queryset=Component.objects.none(),
+        required=False,
+        label="Server model",
+        help_text="Empty: the catalogue's least expensive active server.",
+    )
+    gpu_servers = forms.IntegerField(min_value=0, max_value=10, initial=0, label="GPU servers")
+    gpu_model = forms.ModelChoiceField(
+        queryset=Component.objects.none(),
+        required=False,
+        label="GPU server model",
+        help_text="Empty: the catalogue's least expensive active GPU server.",
+    )
+    it_kw = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_value=200,
+        decimal_places=2,
+        label="Expected IT load (kW)",
+        help_text="Empty: the typical draw of the servers above. A larger figure sizes "
+        "power and cooling for growth.",
+    )
+    runtime_min = forms.IntegerField(
+        min_value=0,
+        max_value=240,
+        initial=10,
+        label="Required battery runtime (minutes)",
+    )
+    redundancy = forms.ChoiceField(
+        label="Redundancy of UPS and cooling",
+        choices=[
+            (Redundancy.N.value, "N — no spare"),
+            (Redundancy.N_PLUS_1.value, "N+1 — one spare unit"),
+            (Redundancy.TWO_N.value, "2N — two independent paths"),
+        ],
+        initial=Redundancy.N.value,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        servers: QuerySet[Component],
+        gpu_servers: QuerySet[Component],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["server_model"].queryset = servers  # type: ignore[attr-defined]
+        self.fields["gpu_model"].queryset = gpu_servers  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        """A workload needs at least one server or an IT load."""
+        data = super().clean()
+        if not data.get("servers") and not data.get("gpu_servers") and not data.get("it_kw"):
+            raise ValidationError("Give a number of servers, of GPU servers or an IT load.")
+        return data

@@ -1,0 +1,45 @@
+"""URLs of the web UI (HTML pages and htmx partials), mounted at the site root."""
+
+from django.urls import include, path
+
+from configurator.web import catalogue, dashboard, selfservice, sites
+
+catalogue_patterns = (
+    [
+        path("", catalogue.component_list_view, name="list"),
+        path("<int:pk>/", catalogue.component_detail, name="detail"),
+    ],
+    "catalogue",
+)
+
+site_patterns = (
+    [
+        path("", sites.site_list, name="list"),
+        path("new/", sites.site_create, name="create"),
+        path("builds/new/", sites.build_create, name="new-build"),
+        path("<int:pk>/", sites.site_detail, name="detail"),
+        path("<int:pk>/edit/", sites.site_edit, name="edit"),
+        path("<int:pk>/apply/", sites.build_apply, name="apply"),
+    ],
+    "sites",
+)
+
+selfservice_patterns = (
+    [
+        path("", selfservice.start, name="start"),
+        path("sites/<int:pk>/", selfservice.workload, name="workload"),
+        path("builds/<int:pk>/", selfservice.result, name="result"),
+    ],
+    "selfservice",
+)
+
+urlpatterns = [
+    path("", dashboard.home, name="home"),
+    # Exactly "builds/" is the list; the editor's pages live below it.
+    path("builds/", dashboard.build_list, name="builds"),
+    path("builds/", include(("configurator.web.editor_urls", "editor"), namespace="editor")),
+    path("catalogue/", include(catalogue_patterns)),
+    path("sites/", include(site_patterns)),
+    path("self-service/", include(selfservice_patterns)),
+    path("quotes/", include(("configurator.web.quote_urls", "quotes"))),
+]

@@ -1,0 +1,117 @@
+"""Customer self-service: site step, workload step, the proposed build and its report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from configurator.builds.models import Build, Site
+from configurator.configure.proposer import Workload, build_propose
+from tests.configurator.web.test_sites import VALID
+from tests.factories import SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer(client: Client, customer_org: Any, user_with_role: Any) -> Client:
+    client.force_login(user_with_role("customer", customer_org))
+    return client
+
+
+def test_selfservice_start_lists_own_sites_only(
+    customer: Client, customer_org: Any, other_org: Any
+) -> None:
+    """Step 1 offers the customer's own sites and the same site form."""
+    SiteFactory(organisation=customer_org, name="Our shop")
+    SiteFactory(organisation=other_org, name="Their lab")
+    html = customer.get("/self-service/").content.decode()
+    assert "Our shop" in html
+    assert "Their lab" not in html
+    assert "Highest ambient temperature (°C)" in html
+    assert 'aria-current="step"' in html
+
+
+def test_selfservice_new_site_goes_to_the_workload(customer: Client, customer_org: Any) -> None:
+    """Creating a site in step 1 (same form, prefixed) leads to step 2 for that site."""
+    data = {f"new-{key}": value for key, value in VALID.items()}
+    data.update({"action": "create", "new-organisation": customer_org.pk})
+    response = customer.post("/self-service/", data)
+    site = Site.objects.get(name=VALID["name"])
+    assert site.organisation == customer_org
+    assert response["Location"] == f"/self-service/sites/{site.pk}/"
+
+
+def test_selfservice_bad_site_shows_field_errors(customer: Client, customer_org: Any) -> None:
+    """Step 1 refuses a bad site with field errors."""
+    data = {f"new-{key}": value for key, value in VALID.items()}
+    data.update({"action": "create", "new-organisation": customer_org.pk, "new-altitude_m": "9999"})
+    response = customer.post("/self-service/", data)
+    assert response.status_code == 200
+    assert "altitude_m" in response.context["site_form"].errors
+
+
+def test_selfservice_creates_a_build_and_shows_its_report(
+    customer: Client, customer_org: Any, parts: Any
+) -> None:
+    """Step 2 proposes a build; step 3 shows the choices, findings and the editor link."""
+    site = SiteFactory(organisation=customer_org, name="Shop 12")
+    response = customer.post(
+        f"/self-service/sites/{site.pk}/",
+        {
+            "name": "Shop 12 rack",
+            "servers": "2",
+            "gpu_servers": "0",
+            "it_kw": "",
+            "runtime_min": "5",
+            "redundancy": "N",
+        },
+    )
+    build = Build.objects.get(name="Shop 12 rack")
+    assert response["Location"] == f"/self-service/builds/{build.pk}/"
+    assert build.site == site
+    page = customer.get(response["Location"])
+    html = page.content.decode()
+    report = page.context["report"]
+    assert report.metrics.it_load_typical_w == 600
+    assert "What we chose, and why" in html
+    assert "Meridian 3000" in html
+    assert "Findings" in html
+    for finding in report.findings:
+        assert finding.code in html
+    assert f'href="/builds/{build.pk}/"' in html  # the same editor, with live checks
+    assert "700.00" not in html  # never cost
+
+
+def test_selfservice_workload_needs_something_to_carry(
+    customer: Client, customer_org: Any, parts: Any
+) -> None:
+    """No servers and no load is a form error, not a build."""
+    site = SiteFactory(organisation=customer_org)
+    response = customer.post(
+        f"/self-service/sites/{site.pk}/",
+        {
+            "name": "Empty",
+            "servers": "0",
+            "gpu_servers": "0",
+            "runtime_min": "5",
+            "redundancy": "N",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not Build.objects.exists()
+
+
+def test_selfservice_of_another_organisation_answers_404(
+    customer: Client, org: Any, other_org: Any, parts: Any
+) -> None:
+    """A customer cannot run self-service on, or read a proposal of, another organisation."""
+    foreign = SiteFactory(organisation=other_org)
+    assert customer.get(f"/self-service/sites/{foreign.pk}/").status_code == 404
+    build = build_propose(
+        site=foreign, name="Theirs", workload=Workload(servers=1, runtime_min=5), user=None
+    ).build
+    assert customer.get(f"/self-service/builds/{build.pk}/").status_code == 404

@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rules.derive.energy import HOURS_PER_YEAR
 from rules.solver.candidates import Candidates
 from rules.solver.linear import Lin
 from rules.solver.model import SolverModel
 from rules.solver.requirements import ObjectiveTerm
 from rules.solver.solve import Proposal, SolveResult, solve_candidates
+from rules.units import HOURS_PER_YEAR
 
 __all__ = ["Alternative", "alternatives", "pareto_front"]
 

@@ -297,7 +297,7 @@ def _sizes(p: Proposal) -> tuple[float, float, int, set[str]]:
     kw = spec.rated_kw * ups.q * p.design.systems if isinstance(spec, UpsSpec) else 0.0
     cooling = 0.0
     if p.design.cooling is not None and isinstance(p.design.cooling.component.spec, CoolingSpec):
-        cooling = p.design.cooling.component.spec.sensible_capacity_w * p.design.cooling_count
+        cooling = p.design.cooling.component.spec.sensible_w * p.design.cooling_count
     u = sum(r.component.spec.u for r in p.build.racks if isinstance(r.component.spec, RackSpec))
     vendors = {r.component.manufacturer for r in p.build.racks} | {
         i.component.manufacturer for i in p.build.items if not i.component.kind.is_it

@@ -8,15 +8,18 @@ declines to propose) are applied here, once, for the CP-SAT model and for any en
 * racks: rack form, environment and IP code for the site (reference 7; the engine's
   ``environment.ip_rating`` / ``enclosure_*`` rules), ambient range, ``max_rack_u``; whole-U
   components only (the blanking panels that close open U are 1U);
-* UPS: input phases <= the site's and input voltage within 10 % of it; a known runtime when
-  runtime is asked for (the engine only warns on an unknown one);
-* PDU: phases <= the UPS output phases and voltage within 10 % of the UPS output (pairwise);
-* ATS: single-phase, within 10 % of the PDU voltage (pairwise);
-* cooling: rated for the site's ambient range (``thermal.cooling_ambient``);
+* sources matched to what feeds them (``power.source_mismatch``, the engine's
+  ``input_mismatch``): a UPS input to the site supply, a PDU to the UPS output (pairwise), an
+  ATS to the single-phase outlets of its PDUs (pairwise);
+* UPS: a known runtime when runtime is asked for (the engine only warns on an unknown one);
+* cooling: rated for the site's ambient range (``thermal.cooling_ambient``), its sensible
+  capacity as the engine derates it at the site (return air, altitude);
 * fire: the policy has a design concentration for the agent and it is within the occupied-space
   limit when the site is occupied (``fire.noael``);
 * IT: inlet range at the site's altitude contains the site's ambient range (the engine's
-  ``thermal.ashrae_inlet``; outdoors with closed-loop cooling only the minimum counts).
+  ``thermal.ashrae_inlet``; outdoors with closed-loop cooling only the minimum counts), and the
+  site's humidity is within its class (``thermal.humidity``, judged where the inlet air is the
+  room's or the outside air's).
 """
 
 from __future__ import annotations
@@ -25,12 +28,20 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rules.derive.electrical import source_limit_a
+from rules.derive.electrical import input_mismatch, source_limit_a
 from rules.derive.environment import ambient_outside, ip_digits, water_digit_meets
 from rules.derive.fire import INERT_OCCUPIED_MAX_PCT, NOAEL_PCT, required_agent_kg
 from rules.derive.lines import ups_efficiency
-from rules.derive.runtime import battery_model
-from rules.derive.thermal import allowable_inlet_c, class_range_c
+from rules.derive.runtime import battery_model, battery_temperature_factor
+from rules.derive.thermal import (
+    ASHRAE_HUMIDITY_MAX,
+    ASHRAE_MAX_ELEVATION_M,
+    allowable_inlet_c,
+    class_range_c,
+    dew_point_c,
+    effective_sensible_w,
+    relative_humidity_pct,
+)
 from rules.model import PlacedItem
 from rules.solver.catalog import Catalog, CatalogEntry
 from rules.solver.requirements import (
@@ -56,6 +67,7 @@ from rules.specs import (
     RackSpec,
     Site,
     UpsSpec,
+    UpsTopology,
 )
 
 __all__ = [
@@ -65,7 +77,9 @@ __all__ = [
     "ItDemandSpec",
     "ItOption",
     "UpsOption",
+    "battery_capacity_factor",
     "candidates",
+    "humidity_ok",
     "inlet_ok",
 ]
 
@@ -75,11 +89,11 @@ MAX_PARALLEL_UPS = 4
 MAX_PACKS_PER_SYSTEM = 8
 MAX_COOLING_UNITS = 6
 MAX_FIRE_UNITS = 12
-VOLTAGE_TOLERANCE = 0.10
 
 
-def _close_v(a: float, b: float) -> bool:
-    return abs(a - b) <= VOLTAGE_TOLERANCE * max(a, b)
+def _matched(phases: int, volts: float, up_phases: int, up_volts: float) -> bool:
+    """The engine's ``power.source_mismatch`` finds nothing for this input on this upstream."""
+    return not any(input_mismatch(phases, volts, up_phases, up_volts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +145,17 @@ class UpsOption:
     runtime_w: float | None  # load at which it lasts the runtime asked (S23); None: unknown
     efficiency: float
     recharge_w: float  # on the site supply (policy.ups_recharge_fraction, conv)
+    input_phases: int = 1
+    output_phases: int = 1
+    # Highest input W at the inlet limit: u x rating x phases x V x input PF (power.ups_inlet);
+    # None when the data sheet gives no inlet rating.
+    inlet_w: float | None = None
+    # Output W one phase of a three-phase output carries at u: u x q x kVA / 3 x PF
+    # (power.ups_phase_current), at the lowest load PF; None for a single-phase output.
+    phase_w: float | None = None
+    # Input PF of an online double-conversion UPS (policy.ups_input_power_factor, S26); None:
+    # it draws at its load's PF.
+    input_pf: float | None = None
 
     def price(self, *, cost: bool) -> float:
         """Price of one system."""
@@ -146,8 +171,8 @@ class UpsOption:
     @property
     def kg(self) -> float:
         """Mass of one system."""
-        pack = self.pack.component.weight_kg * self.k if self.pack is not None else 0.0
-        return self.ups.component.weight_kg * self.q + pack
+        pack = self.pack.component.weight_or_zero_kg * self.k if self.pack is not None else 0.0
+        return self.ups.component.weight_or_zero_kg * self.q + pack
 
     @property
     def lead_time_days(self) -> int:
@@ -176,6 +201,7 @@ class Candidates:
     growth: float = 1.0
     pf_floor: float = 0.95  # lowest load PF of any consumer (C3)
     fire_kg_per_m3: dict[str, float] = field(default_factory=dict)  # per fire ref
+    cooling_eff_w: dict[str, float] = field(default_factory=dict)  # per cooling ref, one unit
     tags: dict[str, frozenset[str]] = field(default_factory=dict)  # relax mode: per ref
 
     def tags_of(self, *entries: CatalogEntry | None) -> frozenset[str]:
@@ -207,18 +233,22 @@ class Candidates:
         return source_limit_a(item, self.policy) or 0.0
 
     def pdu_ok_for_ups(self, pdu: CatalogEntry, ups: CatalogEntry) -> bool:
-        """A PDU can hang off a UPS output: phases and voltage."""
+        """A PDU's input matches the UPS output: phases and voltage (power.source_mismatch)."""
         p, u = pdu.component.spec, ups.component.spec
         if not isinstance(p, PduSpec) or not isinstance(u, UpsSpec):
             return False
-        return p.phases <= u.output_phases and _close_v(p.voltage_v, u.output_voltage_v)
+        return _matched(p.phases, p.voltage_v, u.output_phases, u.output_voltage_v)
 
     def ats_ok_for_pdu(self, ats: CatalogEntry, pdu: CatalogEntry) -> bool:
-        """An ATS can take its two inputs from a pair of these PDUs."""
+        """An ATS's input matches a PDU outlet, which is single phase (power.source_mismatch)."""
         a, p = ats.component.spec, pdu.component.spec
         if not isinstance(a, AtsSpec) or not isinstance(p, PduSpec):
             return False
-        return _close_v(a.voltage_v, p.voltage_v)
+        return _matched(a.phases, a.voltage_v, 1, p.voltage_v)
+
+    def cooling_w(self, entry: CatalogEntry) -> float:
+        """Sensible W of one cooling unit at the site, as the engine derates it (S9)."""
+        return self.cooling_eff_w.get(entry.ref, 0.0)
 
     def fits_rack(self, component: ComponentSpec, rack: CatalogEntry) -> bool:
         """Depth fit of a railed device (``space.depth_fit``; zero-U items are not railed)."""
@@ -235,10 +265,32 @@ class Candidates:
         spec = cooling.component.spec if cooling is not None else None
         if isinstance(spec, CoolingSpec) and spec.cooling_type is not CoolingType.FREE_AIR:
             return True
-        return inlet_ok(option.component, site, high=site.ambient_max_c)
+        return inlet_ok(option.component, site, high=site.ambient_max_c) and humidity_ok(
+            option.component, site
+        )
+
+
+def humidity_ok(component: ComponentSpec, site: Site) -> bool:
+    """The site's highest dew point and humidity within the IT's class (the engine's
+    ``thermal.humidity``, Magnus formula); true when the site gives neither figure."""
+    spec = component.spec
+    if not isinstance(spec, ItSpec) or spec.ashrae_class is None:
+        return True
+    if site.relative_humidity_max_pct is not None:
+        rh = site.relative_humidity_max_pct
+        dew = dew_point_c(site.ambient_max_c, rh)
+    elif site.dew_point_max_c is not None:
+        dew = site.dew_point_max_c
+        rh = relative_humidity_pct(site.ambient_max_c, dew)
+    else:
+        return True
+    rh_max, dew_max = ASHRAE_HUMIDITY_MAX[spec.ashrae_class]
+    return dew <= dew_max and rh <= rh_max
 
 
 def inlet_ok(component: ComponentSpec, site: Site, *, high: float | None) -> bool:
+    """The site's inlet range within the IT's allowable range at its altitude (the engine's
+    ``thermal.ashrae_inlet``); ``high`` None: closed-loop cooling holds the upper end."""
     spec = component.spec
     if not isinstance(spec, ItSpec):
         return True
@@ -313,16 +365,26 @@ def _ups_options(
     site = req.site
     u = policy.utilisation_limit
     runtime = req.constraints.runtime_min
+    factor = battery_capacity_factor(site, policy)
     out: list[UpsOption] = []
     for entry in entries:
         spec = entry.component.spec
         if not isinstance(spec, UpsSpec):
             continue
-        if spec.input_phases > site.supply_phases:
-            continue
-        if not _close_v(spec.input_voltage_v, site.supply_voltage_v):
+        if not _matched(
+            spec.input_phases, spec.input_voltage_v, site.supply_phases, site.supply_voltage_v
+        ):
             continue
         eff = ups_efficiency(PlacedItem(id="u", component=entry.component), policy)
+        # power.ups_inlet: an online UPS draws at its rectifier's PF, others at their load's
+        # (never below the lowest load PF of the candidates).
+        online = spec.topology is UpsTopology.ONLINE_DOUBLE_CONVERSION
+        in_pf = policy.ups_input_power_factor if online else cands.pf_floor
+        inlet = (
+            None
+            if spec.input_current_a is None
+            else u * spec.input_current_a * spec.input_phases * spec.input_voltage_v * in_pf
+        )
         pack_choices: list[CatalogEntry | None] = [None]
         if spec.external_battery_support and spec.max_external_packs > 0:
             for candidate in packs:
@@ -339,6 +401,9 @@ def _ups_options(
             spare_w = u * (q - 1) * spec.rated_kw * 1000
             spare_va = u * (q - 1) * spec.kva * 1000
             recharge = policy.ups_recharge_fraction * spec.rated_kw * 1000 * q
+            phase_w = (
+                u * q * spec.kva * 1000 / 3 * cands.pf_floor if spec.output_phases == 3 else None
+            )
             for pack in pack_choices:
                 limit = min(spec.max_external_packs * q, MAX_PACKS_PER_SYSTEM) if pack else 0
                 previous = -1.0
@@ -347,7 +412,8 @@ def _ups_options(
                     counts = [(pack_spec, k)] if isinstance(pack_spec, BatteryPackSpec) else []
                     by_runtime: float | None = math.inf
                     if runtime > 0:
-                        by_runtime = battery_model(spec, q, counts, policy).load_for(runtime)
+                        model = battery_model(spec, q, counts, policy, factor)
+                        by_runtime = model.load_for(runtime)
                     if pack is not None and (by_runtime is None or by_runtime <= previous):
                         break  # another pack adds nothing
                     out.append(
@@ -363,6 +429,11 @@ def _ups_options(
                             by_runtime,
                             eff,
                             recharge,
+                            spec.input_phases,
+                            spec.output_phases,
+                            inlet,
+                            phase_w,
+                            policy.ups_input_power_factor if online else None,
                         )
                     )
                     if by_runtime is None or by_runtime >= cap_w:
@@ -395,15 +466,31 @@ def candidates(req: Requirements, catalog: Catalog, *, relax: bool = False) -> C
         cands.ats = [
             e for e in allowed if isinstance(s := e.component.spec, AtsSpec) and s.phases == 1
         ]
+    from rules.solver.it_options import add_it  # it_options builds on this module's types
+
+    add_it(cands, req, catalog, allowed)
+    pfs = [o.typ_w / o.va_w for o in cands.it if o.va_w > 0]
+    cands.pf_floor = min([policy.power_factor_default, *pfs])
+    if site.altitude_m > ASHRAE_MAX_ELEVATION_M:
+        cands.problems.append(
+            f"site.altitude_m: above {ASHRAE_MAX_ELEVATION_M:,.0f} m no IT is rated "
+            "(thermal.altitude)"
+        )
     cands.packs = packs = [e for e in allowed if e.kind is Kind.BATTERY]
     cands.ups = _ups_options(cands, [e for e in allowed if e.kind is Kind.UPS], packs)
     if req.redundancy.cooling is not CoolingRedundancy.NONE:
-        cands.cooling = [
-            e
-            for e in allowed
-            if isinstance(s := e.component.spec, CoolingSpec)
-            and not any(ambient_outside(s.ambient_min_c, s.ambient_max_c, site))
-        ]
+        delta_t = policy.airflow_delta_t_k
+        for e in allowed:
+            spec = e.component.spec
+            if not isinstance(spec, CoolingSpec):
+                continue
+            if any(ambient_outside(spec.ambient_min_c, spec.ambient_max_c, site)):
+                continue
+            effective = effective_sensible_w(spec, site, delta_t)
+            if effective <= 0:
+                continue
+            cands.cooling.append(e)
+            cands.cooling_eff_w[e.ref] = effective
     if req.constraints.fire_suppression or relax:
         for e in allowed:
             fire = e.component.spec
@@ -423,12 +510,17 @@ def candidates(req: Requirements, catalog: Catalog, *, relax: bool = False) -> C
     ]
     if policy.blanking_panels_required and panels:
         cands.panel = min(panels, key=lambda e: (e.component.list_price, e.ref))
-    from rules.solver.it_options import add_it  # it_options builds on this module's types
-
-    add_it(cands, req, catalog, allowed)
-    pfs = [o.typ_w / o.va_w for o in cands.it if o.va_w > 0]
-    cands.pf_floor = min([policy.power_factor_default, *pfs])
     return cands
+
+
+def battery_capacity_factor(site: Site, policy: Policy) -> float:
+    """Share of rated battery capacity the engine judges runtime on: cold at the site's lowest
+    ambient (``battery_temperature_factor``), times the end-of-life share when the policy
+    judges batteries at end of life (``rules.derive.runtime.derive_ups``)."""
+    factor = battery_temperature_factor(site.ambient_min_c, policy)
+    if policy.battery_end_of_life:
+        factor *= policy.battery_end_of_life_fraction
+    return factor
 
 
 def _fire_kg_per_m3(spec: FireSuppressionSpec, site: Site, policy: Policy) -> float | None:

@@ -28,7 +28,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, model_validator
 
-from rules.solver.requirements import non_finite
 from rules.specs import ComponentSpec, Frozen, Kind, spec_model_for
 
 __all__ = ["Catalog", "CatalogEntry", "catalog_adapter", "entry_from_row"]
@@ -40,13 +39,6 @@ class CatalogEntry(Frozen):
     component: ComponentSpec
     cost_price: Annotated[float, Field(ge=0, le=1e9)] | None = None
     lifecycle: Literal["active", "end_of_sale", "end_of_life"] = "active"
-
-    @model_validator(mode="after")
-    def _finite(self) -> CatalogEntry:
-        # ComponentSpec's float fields allow inf/NaN; a price or a rating of inf is no figure.
-        for path in non_finite(self.component.model_dump()):
-            raise ValueError(f"component.{path}: must be a finite number")
-        return self
 
     @property
     def ref(self) -> str:
@@ -119,7 +111,7 @@ def entry_from_row(row: Mapping[str, Any]) -> CatalogEntry:
         sku=sku,
         kind=kind,
         u_height=float(row.get("u_height") or 0),
-        weight_kg=float(row.get("weight_kg") or 0),
+        weight_kg=_number(row.get("weight_kg")),
         depth_mm=_number(row.get("depth_mm")),
         airflow=row.get("airflow") or "passive",
         nameplate_w=_number(row.get("nameplate_w")),

@@ -5,13 +5,16 @@ Wiring, the same for every design:
 * one rack instance per used rack slot; the UPS system(s) and their battery packs stand at the
   bottom of the first rack, one UPS line per system (``ups-a``, and ``ups-b`` on 2N), the packs
   naming their UPS (``ups_id``);
+* on a three-phase site a single-phase UPS input names its phase: L1 for system A, L2 for B;
 * per rack an A PDU fed from ``ups-a`` and, with A/B feeds, a B PDU fed from ``ups-b`` (2N) or
-  ``ups-a``; zero-U PDUs hang at the back, railed ones take U;
-* IT lines per model and PDU phase: dual-corded models on the A and B PDUs, single-corded ones
+  ``ups-a``; zero-U PDUs hang at the back, railed ones take U; single-phase PDUs on a
+  three-phase UPS output sit on the rack's own phase (rack 1 on L1, rack 2 on L2, ...);
+* IT lines per model and phase: dual-corded models on the A and B PDUs, single-corded ones
   on the A PDU, or on 2N through the rack's ATS, itself fed from the A and B PDUs on L1; on a
   three-phase PDU each line names its phase (``phase``), as the model balanced it;
-* cooling and fire units with U in the racks the model put them in, the others in the room on
-  the site supply (a compressor on the UPS would drain it in minutes);
+* cooling and fire units with U, and cooling that cools its own rack, in the racks the model
+  put them in, the others in the room; all on the site supply (a compressor on the UPS would
+  drain it in minutes), on a three-phase supply each line on the phase the model chose;
 * lines are stacked bottom-up in that order without gaps from U1, so every item gets a
   contiguous span (the model keeps the U of each rack within its height); blanking panels
   close the open U above when the policy requires them.
@@ -26,7 +29,7 @@ from rules.derive.lines import psus_needed
 from rules.model import BuildSpec, PlacedItem, RackInstance
 from rules.solver.candidates import Candidates, ItOption, UpsOption
 from rules.solver.catalog import CatalogEntry
-from rules.specs import ComponentSpec, ItSpec, PduSpec
+from rules.specs import ComponentSpec, ItSpec, PduSpec, UpsSpec
 
 __all__ = ["Design", "RackPlan", "grown_build", "wire"]
 
@@ -55,6 +58,9 @@ class Design:
     cooling_count: int = 0
     fire: CatalogEntry | None = None
     fire_count: int = 0
+    # Units per phase of a three-phase site supply (empty on a single-phase one).
+    cooling_phases: tuple[int, ...] = ()
+    fire_phases: tuple[int, ...] = ()
     panel: CatalogEntry | None = None
     it_options: tuple[ItOption, ...] = field(default=(), repr=False)
 
@@ -86,18 +92,70 @@ class _Stack:
         return float(at)
 
 
+class _Phases:
+    """Deals units to site phases in the counts the model chose, line after line."""
+
+    def __init__(self, counts: tuple[int, ...]) -> None:
+        self.left = list(counts)
+
+    def split(self, quantity: int) -> list[tuple[int, int | None]]:
+        """(units, phase 1..3 or None) for one line of ``quantity`` units."""
+        if not self.left:
+            return [(quantity, None)]
+        out: list[tuple[int, int | None]] = []
+        for p in range(len(self.left)):
+            take = min(self.left[p], quantity)
+            if take:
+                out.append((take, p + 1))
+                self.left[p] -= take
+                quantity -= take
+        return out
+
+
+def _site_lines(
+    entry: CatalogEntry,
+    count: int,
+    prefix: str,
+    phases: _Phases,
+    rack_id: str | None,
+    stack: _Stack | None,
+) -> list[PlacedItem]:
+    """A cooling or fire line, split per site phase, in a rack (stacked) or in the room."""
+    out = []
+    for units, phase in phases.split(count):
+        out.append(
+            PlacedItem(
+                id=prefix if phase is None else f"{prefix}-l{phase}",
+                component=entry.component,
+                quantity=units,
+                rack_id=rack_id,
+                position_u=stack.place(entry.component, units) if stack is not None else None,
+                phase=phase,
+            )
+        )
+    return out
+
+
 def wire(design: Design, cands: Candidates, *, name: str = "Proposal") -> BuildSpec:
     """The build the engine judges (see the module docstring)."""
     items: list[PlacedItem] = []
     racks: list[RackInstance] = []
     ups = design.ups
     systems = ["ups-a", "ups-b"][: design.systems]
+    site = cands.requirements.site
+    ups_spec = ups.ups.component.spec
+    single_input = isinstance(ups_spec, UpsSpec) and ups_spec.input_phases == 1
+    three_output = isinstance(ups_spec, UpsSpec) and ups_spec.output_phases == 3
+    phases = {
+        "cooling": _Phases(design.cooling_phases),
+        "fire": _Phases(design.fire_phases),
+    }
     for r, plan in enumerate(design.racks):
         rack_id = f"rack{r + 1}"
         racks.append(RackInstance(id=rack_id, name=f"Rack {r + 1}", component=plan.rack.component))
         stack = _Stack()
         if r == 0:
-            for sid in systems:
+            for n, sid in enumerate(systems):
                 items.append(
                     PlacedItem(
                         id=sid,
@@ -105,6 +163,7 @@ def wire(design: Design, cands: Candidates, *, name: str = "Proposal") -> BuildS
                         quantity=ups.q,
                         rack_id=rack_id,
                         position_u=stack.place(ups.ups.component, ups.q),
+                        phase=n + 1 if single_input and site.supply_phases == 3 else None,
                         note=f"UPS system {sid[-1].upper()}",
                     )
                 )
@@ -160,15 +219,10 @@ def wire(design: Design, cands: Candidates, *, name: str = "Proposal") -> BuildS
             (design.fire, plan.fire, "fire"),
         ):
             if entry is not None and count:
-                items.append(
-                    PlacedItem(
-                        id=f"{prefix}-{r + 1}",
-                        component=entry.component,
-                        quantity=count,
-                        rack_id=rack_id,
-                        position_u=stack.place(entry.component, count),
-                    )
+                items += _site_lines(
+                    entry, count, f"{prefix}-{r + 1}", phases[prefix], rack_id, stack
                 )
+        pdu_phase = r % 3 + 1 if three_output and not three_phase else None
         for pdu_id, upstream in pdus:
             items.append(
                 PlacedItem(
@@ -177,6 +231,7 @@ def wire(design: Design, cands: Candidates, *, name: str = "Proposal") -> BuildS
                     rack_id=rack_id,
                     position_u=stack.place(plan.pdu.component, 1),
                     feed_a=upstream,
+                    phase=pdu_phase,
                 )
             )
         spec = plan.rack.component.spec
@@ -198,7 +253,7 @@ def wire(design: Design, cands: Candidates, *, name: str = "Proposal") -> BuildS
     ):
         room = count - in_racks
         if entry is not None and room > 0:
-            items.append(PlacedItem(id=f"{prefix}-room", component=entry.component, quantity=room))
+            items += _site_lines(entry, room, f"{prefix}-room", phases[prefix], None, None)
     return BuildSpec(
         name=name,
         site=cands.requirements.site,

@@ -122,7 +122,7 @@ def _budget(sm: SolverModel, cands: Candidates) -> None:
     budget = cands.requirements.constraints.budget
     if budget is not None:
         guard = sm.assumption("budget")
-        Lin().plus(sm.price_list).add(1e9, guard).le(sm.model, budget + 1e9)
+        Lin().plus(sm.price_list).le(sm.model, budget, [guard])
 
 
 def _core(cands: Candidates, slots: int, time_limit_s: float) -> tuple[list[str], bool]:

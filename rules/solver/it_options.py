@@ -10,7 +10,7 @@ placeholder component (``customer_component``).
 from __future__ import annotations
 
 from rules.derive.lines import psus_needed, psus_per_feed, unit_draw_w
-from rules.solver.candidates import Candidates, ItDemandSpec, ItOption, inlet_ok
+from rules.solver.candidates import Candidates, ItDemandSpec, ItOption, humidity_ok, inlet_ok
 from rules.solver.catalog import Catalog, CatalogEntry
 from rules.solver.requirements import ClassDemand, Requirements
 from rules.specs import ComponentSpec, Environment, ItSpec, Kind
@@ -73,6 +73,8 @@ def _it_option(cands: Candidates, entry: CatalogEntry, demand: int) -> ItOption 
     closed_loop_outdoors = req.site.environment is Environment.OUTDOOR
     if not inlet_ok(c, req.site, high=None if closed_loop_outdoors else req.site.ambient_max_c):
         return None
+    if not closed_loop_outdoors and not humidity_ok(c, req.site):
+        return None  # indoors the room air is the inlet air (outdoors: it_ok_with_cooling)
     ab = req.redundancy.ab_feeds
     needed = psus_needed(spec, np_)
     dual = ab and spec.psu_count >= 2 and min(psus_per_feed(spec.psu_count)) >= needed
@@ -90,7 +92,7 @@ def _it_option(cands: Candidates, entry: CatalogEntry, demand: int) -> ItOption 
         va_w=typ * g / pf,
         np_va_w=np_ * g / pf,
         u=int(c.u_height),
-        kg=c.weight_kg,
+        kg=c.weight_or_zero_kg,
         cords_a=cords_a,
         cords_b=cords_b,
     )

@@ -12,26 +12,56 @@ as large as a safe share of the 64-bit range (2^50 of activity) allows.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model_helper import Literal
 
-__all__ = ["Lin", "scaled_down", "scaled_up"]
+__all__ = ["Lin", "scaled_down", "scaled_up", "strict_rounding", "upper_bound"]
 
 _SIG = 1e6  # the smallest coefficient keeps this many units once scaled
 # CP-SAT presolve adds and scales constraints; activities near 2^62 overflowed there and gave
 # a wrong OPTIMAL, so every constraint is kept far below it.
-_MAX_ACTIVITY = 2**40
-_MAX_SCALE = 1e6
+_MAX_ACTIVITY = 2**50
+_MAX_SCALE = 1e9
 _EXACT = 1e-7  # relative distance to a whole number under which a scaled figure is exact
+# Strict rounding: no figure is taken as exact; every coefficient rounds up, every bound down, as
+# the floats are (see ``strict_rounding``).
+_STRICT: ContextVar[bool] = ContextVar("strict_rounding", default=False)
+
+
+@contextmanager
+def strict_rounding() -> Iterator[None]:
+    """Build constraints that round every float the strict way, whole or not.
+
+    The default rounding keeps a figure that is whole once scaled exact, so a build exactly at
+    a limit is accepted, as exact arithmetic says; the engine compares floats, where such a tie
+    can fall either way (560 W against u x 0.7 kW = 559.9999999999999 W, which strict rounding
+    keeps below 560). ``rules.solver.solve`` solves again under this when the engine rejects a
+    proposal on ties alone.
+    """
+    token = _STRICT.set(True)
+    try:
+        yield
+    finally:
+        _STRICT.reset(token)
+
+
+def upper_bound(var: cp_model.IntVar) -> int:
+    """The largest value in a variable's domain. (OR-Tools 9.15's repeated proto fields do not
+    take negative indices: ``domain[-1]`` reads 0, so the last element is read by position.)"""
+    domain = var.proto.domain
+    return int(domain[len(domain) - 1])
 
 
 def scaled_up(value: float, scale: float) -> int:
     """``value * scale`` rounded up, or kept when it is a whole number within float noise."""
     v = value * scale
     r = round(v)
-    if abs(v - r) <= _EXACT * max(1.0, abs(v)):
+    if not _STRICT.get() and abs(v - r) <= _EXACT * max(1.0, abs(v)):
         return int(r)
     return math.ceil(v)
 
@@ -73,7 +103,7 @@ class Lin:
         scale = 10.0 ** math.ceil(math.log10(_SIG / min(coefs)))
         scale = min(max(scale, 1.0), _MAX_SCALE)
         while scale > 1.0:
-            activity = sum(abs(c) * scale * max(1, abs(v.proto.domain[-1])) for c, v in self.terms)
+            activity = sum(abs(c) * scale * max(1, abs(upper_bound(v))) for c, v in self.terms)
             if activity + abs(rhs) * scale < _MAX_ACTIVITY:
                 break
             scale /= 10.0
@@ -83,7 +113,7 @@ class Lin:
         self,
         model: cp_model.CpModel,
         rhs: float,
-        enforce: Iterable[cp_model.IntVar] = (),
+        enforce: Iterable[Literal] = (),
         name: str = "",
     ) -> None:
         """Add ``self <= rhs`` (stricter by rounding, never looser), optionally enforced."""
@@ -106,7 +136,7 @@ class Lin:
         self,
         model: cp_model.CpModel,
         rhs: float,
-        enforce: Iterable[cp_model.IntVar] = (),
+        enforce: Iterable[Literal] = (),
         name: str = "",
     ) -> None:
         """Add ``self >= rhs``, stricter by rounding, never looser."""

@@ -3,9 +3,13 @@
 Decisions: one UPS system option (model, units in parallel, pack model and count; two
 identical systems on 2N); per rack slot whether it is used, its rack model, its PDU model (an
 A and a B PDU, or one without A/B feeds), its ATS model (2N with single-corded IT); the count of
-each IT model per rack and per PDU phase; one cooling model and its count (in racks when it
-takes U); one fire suppression model and its count. Every engine rule the build must pass is a
-linear constraint on those, rounded the safe way (``rules.solver.linear``).
+each IT model per rack and per phase (the three-phase PDU phase it is wired to, or the UPS
+output phase of its rack's single-phase PDUs); one cooling model and its count (in racks when
+it takes U or cools its own rack; per phase of a three-phase site supply); one fire suppression
+model and its count (the same). Every engine rule the build must pass is a linear constraint
+on those, rounded the safe way (``rules.solver.linear``): the per-rack ones in
+``rules.solver.racks``, heat and cooling in ``rules.solver.cooling``, the power chain and the
+site supply in ``rules.solver.power``.
 
 Each relaxable requirement guards its constraints with an assumption literal
 (``SolverModel.assumption``): true in a normal solve, the conflict search
@@ -20,22 +24,16 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from rules.derive.electrical import site_capacity_va
 from rules.derive.fire import protected_volume_m3
-from rules.derive.thermal import airflow_required_m3h
 from rules.model import RackInstance
-from rules.solver.candidates import MAX_COOLING_UNITS, MAX_FIRE_UNITS, Candidates
+from rules.solver.candidates import MAX_FIRE_UNITS, Candidates
 from rules.solver.catalog import CatalogEntry
-from rules.solver.linear import Lin, scaled_up
-from rules.solver.racks import BIG_W as _BIG_W
-from rules.solver.racks import PHASES as _PHASES
-from rules.solver.racks import add_rack_limits
-from rules.solver.requirements import CoolingRedundancy, UpsRedundancy
-from rules.specs import (
-    CoolingSpec,
-    FireSuppressionSpec,
-    PduSpec,
-)
+from rules.solver.cooling import add_cooling, add_heat
+from rules.solver.linear import Lin, scaled_up, upper_bound
+from rules.solver.power import add_power
+from rules.solver.racks import PHASES, add_rack_limits
+from rules.solver.requirements import UpsRedundancy
+from rules.specs import FireSuppressionSpec, PduSpec
 
 __all__ = ["RELAXABLE", "SolverModel"]
 
@@ -68,22 +66,38 @@ class SolverModel:
     rack: list[list[cp_model.IntVar]] = field(default_factory=list)
     pdu: list[list[cp_model.IntVar]] = field(default_factory=list)
     ats: list[list[cp_model.IntVar]] = field(default_factory=list)
+    three: list[cp_model.IntVar] = field(default_factory=list)  # rack r has a 3-phase PDU
     it: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     it_total: dict[int, cp_model.IntVar] = field(default_factory=dict)
     pick: dict[int, cp_model.IntVar] = field(default_factory=dict)
     cool_pick: list[cp_model.IntVar] = field(default_factory=list)
     cool_n: list[cp_model.IntVar] = field(default_factory=list)
     cool_in: list[list[cp_model.IntVar]] = field(default_factory=list)
+    cool_ph: list[list[cp_model.IntVar]] = field(default_factory=list)  # per site phase
     fire_pick: list[cp_model.IntVar] = field(default_factory=list)
     fire_n: list[cp_model.IntVar] = field(default_factory=list)
     fire_in: list[list[cp_model.IntVar]] = field(default_factory=list)
+    fire_ph: list[list[cp_model.IntVar]] = field(default_factory=list)
     # Figures for objectives and reports (float-coefficient expressions).
     price_list: Lin = field(default_factory=Lin)
     price_cost: Lin = field(default_factory=Lin)
     energy_w: Lin = field(default_factory=Lin)  # site typical draw, real IT (not grown)
     lead_items: list[tuple[int, cp_model.IntVar | None]] = field(default_factory=list)
     ups_model: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    _eff: dict[str, list[tuple[float, cp_model.IntVar, Any]]] = field(default_factory=dict)
+    _classes: dict[str, list[LoadClass]] = field(default_factory=dict)
+
+    @property
+    def phased(self) -> bool:
+        """IT lines name a phase: some PDU is three-phase or some UPS output is."""
+        c = self.cands
+        return any(
+            isinstance(e.component.spec, PduSpec) and e.component.spec.phases == 3 for e in c.pdus
+        ) or any(o.output_phases == 3 for o in c.ups)
+
+    @staticmethod
+    def rack_phase(r: int) -> int:
+        """The UPS output phase (0..2) the single-phase PDUs of rack slot ``r`` sit on."""
+        return r % PHASES
 
     # ----------------------------------------------------------------- helpers
 
@@ -114,10 +128,11 @@ class SolverModel:
         self._ups()
         self._racks()
         self._it()
-        self._cooling()
+        add_cooling(self)
         self._fire()
         add_rack_limits(self)
-        self._power()
+        add_heat(self)
+        add_power(self)
         self._vendors()
         return self
 
@@ -161,6 +176,16 @@ class SolverModel:
             m.add(sum(racks) == a)
             m.add(sum(pdus) == a)
             m.add(sum(ats) <= a)
+            three = m.new_bool_var(f"three{r}")
+            m.add(
+                three
+                == sum(
+                    lit
+                    for lit, e in zip(pdus, c.pdus, strict=True)
+                    if isinstance(e.component.spec, PduSpec) and e.component.spec.phases == 3
+                )
+            )
+            self.three.append(three)
             per_rack = 2 if c.requirements.redundancy.ab_feeds else 1
             for k, entry in enumerate(c.racks):
                 self._forbid_with(racks[k], self._guards(entry))
@@ -182,22 +207,29 @@ class SolverModel:
             self.ats.append(ats)
 
     def _it(self) -> None:
+        """IT counts per model, rack and phase; the phase is the PDU phase a line is wired to
+        (a three-phase PDU), or the UPS output phase its rack's single-phase PDUs sit on."""
         m, c = self.model, self.cands
-        three_phase = any(
-            isinstance(e.component.spec, PduSpec) and e.component.spec.phases == 3 for e in c.pdus
-        )
+        phases = PHASES if self.phased else 1
         for demand in c.demands:
             totals = []
             picks = []
             for i in demand.options:
                 option = c.it[i]
                 ub = demand.max_count
-                phases = 1 if option.via_ats or not three_phase else _PHASES
                 cells = []
                 for r in range(self.slots):
+                    own = self.rack_phase(r)
                     for ph in range(phases):
                         var = m.new_int_var(0, ub, f"it{i}_{r}_{ph}")
                         m.add(var <= ub * self.active[r])
+                        if phases > 1:
+                            # A single-phase PDU: the rack's own phase only. A three-phase PDU:
+                            # any phase, but an ATS sits on L1 of its PDUs.
+                            if ph != own:
+                                m.add(var == 0).only_enforce_if(self.three[r].Not())
+                            if option.via_ats and ph != 0:
+                                m.add(var == 0).only_enforce_if(self.three[r])
                         self.it[(r, i, ph)] = var
                         cells.append(var)
                 total = m.new_int_var(0, ub, f"itn{i}")
@@ -226,13 +258,12 @@ class SolverModel:
                 for i, total in zip(demand.options, totals, strict=True):
                     reach.add(c.it[i].typ_w / c.growth, total)  # real draw reaches the target
                 reach.ge(m, demand.min_typical_w)
-        if three_phase:
-            # L2 and L3 are alike (the ATS sits on L1): count at least as many units on L2.
-            for r in range(self.slots):
-                l2 = [v for (rr, _, ph), v in self.it.items() if rr == r and ph == 1]
-                l3 = [v for (rr, _, ph), v in self.it.items() if rr == r and ph == 2]
-                if l2:
-                    m.add(sum(l2) >= sum(l3))
+        if phases > 1 and self.slots == 1:
+            # One rack: L2 and L3 are alike (the ATS sits on L1, the rack's own phase is L1).
+            l2 = [v for (_, _, ph), v in self.it.items() if ph == 1]
+            l3 = [v for (_, _, ph), v in self.it.items() if ph == 2]
+            if l2:
+                m.add(sum(l2) >= sum(l3))
         if c.two_n:
             # Both systems carry load in normal operation (derive.redundancy: two loaded
             # systems), so some IT must be dual-corded.
@@ -246,47 +277,13 @@ class SolverModel:
         for guard in guards:
             self.model.add(total == 0).only_enforce_if(guard)
 
-    def _cooling(self) -> None:
-        m, c = self.model, self.cands
-        wanted = c.requirements.redundancy.cooling
-        for n_c, entry in enumerate(c.cooling):
-            pick = m.new_bool_var(f"cool{n_c}")
-            count = m.new_int_var(0, MAX_COOLING_UNITS, f"cooln{n_c}")
-            m.add(count <= MAX_COOLING_UNITS * pick)
-            m.add(count >= pick)
-            if wanted is CoolingRedundancy.N_PLUS_1:
-                m.add(count >= 2 * pick).only_enforce_if(self.assumption("cooling_n_plus_1"))
-            self._forbid_with(pick, self._guards(entry))
-            self.cool_pick.append(pick)
-            self.cool_n.append(count)
-            self.lead_items.append((entry.component.lead_time_days, pick))
-            self.price_list.add(entry.price(cost=False), count)
-            self.price_cost.add(entry.price(cost=True), count)
-            if entry.component.u_height > 0:
-                cells = [
-                    m.new_int_var(0, MAX_COOLING_UNITS, f"cool{n_c}_{r}") for r in range(self.slots)
-                ]
-                m.add(sum(cells) == count)
-                self.cool_in.append(cells)
-            else:
-                self.cool_in.append([])
-            for i, option in enumerate(c.it):
-                if not c.it_ok_with_cooling(option, entry):
-                    total = self.it_total.get(i)
-                    if total is not None:
-                        m.add(total == 0).only_enforce_if(pick)
-        if wanted is not CoolingRedundancy.NONE:
-            if self.cool_pick:
-                m.add_exactly_one(self.cool_pick)
-            else:
-                m.add_bool_or([m.new_constant(0)])  # no cooling unit fits this site
-
     def _fire(self) -> None:
         m, c = self.model, self.cands
         if not c.fire:
             if c.requirements.constraints.fire_suppression:
                 m.add_bool_or([self.assumption("fire_suppression").Not()])
             return
+        three_phase_site = c.requirements.site.supply_phases == 3
         for n_f, entry in enumerate(c.fire):
             pick = m.new_bool_var(f"fire{n_f}")
             count = m.new_int_var(0, MAX_FIRE_UNITS, f"firen{n_f}")
@@ -298,14 +295,8 @@ class SolverModel:
             self.price_list.add(entry.price(cost=False), count)
             self.price_cost.add(entry.price(cost=True), count)
             self.lead_items.append((entry.component.lead_time_days, pick))
-            if entry.component.u_height > 0:
-                cells = [
-                    m.new_int_var(0, MAX_FIRE_UNITS, f"fire{n_f}_{r}") for r in range(self.slots)
-                ]
-                m.add(sum(cells) == count)
-                self.fire_in.append(cells)
-            else:
-                self.fire_in.append([])
+            self.fire_in.append(self.cells(entry.component.u_height > 0, count, f"fire{n_f}"))
+            self.fire_ph.append(self.site_phases(three_phase_site, count, f"fire{n_f}"))
             spec = entry.component.spec
             if not isinstance(spec, FireSuppressionSpec):
                 continue
@@ -321,6 +312,30 @@ class SolverModel:
         if c.requirements.constraints.fire_suppression:
             m.add(sum(self.fire_pick) == 1).only_enforce_if(self.assumption("fire_suppression"))
         m.add(sum(self.fire_pick) <= 1)
+
+    def cells(self, in_racks: bool, count: cp_model.IntVar, name: str) -> list[cp_model.IntVar]:
+        """Units per rack slot of a model whose units all sit in racks (else none)."""
+        if not in_racks:
+            return []
+        m = self.model
+        ub = upper_bound(count)
+        out = [m.new_int_var(0, ub, f"{name}_in{r}") for r in range(self.slots)]
+        for r, var in enumerate(out):
+            m.add(var <= ub * self.active[r])
+        m.add(sum(out) == count)
+        return out
+
+    def site_phases(
+        self, three_phase_site: bool, count: cp_model.IntVar, name: str
+    ) -> list[cp_model.IntVar]:
+        """Units per phase of a three-phase site supply (each line names its phase)."""
+        if not three_phase_site:
+            return []
+        m = self.model
+        ub = upper_bound(count)
+        out = [m.new_int_var(0, ub, f"{name}_L{p + 1}") for p in range(PHASES)]
+        m.add(sum(out) == count)
+        return out
 
     def _volume(self) -> Lin:
         c = self.cands
@@ -367,34 +382,43 @@ class SolverModel:
             out.add(value / c.growth if real else value, total)
         return out
 
-    def _loss_terms(self, attr: str, factor: str) -> Lin:
-        """sum over UPS efficiencies eta of (figure) x [a UPS of that eta chosen] x IT load.
+    def ups_terms(
+        self,
+        attr: str,
+        factor: str,
+        input_phases: int | None = None,
+        online: bool | None = None,
+    ) -> Lin:
+        """sum over UPS classes (efficiency eta, input phases, input PF) of (figure) x [a UPS of
+        that class chosen] x IT load, for the classes with ``input_phases`` and an online input
+        (``online``; None: all).
 
         ``factor`` ``loss``: 1/eta - 1 (C5, UPS loss heat); ``input``: 1/eta (the UPS input).
-        The product is linearised once per distinct efficiency: an auxiliary integer equal to
-        the IT load in mW (each unit's figure rounded up to the mW) when a UPS of that
-        efficiency is chosen, else 0.
+        The product is linearised once per class: an auxiliary integer equal to the IT load in
+        mW (each unit's figure rounded up to the mW) when a UPS of that class is chosen, else 0.
         """
-        m = self.model
         out = Lin()
-        for eta, lit, aux in self._efficiency_classes(attr):
-            k = (1 / eta - 1) if factor == "loss" else 1 / eta
-            if isinstance(aux, int):
-                out.add(k * aux / 1000, lit)
+        for cls in self._load_classes(attr):
+            if input_phases is not None and cls.input_phases != input_phases:
+                continue
+            if online is not None and (cls.input_pf is not None) != online:
+                continue
+            k = (1 / cls.eta - 1) if factor == "loss" else 1 / cls.eta
+            if isinstance(cls.load_mw, int):
+                out.add(k * cls.load_mw / 1000, cls.lit)
             else:
-                out.add(k / 1000, aux)
-        del m
+                out.add(k / 1000, cls.load_mw)
         return out
 
-    def _efficiency_classes(self, attr: str) -> list[tuple[float, cp_model.IntVar, Any]]:
-        found = self._eff.get(attr)
+    def _load_classes(self, attr: str) -> list[LoadClass]:
+        found = self._classes.get(attr)
         if found is not None:
             return found
         m, c = self.model, self.cands
-        by_eta: dict[float, list[cp_model.IntVar]] = {}
-        eff_of = {o.ups.ref: o.efficiency for o in c.ups}
-        for ref, b in self.ups_model.items():
-            by_eta.setdefault(eff_of[ref], []).append(b)
+        by_class: dict[tuple[float, int, float], list[cp_model.IntVar]] = {}
+        for j, option in enumerate(c.ups):
+            key = (option.efficiency, option.input_phases, option.input_pf or 0.0)
+            by_class.setdefault(key, []).append(self.ups[j])
         load: Any = 0
         fixed = 0
         ub = 0
@@ -406,107 +430,29 @@ class SolverModel:
             else:
                 load += mw * total
                 ub += mw * demand.max_count
-        out: list[tuple[float, cp_model.IntVar, Any]] = []
-        for eta, lits in sorted(by_eta.items()):
-            lit = m.new_bool_var(f"eta{eta}")
+        out: list[LoadClass] = []
+        for (eta, phases, pf), lits in sorted(by_class.items()):
+            input_pf = pf or None
+            lit = m.new_bool_var(f"class{eta}_{phases}_{pf}")
             m.add(lit == sum(lits))
             if ub == 0:
-                out.append((eta, lit, fixed))
+                out.append(LoadClass(eta, phases, input_pf, lit, fixed))
                 continue
-            aux = m.new_int_var(0, ub + fixed, f"load_{attr}_{eta}")
+            aux = m.new_int_var(0, ub + fixed, f"load_{attr}_{eta}_{phases}_{pf}")
             m.add(aux == load + fixed).only_enforce_if(lit)
             m.add(aux == 0).only_enforce_if(lit.Not())
-            out.append((eta, lit, aux))
-        self._eff[attr] = out
+            out.append(LoadClass(eta, phases, input_pf, lit, aux))
+        self._classes[attr] = out
         return out
 
-    def _within(
-        self,
-        load: Lin,
-        limits: list[tuple[float, cp_model.IntVar]],
-        guard: cp_model.IntVar | None = None,
-    ) -> None:
-        """``load <= sum(limit_j x lit_j)``, dropped when ``guard`` is false."""
-        out = Lin().plus(load)
-        for limit, lit in limits:
-            out.add(-limit, lit)
-        bound = 0.0
-        if guard is not None:
-            out.add(_BIG_W, guard)
-            bound = _BIG_W
-        out.le(self.model, bound)
 
-    def _power(self) -> None:
-        """UPS capacity and runtime, heat, cooling, airflow and the site supply."""
-        m, c = self.model, self.cands
-        policy = c.policy
-        u = policy.utilisation_limit
-        typ = self.it_sum("typ_w")
-        va = self.it_sum("va_w")
-        n_plus_1 = c.requirements.redundancy.ups is UpsRedundancy.N_PLUS_1
-        # C2/C4/S1: one system carries the whole typical load (2N: on failover; N, N+1: always)
-        # within u x q x kW and u x q x kVA (VA = sum of W / PF, C3); N+1 also with one unit
-        # spare (C6). Exactly one option is chosen, so its figure is sum(figure_j x option_j).
-        options = list(zip(c.ups, self.ups, strict=True))
-        self._within(typ, [(o.cap_w, lit) for o, lit in options])
-        self._within(va, [(o.cap_va, lit) for o, lit in options])
-        if n_plus_1:
-            guard = self.assumption("ups_n_plus_1")
-            self._within(typ, [(o.spare_cap_w, lit) for o, lit in options], guard)
-            self._within(va, [(o.spare_cap_va, lit) for o, lit in options], guard)
-        if c.requirements.constraints.runtime_min > 0:
-            # S23: the highest load at which the system lasts the runtime (BatteryModel.load_for,
-            # exact as runtime falls monotonically with load); unknown runtime carries nothing.
-            runtime = [(o.runtime_w or 0.0, lit) for o, lit in options]
-            self._within(typ, runtime, self.assumption("runtime_min"))
-        # Heat (S2, C5): every room load plus UPS losses; cooling units' own draw leaves outside.
-        heat = Lin().plus(typ).plus(self._loss_terms("typ_w", "loss"))
-        fire_np = Lin()
-        for n_f, entry in enumerate(c.fire):
-            heat.add(entry.component.typical_or_nameplate_w, self.fire_n[n_f])
-            fire_np.add(
-                entry.component.nameplate_w or entry.component.typical_w or 0.0, self.fire_n[n_f]
-            )
-        cooling_np = Lin()
-        cooling_typ = Lin()
-        if self.cool_pick:
-            capacity = Lin()
-            spare = Lin()
-            airflow = Lin()
-            for n_c, entry in enumerate(c.cooling):
-                spec = entry.component.spec
-                if not isinstance(spec, CoolingSpec):
-                    continue
-                count = self.cool_n[n_c]
-                capacity.add(u * spec.sensible_capacity_w, count)
-                spare.add(u * spec.sensible_capacity_w, count)
-                spare.add(-u * spec.sensible_capacity_w, self.cool_pick[n_c])
-                airflow.add(spec.airflow_m3h, count)
-                typ_w = entry.component.typical_w
-                np_w = entry.component.nameplate_w
-                cooling_np.add(np_w if np_w is not None else (typ_w or spec.power_draw_w), count)
-                cooling_typ.add(typ_w if typ_w is not None else (np_w or spec.power_draw_w), count)
-            # S9, C4: heat <= u x installed sensible; N+1 also without the one (largest) unit.
-            capacity.plus(heat, -1.0).ge(m, 0.0)
-            if c.requirements.redundancy.cooling is CoolingRedundancy.N_PLUS_1:
-                spare.plus(heat, -1.0).ge(m, 0.0, [self.assumption("cooling_n_plus_1")])
-            # Reference 2: airflow for the heat at the policy rise and the site's altitude,
-            # linear in heat; installed airflow counts at 100 %.
-            per_w = airflow_required_m3h(
-                1.0, policy.airflow_delta_t_k, c.requirements.site.altitude_m
-            )
-            airflow.plus(heat, -per_w).ge(m, 0.0)
-        # Site supply (C2, C4, C5): worst-case nameplate draw through the UPS (/ eta), the
-        # cooling and fire units, plus the recharge allowance, as VA at the lowest load PF.
-        site = c.requirements.site
-        demand = Lin().plus(self._loss_terms("np_w", "input")).plus(cooling_np).plus(fire_np)
-        for j, option in enumerate(c.ups):
-            demand.add(option.recharge_w * c.systems, self.ups[j])
-        limit = u * site_capacity_va(site) * c.pf_floor
-        demand.le(m, limit, [self.assumption("site_supply")])
-        # Annual energy basis: the site's typical draw with the IT as listed (not grown).
-        real = 1 / c.growth
-        self.energy_w.plus(self._loss_terms("typ_w", "input"), real)
-        self.energy_w.plus(cooling_typ)
-        for n_f, entry in enumerate(c.fire):
-            self.energy_w.add(entry.component.typical_or_nameplate_w, self.fire_n[n_f])
+@dataclass(frozen=True, slots=True)
+class LoadClass:
+    """UPS options alike in efficiency, input phases and input PF, and the IT load when one is
+    chosen."""
+
+    eta: float
+    input_phases: int
+    input_pf: float | None  # an online UPS's; None: it draws at its load's PF
+    lit: cp_model.IntVar
+    load_mw: cp_model.IntVar | int  # the IT load in mW when chosen, else 0 (a constant: fixed)

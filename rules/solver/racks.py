@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model_helper import Literal
 
 from rules.solver.linear import Lin
 from rules.specs import AtsSpec, PduSpec, RackSpec
@@ -13,12 +14,10 @@ from rules.specs import AtsSpec, PduSpec, RackSpec
 if TYPE_CHECKING:
     from rules.solver.model import SolverModel
 
-__all__ = ["BIG_W", "PHASES", "add_rack_limits"]
+__all__ = ["MAX_UNITS_PER_RACK", "PHASES", "add_rack_limits"]
 
-BIG_W = 1e8  # W: above any load a micro data center carries (a big-M that switches limits)
 PHASES = 3
-_BIG_W = BIG_W
-_PHASES = PHASES
+MAX_UNITS_PER_RACK = 10_000  # more IT units than any rack holds (PlacedItem.quantity's bound)
 
 
 def add_rack_limits(sm: SolverModel) -> None:
@@ -37,17 +36,17 @@ def add_rack_limits(sm: SolverModel) -> None:
         for n_c, entry in enumerate(c.cooling):
             if sm.cool_in[n_c]:
                 used_u.add(entry.component.u_height, sm.cool_in[n_c][r])
-                kg.add(entry.component.weight_kg, sm.cool_in[n_c][r])
+                kg.add(entry.component.weight_or_zero_kg, sm.cool_in[n_c][r])
         for n_f, entry in enumerate(c.fire):
             if sm.fire_in[n_f]:
                 used_u.add(entry.component.u_height, sm.fire_in[n_f][r])
-                kg.add(entry.component.weight_kg, sm.fire_in[n_f][r])
+                kg.add(entry.component.weight_or_zero_kg, sm.fire_in[n_f][r])
         for p, entry in enumerate(c.pdus):
             used_u.add(entry.component.u_height * per_rack, sm.pdu[r][p])
-            kg.add(entry.component.weight_kg * per_rack, sm.pdu[r][p])
+            kg.add(entry.component.weight_or_zero_kg * per_rack, sm.pdu[r][p])
         for t, entry in enumerate(c.ats):
             used_u.add(entry.component.u_height, sm.ats[r][t])
-            kg.add(entry.component.weight_kg, sm.ats[r][t])
+            kg.add(entry.component.weight_or_zero_kg, sm.ats[r][t])
         if r == 0:  # the UPS systems and their packs stand in the first rack
             for j, option in enumerate(c.ups):
                 used_u.add(option.u * c.systems, sm.ups[j])
@@ -64,7 +63,7 @@ def add_rack_limits(sm: SolverModel) -> None:
             # cost and weigh per U left open.
             panel = c.panel
             open_u = Lin().plus(rack_u).plus(used_u, -1.0)
-            kg.plus(open_u, panel.component.weight_kg)
+            kg.plus(open_u, panel.component.weight_or_zero_kg)
             sm.price_list.plus(open_u, panel.price(cost=False))
             sm.price_cost.plus(open_u, panel.price(cost=True))
         _rack_mass(sm, r, kg, policy.rack_ship_loaded, site.floor_rating_kg_m2)
@@ -87,8 +86,12 @@ def _rack_mass(sm: SolverModel, r: int, kg: Lin, ship_loaded: bool, floor: float
         limit.add(spec.static_load_kg, lit)
         dynamic.add(spec.dynamic_load_kg or 0.0, lit)
         if floor is not None:
+            # A wall-mounted rack puts nothing on the floor: its contents are bounded by the
+            # static rating already (no big-M: it would coarsen the rounding).
             room = (
-                _BIG_W if spec.wall_mount else floor * spec.footprint_m2 - entry.component.weight_kg
+                spec.static_load_kg
+                if spec.wall_mount
+                else floor * spec.footprint_m2 - entry.component.weight_or_zero_kg
             )
             floor_limit.add(room, lit)
     Lin().plus(kg).plus(limit, -1.0).le(m, 0.0)
@@ -145,7 +148,7 @@ def _distribution(sm: SolverModel, r: int) -> None:
     """
     m, c = sm.model, sm.cands
     pf = c.pf_floor
-    phase_load = [Lin() for _ in range(_PHASES)]
+    phase_load = [Lin() for _ in range(PHASES)]
     total = Lin()
     cords = {"c13": Lin(), "c19": Lin(), "other": Lin()}
     ats_load = Lin()
@@ -158,17 +161,13 @@ def _distribution(sm: SolverModel, r: int) -> None:
         target = ats_cords if option.via_ats else cords
         for outlet, n in option.cords_a.items():
             target[outlet].add(n, var)
-        if option.via_ats:
+        if option.via_ats:  # on a three-phase PDU the model keeps these on L1, the ATS's phase
             ats_load.add(option.np_w, var)
             ats_units.add(1, var)
-            phase_load[0].add(option.np_w, var)  # the ATS sits on L1 of both PDUs
-        else:
-            phase_load[ph].add(option.np_w, var)
+        phase_load[ph].add(option.np_w, var)
         total.add(option.np_w, var)
     three = Lin()
     single = Lin()
-    big3 = Lin()
-    big1 = Lin()
     have = {"c13": Lin(), "c19": Lin(), "other": Lin()}
     for p, entry in enumerate(c.pdus):
         spec = entry.component.spec
@@ -176,18 +175,14 @@ def _distribution(sm: SolverModel, r: int) -> None:
             continue
         lit = sm.pdu[r][p]
         watts = c.pdu_limit_a(entry) * spec.voltage_v * pf
-        if spec.phases == 3:
-            three.add(watts, lit)
-            big1.add(_BIG_W, lit)
-        else:
-            single.add(watts, lit)
-            big3.add(_BIG_W, lit)
+        (three if spec.phases == 3 else single).add(watts, lit)
         have["c13"].add(spec.outlets_c13, lit)
         have["c19"].add(spec.outlets_c19, lit)
         have["other"].add(spec.outlets_other, lit)
-    for ph in range(_PHASES):
-        Lin().plus(phase_load[ph]).plus(three, -1.0).plus(big3, -1.0).le(m, 0.0)
-    Lin().plus(total).plus(single, -1.0).plus(big1, -1.0).le(m, 0.0)
+    # Each limit only where it applies: per phase on a three-phase PDU, in total on a single one.
+    for ph in range(PHASES):
+        Lin().plus(phase_load[ph]).plus(three, -1.0).le(m, 0.0, [sm.three[r]])
+    Lin().plus(total).plus(single, -1.0).le(m, 0.0, [sm.three[r].Not(), sm.active[r]])
     _outlets(m, cords, have)
     if not c.ats:
         if ats_units.terms:
@@ -196,29 +191,36 @@ def _distribution(sm: SolverModel, r: int) -> None:
     ats_have = {"c13": Lin(), "c19": Lin(), "other": Lin()}
     ats_watts = Lin()
     ats_present = Lin()
-    hardwired = Lin()
+    counted = []  # ATS models with outlets: a hardwired output has none to count
     for t, entry in enumerate(c.ats):
         spec = entry.component.spec
         if not isinstance(spec, AtsSpec):
             continue
         lit = sm.ats[r][t]
-        ats_present.add(10_000, lit)
+        ats_present.add(MAX_UNITS_PER_RACK, lit)
         ats_watts.add(c.ats_limit_a(entry) * spec.voltage_v * pf, lit)
-        if spec.outlets_c13 + spec.outlets_c19 == 0:
-            hardwired.add(_BIG_W, lit)  # a hardwired output has no outlets to count
+        if spec.outlets_c13 + spec.outlets_c19 > 0:
+            counted.append(lit)
         ats_have["c13"].add(spec.outlets_c13, lit)
         ats_have["c19"].add(spec.outlets_c19, lit)
     ats_units.plus(ats_present, -1.0).le(m, 0.0)
     Lin().plus(ats_load).plus(ats_watts, -1.0).le(m, 0.0)
-    for outlet in ats_have:
-        ats_have[outlet].plus(hardwired)
-    _outlets(m, ats_cords, ats_have)
+    if counted:
+        with_outlets = m.new_bool_var(f"ats_outlets{r}")
+        m.add(with_outlets == sum(counted))
+        _outlets(m, ats_cords, ats_have, [with_outlets])
 
 
-def _outlets(m: cp_model.CpModel, need: dict[str, Lin], have: dict[str, Lin]) -> None:
+def _outlets(
+    m: cp_model.CpModel,
+    need: dict[str, Lin],
+    have: dict[str, Lin],
+    enforce: list[Literal] | None = None,
+) -> None:
     """IEC 60320 outlets (the engine's ``power.pdu_outlets``): C19 cords on C19 outlets, C14
     cords on C13 or spare C19 outlets, other plugs on other outlets."""
-    Lin().plus(need["c19"]).plus(have["c19"], -1.0).le(m, 0.0)
+    on = enforce or []
+    Lin().plus(need["c19"]).plus(have["c19"], -1.0).le(m, 0.0, on)
     both = Lin().plus(need["c13"]).plus(need["c19"]).plus(have["c13"], -1.0).plus(have["c19"], -1.0)
-    both.le(m, 0.0)
-    Lin().plus(need["other"]).plus(have["other"], -1.0).le(m, 0.0)
+    both.le(m, 0.0, on)
+    Lin().plus(need["other"]).plus(have["other"], -1.0).le(m, 0.0, on)

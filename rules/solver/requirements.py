@@ -1,8 +1,9 @@
 """What a customer asks of a build: one frozen pydantic model the solver reads, and nothing else.
 
-Every number is bounded (``gt`` / ``ge`` / ``le``), so no inf or NaN gets in; unknown keys are
-refused. The site is the engine's own ``rules.specs.Site``, inline: an existing site is the
-configurator's business, it passes the ``Site`` it holds.
+Every number is bounded (``gt`` / ``ge`` / ``le``) and the vocabulary refuses inf and NaN
+(``rules.specs.Frozen``), so none gets in; unknown keys are refused. The site is the engine's
+own ``rules.specs.Site``, inline: an existing site is the configurator's business, it passes
+the ``Site`` it holds.
 
 How a workload becomes IT lines (``Workload``)
 ----------------------------------------------
@@ -24,10 +25,8 @@ proposal is judged twice by the engine: as built, and with its IT draws grown.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -48,7 +47,6 @@ __all__ = [
     "UpsRedundancy",
     "VendorRules",
     "Workload",
-    "non_finite",
 ]
 
 IT_CLASSES = (
@@ -129,7 +127,8 @@ class UpsRedundancy(StrEnum):
 
 
 class CoolingRedundancy(StrEnum):
-    """Cooling asked for: none (the room's air conditioning), N or N+1 units (reference 5)."""
+    """Cooling asked for: none (the room's air conditioning, ``Site.room_cooling_w``), N or N+1
+    units (reference 5)."""
 
     NONE = "none"
     N = "N"
@@ -231,19 +230,17 @@ class Requirements(Frozen):
     )
 
     @model_validator(mode="after")
-    def _finite(self) -> Requirements:
-        # The site and the policy are the engine's models, whose float fields allow inf/NaN.
-        for where, model in (("site", self.site), ("policy", self.policy)):
-            for path in non_finite(model.model_dump()):
-                raise ValueError(f"{where}.{path}: must be a finite number")
-        return self
-
-    @model_validator(mode="after")
     def _site_fits(self) -> Requirements:
         if self.constraints.rack_form is RackForm.OUTDOOR and self.site.environment != "outdoor":
             raise ValueError("constraints.rack_form: outdoor enclosures need an outdoor site")
-        if self.site.environment == "outdoor" and self.redundancy.cooling is CoolingRedundancy.NONE:
-            raise ValueError("redundancy.cooling: an outdoor build brings its own cooling")
+        if self.redundancy.cooling is CoolingRedundancy.NONE:
+            if self.site.environment == "outdoor":
+                raise ValueError("redundancy.cooling: an outdoor build brings its own cooling")
+            if self.site.room_cooling_w is None:
+                raise ValueError(
+                    "site.room_cooling_w: cooling 'none' leaves the heat to the room's own air "
+                    "conditioning; give its sensible capacity (thermal.cooling_absent)"
+                )
         return self
 
     def build_policy(self) -> Policy:
@@ -259,15 +256,3 @@ class Requirements(Frozen):
                 "require_fire_suppression": self.constraints.fire_suppression,
             }
         )
-
-
-def non_finite(value: Any, path: str = "") -> Iterator[str]:
-    """Dotted paths of every inf or NaN float inside a dumped model."""
-    if isinstance(value, float) and not math.isfinite(value):
-        yield path
-    elif isinstance(value, dict):
-        for key, inner in value.items():
-            yield from non_finite(inner, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list | tuple):
-        for n, inner in enumerate(value):
-            yield from non_finite(inner, f"{path}.{n}" if path else str(n))

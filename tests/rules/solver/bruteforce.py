@@ -7,22 +7,27 @@ because the price is a sum over roles; blanking panels are priced per open U, so
 price carries minus its U times the panel price and the rack plus its U times it). Each
 combination is wired by ``rules.solver.design.wire`` and judged by ``rules.evaluate`` alone
 (as built, and with its IT grown); the IT of a three-phase PDU is spread over the phases to
-the lowest worst-phase draw, by exhaustive search. It shares with the solver only the
-candidate lists (what may be proposed at all) and the wiring, never the model.
+the lowest worst-phase draw, by exhaustive search, and on a three-phase site the cooling and
+fire units over the site phases to the lowest worst phase, the UPS draw per phase read from the
+engine's own power flow. It shares with the solver only the candidate lists (what may be
+proposed at all) and the wiring, never the model.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rules.derive import derive
 from rules.derive.fire import protected_volume_m3, required_agent_kg
-from rules.derive.runtime import battery_model
+from rules.derive.lines import unit_draw_w
+from rules.derive.runtime import battery_model, battery_temperature_factor
 from rules.derive.thermal import airflow_required_m3h
-from rules.model import RackInstance
+from rules.model import BuildSpec, RackInstance
 from rules.report import evaluate
 from rules.solver.candidates import (
     MAX_COOLING_UNITS,
@@ -65,6 +70,10 @@ def _ups_options(cands: Candidates) -> list[UpsOption]:
     load_max = sum(
         max(cands.it[i].typ_w for i in d.options) * (d.count or 0) for d in cands.demands
     )
+    policy = cands.policy
+    factor = battery_temperature_factor(cands.requirements.site.ambient_min_c, policy)
+    if policy.battery_end_of_life:
+        factor *= policy.battery_end_of_life_fraction
     out = []
     for entry in {o.ups.ref: o.ups for o in cands.ups}.values():
         spec = entry.component.spec
@@ -87,7 +96,7 @@ def _ups_options(cands: Candidates) -> list[UpsOption]:
                     out.append(UpsOption(entry, q, pack, k, 0, 0, 0, 0, None, 1.0, 0))
                     p = pack.component.spec if pack is not None else None
                     model = battery_model(
-                        spec, q, [(p, k)] if isinstance(p, BatteryPackSpec) else [], cands.policy
+                        spec, q, [(p, k)] if isinstance(p, BatteryPackSpec) else [], policy, factor
                     )
                     lasts = model.minutes(load_max) if load_max > 0 else None
                     if lasts is not None and lasts >= runtime:
@@ -207,7 +216,7 @@ def _roles(cands: Candidates) -> list[list[Choice]]:
     for e in cands.cooling:
         spec = e.component.spec
         assert isinstance(spec, CoolingSpec)
-        by_heat = math.ceil(heat_max / (0.8 * spec.sensible_capacity_w)) + spare
+        by_heat = math.ceil(heat_max / (0.8 * cands.cooling_w(e))) + spare
         by_air = math.ceil(heat_max * air / spec.airflow_m3h)
         top = min(MAX_COOLING_UNITS, max(1, by_heat, by_air))
         for n in range(1, top + 1):
@@ -304,12 +313,6 @@ def plausible(cands: Candidates, combo: tuple[Choice, ...]) -> bool:
         via_ats = via_ats or cands.it[i].via_ats
     if via_ats != isinstance(ats, CatalogEntry):
         return False
-    # The solver's own pairing rules, which the engine cannot see (the space, not a check): a
-    # PDU matches its UPS output's phases and voltage, an ATS its PDUs' voltage.
-    if not cands.pdu_ok_for_ups(pdu, ups.ups):
-        return False
-    if isinstance(ats, CatalogEntry) and not cands.ats_ok_for_pdu(ats, pdu):
-        return False
     u = kg = 0.0
     for component, n in parts:
         u += component.u_height * n  # type: ignore[attr-defined]
@@ -334,11 +337,21 @@ def plausible(cands: Candidates, combo: tuple[Choice, ...]) -> bool:
         lasts = battery_model(ups_spec, ups.q, counts, cands.policy).minutes(typ)
         if lasts is None or lasts < runtime:
             return False
+    stated = req.site.room_cooling_w or 0.0
     if cooling is not None:
         entry, n = cooling  # type: ignore[misc]
-        spare = 1 if req.redundancy.cooling is CoolingRedundancy.N_PLUS_1 else 0
-        if typ > 0.8 * entry.component.spec.sensible_capacity_w * (n - spare):
+        # N+1 on the units alone (redundancy.cooling_below_policy), capacity with the room's
+        # own cooling for room units (thermal.cooling_capacity).
+        n_plus_1 = req.redundancy.cooling is CoolingRedundancy.N_PLUS_1
+        if n_plus_1 and typ > 0.8 * cands.cooling_w(entry) * (n - 1):
             return False
+        cooling_spec = entry.component.spec
+        assert isinstance(cooling_spec, CoolingSpec)
+        room = 0.0 if cooling_spec.cooling_type.rack_scoped else stated
+        if typ > 0.8 * (cands.cooling_w(entry) * n + room):
+            return False
+    elif typ > 0.8 * stated:
+        return False
     if fire is not None:
         entry, n = fire  # type: ignore[misc]
         fire_spec = entry.component.spec
@@ -389,15 +402,22 @@ def design_of(cands: Candidates, combo: tuple[Choice, ...]) -> Design:
         placed = tuple((i, 0, n) for i, _, n in direct) + tuple(via_ats)
     cool_entry, cool_n = cooling if cooling is not None else (None, 0)  # type: ignore[misc]
     fire_entry, fire_n = fire if fire is not None else (None, 0)  # type: ignore[misc]
+    in_rack = cool_entry is not None and (
+        cool_entry.component.u_height > 0
+        or (
+            isinstance(cool_entry.component.spec, CoolingSpec)
+            and cool_entry.component.spec.cooling_type.rack_scoped
+        )
+    )
     plan = RackPlan(
         rack=rack,
         pdu=pdu,
         ats=ats if isinstance(ats, CatalogEntry) else None,
         it=placed,
-        cooling=cool_n if cool_entry is not None and cool_entry.component.u_height > 0 else 0,
+        cooling=cool_n if in_rack else 0,
         fire=fire_n if fire_entry is not None and fire_entry.component.u_height > 0 else 0,
     )
-    return Design(
+    design = Design(
         racks=(plan,),
         ups=ups,
         systems=cands.systems,
@@ -409,6 +429,55 @@ def design_of(cands: Candidates, combo: tuple[Choice, ...]) -> Design:
         panel=cands.panel,
         it_options=tuple(cands.it),
     )
+    if cands.requirements.site.supply_phases != 3 or not (cool_n or fire_n):
+        return design
+    return _site_split(cands, design, cool_entry, cool_n, fire_entry, fire_n)
+
+
+def _compositions(n: int) -> list[tuple[int, int, int]]:
+    return [(a, b, n - a - b) for a in range(n + 1) for b in range(n + 1 - a)]
+
+
+def _site_split(
+    cands: Candidates,
+    design: Design,
+    cool: CatalogEntry | None,
+    cool_n: int,
+    fire: CatalogEntry | None,
+    fire_n: int,
+) -> Design:
+    """The design with its cooling and fire units over the site phases to the lowest worst
+    phase: the rest of the site draw per phase is the engine's (its worst over every scenario,
+    with no cooling or fire unit wired)."""
+    bare = dataclasses.replace(design, cooling=None, cooling_count=0, fire=None, fire_count=0)
+    bare = dataclasses.replace(
+        bare, racks=tuple(dataclasses.replace(p, cooling=0, fire=0) for p in bare.racks)
+    )
+    base = _site_worst_w(wire(bare, cands))
+    cool_w = unit_draw_w(cool.component)[1] or 0.0 if cool is not None else 0.0
+    fire_w = unit_draw_w(fire.component)[1] or 0.0 if fire is not None else 0.0
+    best: tuple[float, tuple[int, ...], tuple[int, ...]] | None = None
+    for c in _compositions(cool_n):
+        for f in _compositions(fire_n):
+            worst = max(base[p] + c[p] * cool_w + f[p] * fire_w for p in range(3))
+            if best is None or worst < best[0] - 1e-9:
+                best = (worst, c, f)
+    assert best is not None
+    return dataclasses.replace(
+        design,
+        cooling_phases=best[1] if cool_n else (),
+        fire_phases=best[2] if fire_n else (),
+    )
+
+
+def _site_worst_w(build: BuildSpec) -> list[float]:
+    """Each site phase's highest nameplate W over normal operation and every scenario."""
+    flow = derive(build).flow
+    worst = list(flow.normal.site_phase_nameplate_w)
+    for scenario in flow.scenarios:
+        for p, w in enumerate(scenario.site_phase_nameplate_w):
+            worst[p] = max(worst[p], w)
+    return worst
 
 
 def valid(cands: Candidates, design: Design) -> tuple[bool, float]:

@@ -73,6 +73,17 @@ def upss(draw: _Draw, n: int) -> ComponentSpec:
         extra["battery_nominal_v"] = draw.choice([24, 48])
         extra["battery_ah"] = draw.choice([7, 9, 18])
     packs = draw.randint(0, 3)
+    # Single-phase, three-phase in and single out, or three-phase through (ratings per phase).
+    phases_in, phases_out = draw.choice([(1, 1), (1, 1), (3, 1), (3, 3)])
+    if phases_in == 3:
+        kva *= 3
+        kw = round(kva * pf, 3)
+        extra["runtime_table"] = tuple(
+            RuntimePoint(load_w=p.load_w * 3, minutes=p.minutes)
+            for p in extra.get("runtime_table", ())  # type: ignore[attr-defined]
+        )
+    if draw.random() < 0.3:
+        extra["input_current_a"] = draw.choice([8, 16, 32])
     return ComponentSpec(
         ref=f"ups{n}",
         name=f"UPS {n}",
@@ -88,6 +99,9 @@ def upss(draw: _Draw, n: int) -> ComponentSpec:
             kw=kw,
             output_pf=pf,
             efficiency=draw.choice([None, 0.9, 0.95]),
+            topology=draw.choice([None, "online_double_conversion", "line_interactive"]),
+            input_phases=phases_in,
+            output_phases=phases_out,
             external_battery_support=packs > 0,
             max_external_packs=packs,
             outlets_c13=draw.randint(0, 8),
@@ -153,7 +167,19 @@ def atss(draw: _Draw, n: int) -> ComponentSpec:
 
 def coolers(draw: _Draw, n: int) -> ComponentSpec:
     sensible = draw.choice([1000, 2500, 5000])
-    u = draw.choice([0, 0, 2])
+    kind = draw.choice(
+        [
+            CoolingType.SPLIT_DX,
+            CoolingType.SPLIT_DX,
+            CoolingType.IN_RACK,
+            CoolingType.REAR_DOOR,
+            CoolingType.DOOR_MOUNTED,
+        ]
+    )
+    u = 2 if kind is CoolingType.IN_RACK and draw.random() < 0.7 else 0
+    rated: dict[str, object] = {}
+    if draw.random() < 0.3:  # rated at warm return air: derated at the site (S9)
+        rated = {"rated_return_air_c": 35.0, "capacity_change_pct_per_k": 2.0}
     return ComponentSpec(
         ref=f"cool{n}",
         name=f"Cooler {n}",
@@ -167,11 +193,13 @@ def coolers(draw: _Draw, n: int) -> ComponentSpec:
         typical_w=sensible * 0.25,
         list_price=draw.randint(800, 4000),
         spec=CoolingSpec(
-            cooling_type=CoolingType.IN_RACK if u else CoolingType.SPLIT_DX,
+            cooling_type=kind,
             sensible_capacity_w=sensible,
             total_capacity_w=sensible * 1.1,
             airflow_m3h=sensible * draw.choice([0.2, 0.3, 0.4]),
             power_draw_w=sensible * 0.3,
+            derate_for_altitude=draw.random() < 0.5,
+            **rated,  # type: ignore[arg-type]
         ),
     )
 
@@ -225,6 +253,7 @@ def servers(draw: _Draw, n: int) -> ComponentSpec:
             redundant_psus=psus == 2,
             psu_rating_w=np_w * draw.choice([0.8, 1.2, 1.5]),
             psu_connector=draw.choice(["C14", "C14", "C20"]),
+            ashrae_class=draw.choice(["A1", "A2", "A2", "A3"]),
         ),
     )
 
@@ -264,6 +293,10 @@ def problem(seed: int) -> tuple[Requirements, Catalog]:
         )
     catalog = Catalog(entries=tuple(_entry(c) for c in parts))
     ups = draw.choice(["N", "N+1", "2N"])
+    cooling = draw.choice(["none", "N", "N+1"])
+    room_cooling = draw.choice([None, 1500.0, 4000.0])
+    if cooling == "none" and room_cooling is None:
+        room_cooling = 3000.0
     count = draw.randint(1, 3)
     if draw.random() < 0.5:
         workload = {"classes": [{"it_class": "server", "count": count}]}
@@ -275,16 +308,20 @@ def problem(seed: int) -> tuple[Requirements, Catalog]:
             "site": {
                 "supply_phases": draw.choice([1, 3]),
                 "supply_breaker_a": draw.choice([16, 32]),
-                "ambient_min_c": 20,
+                "ambient_min_c": draw.choice([20, 20, 10]),
                 "ambient_max_c": draw.choice([24, 27]),
+                "altitude_m": draw.choice([0, 0, 1500]),
+                "relative_humidity_max_pct": draw.choice([None, None, 60.0, 78.0]),
                 "room_volume_m3": draw.choice([None, 15.0, 30.0]),
+                "room_cooling_w": room_cooling,
             },
             "workload": workload,
             "redundancy": {
                 "ups": ups,
-                "cooling": draw.choice(["none", "N", "N+1"]),
+                "cooling": cooling,
                 "ab_feeds": True if ups == "2N" else draw.random() < 0.5,
             },
+            "policy": {"battery_end_of_life": draw.random() < 0.3},
             "constraints": {
                 "runtime_min": draw.choice([0, 5, 10, 15]),
                 "fire_suppression": draw.random() < 0.5,

@@ -63,7 +63,7 @@ def test_cli_configure_infeasible_exits_1_with_the_conflict(
 ) -> None:
     """Nothing fits: exit 1, the conflicting requirement and its relaxation are printed."""
     data = json.loads(RETAIL.read_text(encoding="utf-8"))
-    data["workload"]["customer_load"]["nameplate_kw"] = 2.0  # the 16 A supply is too small
+    data["workload"]["customer_load"]["nameplate_kw"] = 2.3  # the 16 A supply is too small
     code, out, _ = run("configure", _requirements(tmp_path, data), "--catalog", catalog_file)
     assert code == EXIT_ERRORS
     assert "Solver status: INFEASIBLE" in out

@@ -17,8 +17,11 @@ from rules.solver.solve import solve
 
 
 def _req(runtime: float, servers: int, ups: str, cooling: str, phases: int) -> Requirements:
+    site: dict[str, Any] = {"supply_phases": phases, "supply_breaker_a": 32, "ambient_max_c": 25}
+    if cooling == "none":
+        site["room_cooling_w"] = 6000  # the room's own air conditioning carries the heat
     data: dict[str, Any] = {
-        "site": {"supply_phases": phases, "supply_breaker_a": 32, "ambient_max_c": 25},
+        "site": site,
         "workload": {"classes": [{"it_class": "server", "count": servers}]},
         "redundancy": {"ups": ups, "cooling": cooling},
         "constraints": {"runtime_min": runtime},

@@ -30,20 +30,12 @@ from dataclasses import dataclass, field
 
 from rules.derive.electrical import input_mismatch, source_limit_a
 from rules.derive.environment import ambient_outside, ip_digits, water_digit_meets
-from rules.derive.fire import INERT_OCCUPIED_MAX_PCT, NOAEL_PCT, required_agent_kg
 from rules.derive.lines import ups_efficiency
-from rules.derive.runtime import battery_model, battery_temperature_factor
-from rules.derive.thermal import (
-    ASHRAE_HUMIDITY_MAX,
-    ASHRAE_MAX_ELEVATION_M,
-    allowable_inlet_c,
-    class_range_c,
-    dew_point_c,
-    effective_sensible_w,
-    relative_humidity_pct,
-)
+from rules.derive.runtime import battery_model
+from rules.derive.thermal import ASHRAE_MAX_ELEVATION_M, effective_sensible_w
 from rules.model import PlacedItem
 from rules.solver.catalog import Catalog, CatalogEntry
+from rules.solver.fit import battery_capacity_factor, fire_kg_per_m3, humidity_ok, inlet_ok
 from rules.solver.requirements import (
     CoolingRedundancy,
     RackForm,
@@ -52,7 +44,6 @@ from rules.solver.requirements import (
 )
 from rules.specs import (
     AccessorySpec,
-    Agent,
     AtsSpec,
     BatteryPackSpec,
     ComponentSpec,
@@ -60,12 +51,10 @@ from rules.specs import (
     CoolingType,
     Environment,
     FireSuppressionSpec,
-    ItSpec,
     Kind,
     PduSpec,
     Policy,
     RackSpec,
-    Site,
     UpsSpec,
     UpsTopology,
 )
@@ -77,10 +66,7 @@ __all__ = [
     "ItDemandSpec",
     "ItOption",
     "UpsOption",
-    "battery_capacity_factor",
     "candidates",
-    "humidity_ok",
-    "inlet_ok",
 ]
 
 # Parallel UPS units per system the solver proposes (beyond, a bigger model is the answer).
@@ -268,38 +254,6 @@ class Candidates:
         return inlet_ok(option.component, site, high=site.ambient_max_c) and humidity_ok(
             option.component, site
         )
-
-
-def humidity_ok(component: ComponentSpec, site: Site) -> bool:
-    """The site's highest dew point and humidity within the IT's class (the engine's
-    ``thermal.humidity``, Magnus formula); true when the site gives neither figure."""
-    spec = component.spec
-    if not isinstance(spec, ItSpec) or spec.ashrae_class is None:
-        return True
-    if site.relative_humidity_max_pct is not None:
-        rh = site.relative_humidity_max_pct
-        dew = dew_point_c(site.ambient_max_c, rh)
-    elif site.dew_point_max_c is not None:
-        dew = site.dew_point_max_c
-        rh = relative_humidity_pct(site.ambient_max_c, dew)
-    else:
-        return True
-    rh_max, dew_max = ASHRAE_HUMIDITY_MAX[spec.ashrae_class]
-    return dew <= dew_max and rh <= rh_max
-
-
-def inlet_ok(component: ComponentSpec, site: Site, *, high: float | None) -> bool:
-    """The site's inlet range within the IT's allowable range at its altitude (the engine's
-    ``thermal.ashrae_inlet``); ``high`` None: closed-loop cooling holds the upper end."""
-    spec = component.spec
-    if not isinstance(spec, ItSpec):
-        return True
-    low_ok, high_ok = allowable_inlet_c(spec, site.altitude_m)
-    if spec.inlet_min_c is None and spec.ashrae_class is not None:
-        low_ok, high_ok = class_range_c(spec.ashrae_class, site.altitude_m)
-    if site.ambient_min_c < low_ok:
-        return False
-    return high is None or high <= high_ok
 
 
 def _tags(entry: CatalogEntry, requirements: Requirements) -> frozenset[str] | None:
@@ -496,7 +450,7 @@ def candidates(req: Requirements, catalog: Catalog, *, relax: bool = False) -> C
             fire = e.component.spec
             if not isinstance(fire, FireSuppressionSpec):
                 continue
-            kg = _fire_kg_per_m3(fire, site, policy)
+            kg = fire_kg_per_m3(fire, site, policy)
             if kg is not None:
                 cands.fire.append(e)
                 cands.fire_kg_per_m3[e.ref] = kg
@@ -511,36 +465,3 @@ def candidates(req: Requirements, catalog: Catalog, *, relax: bool = False) -> C
     if policy.blanking_panels_required and panels:
         cands.panel = min(panels, key=lambda e: (e.component.list_price, e.ref))
     return cands
-
-
-def battery_capacity_factor(site: Site, policy: Policy) -> float:
-    """Share of rated battery capacity the engine judges runtime on: cold at the site's lowest
-    ambient (``battery_temperature_factor``), times the end-of-life share when the policy
-    judges batteries at end of life (``rules.derive.runtime.derive_ups``)."""
-    factor = battery_temperature_factor(site.ambient_min_c, policy)
-    if policy.battery_end_of_life:
-        factor *= policy.battery_end_of_life_fraction
-    return factor
-
-
-def _fire_kg_per_m3(spec: FireSuppressionSpec, site: Site, policy: Policy) -> float | None:
-    """Agent mass per m3 at the site (reference 4), None when the agent cannot be used."""
-    if spec.agent is Agent.AEROSOL:
-        pct = 0.0
-    else:
-        found = policy.design_concentration_pct.get(spec.agent)
-        if found is None:
-            return None
-        pct = found
-        if site.occupied:
-            noael = NOAEL_PCT.get(spec.agent, INERT_OCCUPIED_MAX_PCT)
-            if pct > noael:
-                return None
-    return required_agent_kg(
-        spec.agent,
-        1.0,
-        temperature_c=site.ambient_min_c,
-        concentration_pct=pct,
-        altitude_m=site.altitude_m,
-        design_density_g_m3=spec.design_density_g_m3 or 0.0,
-    )

@@ -10,8 +10,9 @@ placeholder component (``customer_component``).
 from __future__ import annotations
 
 from rules.derive.lines import psus_needed, psus_per_feed, unit_draw_w
-from rules.solver.candidates import Candidates, ItDemandSpec, ItOption, humidity_ok, inlet_ok
+from rules.solver.candidates import Candidates, ItDemandSpec, ItOption
 from rules.solver.catalog import Catalog, CatalogEntry
+from rules.solver.fit import humidity_ok, inlet_ok
 from rules.solver.requirements import ClassDemand, Requirements
 from rules.specs import ComponentSpec, Environment, ItSpec, Kind
 

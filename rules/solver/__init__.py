@@ -7,8 +7,9 @@ relaxations. Every proposal is a wired ``BuildSpec`` that ``rules.evaluate`` jud
 Python plus OR-Tools; no Django. See README.md in this package for the model.
 """
 
+from rules.solver.around import requirements_around
 from rules.solver.catalog import Catalog, CatalogEntry, entry_from_row
-from rules.solver.configure import Configuration, configure
+from rules.solver.configure import Configuration, Progress, configure
 from rules.solver.requirements import Requirements
 from rules.solver.solve import Proposal, SolveResult, solve
 
@@ -16,10 +17,12 @@ __all__ = [
     "Catalog",
     "CatalogEntry",
     "Configuration",
+    "Progress",
     "Proposal",
     "Requirements",
     "SolveResult",
     "configure",
     "entry_from_row",
+    "requirements_around",
     "solve",
 ]

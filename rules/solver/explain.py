@@ -28,6 +28,7 @@ from ortools.sat.python import cp_model
 from rules.derive import derive
 from rules.solver.candidates import Candidates, candidates
 from rules.solver.catalog import Catalog
+from rules.solver.design import grown_build
 from rules.solver.linear import Lin
 from rules.solver.model import RELAXABLE, SolverModel
 from rules.solver.requirements import (
@@ -188,14 +189,10 @@ def _relaxation(
         found = solve_candidates(cands, time_limit_s=time_limit_s, drop=frozenset({name}))
         if found.proposal is None:
             return None
-        d = derive(found.proposal.build)
+        # The engine's worst phase current of the build as sized (its IT grown), at u.
+        d = derive(grown_build(found.proposal.build, cands.growth))
         site = req.site
-        pf = d.electrical.load_pf("site", nameplate=True)
-        needed = (
-            d.electrical.site_demand_w
-            / pf
-            / (d.policy.utilisation_limit * site.supply_voltage_v * site.supply_phases)
-        )
+        needed = max(d.electrical.site_phase_worst_a) / d.policy.utilisation_limit
         amps = next((a for a in STANDARD_BREAKERS_A if a >= needed), math.ceil(needed))
         return Relaxation(
             name,

@@ -15,9 +15,11 @@ import pydantic
 from django.core.exceptions import ValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
+from catalog.models import Component
 from configurator.builds.models import Site
 from configurator.tenancy.models import Organisation
 from rules.solver.requirements import ObjectiveTerm, Requirements
+from rules.specs import Kind
 
 __all__ = [
     "SYNC_MAX_IT_UNITS",
@@ -125,7 +127,29 @@ def requirements_for_site(
         raise ValidationError(
             {f"{prefix}.objective.terms": ["The cost-price objective is for sellers."]}
         )
+    _check_refs(requirements, prefix)
     return requirements
+
+
+def _check_refs(requirements: Requirements, prefix: str) -> None:
+    """Each workload item names an IT component of the catalogue by its id (one query)."""
+    items = requirements.workload.items
+    ids = {item.ref: int(item.ref) for item in items if item.ref.isdigit()}
+    it_kinds = [kind.value for kind in Kind if kind.is_it]
+    known = set(
+        Component.objects.filter(pk__in=ids.values(), kind__in=it_kinds).values_list(
+            "pk", flat=True
+        )
+    )
+    errors = {
+        f"{prefix}.workload.items.{n}.ref": [
+            f"{item.ref!r} is not the id of an IT component of the catalogue."
+        ]
+        for n, item in enumerate(items)
+        if ids.get(item.ref) not in known
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def it_units(requirements: Requirements) -> int:

@@ -113,6 +113,7 @@ def test_configure_more_racks_than_one_is_asynchronous(
         ({"colour": "red"}, "requirements.colour"),
         ({"objective": {"terms": ["cost_price"]}}, "requirements.objective.terms"),
         ({"site": {"supply_phases": 1}}, "requirements.site"),
+        ({"workload": {"items": [{"ref": "999999"}]}}, "requirements.workload.items.0.ref"),
     ],
 )
 def test_configure_bad_requirements_answer_400_naming_the_field(

@@ -168,6 +168,9 @@ def _site_supply(sm: SolverModel, into: Lin) -> None:
         if pf is not None:
             demand.le(m, limit * pf, [guard])
             continue
+        # Necessary, and linear: the site's PF is at most its loads' highest, so the phase
+        # can carry no more than that. It lets CP-SAT refute a build the product alone cannot.
+        demand.le(m, limit * _highest_pf(sm), [guard])
         # W_p x VA <= u I V x W, in hundredths of a W and VA, rounded the strict way.
         w_p = _integer(sm, demand, f"site_w{ph}", up=True)
         va_i = _integer(sm, va, f"site_va{ph}", up=True)
@@ -189,6 +192,16 @@ def _one_pf(sm: SolverModel) -> float | None:
     if c.cooling or c.fire:
         pfs.add(c.policy.power_factor_default)
     return pfs.pop() if len(pfs) == 1 else None
+
+
+def _highest_pf(sm: SolverModel) -> float:
+    """The highest PF any load on the site supply draws at: the site's PF, a W-weighted
+    harmonic mean of its loads' (C3), is never above it."""
+    c = sm.cands
+    pfs = [c.policy.power_factor_default]
+    pfs += [o.input_pf for o in c.ups if o.input_pf is not None]
+    pfs += [o.typ_w / o.va_w for o in c.it if o.va_w > 0]
+    return min(1.0, max(pfs))
 
 
 def _integer(sm: SolverModel, expr: Lin, name: str, *, up: bool) -> cp_model.IntVar:

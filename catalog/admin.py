@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
 from catalog.forms import ComponentAdminForm
 from catalog.models import Component, Manufacturer
@@ -16,6 +21,23 @@ class ManufacturerAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["name"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class AssumedFilter(admin.SimpleListFilter):
+    """Components with or without figures the source did not state."""
+
+    title = "assumed figures"
+    parameter_name = "assumed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Some figures assumed"), ("no", "No figure assumed")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Component]) -> QuerySet[Component]:
+        if self.value() == "yes":
+            return queryset.exclude(assumed=[])
+        if self.value() == "no":
+            return queryset.filter(assumed=[])
+        return queryset
 
 
 @admin.register(Component)
@@ -32,13 +54,14 @@ class ComponentAdmin(admin.ModelAdmin):
         "u_height",
         "nameplate_w",
         "power_unknown",
+        "assumed_count",
     ]
     list_display_links = ["sku", "model_name"]
-    list_filter = ["kind", "manufacturer", "lifecycle", "source"]
+    list_filter = ["kind", "manufacturer", "lifecycle", "source", AssumedFilter]
     list_select_related = ["manufacturer"]
     search_fields = ["sku", "model_name", "manufacturer__name"]
     autocomplete_fields = ["manufacturer"]
-    readonly_fields = ["created", "updated"]
+    readonly_fields = ["created", "updated", "assumed_figures"]
     list_per_page = 100
     fieldsets = [
         (None, {"fields": ["manufacturer", "sku", "model_name", "kind", "description"]}),
@@ -70,9 +93,37 @@ class ComponentAdmin(admin.ModelAdmin):
             },
         ),
         ("Kind-specific spec", {"fields": ["spec"]}),
+        (
+            "Assumed figures",
+            {
+                "fields": ["assumed_figures", "assumed"],
+                "description": (
+                    "Figures the source did not state and that had to be assumed. Check them "
+                    "against the datasheet: correcting a figure removes it from this list."
+                ),
+            },
+        ),
         ("Provenance", {"fields": ["source", "source_ref", "comments", "created", "updated"]}),
     ]
 
     @admin.display(boolean=True, description="Power unknown")
     def power_unknown(self, obj: Component) -> bool:
         return obj.power_unknown
+
+    @admin.display(description="Assumed")
+    def assumed_count(self, obj: Component) -> int:
+        return len(obj.assumed or ())
+
+    @admin.display(description="Assumed figures")
+    def assumed_figures(self, obj: Component) -> str:
+        entries = obj.assumed or ()
+        if not entries:
+            return "None: every figure comes from the source or was entered by hand."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><code>{}</code> = {}: {}</li>",
+                ((e.get("field"), e.get("value"), e.get("why")) for e in entries),
+            ),
+        )

@@ -21,6 +21,8 @@ class ComponentKind(models.TextChoices):
     MONITORING = "monitoring", "Monitoring / security device"
     ACCESSORY = "accessory", "Blanking panel / accessory"
     BUNDLE = "bundle", "Bundle"
+    CDU = "cdu", "Coolant distribution unit (CDU)"
+    FACILITY_WATER = "facility_water", "Facility water source (dry cooler / chiller)"
 
 
 # Kinds whose own draw is not an input: passive parts, and the power chain (PDU, ATS, UPS),

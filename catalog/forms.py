@@ -1,4 +1,5 @@
-"""Admin form of a component: the spec as readable JSON, errors pinned to the spec sub-field."""
+"""Admin form of a component: the spec and the assumed figures as readable JSON, errors pinned
+to the sub-field."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ class PrettyJSONField(forms.JSONField):
 
 
 class ComponentAdminForm(forms.ModelForm):
-    """Component form whose spec errors read ``spec.kva: Input should be greater than 0``."""
+    """Component form whose spec errors read ``spec.kva: Input should be greater than 0``.
+
+    An empty weight or airflow is saved as unknown (None), never as 0 kg or passive.
+    """
 
     spec = PrettyJSONField(
         required=False,
@@ -29,6 +33,16 @@ class ComponentAdminForm(forms.ModelForm):
         help_text=(
             "Kind-specific figures as JSON (validated by the spec model of the kind; "
             "defaults are filled in on save)."
+        ),
+    )
+
+    assumed = PrettyJSONField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "style": "font-family: monospace"}),
+        help_text=(
+            'Figures the source did not state, as [{"field": "spec.kw", "value": 2.1, "why": '
+            '"..."}]. An entry goes by itself when its figure is changed; delete one to confirm '
+            "an assumed figure as right."
         ),
     )
 
@@ -45,14 +59,21 @@ class ComponentAdminForm(forms.ModelForm):
         spec = self.cleaned_data.get("spec")
         return {} if spec in (None, "") else spec
 
+    def clean_assumed(self) -> Any:
+        # An emptied textarea means "nothing assumed".
+        assumed = self.cleaned_data.get("assumed")
+        return [] if assumed in (None, "") else assumed
+
     def _update_errors(self, errors: ValidationError) -> None:
-        # The shared validator keys spec errors by path ("spec.kva"), which is no form field:
-        # show them on the spec textarea with the path in front so the user knows which key.
+        # The shared validator keys spec errors by path ("spec.kva", "assumed.0.why"), which is
+        # no form field: show them on the textarea with the path in front so the user knows
+        # which key.
         if hasattr(errors, "error_dict"):
             remapped: dict[str, list[Any]] = {}
             for field, field_errors in errors.error_dict.items():
-                if field.startswith("spec."):
-                    remapped.setdefault("spec", []).extend(
+                textarea = field.split(".", 1)[0]
+                if "." in field and textarea in ("spec", "assumed"):
+                    remapped.setdefault(textarea, []).extend(
                         f"{field}: {message}"
                         for error in field_errors
                         for message in error.messages

@@ -69,11 +69,23 @@ class Component(models.Model):
     u_height = models.DecimalField(
         max_digits=4, decimal_places=1, default=Decimal(0), help_text="Rack units; 0 = zero-U."
     )
-    weight_kg = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal(0))
+    weight_kg = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Mass of one unit in kg; empty = unknown, never 0 for unknown.",
+    )
     depth_mm = models.PositiveIntegerField(null=True, blank=True)
     is_full_depth = models.BooleanField(default=False)
-    airflow = models.CharField(
-        max_length=16, choices=AirflowDirection.choices, default=AirflowDirection.PASSIVE
+    # NULL, not "", is unknown: the API, the engine (None) and weight_kg all say unknown the
+    # same way, and "" would be a second spelling of it.
+    airflow = models.CharField(  # noqa: DJ001
+        max_length=16,
+        choices=AirflowDirection.choices,
+        null=True,
+        blank=True,
+        help_text="Direction air moves through the device; empty = unknown, never passive.",
     )
     nameplate_w = models.DecimalField(
         max_digits=9,
@@ -91,6 +103,14 @@ class Component(models.Model):
     )
 
     spec = models.JSONField(default=dict, blank=True)
+    assumed = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "Figures the source did not state, each as {field, value, why}; an entry goes "
+            "when its figure is changed (catalog.assumed)."
+        ),
+    )
     comments = models.TextField(blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
     source_ref = models.CharField(max_length=500, blank=True)
@@ -118,7 +138,8 @@ class Component(models.Model):
                 condition=Q(u_height__gte=0), name="catalog_component_u_height_gte_0"
             ),
             models.CheckConstraint(
-                condition=Q(weight_kg__gte=0), name="catalog_component_weight_kg_gte_0"
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__gte=0),
+                name="catalog_component_weight_kg_gte_0",
             ),
             models.CheckConstraint(
                 condition=Q(nameplate_w__isnull=True)
@@ -153,15 +174,17 @@ class Component(models.Model):
         ]
 
     def clean(self) -> None:
-        """Run the shared component validator and keep its normalised spec."""
+        """Run the shared component validator and keep its normalised spec, airflow and the
+        assumed figures that still hold."""
         super().clean()
         data = {field: getattr(self, field) for field in VALIDATED_FIELDS}
         if not self.kind:
             # clean_fields already reports the missing kind; a spec cannot be judged without it.
             del data["kind"], data["spec"]
         normalised = validate_component_data(data)
-        if "spec" in normalised:
-            self.spec = normalised["spec"]
+        for field in ("spec", "airflow", "assumed"):
+            if field in normalised:
+                setattr(self, field, normalised[field])
 
 
 # The columns `validate_component_data` judges; everything else is plain field validation.
@@ -173,8 +196,12 @@ VALIDATED_FIELDS = (
     "currency",
     "u_height",
     "weight_kg",
+    "depth_mm",
+    "is_full_depth",
+    "airflow",
     "nameplate_w",
     "typical_w",
+    "assumed",
 )
 
 # A component's own data, in the order people read it: the columns of a catalogue sheet, the
@@ -199,5 +226,6 @@ COMPONENT_FIELDS = (
     "nameplate_w",
     "typical_w",
     "spec",
+    "assumed",
     "comments",
 )

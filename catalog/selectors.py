@@ -54,7 +54,11 @@ def bundle_member_errors(spec: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def component_to_engine(component: Component) -> ComponentSpec:
-    """The engine's frozen view of a component (floats, parsed spec); reads no extra rows."""
+    """The engine's frozen view of a component (floats, parsed spec); reads no extra rows.
+
+    Unknown figures stay unknown: no weight is ``weight_kg=None`` (the engine says the rack
+    load is a lower bound), no airflow is ``airflow=None`` (it says it cannot judge it).
+    """
 
     def number(value: Any) -> float | None:
         return None if value is None else float(value)
@@ -67,9 +71,9 @@ def component_to_engine(component: Component) -> ComponentSpec:
         sku=component.sku,
         kind=kind,
         u_height=float(component.u_height),
-        weight_kg=float(component.weight_kg),
+        weight_kg=number(component.weight_kg),
         depth_mm=number(component.depth_mm),
-        airflow=component.airflow,
+        airflow=component.airflow or None,
         nameplate_w=number(component.nameplate_w),
         typical_w=number(component.typical_w),
         list_price=float(component.list_price),

@@ -1,7 +1,8 @@
 """The one validator of catalogue rows, shared by the model, the admin, the API and importers.
 
 `validate_component_data` checks the single-row rules of a component (kind-specific spec,
-money, physical figures, power) and returns the values normalised. It raises one Django
+money, physical figures, power, the list of assumed figures) and returns the values
+normalised; an unknown weight or airflow is None, never 0 kg or passive. It raises one Django
 `ValidationError` whose dict is keyed by field name, spec errors by their path inside the
 spec (``spec.kva``, ``spec.runtime_table.1.minutes``), so every caller can point at the
 exact sub-field that is wrong.
@@ -17,7 +18,8 @@ from typing import Any
 import pydantic
 from django.core.exceptions import ValidationError
 
-from catalog.choices import CURRENCIES, ComponentKind
+from catalog.assumed import clean_assumed
+from catalog.choices import CURRENCIES, AirflowDirection, ComponentKind
 from rules.specs import spec_model_for
 
 __all__ = ["DECIMAL_FIELDS", "spec_errors", "validate_component_data", "validate_spec"]
@@ -91,6 +93,7 @@ def validate_component_data(data: Mapping[str, Any]) -> dict[str, Any]:
     Only the keys present are checked, so a partial dict can be validated; cross-field
     rules run when both fields are present. The spec is validated whenever ``kind`` is
     given (a missing spec counts as ``{}``, so kinds whose spec is all defaults need none).
+    ``assumed`` comes back without the entries whose figure has since been changed.
     """
     values = dict(data)
     errors: dict[str, list[str]] = {}
@@ -111,8 +114,9 @@ def validate_component_data(data: Mapping[str, Any]) -> dict[str, Any]:
         if field in _NON_NEGATIVE and values[field] < 0:
             add(field, "Must be greater than or equal to 0.")
 
-    for field in ("list_price", "u_height", "weight_kg"):
-        # Columns that are NOT NULL: "unknown" is not an option for them.
+    for field in ("list_price", "u_height"):
+        # Columns that are NOT NULL: "unknown" is not an option for them (an unknown
+        # weight_kg is None, never 0).
         if field in values and values[field] is None:
             add(field, "This field cannot be empty.")
 
@@ -145,11 +149,24 @@ def validate_component_data(data: Mapping[str, Any]) -> dict[str, Any]:
     ):
         add("typical_w", "Typical draw cannot exceed the nameplate draw (nameplate_w).")
 
+    if "airflow" in values:
+        # Unknown airflow is None ("" from a form or a sheet), never passive.
+        if values["airflow"] == "":
+            values["airflow"] = None
+        elif values["airflow"] is not None and values["airflow"] not in AirflowDirection.values:
+            add(
+                "airflow",
+                f"Unknown airflow {values['airflow']!r}; use one of "
+                f"{', '.join(AirflowDirection.values)}, or leave it empty when unknown.",
+            )
+
+    spec_fields: frozenset[str] | None = None
     if "kind" in values:
         kind = values["kind"]
         if kind not in ComponentKind.values:
             add("kind", f"Unknown kind {kind!r}; use one of {', '.join(ComponentKind.values)}.")
         else:
+            spec_fields = frozenset(spec_model_for(str(kind)).model_fields)
             try:
                 values["spec"] = validate_spec(str(kind), values.get("spec"))
             except ValidationError as exc:
@@ -158,6 +175,16 @@ def validate_component_data(data: Mapping[str, Any]) -> dict[str, Any]:
                         add(field, message)
     elif "spec" in values:
         add("kind", "The kind is needed to validate the spec.")
+
+    if "assumed" in values:
+        # Judged after the spec is normalised: an entry is kept while its figure still has
+        # the assumed value (catalog.assumed). With other errors nothing is saved anyway.
+        values["assumed"], assumed_errors = clean_assumed(
+            values["assumed"], values, spec_fields=spec_fields
+        )
+        for field, messages in assumed_errors.items():
+            for message in messages:
+                add(field, message)
 
     if errors:
         raise ValidationError(errors)

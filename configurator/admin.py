@@ -93,7 +93,7 @@ class BuildLineInline(admin.TabularInline):
     extra = 0
     fields = list(BuildLine.EDITABLE_FIELDS)
     autocomplete_fields = ["component"]
-    raw_id_fields = ["rack", "feed_a", "feed_b", "ups"]
+    raw_id_fields = ["rack", "feed_a", "feed_b", "ups", "coolant_from"]
     ordering = ["sort_order", "pk"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BuildLine]:
@@ -118,4 +118,4 @@ class BuildLineAdmin(admin.ModelAdmin):
     list_select_related = ["build", "component__manufacturer", "rack"]
     search_fields = ["build__name", "component__sku", "component__model_name"]
     autocomplete_fields = ["build", "component"]
-    raw_id_fields = ["rack", "feed_a", "feed_b", "ups"]
+    raw_id_fields = ["rack", "feed_a", "feed_b", "ups", "coolant_from"]

@@ -281,6 +281,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status` field with different choices: name each set.
     "ENUM_NAME_OVERRIDES": {
         "QuoteStatusEnum": "configurator.quotes.models.QuoteStatus",
+        "QuoteRequestStatusEnum": "configurator.quotes.models.QuoteRequestStatus",
         "DocumentStatusEnum": "configurator.documents.models.DocumentStatus",
     },
 }

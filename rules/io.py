@@ -275,8 +275,37 @@ def _metric_rows(report: Report) -> list[tuple[str, str]]:
                 f"{_num(m.dew_point_max_c)} °C",
             )
         )
+    rows += _liquid_rows(report)
     if m.power_unknown_items:
         rows.append(("Power unknown for", ", ".join(m.power_unknown_items)))
+    return rows
+
+
+def _liquid_rows(report: Report) -> list[tuple[str, str]]:
+    """The liquid side (reference 8): heat into liquid, each loop, each rack's density; none
+    for an air-cooled build."""
+    m = report.metrics
+    if m.liquid_w <= 0 and not m.loops:
+        return []
+    rows = [("Heat into liquid (cold plates, L5)", _w(m.liquid_w))]
+    for loop in m.loops:
+        what = "CDU" if loop.kind == "cdu" else "facility water"
+        text = f"{_w(loop.heat_w)} of {_w(loop.capacity_w)}"
+        if loop.flow_lpm is not None:
+            needed = 0.0 if loop.flow_needed_lpm is None else loop.flow_needed_lpm
+            text += f"; {_num(loop.flow_lpm)} L/min (heat needs {_num(needed)} L/min)"
+        if loop.supply_c is not None:
+            text += f"; supply {_num(loop.supply_c)} °C"
+        if loop.return_c is not None:
+            text += f", return {_num(loop.return_c)} °C"
+        rows.append((f"Loop '{loop.source}' ({what})", text))
+    for rack in m.racks:
+        rows.append(
+            (
+                f"Rack '{rack.rack_id}' heat / to the air (L7)",
+                f"{_num(rack.heat_kw, 2)} kW / {_num(rack.air_kw, 2)} kW",
+            )
+        )
     return rows
 
 

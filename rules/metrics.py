@@ -9,7 +9,7 @@ from typing import Literal
 
 from rules.derive import Derived
 from rules.derive.electrical import SITE
-from rules.model import Metrics, PhaseLoad, RackMetrics, SourceLoad
+from rules.model import LoopMetrics, Metrics, PhaseLoad, RackMetrics, SourceLoad
 from rules.units import btu_h, cfm
 
 __all__ = ["build_metrics"]
@@ -17,7 +17,15 @@ __all__ = ["build_metrics"]
 
 def _rack_metrics(d: Derived) -> tuple[RackMetrics, ...]:
     out = []
+    thermal = d.thermal
+    door_taken: dict[str, float] = {}
+    for door_id, heat in thermal.door_heat_w.items():
+        rack = d.lines.by_id[door_id].rack_id
+        if rack is not None:
+            door_taken[rack] = door_taken.get(rack, 0.0) + heat
     for rack_id, layout in d.layouts.items():
+        air = thermal.rack_heat_w.get(rack_id, 0.0)
+        liquid = d.liquid.rack_liquid_w.get(rack_id, 0.0) + door_taken.get(rack_id, 0.0)
         spec = layout.spec
         u_used = layout.u_used
         u_total = float(spec.u) if spec is not None else 0.0
@@ -33,6 +41,39 @@ def _rack_metrics(d: Derived) -> tuple[RackMetrics, ...]:
                 static_limit_kg=spec.static_load_kg if spec is not None else 0.0,
                 dynamic_limit_kg=spec.dynamic_load_kg if spec is not None else None,
                 floor_load_kg_m2=weight / footprint if footprint > 0 else 0.0,  # reference 3
+                heat_kw=(air + d.liquid.rack_liquid_w.get(rack_id, 0.0)) / 1000,
+                air_kw=(air - door_taken.get(rack_id, 0.0)) / 1000 if liquid else air / 1000,
+            )
+        )
+    return tuple(out)
+
+
+def _loops(d: Derived) -> tuple[LoopMetrics, ...]:
+    out = []
+    for cdu_id, loop in d.liquid.loops.items():
+        out.append(
+            LoopMetrics.trusted(
+                source=cdu_id,
+                kind="cdu",
+                heat_w=d.liquid_heat_w.get(cdu_id, 0.0),
+                capacity_w=loop.capacity_w,
+                flow_lpm=loop.flow_lpm,
+                flow_needed_lpm=loop.flow_needed_lpm,
+                supply_c=loop.supply_c,
+                return_c=loop.return_c,
+            )
+        )
+    for plant_id, plant in d.liquid.plants.items():
+        out.append(
+            LoopMetrics.trusted(
+                source=plant_id,
+                kind="facility_water",
+                heat_w=d.liquid_heat_w.get(plant_id, 0.0),
+                capacity_w=plant.capacity_w,
+                flow_lpm=None,
+                flow_needed_lpm=None,
+                supply_c=plant.supply_c,
+                return_c=None,
             )
         )
     return tuple(out)
@@ -140,6 +181,8 @@ def build_metrics(d: Derived) -> Metrics:
         airflow_it_cfm=cfm(thermal.airflow_it_m3h),
         dew_point_max_c=thermal.dew_point_max_c,
         relative_humidity_max_pct=thermal.relative_humidity_max_pct,
+        liquid_w=d.liquid.liquid_w,
+        loops=_loops(d),
         racks=_rack_metrics(d),
         phase_loads=_phase_loads(d),
         sources=_sources(d),

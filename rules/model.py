@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from rules.coolant import coolant_problem
 from rules.feeds import FeedNode, FeedProblem, feed_problems
 from rules.specs import ComponentSpec, Frozen, Kind, Policy, Redundancy, Site
 
@@ -14,6 +15,7 @@ __all__ = [
     "BuildSpec",
     "Finding",
     "Headroom",
+    "LoopMetrics",
     "Metrics",
     "PhaseLoad",
     "PlacedItem",
@@ -66,9 +68,16 @@ class PlacedItem(Frozen):
     ups_id: str | None = Field(
         default=None, description="For a battery pack: the UPS whose string it extends."
     )
+    coolant_from: str | None = Field(
+        default=None,
+        description="For a liquid-cooled node, a CDU or a rear door: the CDU or facility water "
+        "source whose loop it is on.",
+    )
     phase: Literal[1, 2, 3] | None = Field(
         default=None,
-        description="Phase of a three-phase source this line's cords use; none = spread evenly.",
+        description="Phase of a three-phase source this line's cords use; none = dealt in "
+        "turn. For a three-phase PDU or ATS on a three-phase upstream: the upstream phase its "
+        "L1 lands on (input rotation).",
     )
     note: str = ""
 
@@ -119,6 +128,8 @@ class BuildSpec(Frozen):
             broken_feed = broken.get(item.id)
             if broken_feed is not None:
                 raise ValueError(f"items.{n}.{broken_feed.field}: {broken_feed.message}")
+            if item.coolant_from is not None:
+                _check_coolant(n, item, by_id.get(item.coolant_from))
             if item.ups_id is not None:
                 ups = by_id.get(item.ups_id)
                 if ups is None or ups.component.kind is not Kind.UPS:
@@ -130,6 +141,16 @@ class BuildSpec(Frozen):
         if problems:
             raise ValueError(problems[0].message)
         return self
+
+
+def _check_coolant(n: int, item: PlacedItem, source: PlacedItem | None) -> None:
+    """The loop rules of rules.coolant (reference 8), named by the item's place."""
+    where = f"items.{n}.coolant_from"
+    if source is None:
+        raise ValueError(f"{where}: no item {item.coolant_from!r} in this build")
+    problem = coolant_problem(item.component, source.component)
+    if problem is not None:
+        raise ValueError(f"{where}: {source.id!r} {problem.message}")
 
 
 # --------------------------------------------------------------------------- report
@@ -208,8 +229,23 @@ class SourceLoad(Out):
     )
 
 
+class LoopMetrics(Out):
+    """One liquid loop: a CDU's secondary, or a facility water source's (reference 8)."""
+
+    source: str
+    kind: Literal["cdu", "facility_water"]
+    heat_w: float = Field(description="Heat it carries.")
+    capacity_w: float = Field(description="What it carries at 100 % (at the site's ambient).")
+    flow_lpm: float | None = Field(default=None, description="Flow its nodes take, L/min.")
+    flow_needed_lpm: float | None = Field(
+        default=None, description="Flow its heat needs at the design rise (L1)."
+    )
+    supply_c: float | None = None
+    return_c: float | None = None
+
+
 class RackMetrics(Out):
-    """Space and weight of one rack."""
+    """Space, weight and heat density of one rack."""
 
     rack_id: str
     u_total: float
@@ -219,6 +255,8 @@ class RackMetrics(Out):
     static_limit_kg: float
     dynamic_limit_kg: float | None
     floor_load_kg_m2: float
+    heat_kw: float = Field(default=0.0, description="Heat given off in the rack, air and liquid.")
+    air_kw: float = Field(default=0.0, description="Of which to the air (L7).")
 
 
 class Metrics(Out):
@@ -280,6 +318,8 @@ class Metrics(Out):
     airflow_it_cfm: float = 0.0
     dew_point_max_c: float | None = None
     relative_humidity_max_pct: float | None = None
+    liquid_w: float = Field(default=0.0, description="Heat cold plates carry into liquid (L5).")
+    loops: tuple[LoopMetrics, ...] = ()
     racks: tuple[RackMetrics, ...] = ()
     phase_loads: tuple[PhaseLoad, ...] = ()
     sources: tuple[SourceLoad, ...] = Field(

@@ -13,6 +13,7 @@ __all__ = [
     "HOURS_PER_YEAR",
     "KG_PER_LB",
     "LB_PER_KG",
+    "L_PER_US_GAL",
     "M3H_PER_CFM",
     "MM_PER_IN",
     "MM_PER_U",
@@ -20,6 +21,7 @@ __all__ = [
     "btu_h",
     "c_to_f",
     "cfm",
+    "gpm",
     "lb",
 ]
 
@@ -32,6 +34,7 @@ KG_PER_LB = 0.45359237
 MM_PER_U = 44.45  # reference 3: 1U = 1.75 in = 44.45 mm (EIA-310)
 MM_PER_IN = 25.4  # international inch
 FT3_PER_M3 = 35.3147  # (1 / 0.3048 m)^3
+L_PER_US_GAL = 3.785411784  # the US liquid gallon: coolant flows in gpm
 HOURS_PER_YEAR = 8760  # reference 6: E_year = P_IT[kW] * PUE * 8760
 
 
@@ -43,6 +46,11 @@ def btu_h(watts: float) -> float:
 def cfm(m3h: float) -> float:
     """Airflow in CFM of ``m3h`` cubic metres an hour (reference 2)."""
     return m3h * CFM_PER_M3H
+
+
+def gpm(lpm: float) -> float:
+    """Coolant flow in US gallons a minute of ``lpm`` litres a minute."""
+    return lpm / L_PER_US_GAL
 
 
 def lb(kg: float) -> float:

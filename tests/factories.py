@@ -100,6 +100,25 @@ COMPONENT_SPECS: dict[str, dict] = {
         "members": [{"manufacturer": "Acme Power", "sku": "UPS-3K"}],
         "it_capacity_w": 2000,
     },
+    ComponentKind.CDU: {
+        "capacity_w": 50_000,
+        "approach_k": 3,
+        "secondary_flow_min_lpm": 20,
+        "secondary_flow_max_lpm": 80,
+        "pumps": 2,
+        "facility_classes": ["W17", "W27", "W32"],
+        "coolant": "pg25",
+        "connectors": ["UQD04"],
+        "power_draw_w": 600,
+    },
+    ComponentKind.FACILITY_WATER: {
+        "source_type": "dry_cooler",
+        "capacity_w": 60_000,
+        "supply_temp_c": 30,
+        "ambient_approach_k": 5,
+        "power_draw_w": 1500,
+        "input_phases": 3,
+    },
 }
 # Rack-mount height per kind; racks and zero-U parts stand outside the U count.
 _U_HEIGHT = {
@@ -110,6 +129,8 @@ _U_HEIGHT = {
     ComponentKind.UPS: Decimal(2),
     ComponentKind.STORAGE: Decimal(2),
     ComponentKind.BUNDLE: Decimal(0),
+    ComponentKind.CDU: Decimal(4),
+    ComponentKind.FACILITY_WATER: Decimal(0),
 }
 
 
@@ -202,3 +223,64 @@ class BuildLineFactory(DjangoModelFactory):
     quantity = 1
     face = BuildLine.Face.FRONT
     sort_order = factory.Sequence(lambda n: n)
+
+
+# --------------------------------------------------------------------------- liquid cooling
+
+# A cold-plate GPU node like the demo catalogue's Helix G8L: 9.1 kW typical, 80 % of it into
+# liquid at 13 L/min, coolant up to 45 degC (reference 8, L5).
+LIQUID_NODE_SPEC = {
+    "psu_count": 6,
+    "psu_rating_w": 3600,
+    "redundant_psus": True,
+    "psus_required": 3,
+    "psu_connector": "C20",
+    "ashrae_class": "A2",
+    "gpu_count": 8,
+    "liquid_fraction": 0.8,
+    "coolant_flow_lpm": 13,
+    "max_coolant_inlet_c": 45,
+    "coolant_connector": "UQD04",
+}
+
+
+def liquid_components() -> dict[str, Component]:
+    """A dry cooler, a CDU, a cold-plate node and a leak sensor (COMPONENT_SPECS figures: the
+    dry cooler 60 kW supplying 30 degC or ambient + 5 K; the CDU 50 kW at a 3 K approach,
+    20-80 L/min of PG25)."""
+    maker = ManufacturerFactory(name="Tidewell Liquid Systems", slug="tidewell")
+    return {
+        "fw": ComponentFactory(
+            manufacturer=maker,
+            kind=ComponentKind.FACILITY_WATER,
+            model_name="Boreas DC60",
+            sku="DC60",
+            nameplate_w=Decimal(1500),
+            typical_w=Decimal(1500),
+        ),
+        "cdu": ComponentFactory(
+            manufacturer=maker,
+            kind=ComponentKind.CDU,
+            model_name="Riptide 50R",
+            sku="CDU50R",
+            nameplate_w=Decimal(600),
+            typical_w=Decimal(600),
+        ),
+        "node": ComponentFactory(
+            manufacturer=maker,
+            kind=ComponentKind.GPU_SERVER,
+            model_name="G8L liquid",
+            sku="G8L",
+            nameplate_w=Decimal(10_800),
+            typical_w=Decimal(9_100),
+            spec=validate_spec(ComponentKind.GPU_SERVER, LIQUID_NODE_SPEC),
+        ),
+        "leak": ComponentFactory(
+            manufacturer=maker,
+            kind=ComponentKind.ACCESSORY,
+            model_name="Leak rope kit",
+            sku="LD2",
+            u_height=Decimal(0),
+            spec=validate_spec(ComponentKind.ACCESSORY, {"accessory_type": "leak_detection"}),
+        ),
+    }

@@ -6,10 +6,13 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
 from catalog.choices import UNPOWERED_KINDS, ComponentKind, Lifecycle
 from catalog.models import Component, Manufacturer
+
+HAS_ASSUMED_HELP = "Components with at least one assumed figure (see `assumed`)."
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -59,10 +62,19 @@ class ComponentFilterSet(django_filters.FilterSet):
         method="filter_power_unknown",
         help_text="Powered kinds with neither nameplate nor typical draw known.",
     )
+    weight_unknown = django_filters.BooleanFilter(
+        field_name="weight_kg", lookup_expr="isnull", help_text="Components whose mass is unknown."
+    )
+    airflow_unknown = django_filters.BooleanFilter(
+        field_name="airflow", lookup_expr="isnull", help_text="Components whose airflow is unknown."
+    )
+    has_assumed = django_filters.BooleanFilter(
+        method="filter_has_assumed", help_text=HAS_ASSUMED_HELP
+    )
 
     class Meta:
         model = Component
-        fields = ["kind", "manufacturer", "lifecycle", "currency", "source"]
+        fields = ["kind", "manufacturer", "lifecycle", "currency", "source", "airflow"]
 
     def filter_manufacturer(
         self, queryset: QuerySet[Component], name: str, value: str
@@ -71,6 +83,14 @@ class ComponentFilterSet(django_filters.FilterSet):
         if value.isdigit():
             return queryset.filter(Q(manufacturer_id=int(value)) | Q(manufacturer__slug=value))
         return queryset.filter(manufacturer__slug=value)
+
+    @extend_schema_field({"type": "boolean", "description": HAS_ASSUMED_HELP})
+    def filter_has_assumed(
+        self, queryset: QuerySet[Component], name: str, value: bool | None
+    ) -> QuerySet[Component]:
+        if value is None:
+            return queryset
+        return queryset.exclude(assumed=[]) if value else queryset.filter(assumed=[])
 
     def filter_power_unknown(
         self, queryset: QuerySet[Component], name: str, value: bool | None

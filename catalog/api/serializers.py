@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api.openapi import openapi_30
+from catalog.assumed import ASSUMABLE_COLUMNS, MAX_ENTRIES, MAX_WHY
 from catalog.models import COMPONENT_FIELDS, VALIDATED_FIELDS, Component, Manufacturer
 from catalog.validation import validate_component_data
 from rules.specs import SPEC_MODELS
@@ -101,11 +102,49 @@ class SpecField(serializers.JSONField):
     """The kind-specific spec (a JSON object)."""
 
 
+ASSUMED_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "maxItems": MAX_ENTRIES,
+    "description": (
+        "Figures the source did not state and that were assumed (by an importer, or by a "
+        "person), one entry per field. `field` is a column (" + ", ".join(ASSUMABLE_COLUMNS) + ") "
+        "or `spec.<key>` of the kind's spec; `value` is the figure as assumed (on input it may "
+        "be left out: the row's current figure is taken); `why` says where it came from. An "
+        "entry whose figure no longer has that value is dropped on save: a corrected figure "
+        "is no longer assumed. Empty when every figure comes from the data."
+    ),
+    "items": {
+        "type": "object",
+        "required": ["field", "why"],
+        "additionalProperties": False,
+        "properties": {
+            "field": {"type": "string", "example": "spec.kw"},
+            "value": {
+                "nullable": True,
+                "description": "The figure as assumed (a number, text or true/false).",
+                "example": 2.1,
+            },
+            "why": {
+                "type": "string",
+                "maxLength": MAX_WHY,
+                "example": "not stated; 0.9 x kVA (C3) capped at the inlet's 2100 W",
+            },
+        },
+    },
+}
+
+
+@extend_schema_field(ASSUMED_SCHEMA)
+class AssumedField(serializers.JSONField):
+    """The list of assumed figures (a JSON array of {field, value, why})."""
+
+
 class ComponentSerializer(serializers.ModelSerializer):
     """A catalogue component. ``cost_price`` is present only for roles allowed to see cost."""
 
     manufacturer = ManufacturerRefField()
     spec = SpecField(required=False)
+    assumed = AssumedField(required=False)
     power_unknown = serializers.BooleanField(
         read_only=True, help_text="The kind draws power but neither figure is known."
     )
@@ -125,7 +164,12 @@ class ComponentSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "list_price": {"min_value": 0},
             "cost_price": {"min_value": 0},
-            "weight_kg": {"min_value": 0},
+            "weight_kg": {"min_value": 0, "help_text": "Mass in kg; null = unknown (never 0)."},
+            # One spelling of unknown in the API: null ("" stays for forms and sheets).
+            "airflow": {
+                "allow_blank": False,
+                "help_text": "Airflow direction; null = unknown (never passive).",
+            },
             "u_height": {"min_value": 0, "max_value": 60},
             "nameplate_w": {"min_value": 0},
             "typical_w": {"min_value": 0},
@@ -153,4 +197,7 @@ class ComponentSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(exc.message_dict) from exc
         if "spec" in normalised and ("spec" in attrs or "kind" in attrs or not current):
             attrs["spec"] = normalised["spec"]
+        for field in ("airflow", "assumed"):
+            if field in attrs:
+                attrs[field] = normalised[field]
         return attrs

@@ -57,6 +57,44 @@ UPS_EXAMPLE = {
     },
 }
 
+# APC SMC3000RMI2U as the NetBox importer maps it: no weight in the file, kW bounded by the
+# inlet's 2100 W, topology not stated.
+IMPORTED_UPS_EXAMPLE = {
+    "id": 7,
+    "manufacturer": {"slug": "apc", "name": "APC"},
+    "sku": "SMC3000RMI2U",
+    "model_name": "SMC3000RMI2U",
+    "kind": "ups",
+    "description": "",
+    "list_price": "0.00",
+    "currency": "EUR",
+    "lead_time_days": 0,
+    "lifecycle": "active",
+    "datasheet_url": "",
+    "u_height": "2.0",
+    "weight_kg": None,
+    "depth_mm": None,
+    "is_full_depth": True,
+    "airflow": "front_to_back",
+    "nameplate_w": None,
+    "typical_w": None,
+    "spec": {"kind": "ups", "kva": 3.0, "kw": 2.1, "topology": None, "input_current_a": 16.0},
+    "assumed": [
+        {
+            "field": "spec.kw",
+            "value": 2.1,
+            "why": (
+                "kW not stated; 0.9 x kVA (C3 output power factor) = 2.7 kW is above the "
+                "inlet's maximum_draw of 2100 W, so the inlet's figure is used"
+            ),
+        }
+    ],
+    "comments": "Import notes (NetBox devicetype-library): ...",
+    "power_unknown": False,
+    "source": "netbox",
+    "source_ref": "device-types/APC/SMC3000RMI2U.yml",
+}
+
 SPEC_ERROR_EXAMPLE = {
     "code": "validation_error",
     "message": "Invalid input: spec.kva.",
@@ -125,8 +163,10 @@ class ManufacturerViewSet(viewsets.ModelViewSet):
         summary="List components",
         description=(
             "Catalogue components with their manufacturer, filtered by kind (repeatable), "
-            "manufacturer (slug or id), lifecycle, U height, nameplate power, list price and "
-            "`power_unknown`; `search` looks in SKU, model name, manufacturer and description; "
+            "manufacturer (slug or id), lifecycle, airflow, U height, nameplate power, list price, "
+            "`power_unknown`, `weight_unknown`, `airflow_unknown` and `has_assumed` (figures the "
+            "source did not state, listed in `assumed`); `search` looks in SKU, model name, "
+            "manufacturer and description; "
             "`ordering` accepts sku, model_name, list_price, nameplate_w, u_height, "
             "lead_time_days, weight_kg (prefix `-` to reverse). `cost_price` appears only for "
             "sales engineers, catalogue managers and admins."
@@ -143,6 +183,7 @@ class ManufacturerViewSet(viewsets.ModelViewSet):
                             "id": 42,
                             **UPS_EXAMPLE,
                             "manufacturer": {"slug": "eaton", "name": "Eaton"},
+                            "assumed": [],
                             "power_unknown": False,
                         }
                     ],
@@ -151,7 +192,20 @@ class ManufacturerViewSet(viewsets.ModelViewSet):
             )
         ],
     ),
-    retrieve=extend_schema(summary="Get a component"),
+    retrieve=extend_schema(
+        summary="Get a component",
+        description=(
+            "One component. `weight_kg` and `airflow` are null when unknown (never 0 kg or "
+            "passive); `assumed` lists every figure the source did not state, with why."
+        ),
+        examples=[
+            OpenApiExample(
+                "A UPS imported from NetBox",
+                value=IMPORTED_UPS_EXAMPLE,
+                response_only=True,
+            )
+        ],
+    ),
     create=extend_schema(
         summary="Create a component",
         description=(

@@ -28,6 +28,7 @@ class DeviceFacts:
     console_server_ports: int
     other_ports: int  # console, front/rear ports, module and device bays
     is_powered: bool
+    inlet_text: str = ""  # names, labels and descriptions of the power ports; lower case
 
     def ident(self, pattern: re.Pattern[str]) -> bool:
         return any(pattern.search(ident) for ident in self.idents)
@@ -43,6 +44,10 @@ def device_facts(data: Mapping[str, Any], ref: str) -> DeviceFacts:
         [model, part, slug, text_field(data, "comments"), text_field(data, "description")]
     )
     interfaces = [i for i in list_field(data, "interfaces", ref) if not i.get("mgmt_only")]
+    inlets = list_field(data, "power-ports", ref)
+    inlet_text = " ".join(
+        str(port.get(key) or "") for port in inlets for key in ("name", "label", "description")
+    )
     other = sum(
         len(list_field(data, key, ref))
         for key in ("console-ports", "front-ports", "rear-ports", "module-bays", "device-bays")
@@ -52,17 +57,36 @@ def device_facts(data: Mapping[str, Any], ref: str) -> DeviceFacts:
         idents=tuple(s.lower() for s in (model, part, slug) if s),
         manufacturer=text_field(data, "manufacturer").lower(),
         outlets=len(list_field(data, "power-outlets", ref)),
-        power_ports=len(list_field(data, "power-ports", ref)),
+        power_ports=len(inlets),
         interfaces=len(interfaces),
         console_server_ports=len(list_field(data, "console-server-ports", ref)),
         other_ports=other,
         is_powered=bool_field(data, "is_powered", ref, default=True),
+        inlet_text=plain_text(inlet_text),
     )
 
 
 _BATTERY_TEXT = ci_regex(r"battery pack|external battery|battery module|battery cabinet|ebm(\d|\b)")
 _BATTERY_IDENT = ci_regex(r"\d+bp\b|ebm\d")
 _ATS_TEXT = ci_regex(r"\bats\b|transfer switch")
+# "AP4421ATS", "PDU-ATS": a model or part number ending in ATS names a transfer switch.
+_ATS_IDENT = ci_regex(r"(?<![a-z])ats$")
+# A transfer described on a two-inlet PDU: the word, or inlets named as primary and secondary
+# sources (Tripp Lite's PDUMH15AT: "Primary" NEMA 5-15P, "Secondary" C14).
+_TRANSFER_TEXT = ci_regex(r"transfer|auto[\s-]?switch")
+_PRIMARY_RE = ci_regex(r"\bprimary\b")
+_SECONDARY_RE = ci_regex(r"\bsecondary\b")
+# Server families: servers whatever their text says (a PowerEdge "with 24 storage bays", a
+# ProLiant's "battery-backed" cache). Matched on model, part number and slug only: a storage
+# shelf's text may well name the servers it serves. ThinkSystem S-series only (DE/DM/DS are
+# Lenovo storage arrays), UCS B- and C-series only (UCS 6xxx are fabric interconnects).
+_SERVER_FAMILY_IDENT = ci_regex(
+    r"poweredge|proliant|thinksystem[\s-]?s[rtdne]\d|thinkserver|system[\s-]?x\d{4}"
+    r"|ucs[bc]?[\s-]?[bc]\d{2,3}|primergy|superserver|fusionserver|apollo[\s-]?\d{4}"
+)
+# Network and digital video recorders: security devices, however many (PoE) ports they have.
+_VIDEO_TEXT = ci_regex(r"\b[nd]vr|video recorder")
+_VIDEO_IDENT = ci_regex(r"[nd]vr")
 _UPS_TEXT = ci_regex(r"\bups\b|\busv\b|uninterruptible|battery[- ]backed")
 _UPS_IDENT = ci_regex(
     r"^(smt|smc|smx|sua|srt|surt|sumx|smv)\d|^(5px|5sx|9px|9sx|93px)|^smart\d|^or\d{3,4}"
@@ -100,6 +124,15 @@ SWITCH_MIN_INTERFACES = 16
 CONSOLE_SERVER_MIN_PORTS = 4
 
 
+def is_video_recorder(f: DeviceFacts) -> bool:
+    """An NVR or DVR (network / digital video recorder)."""
+    return bool(_VIDEO_TEXT.search(f.text) or f.ident(_VIDEO_IDENT))
+
+
+def _server_family(f: DeviceFacts) -> bool:
+    return f.ident(_SERVER_FAMILY_IDENT)
+
+
 def _is_passive(f: DeviceFacts) -> bool:
     if not f.is_powered:
         return True
@@ -113,7 +146,14 @@ def _battery(f: DeviceFacts) -> bool:
 
 
 def _ats(f: DeviceFacts) -> bool:
-    return bool(_ATS_TEXT.search(f.text))
+    if _ATS_TEXT.search(f.text) or f.ident(_ATS_IDENT):
+        return True
+    # A PDU with two inlets and a transfer description is an ATS with a PDU's outlets.
+    words = f"{f.text} {f.inlet_text}"
+    transfer = bool(_TRANSFER_TEXT.search(words)) or bool(
+        _PRIMARY_RE.search(f.inlet_text) and _SECONDARY_RE.search(f.inlet_text)
+    )
+    return f.outlets > 0 and f.power_ports == 2 and transfer
 
 
 def _ups(f: DeviceFacts) -> bool:
@@ -125,8 +165,10 @@ def _pdu(f: DeviceFacts) -> bool:
 
 
 def _monitoring(f: DeviceFacts) -> bool:
-    return f.console_server_ports >= CONSOLE_SERVER_MIN_PORTS or bool(
-        _MONITORING_TEXT.search(f.text) or f.ident(_MONITORING_IDENT)
+    return (
+        f.console_server_ports >= CONSOLE_SERVER_MIN_PORTS
+        or is_video_recorder(f)
+        or bool(_MONITORING_TEXT.search(f.text) or f.ident(_MONITORING_IDENT))
     )
 
 
@@ -150,17 +192,29 @@ def _switch(f: DeviceFacts) -> bool:
     )
 
 
-# Ordered: the first rule that matches decides. Order matters where words overlap:
+# Ordered: the first rule that matches decides. Order matters where words overlap: server
+# families before everything their text may mention ("storage bays", "battery-backed cache"),
 # batteries before UPSs ("Smart-UPS X ... External Battery Pack"), ATSs before PDUs
 # ("Transfer Switch PDU"), UPSs before PDUs (both have outlets), monitoring before storage
-# and switches ("PortServer TS", "KVM switch"), routers before switches ("Catalyst 8200").
+# and switches ("PortServer TS", "KVM switch", a 16-port PoE NVR), routers before switches
+# ("Catalyst 8200").
 KIND_RULES: tuple[tuple[str, str, Callable[[DeviceFacts], bool]], ...] = (
     ("accessory", "is_powered: false, or no ports of any kind", _is_passive),
+    (
+        "gpu_server",
+        "a server family with GPU words or GPU models",
+        lambda f: _server_family(f) and _gpu_server(f),
+    ),
+    (
+        "server",
+        "a server family (PowerEdge, ProLiant, ThinkSystem S, UCS B/C, PRIMERGY, ...)",
+        _server_family,
+    ),
     ("battery", "battery words and no outlets", _battery),
-    ("ats", "ATS / transfer switch words", _ats),
+    ("ats", "ATS / transfer switch words, a model ending in ATS, or a transfer PDU", _ats),
     ("ups", "UPS words or UPS model names", _ups),
     ("pdu", "power outlets or PDU words", _pdu),
-    ("monitoring", "console server / KVM / timing / monitoring words", _monitoring),
+    ("monitoring", "console server / KVM / timing / monitoring words, NVR / DVR", _monitoring),
     ("gpu_server", "GPU words or GPU server models", _gpu_server),
     ("storage", "storage words, models or makers", _storage),
     ("router", "router / firewall / gateway words or models", _router),

@@ -324,20 +324,71 @@ def plug_volts(types: Sequence[str]) -> float | None:
     return None
 
 
+# Outlets that exist for one mains voltage only (NetBox outlet types): NEMA as for plugs; the
+# IEC 60083 "ita" types A and B are North American / Japanese (120 V, the higher of 100/120 V
+# would overstate it but 100 V outlets are rare on rack gear), every other ita type (E/F
+# Schuko, G British, I Australian, J Swiss, ...) is a 230 V mains socket. IEC 60320 outlets
+# (C13, C19) carry whatever the inlet brings and say nothing.
+_ITA_120 = frozenset({"ita-a", "ita-b"})
+
+
+def outlet_volts(types: Sequence[str]) -> float | None:
+    """The lowest mains voltage the outlet types imply (the safe side), None when none does."""
+    found: list[float] = []
+    for outlet in types:
+        if outlet.startswith("nema-"):
+            volts = plug_volts([outlet])
+            if volts is not None:
+                found.append(volts)
+        elif outlet in _ITA_120:
+            found.append(120.0)
+        elif outlet.startswith("ita-") and outlet != "ita-multistandard":
+            found.append(230.0)
+    return min(found) if found else None
+
+
+def outlet_types(data: Mapping[str, Any], ref: str) -> list[str]:
+    return [str(o.get("type", "")) for o in list_field(data, "power-outlets", ref)]
+
+
+def plug_amps(types: Sequence[str]) -> float | None:
+    """The largest inlet rating the plug designations state."""
+    amps = [_PLUG_AMPS[t] for t in types if t in _PLUG_AMPS]
+    return max(amps) if amps else None
+
+
+def mains_volts(
+    text: str, inlets: Sequence[str], outlets: Sequence[str]
+) -> tuple[float | None, str]:
+    """Voltage stated by the text, else the inlet plug, else the outlets; and where it came
+    from (for the import notes)."""
+    volts = parse_voltage(text)
+    if volts is not None:
+        return volts, "the text"
+    volts = plug_volts(inlets)
+    if volts is not None:
+        return volts, f"the {next(t for t in inlets if plug_volts([t]))} plug"
+    volts = outlet_volts(outlets)
+    if volts is not None:
+        kinds = sorted({t for t in outlets if outlet_volts([t]) == volts})
+        return volts, f"the {', '.join(kinds)} outlets"
+    return None, ""
+
+
 def electrical_figures(
-    text: str, types: Sequence[str], input_w: float | None
+    text: str, types: Sequence[str], input_w: float | None, outlets: Sequence[str] = ()
 ) -> tuple[dict[str, Any], list[str], list[str]]:
-    """Voltage, phases and input current of a PDU/ATS; returns (values, assumed, sources)."""
+    """Voltage, phases and input current of a PDU/ATS; returns (values, assumed, sources).
+
+    The voltage comes from the text, else the inlet plug, else the outlets (a PDU with
+    Schuko sockets is a 230 V PDU even when its inlet is an IEC C14).
+    """
     values: dict[str, Any] = {}
     assumed: list[str] = []
     said: list[str] = []
-    volts = parse_voltage(text)
+    volts, where = mains_volts(text, types, outlets)
     if volts is not None:
-        said.append(f"voltage_v {volts:g} V from the text")
-    else:
-        volts = plug_volts(types)
-        if volts is not None:
-            said.append(f"voltage_v {volts:g} V from the {types[0]} plug")
+        said.append(f"voltage_v {volts:g} V from {where}")
     if volts is None:
         volts = 230.0
         assumed.append("voltage_v")
@@ -354,12 +405,12 @@ def electrical_figures(
     elif not (_SINGLE_PHASE_RE.search(text) or any(_SINGLE_PHASE_PLUGS.search(t) for t in types)):
         assumed.append("phases")
     amps_match = _AMPS_RE.search(text)
-    plug_amps = [_PLUG_AMPS[t] for t in types if t in _PLUG_AMPS]
+    plug_rating = plug_amps(types)
     if amps_match and 0 < float(amps_match[1]) <= 400:
         values["amps"] = float(amps_match[1])
         said.append(f"{values['amps']:g} A from the text")
-    elif plug_amps:
-        values["amps"] = max(plug_amps)
+    elif plug_rating is not None:
+        values["amps"] = plug_rating
         said.append(f"{values['amps']:g} A from the {types[0]} plug rating")
     elif input_w and voltage_known and not three_phase:
         values["amps"] = round(input_w / volts, 1)

@@ -60,6 +60,18 @@ class DeviceTypeError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+class DeviceTypeErrors(ValueError):
+    """Every problem of one import batch, one line per bad file, ordered by path.
+
+    An import reports all its bad files at once (and writes nothing), so a library can be
+    fixed in one pass rather than one file per run.
+    """
+
+    def __init__(self, errors: list[DeviceTypeError]) -> None:
+        self.errors = sorted(errors, key=lambda e: (e.path, e.field, e.message))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
 # --------------------------------------------------------------------------- YAML reading
 
 
@@ -92,7 +104,8 @@ def load_yaml(path: Path, ref: str) -> dict[str, Any]:
         # _Loader is a SafeLoader subclass: no arbitrary Python objects are built.
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except yaml.YAMLError as exc:
-        raise DeviceTypeError(ref, "", f"invalid YAML: {exc}") from exc
+        # One line per bad file in a batch report: PyYAML's message spans several.
+        raise DeviceTypeError(ref, "", f"invalid YAML: {' '.join(str(exc).split())}") from exc
     except UnicodeDecodeError as exc:
         raise DeviceTypeError(ref, "", f"not UTF-8 text: {exc}") from exc
     if not isinstance(data, dict):

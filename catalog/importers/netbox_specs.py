@@ -1,4 +1,4 @@
-"""NetBox device and rack types mapped to catalogue component drafts, spec by kind.
+"""NetBox device types mapped to catalogue component drafts, spec by kind.
 
 Part of the NetBox importer (catalog.importers.netbox has the rules).
 """
@@ -8,48 +8,48 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from catalog.importers.netbox_kinds import DeviceFacts, device_facts, infer_kind
+from catalog.importers.netbox_drafts import (
+    Assumptions,
+    ComponentDraft,
+    assumed_note,
+    comments_with_notes,
+    identity,
+)
+from catalog.importers.netbox_kinds import (
+    DeviceFacts,
+    device_facts,
+    infer_kind,
+    is_video_recorder,
+)
+from catalog.importers.netbox_liquid import liquid_cooling
 from catalog.importers.netbox_power import (
-    IP_RE,
-    LOAD_RE,
     THREE_PHASE_PLUGS,
     THREE_PHASE_RE,
     ModuleTypeInfo,
     electrical_figures,
     inlet_figures,
     it_power,
+    mains_volts,
     outlet_counts,
+    outlet_types,
     parse_kva,
-    parse_number,
-    parse_voltage,
-    plug_volts,
+    plug_amps,
 )
 from catalog.importers.netbox_read import (
     DEVICE_KEYS,
-    LB_KG,
-    LENGTH_UNITS,
-    RACK_KEYS,
     DeviceTypeError,
     bool_field,
     ci_regex,
     decimal_places,
     log_unknown_keys,
-    number_field,
-    optional_number,
     plain_text,
     text_field,
     u_height_of,
     weight_kg_of,
 )
 
-SOURCE_NETBOX = "netbox"
-
-# EIA-310 era rating quoted for racks whose maker states none; used only with a note.
-EIA_STATIC_LOAD_KG = 680.0
 # C3 of the reference formulas: output power factor of a UPS whose kW is not stated.
 UPS_OUTPUT_PF = 0.9
 
@@ -85,13 +85,11 @@ AIRFLOW = {
 # --------------------------------------------------------------------------- specs per kind
 
 
-def _assumed_note(assumed: Sequence[str]) -> str:
-    return "spec assumed from import: " + ", ".join(assumed)
-
-
-def _spec_note(assumed: Sequence[str], notes: list[str]) -> None:
+def _spec_note(assumed: Assumptions, notes: list[str]) -> None:
     notes.append(
-        _assumed_note(assumed) if assumed else "spec read from the text; check the datasheet"
+        assumed_note(assumed.labels)
+        if assumed.labels
+        else "spec read from the text; check the datasheet"
     )
 
 
@@ -100,25 +98,70 @@ def _input_rating_note(input_w: float | None, notes: list[str]) -> None:
         notes.append(f"inlet maximum_draw {input_w:g} W is an input rating; not used as nameplate")
 
 
+# A UPS inlet stating less than this is the unit's own consumption, not its input rating.
+MIN_UPS_INLET_W = 50.0
+
+
+def _ups_kw(
+    kva: float, kw: float | None, input_w: float | None, assumed: Assumptions, notes: list[str]
+) -> float:
+    """Real power: as stated, else kVA x output PF (C3), never above the inlet's rating."""
+    inlet = input_w if input_w and input_w >= MIN_UPS_INLET_W else None
+    if input_w and inlet is None:
+        notes.append(
+            f"inlet maximum_draw {input_w:g} W is too small to be the UPS's input rating; "
+            "not used to bound kw"
+        )
+    if kw is not None and 0 < kw <= kva:
+        if inlet is not None and kw * 1000 > inlet:
+            notes.append(
+                f"stated kw {kw:g} is above the inlet's maximum_draw {inlet:g} W; "
+                "check the datasheet"
+            )
+        return kw
+    pf_kw = round(kva * UPS_OUTPUT_PF, 4)
+    if inlet is not None and inlet < pf_kw * 1000:
+        # A UPS cannot deliver more real power than its inlet is rated to draw.
+        capped = round(inlet / 1000, 4)
+        assumed.add(
+            "spec.kw",
+            capped,
+            f"kW not stated; {UPS_OUTPUT_PF} x kVA (C3 output power factor) = {pf_kw:g} kW is "
+            f"above the inlet's maximum_draw of {inlet:g} W, so the inlet's figure is used",
+            f"kw (= inlet maximum_draw {inlet:g} W, below {UPS_OUTPUT_PF} x kVA)",
+        )
+        return capped
+    why = f"kW not stated; {UPS_OUTPUT_PF} x kVA (C3 output power factor)"
+    if inlet is not None:
+        why += f", within the inlet's maximum_draw of {inlet:g} W"
+    assumed.add("spec.kw", pf_kw, why, f"kw (= {UPS_OUTPUT_PF} x kVA, C3 output PF assumption)")
+    return pf_kw
+
+
 def _ups_spec(
-    data: Mapping[str, Any], ref: str, facts: DeviceFacts, notes: list[str]
+    data: Mapping[str, Any], ref: str, facts: DeviceFacts, notes: list[str], assumed: Assumptions
 ) -> dict[str, Any]:
     sources = [
         plain_text(text_field(data, key))
         for key in ("model", "description", "comments", "part_number")
     ]
     kva, kw = parse_kva(sources, facts.idents)
-    assumed: list[str] = []
     if kva is None or kva <= 0:
         kva, kw = 1.0, None
-        assumed.append("kva (1 kVA)")
+        assumed.add(
+            "spec.kva",
+            kva,
+            "kVA not in the model name, part number or text; 1 kVA assumed",
+            "kva (1 kVA)",
+        )
     else:
         notes.append(f"kva {kva:g} parsed from the model name, part number or text")
-    if kw is None or kw <= 0 or kw > kva:
-        kw = round(kva * UPS_OUTPUT_PF, 4)
-        assumed.append(f"kw (= {UPS_OUTPUT_PF} x kVA, C3 output PF assumption)")
+    types, input_w = inlet_figures(data, ref)
+    kw = _ups_kw(kva, kw, input_w, assumed, notes)
     spec: dict[str, Any] = {"kind": "ups", "kva": round(kva, 4), "kw": kw}
-    text = facts.text
+    # The topology from what the data says about the unit, not from the slug: it carries the
+    # manufacturer's name, and "ONLINE USV-Systeme" states nothing about double conversion.
+    text = " ".join(sources)
     if re.search(r"line[\s-]interactive", text):
         spec["topology"] = "line_interactive"
     elif re.search(r"on-?line|double[\s-]conversion", text):
@@ -129,13 +172,22 @@ def _ups_spec(
         # Automatic voltage regulation (a buck/boost transformer) is the line-interactive design.
         spec["topology"] = "line_interactive"
     else:
-        assumed.append("topology (online double conversion)")
-    types, input_w = inlet_figures(data, ref)
-    volts = parse_voltage(text) or plug_volts(types)
+        # Never online by default: the engine treats an unknown topology as unknown.
+        notes.append("topology not stated: unknown")
+    volts, where = mains_volts(text, types, outlet_types(data, ref))
     if volts is None:
-        assumed.append("input/output voltage (230 V)")
+        why = "voltage not in the text, the inlet plug or the outlets; 230 V assumed"
+        assumed.add("spec.input_voltage_v", 230.0, why, "input/output voltage (230 V)")
+        assumed.add("spec.output_voltage_v", 230.0, why)
     else:
         spec["input_voltage_v"] = spec["output_voltage_v"] = volts
+        if where != "the text":
+            notes.append(f"voltage {volts:g} V from {where}")
+    amps = plug_amps(types)
+    if amps is not None:
+        # The plug bounds what the UPS may draw; the supply feeding it must carry this.
+        spec["input_current_a"] = amps
+        notes.append(f"input_current_a {amps:g} A from the inlet plug rating")
     if THREE_PHASE_RE.search(text) or any(THREE_PHASE_PLUGS.search(t) for t in types):
         spec["input_phases"] = 3
     outlets = outlet_counts(data, ref)
@@ -148,8 +200,7 @@ def _ups_spec(
     return spec
 
 
-def _battery_spec(data: Mapping[str, Any], facts: DeviceFacts, notes: list[str]) -> dict[str, Any]:
-    assumed: list[str] = []
+def _battery_spec(facts: DeviceFacts, notes: list[str], assumed: Assumptions) -> dict[str, Any]:
     volts = None
     for ident in facts.idents:
         match = re.search(r"ebm(\d{2,3})", ident)
@@ -162,7 +213,9 @@ def _battery_spec(data: Mapping[str, Any], facts: DeviceFacts, notes: list[str])
         volts = float(match[1]) if match else None
     if volts is None:
         volts = 48.0
-        assumed.append("nominal_v (48 V)")
+        assumed.add(
+            "spec.nominal_v", volts, "string voltage not stated; 48 V assumed", "nominal_v (48 V)"
+        )
     spec: dict[str, Any] = {"kind": "battery", "nominal_v": volts}
     wh_match = ci_regex(r"(\d+(?:\.\d+)?)\s*wh\b").search(facts.text)
     ah_match = ci_regex(r"(\d+(?:\.\d+)?)\s*ah\b").search(facts.text)
@@ -172,19 +225,49 @@ def _battery_spec(data: Mapping[str, Any], facts: DeviceFacts, notes: list[str])
         spec["wh"] = round(float(ah_match[1]) * volts, 1)
     else:
         spec["wh"] = round(9 * volts, 1)
-        assumed.append("wh (a 9 Ah string at nominal_v)")
+        assumed.add(
+            "spec.wh",
+            spec["wh"],
+            "energy not stated; a 9 Ah string at nominal_v assumed",
+            "wh (a 9 Ah string at nominal_v)",
+        )
     if re.search(r"li-?ion|lithium|lifepo", facts.text):
         spec["chemistry"] = "li_ion"
     elif not re.search(r"vrla|lead[\s-]acid|\bsla\b|\bagm\b", facts.text):
-        assumed.append("chemistry (VRLA)")
+        assumed.add(
+            "spec.chemistry", "vrla", "chemistry not stated; VRLA assumed", "chemistry (VRLA)"
+        )
     _spec_note(assumed, notes)
     return spec
 
 
+# Each assumed electrical figure of a PDU/ATS: its default and why (electrical_figures).
+_ELECTRICAL_DEFAULTS = {
+    "voltage_v": (
+        230.0,
+        "voltage not in the text, the inlet plug or the outlets; 230 V assumed",
+        "voltage_v (230 V)",
+    ),
+    "phases": (1, "phases not in the text or the plug; single phase assumed", "phases (1)"),
+    "input current": (
+        16.0,
+        "current rating not in the text, the plug or the inlet; 16 A assumed",
+        "{field} (16 A)",
+    ),
+}
+
+
+def _electrical_assumed(names: Sequence[str], current_field: str, assumed: Assumptions) -> None:
+    for name in names:
+        value, why, label = _ELECTRICAL_DEFAULTS[name]
+        path = current_field if name == "input current" else name
+        assumed.add(f"spec.{path}", value, why, label.format(field=path))
+
+
 def _pdu_spec(
-    data: Mapping[str, Any], ref: str, facts: DeviceFacts, notes: list[str]
+    data: Mapping[str, Any], ref: str, facts: DeviceFacts, notes: list[str], assumed: Assumptions
 ) -> dict[str, Any]:
-    values, assumed, said, outlets, input_w = _power_gear(data, ref, facts)
+    values, defaults, said, outlets, input_w = _power_gear(data, ref, facts)
     spec: dict[str, Any] = {
         "kind": "pdu",
         "voltage_v": values["voltage_v"],
@@ -196,17 +279,23 @@ def _pdu_spec(
         "metered": bool(re.search(r"\bmetered|power sensing|\bmonitored", facts.text)),
         "switched": bool(re.search(r"\bswitched", facts.text)),
     }
+    _electrical_assumed(defaults, "input_current_a", assumed)
     if not sum(outlets.values()):
         spec["outlets_other"] = 1
-        assumed.append("outlets (1 other)")
-    _close_notes(input_w, said, _with_defaults(assumed, "input_current_a"), notes)
+        assumed.add(
+            "spec.outlets_other",
+            1,
+            "no power outlets listed; a PDU has at least one",
+            "outlets (1 other)",
+        )
+    _close_notes(input_w, said, assumed, notes)
     return spec
 
 
 def _ats_spec(
-    data: Mapping[str, Any], ref: str, facts: DeviceFacts, notes: list[str]
+    data: Mapping[str, Any], ref: str, facts: DeviceFacts, notes: list[str], assumed: Assumptions
 ) -> dict[str, Any]:
-    values, assumed, said, outlets, input_w = _power_gear(data, ref, facts)
+    values, defaults, said, outlets, input_w = _power_gear(data, ref, facts)
     spec: dict[str, Any] = {
         "kind": "ats",
         "voltage_v": values["voltage_v"],
@@ -215,8 +304,13 @@ def _ats_spec(
         "outlets_c13": outlets["c13"],
         "outlets_c19": outlets["c19"],
     }
-    assumed = _with_defaults(assumed, "rated_a")
-    assumed.append("transfer_time_ms (10 ms)")
+    _electrical_assumed(defaults, "rated_a", assumed)
+    assumed.add(
+        "spec.transfer_time_ms",
+        10.0,
+        "transfer time is not in NetBox; 10 ms assumed",
+        "transfer_time_ms (10 ms)",
+    )
     _close_notes(input_w, said, assumed, notes)
     return spec
 
@@ -226,22 +320,12 @@ def _power_gear(
 ) -> tuple[dict[str, Any], list[str], list[str], Counter[str], float | None]:
     """Electrical figures of a PDU or ATS (values, assumed, stated), its outlets, its inlet."""
     types, input_w = inlet_figures(data, ref)
-    values, assumed, said = electrical_figures(facts.text, types, input_w)
+    values, assumed, said = electrical_figures(facts.text, types, input_w, outlet_types(data, ref))
     return values, assumed, said, outlet_counts(data, ref), input_w
 
 
-def _with_defaults(assumed: list[str], current_field: str) -> list[str]:
-    """Each assumed electrical figure named with the default the spec then carries."""
-    named = {
-        "input current": f"{current_field} (16 A)",
-        "voltage_v": "voltage_v (230 V)",
-        "phases": "phases (1)",
-    }
-    return [named.get(a, a) for a in assumed]
-
-
 def _close_notes(
-    input_w: float | None, said: list[str], assumed: list[str], notes: list[str]
+    input_w: float | None, said: list[str], assumed: Assumptions, notes: list[str]
 ) -> None:
     _input_rating_note(input_w, notes)
     if said:
@@ -267,39 +351,6 @@ def _accessory_spec(facts: DeviceFacts) -> dict[str, Any]:
 # --------------------------------------------------------------------------- drafts
 
 
-@dataclass(frozen=True)
-class ComponentDraft:
-    """One catalogue row mapped from a library file, before it meets the database."""
-
-    path: str
-    manufacturer: str
-    sku: str
-    kind: str
-    kind_rule: str
-    fields: dict[str, Any]
-    notes: tuple[str, ...] = ()
-
-
-def _comments(original: str, notes: Sequence[str]) -> str:
-    if not notes:
-        return original
-    block = "Import notes (NetBox devicetype-library):\n" + "\n".join(f"- {n}" for n in notes)
-    return f"{original}\n\n{block}" if original else block
-
-
-def _identity(data: Mapping[str, Any], ref: str) -> tuple[str, str, str]:
-    manufacturer = text_field(data, "manufacturer")
-    model = text_field(data, "model")
-    if not manufacturer:
-        raise DeviceTypeError(ref, "manufacturer", "required")
-    if not model:
-        raise DeviceTypeError(ref, "model", "required")
-    sku = text_field(data, "part_number") or model or text_field(data, "slug")
-    if len(sku) > 100:
-        raise DeviceTypeError(ref, "part_number", f"SKU longer than 100 characters: {sku!r}")
-    return manufacturer, model, sku
-
-
 def map_device_type(
     data: Mapping[str, Any],
     ref: str,
@@ -309,7 +360,7 @@ def map_device_type(
 ) -> ComponentDraft:
     """Map one device-type file to a catalogue row (pure; raises DeviceTypeError)."""
     log_unknown_keys(data, DEVICE_KEYS, ref)
-    manufacturer, model, sku = _identity(data, ref)
+    manufacturer, model, sku = identity(data, ref)
     notes: list[str] = []
     facts = device_facts(data, ref)
     if kind:
@@ -319,6 +370,7 @@ def map_device_type(
     else:
         kind, rule = infer_kind(data, ref)
 
+    assumed = Assumptions()
     fields: dict[str, Any] = {
         "model_name": model,
         "kind": kind,
@@ -326,128 +378,69 @@ def map_device_type(
         "u_height": u_height_of(data, ref, notes),
         "is_full_depth": bool_field(data, "is_full_depth", ref, default=True),
     }
-    weight = weight_kg_of(data, "weight", ref)
-    if weight is None:
-        # weight_kg cannot be null: leave it alone so a hand-entered weight survives re-imports.
-        notes.append("weight not in source; weight_kg left as it is (0 on a new row)")
-    else:
-        fields["weight_kg"] = decimal_places(weight, 2)
-
-    raw_airflow = text_field(data, "airflow").lower()
-    fields["airflow"] = AIRFLOW.get(raw_airflow, "passive")
-    if raw_airflow and raw_airflow not in AIRFLOW:
-        notes.append(f"airflow {raw_airflow!r} has no equivalent; passive recorded")
+    if data.get("u_height") is None:
+        assumed.add("u_height", fields["u_height"], "u_height not in source; NetBox default 1 U")
+    if data.get("is_full_depth") is None:
+        assumed.add(
+            "is_full_depth", True, "is_full_depth not in source; NetBox default (full depth)"
+        )
+    _physical(data, ref, fields, notes)
 
     nameplate = typical = None
+    liquid = ""
     if kind in IT_KINDS:
+        liquid, liquid_notes = liquid_cooling(data, facts.text, kind)
+        notes.extend(liquid_notes)
         power = it_power(data, ref, module_types, notes)
         nameplate, typical = power.nameplate, power.typical
         spec: dict[str, Any] = {"kind": "it", **power.spec}
         if kind == "monitoring" and re.search(r"monitoring|environmental|sensor", facts.text):
             spec["remote_monitoring"] = True
-        if kind == "monitoring" and re.search(r"\bcamera|door sensor|access control", facts.text):
+        if kind == "monitoring" and (
+            re.search(r"\bcamera|door sensor|access control", facts.text)
+            or is_video_recorder(facts)
+        ):
             spec["physical_security"] = True
     elif kind == "ups":
-        spec = _ups_spec(data, ref, facts, notes)
+        spec = _ups_spec(data, ref, facts, notes, assumed)
     elif kind == "battery":
-        spec = _battery_spec(data, facts, notes)
+        spec = _battery_spec(facts, notes, assumed)
     elif kind == "pdu":
-        spec = _pdu_spec(data, ref, facts, notes)
+        spec = _pdu_spec(data, ref, facts, notes, assumed)
     elif kind == "ats":
-        spec = _ats_spec(data, ref, facts, notes)
+        spec = _ats_spec(data, ref, facts, notes, assumed)
     else:
         spec = _accessory_spec(facts)
     fields["nameplate_w"] = decimal_places(nameplate, 1)
     fields["typical_w"] = decimal_places(typical, 1)
     fields["spec"] = spec
-    fields["comments"] = _comments(text_field(data, "comments"), notes)
-    return ComponentDraft(ref, manufacturer, sku, kind, rule, fields, tuple(notes))
+    fields["assumed"] = assumed.entries
+    fields["comments"] = comments_with_notes(text_field(data, "comments"), notes)
+    return ComponentDraft(ref, manufacturer, sku, kind, rule, fields, tuple(notes), liquid)
 
 
-def _length_mm(data: Mapping[str, Any], key: str, ref: str, unit: str) -> float | None:
-    value = optional_number(data, key, ref)
-    if value is None:
-        return None
-    if value <= 0:
-        raise DeviceTypeError(ref, key, f"must be positive, got {value:g}")
-    return value * LENGTH_UNITS[unit]
+def _physical(data: Mapping[str, Any], ref: str, fields: dict[str, Any], notes: list[str]) -> None:
+    """Weight and airflow: as the file states them, else unknown, never 0 kg or passive.
 
-
-def map_rack_type(data: Mapping[str, Any], ref: str) -> ComponentDraft:
-    """Map one rack-type file to a ``rack`` component with a RackSpec (pure)."""
-    log_unknown_keys(data, RACK_KEYS, ref)
-    manufacturer, model, sku = _identity(data, ref)
-    notes: list[str] = []
-    assumed: list[str] = []
-    u_raw = number_field(data.get("u_height", 42), ref, "u_height")
-    if u_raw != int(u_raw) or not 1 <= u_raw <= 60:
-        raise DeviceTypeError(ref, "u_height", f"a rack needs 1 to 60 whole units, got {u_raw:g}")
-    unit = (text_field(data, "outer_unit") or "mm").lower()
-    if unit not in LENGTH_UNITS:
-        raise DeviceTypeError(ref, "outer_unit", f"unknown unit {unit!r}; expected mm or in")
-    width = _length_mm(data, "outer_width", ref, unit)
-    depth = _length_mm(data, "outer_depth", ref, unit)
-    # NetBox states mounting_depth in mm whatever outer_unit says.
-    mounting = optional_number(data, "mounting_depth", ref)
-    description = text_field(data, "description")
-    text = plain_text(" ".join([description, text_field(data, "comments")]))
-
-    spec: dict[str, Any] = {"kind": "rack", "u": int(u_raw)}
-    if width is None:
-        assumed.append("width_mm (600 mm)")
-    else:
-        spec["width_mm"] = round(width, 1)
-    if depth is None and mounting:
-        # The enclosure is at least as deep as the rails inside it: a lower bound, said so.
-        depth = mounting
-        assumed.append("depth_mm (= mounting_depth)")
-    if depth is None:
-        assumed.append("depth_mm (1000 mm)")
-    else:
-        spec["depth_mm"] = round(depth, 1)
-    if mounting:
-        spec["max_device_depth_mm"] = mounting
-
-    max_weight = weight_kg_of(data, "max_weight", ref)
-    if max_weight:
-        spec["static_load_kg"] = round(max_weight, 2)
-    else:
-        match = LOAD_RE.search(text)
-        if match:
-            load = parse_number(match[1]) * (LB_KG if match[2].lower().startswith("lb") else 1.0)
-            spec["static_load_kg"] = round(load, 2)
-            notes.append(f"static load rating {load:g} kg taken from the description")
-        else:
-            spec["static_load_kg"] = EIA_STATIC_LOAD_KG
-            notes.append("static load rating not in source; 680 kg assumed (EIA historic rating)")
-    form_factor = text_field(data, "form_factor").lower()
-    if form_factor.startswith("wall"):
-        spec["wall_mount"] = True
-    ip = IP_RE.search(text)
-    if ip:
-        spec["ip_rating"] = "IP" + ip[1].upper()
-    if re.search(r"\boutdoor", text):
-        spec["environment"] = "outdoor"
-    if re.search(r"\block", text):
-        spec["lockable"] = True
-    if assumed:
-        notes.append(_assumed_note(assumed))
-
-    fields: dict[str, Any] = {
-        "model_name": model,
-        "kind": "rack",
-        "description": description,
-        # A rack occupies no units of another rack; its own capacity is spec.u.
-        "u_height": Decimal(0),
-        "is_full_depth": False,
-        "airflow": "passive",
-        "depth_mm": round(spec.get("depth_mm", 1000)),
-        "nameplate_w": None,
-        "typical_w": None,
-        "spec": spec,
-        "comments": _comments(text_field(data, "comments"), notes),
-    }
+    An unknown figure is not sent at all, so a weight or airflow entered by hand survives a
+    re-import, and a new row starts with it unknown.
+    """
     weight = weight_kg_of(data, "weight", ref)
-    if weight is not None:
+    if weight is None:
+        notes.append("weight not in source: unknown (a weight entered by hand is kept)")
+    elif weight == 0:
+        # 0 is how an empty field sometimes gets exported; no rack equipment weighs 0 kg.
+        notes.append("weight 0 in source read as unknown (a weight entered by hand is kept)")
+    else:
         fields["weight_kg"] = decimal_places(weight, 2)
-    return ComponentDraft(ref, manufacturer, sku, "rack", "rack-type file", fields, tuple(notes))
+
+    raw_airflow = text_field(data, "airflow").lower()
+    if raw_airflow in AIRFLOW:
+        fields["airflow"] = AIRFLOW[raw_airflow]
+    elif raw_airflow:
+        notes.append(
+            f"airflow {raw_airflow!r} has no equivalent: unknown "
+            "(an airflow entered by hand is kept)"
+        )
+    else:
+        notes.append("airflow not in source: unknown (an airflow entered by hand is kept)")

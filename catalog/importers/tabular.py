@@ -7,9 +7,10 @@ cost price included (the export is for catalogue managers, never for customers).
   column may be left out, and a left-out column is not touched on existing components (a
   sheet of manufacturer, sku, list_price updates prices only). Unknown columns are an error.
 * Cells: decimals as numbers or text ("1234.50"); ``is_full_depth`` as true/false/yes/no/1/0;
-  ``spec`` as a JSON object (empty = ``{}``, the kind's defaults). An empty cell is "no value":
-  ``None`` for nullable columns (cost price, depth, power), ``""`` for text, and an error for
-  columns that cannot be empty (list price, weight, U height, ...).
+  ``spec`` as a JSON object (empty = ``{}``, the kind's defaults); ``assumed`` as a JSON list of
+  ``{field, value, why}`` (empty = nothing assumed). An empty cell is "no value": ``None`` for
+  nullable columns (cost price, weight, depth, airflow, power: unknown), ``""`` for text, and an
+  error for columns that cannot be empty (list price, U height, ...).
 * All or nothing: every row is converted and validated with the catalogue's own validator
   (``validate_component_data`` through ``component_upsert``) and errors are collected per
   row ("row 7: spec.kva: Input should be greater than 0"; the header is row 1). Only when no
@@ -134,6 +135,9 @@ def _export_value(component: Component, column: str) -> Any:
     value = getattr(component, column)
     if column == "spec":
         return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if column == "assumed":
+        # Empty when nothing is assumed, so a sheet reads plainly; entries keep their order.
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
     return value
 
 
@@ -308,6 +312,17 @@ def _convert(column: str, value: Any, *, csv_escaped: bool) -> Any:
         if not isinstance(spec, dict):
             raise _CellError(column, "Must be a JSON object.")
         return spec
+    if column == "assumed":
+        text = _text_cell(value, csv_escaped=csv_escaped)
+        if not text:
+            return []
+        try:
+            entries = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _CellError(column, f"Invalid JSON: {exc.msg} at character {exc.pos}.") from None
+        if not isinstance(entries, list):
+            raise _CellError(column, "Must be a JSON list of {field, value, why} objects.")
+        return entries
     return _text_cell(value, csv_escaped=csv_escaped)
 
 

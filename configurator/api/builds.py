@@ -330,8 +330,16 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
             (200, "application/json"): OpenApiResponse(
                 BomSchema, examples=[OpenApiExample("Two UPSs", value=BOM_EXAMPLE)]
             ),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8."),
-            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="CSV, UTF-8, for an import: the header row first, then one row "
+                "per component; the build's name is the last column (`Build`). No totals.",
+            ),
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="Sheet `BOM`: the CSV's table with number formats, then the "
+                "subtotals and totals; sheet `About`: build, currency, longest lead time.",
+            ),
             400: BAD_INPUT,
             404: NOT_FOUND,
             409: error_response("The build mixes currencies."),

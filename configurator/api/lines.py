@@ -45,7 +45,10 @@ BUILD_PK = OpenApiParameter(
 CASCADE = OpenApiParameter(
     "cascade",
     OpenApiTypes.BOOL,
-    description="Detach the lines that use this one as rack, feed or UPS instead of refusing.",
+    description=(
+        "Detach the lines that use this one as rack, feed, UPS or coolant source instead of "
+        "refusing."
+    ),
 )
 LINE_EXAMPLES = [
     OpenApiExample("By id", value={"component": 42, "quantity": 2}, request_only=True),
@@ -77,8 +80,9 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
         summary="Add a line",
         description=(
             '`component` is a component id or `{"manufacturer": <slug or name>, "sku": '
-            "...}`. `rack`, `feed_a`, `feed_b`, `ups` are line ids of the same build. A taken "
-            "or out-of-range U, a feed that is not a PDU/ATS/UPS, or a line of another build "
+            "...}`. `rack`, `feed_a`, `feed_b`, `ups`, `coolant_from` are line ids of the same "
+            "build. A taken or out-of-range U, a feed that is not a PDU/ATS/UPS, a coolant "
+            "source that is not a CDU or facility water line, or a line of another build "
             "answers 400 naming the field and the conflicting line."
         ),
         parameters=[BUILD_PK, IF_MATCH, ETAG],

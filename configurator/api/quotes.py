@@ -40,6 +40,7 @@ from configurator.api.documents import (
 from configurator.api.schema import BAD_INPUT, NOT_FOUND, EnvelopeAutoSchema, error_response
 from configurator.api.serializers.documents import DocumentStatusSerializer
 from configurator.api.serializers.quotes import (
+    QuoteAnswerSerializer,
     QuoteCreateSerializer,
     QuoteDetailSerializer,
     QuoteFieldsSerializer,
@@ -67,6 +68,7 @@ QUOTE_EXAMPLE = {
     "revision": 2,
     "status": "issued",
     "organisation": "contoso",
+    "customer_organisation": None,
     "seller": "acme",
     "build": 7,
     "build_revision": 12,
@@ -88,6 +90,9 @@ QUOTE_EXAMPLE = {
     "total": "7653.30",
     "issued_by": "alice",
     "issued_at": "2026-03-01T10:00:00Z",
+    "answered_by": None,
+    "answered_at": None,
+    "answer_note": "",
     "created_by": "alice",
     "created_at": "2026-03-01T09:40:00Z",
     "updated_at": "2026-03-01T10:00:00Z",
@@ -120,17 +125,29 @@ NOT_DRAFT = error_response("Only a draft can be changed or issued (`quote_frozen
 
 def _answer_schema(summary: str, description: str, status: Quote.Status) -> Any:
     """The OpenAPI of a customer's answer to an issued quote (accept, reject)."""
+    answered = {
+        **QUOTE_EXAMPLE,
+        "status": status.value,
+        "answered_by": "dana",
+        "answered_at": "2026-03-04T15:20:00Z",
+        "answer_note": "" if status == Quote.Status.ACCEPTED else "Over our budget this year.",
+    }
     return extend_schema(
         summary=summary,
         description=description,
-        request=None,
+        request=QuoteAnswerSerializer,
+        examples=[
+            OpenApiExample("No note", value={}, request_only=True),
+            OpenApiExample(
+                "With a note", value={"note": answered["answer_note"]}, request_only=True
+            ),
+        ],
         responses={
             200: OpenApiResponse(
                 QuoteDetailSerializer,
-                examples=[
-                    OpenApiExample(status.label, value={**QUOTE_EXAMPLE, "status": status.value})
-                ],
+                examples=[OpenApiExample(status.label, value=answered)],
             ),
+            400: BAD_INPUT,
             403: FORBIDDEN,
             404: NOT_FOUND,
             409: error_response("Not an issued quote, or it expired."),
@@ -247,7 +264,7 @@ class QuoteViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         quote = self.get_object()
-        body = QuoteFieldsSerializer(data=request.data)
+        body = QuoteFieldsSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         quote = quote_services.quote_update(quote=quote, user=request.user, **body.validated_data)
         return self._quote_response(quote)
@@ -345,14 +362,22 @@ class QuoteViewSet(
         return self._quote_response(revised, status.HTTP_201_CREATED)
 
     def _answer(self, request: Request, answer: str) -> Response:
+        quote = self.get_object()
+        body = QuoteAnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         quote = quote_services.quote_set_status(
-            quote=self.get_object(), user=request.user, status=answer
+            quote=quote,
+            user=request.user,
+            status=answer,
+            note=body.validated_data.get("note", ""),
         )
         return self._quote_response(quote)
 
     @_answer_schema(
         "Accept a quote",
-        "Record that the customer accepts this issued revision (customer or seller).",
+        "Record that the customer accepts this issued revision (a member of the buying "
+        "organisation, or the seller recording an answer given by mail or phone): who, when "
+        "and the note are kept (`answered_by`, `answered_at`, `answer_note`).",
         Quote.Status.ACCEPTED,
     )
     @action(detail=True, methods=["post"])
@@ -361,8 +386,9 @@ class QuoteViewSet(
         return self._answer(request, Quote.Status.ACCEPTED)
 
     @_answer_schema(
-        "Reject a quote",
-        "Record that the customer turns this revision down; it can be revised.",
+        "Reject (decline) a quote",
+        "Record that the customer declines this revision, with who, when and the note; the "
+        "seller can revise it.",
         Quote.Status.REJECTED,
     )
     @action(detail=True, methods=["post"])

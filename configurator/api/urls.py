@@ -7,6 +7,7 @@ from configurator.api.builds import BuildViewSet
 from configurator.api.configure import ConfigureJobView, ConfigureSaveView, ConfigureView
 from configurator.api.lines import BuildLineViewSet
 from configurator.api.organisations import MeView, OrganisationViewSet
+from configurator.api.quote_requests import QuoteRequestViewSet
 from configurator.api.quotes import QuoteViewSet
 from configurator.api.sites import SiteViewSet
 from configurator.api.spec_sheets import SpecSheetStatusView, SpecSheetView
@@ -19,6 +20,7 @@ router.register("sites", SiteViewSet, basename="site")
 router.register("builds", BuildViewSet, basename="build")
 router.register(r"builds/(?P<build_pk>\d+)/lines", BuildLineViewSet, basename="build-line")
 router.register("quotes", QuoteViewSet, basename="quote")
+router.register("quote-requests", QuoteRequestViewSet, basename="quote-request")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
@@ -24,10 +25,13 @@ __all__ = [
     "COST_FIELDS",
     "Bom",
     "BomCategory",
+    "BomChange",
+    "BomDiffRow",
     "BomRow",
     "BomTotals",
     "BundleComparison",
     "bom_compute",
+    "bom_diff",
     "bundle_compare",
     "money",
 ]
@@ -37,8 +41,29 @@ HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
 # Columns shown only to roles that may see cost (configurator.tenancy.permissions.can_see_cost).
 COST_FIELDS = frozenset({"unit_cost", "extended_cost", "margin_pct", "cost", "cost_complete"})
-# Category order follows the catalogue's kind order: racks first, accessories, bundles last.
-_KIND_ORDER = {kind: n for n, kind in enumerate(ComponentKind.values)}
+# Categories in the catalogue's kind order (racks first, accessories, bundles last), except that
+# the liquid side follows the cooling it extends: cooling units, CDUs, facility water sources,
+# then the leak detection those loops need (accessories of their own category).
+LEAK_DETECTION = "leak_detection"
+LEAK_DETECTION_LABEL = "Leak detection"
+_LIQUID = (ComponentKind.CDU.value, ComponentKind.FACILITY_WATER.value, LEAK_DETECTION)
+_CATEGORY_ORDER = {
+    key: n
+    for n, key in enumerate(
+        key
+        for kind in ComponentKind.values
+        if kind not in _LIQUID
+        for key in ((kind, *_LIQUID) if kind == ComponentKind.COOLING else (kind,))
+    )
+}
+
+
+def _category(component: Component) -> tuple[str, str]:
+    """The BOM category of a component: its key (kind, or leak_detection) and its label."""
+    spec = component.spec or {}
+    if component.kind == ComponentKind.ACCESSORY and spec.get("accessory_type") == LEAK_DETECTION:
+        return LEAK_DETECTION, LEAK_DETECTION_LABEL
+    return component.kind, ComponentKind(component.kind).label
 
 
 def money(value: Decimal) -> Decimal:
@@ -152,7 +177,7 @@ def _row(component: Component, quantity: int, *, show_cost: bool) -> BomRow:
     net = money(extended * (HUNDRED - discount) / HUNDRED)
     row: dict[str, Any] = {
         "component_id": component.pk,
-        "category": ComponentKind(component.kind).label,
+        "category": _category(component)[1],
         "kind": component.kind,
         "manufacturer": component.manufacturer.name,
         "sku": component.sku,
@@ -204,13 +229,19 @@ def bom_compute(
             details={"currencies": by_currency},
         )
 
+    keys = {pk: _category(component)[0] for pk, component in components.items()}
     rows = sorted(
         (_row(components[pk], qty, show_cost=show_cost) for pk, qty in quantities.items()),
-        key=lambda r: (_KIND_ORDER.get(r.kind, 99), r.manufacturer, r.sku, r.component_id),
+        key=lambda r: (
+            _CATEGORY_ORDER.get(keys[r.component_id], 99),
+            r.manufacturer,
+            r.sku,
+            r.component_id,
+        ),
     )
     categories: list[BomCategory] = []
     for row in rows:
-        if not categories or categories[-1].kind != row.kind:
+        if not categories or categories[-1].category != row.category:
             categories.append(
                 BomCategory(
                     show_cost=show_cost,
@@ -238,6 +269,90 @@ def bom_compute(
             f"{longest.manufacturer} {longest.sku} ({longest.model_name})" if longest else None
         ),
     )
+
+
+# --------------------------------------------------------------------------- line-by-line diff
+
+
+class BomChange(StrEnum):
+    """How one component differs between two BOMs."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    SAME = "same"
+
+
+class BomDiffRow(BaseModel):
+    """One component of either BOM: its quantity and price in A and in B, and what changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    component_id: int
+    category: str
+    manufacturer: str
+    sku: str
+    model_name: str
+    change: BomChange
+    quantity_changed: bool
+    price_changed: bool
+    quantity_a: int | None
+    quantity_b: int | None
+    unit_price_a: Decimal | None
+    unit_price_b: Decimal | None
+    extended_a: Decimal | None = Field(description="Extended net price in A.")
+    extended_b: Decimal | None = Field(description="Extended net price in B.")
+    difference: Decimal = Field(description="Extended net B - A (a missing side counts 0).")
+
+
+def bom_diff(a: Bom, b: Bom) -> list[BomDiffRow]:
+    """Every component of A or B, keyed by catalogue component: added in B, removed from A,
+    changed (quantity or unit price) or the same; in B's category order, removed ones after
+    their category's remaining rows."""
+    rows_a = {row.component_id: row for row in a.rows}
+    rows_b = {row.component_id: row for row in b.rows}
+    order = [*rows_b, *(pk for pk in rows_a if pk not in rows_b)]
+    diff = []
+    for pk in order:
+        first, second = rows_a.get(pk), rows_b.get(pk)
+        shown = second or first
+        if shown is None:  # pragma: no cover - every key comes from one of the two
+            continue
+        quantity_changed = bool(first and second and first.quantity != second.quantity)
+        price_changed = bool(first and second and first.unit_list_price != second.unit_list_price)
+        if first is None:
+            change = BomChange.ADDED
+        elif second is None:
+            change = BomChange.REMOVED
+        elif quantity_changed or price_changed:
+            change = BomChange.CHANGED
+        else:
+            change = BomChange.SAME
+        extended_a = first.extended_net_price if first else None
+        extended_b = second.extended_net_price if second else None
+        diff.append(
+            BomDiffRow(
+                component_id=pk,
+                category=shown.category,
+                manufacturer=shown.manufacturer,
+                sku=shown.sku,
+                model_name=shown.model_name,
+                change=change,
+                quantity_changed=quantity_changed,
+                price_changed=price_changed,
+                quantity_a=first.quantity if first else None,
+                quantity_b=second.quantity if second else None,
+                unit_price_a=first.unit_list_price if first else None,
+                unit_price_b=second.unit_list_price if second else None,
+                extended_a=extended_a,
+                extended_b=extended_b,
+                difference=(extended_b or ZERO) - (extended_a or ZERO),
+            )
+        )
+    category_order: dict[str, int] = {}
+    for category in (*b.categories, *a.categories):
+        category_order.setdefault(category.category, len(category_order))
+    return sorted(diff, key=lambda row: category_order[row.category])
 
 
 # --------------------------------------------------------------------------- bundle comparison

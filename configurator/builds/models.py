@@ -61,6 +61,19 @@ class Site(models.Model):
     )
     ambient_min_c = models.FloatField(default=18, help_text="Lowest ambient temperature, °C.")
     ambient_max_c = models.FloatField(default=27, help_text="Highest ambient temperature, °C.")
+    # Dry coolers and chillers stand outdoors: an indoor room's air does not say what they see.
+    outdoor_min_c = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Outdoor design minimum dry-bulb for plant outside the room, °C; empty = the "
+        "ambient range for an outdoor site, unknown for an indoor one.",
+    )
+    outdoor_max_c = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Outdoor design maximum dry-bulb (e.g. ASHRAE 0.4 % or the 20-year extreme) "
+        "for dry coolers and chillers, °C; empty = as the minimum.",
+    )
     altitude_m = models.FloatField(
         default=0, help_text="Altitude above sea level, m (-500 to 6000)."
     )
@@ -133,6 +146,8 @@ class Site(models.Model):
         "environment",
         "ambient_min_c",
         "ambient_max_c",
+        "outdoor_min_c",
+        "outdoor_max_c",
         "altitude_m",
         "dusty",
         "humid",
@@ -283,6 +298,15 @@ class BuildLine(models.Model):
         related_name="battery_lines",
         help_text="For a battery pack: the UPS line whose string it extends.",
     )
+    coolant_from = models.ForeignKey(
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="coolant_lines",
+        help_text="For a cold-plate node, a CDU or a rear door: the CDU or facility water line "
+        "whose loop it is on.",
+    )
     phase = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -303,6 +327,7 @@ class BuildLine(models.Model):
         "feed_a",
         "feed_b",
         "ups",
+        "coolant_from",
         "phase",
         "note",
         "sort_order",

@@ -148,6 +148,7 @@ _SNAPSHOT_LINE_FIELDS = (
     "feed_a_id",
     "feed_b_id",
     "ups_id",
+    "coolant_from_id",
     "phase",
     "note",
 )
@@ -189,7 +190,20 @@ def _snapshot(
 ) -> BuildSpec:
     racks: list[RackInstance] = []
     items: list[PlacedItem] = []
-    for pk, component_id, quantity, rack_id, position_u, face, a, b, ups, phase, note in rows:
+    for (
+        pk,
+        component_id,
+        quantity,
+        rack_id,
+        position_u,
+        face,
+        a,
+        b,
+        ups,
+        coolant,
+        phase,
+        note,
+    ) in rows:
         component = components[component_id]
         if component.kind is Kind.RACK:
             racks.append(
@@ -209,6 +223,7 @@ def _snapshot(
                 feed_a=_ref_or_none(a),
                 feed_b=_ref_or_none(b),
                 ups_id=_ref_or_none(ups),
+                coolant_from=_ref_or_none(coolant),
                 phase=phase,
                 note=note,
             )

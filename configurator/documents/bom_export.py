@@ -1,7 +1,10 @@
-"""A BOM as CSV or XLSX bytes: header rows, one row per BOM row, category subtotals, totals.
+"""A BOM as CSV or XLSX bytes, both starting with the same header row and one row per BOM row.
 
-Both formats share one table layout (`bom_table`), so they always agree. Cost columns exist
-only when the BOM was computed with `show_cost`.
+CSV is for machines (an ERP import): the header row first, then the lines, nothing else; the
+build it belongs to is a column of every row, and numbers are plain (``4200.00``). XLSX is for
+people: the same table with number formats, column widths, a frozen filtered header, the
+category subtotals and totals below it, and the build's details on an "About" sheet. Cost
+columns exist only when the BOM was computed with `show_cost`.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from configurator.builds.bom import Bom, BomTotals
 
@@ -28,6 +33,7 @@ __all__ = [
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+BUILD_COLUMN = "Build"
 # (header, BomRow attribute)
 _COLUMNS = [
     ("Category", "category"),
@@ -47,9 +53,23 @@ _COST_COLUMNS = [
     ("Extended cost", "extended_cost"),
     ("Margin %", "margin_pct"),
 ]
-_MONEY_HEADERS = frozenset(
-    {"Unit list price", "Extended list price", "Extended net price", "Unit cost", "Extended cost"}
-)
+# Spreadsheet number formats by column: money to cents with thousands separators, counts
+# with separators, percentages to two decimals.
+MONEY_FORMAT = "#,##0.00"
+COUNT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.00"
+_FORMATS = {
+    "Quantity": COUNT_FORMAT,
+    "Unit list price": MONEY_FORMAT,
+    "Extended list price": MONEY_FORMAT,
+    "Discount %": PERCENT_FORMAT,
+    "Extended net price": MONEY_FORMAT,
+    "Lead time (days)": COUNT_FORMAT,
+    "Unit cost": MONEY_FORMAT,
+    "Extended cost": MONEY_FORMAT,
+    "Margin %": PERCENT_FORMAT,
+}
+MAX_WIDTH = 60
 # Spreadsheet apps run a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -59,48 +79,23 @@ def _safe_text(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def bom_columns(bom: Bom) -> list[str]:
-    """Column headers of the BOM table; cost columns only when the BOM shows cost."""
-    return [header for header, _ in _COLUMNS + (_COST_COLUMNS if bom.show_cost else [])]
+def _columns(bom: Bom) -> list[tuple[str, str]]:
+    return _COLUMNS + (_COST_COLUMNS if bom.show_cost else [])
 
 
-def _totals_row(label: str, totals: BomTotals, bom: Bom) -> list[Any]:
-    values: dict[str, Any] = {
-        "Category": label,
-        "Extended list price": totals.list_price,
-        "Extended net price": totals.net_price,
-        "Currency": bom.currency,
-    }
-    if bom.show_cost:
-        values["Extended cost"] = totals.cost
-        values["Margin %"] = totals.margin_pct
-    return [values.get(header) for header in bom_columns(bom)]
+def bom_columns(bom: Bom, *, title: str = "") -> list[str]:
+    """The header row: BOM columns (cost ones only when shown), then the build when named."""
+    headers = [header for header, _ in _columns(bom)]
+    return [*headers, BUILD_COLUMN] if title else headers
 
 
 def bom_table(bom: Bom, *, title: str = "") -> list[list[Any]]:
-    """The BOM as rows of cells (None = empty): header rows, then the table."""
-    columns = _COLUMNS + (_COST_COLUMNS if bom.show_cost else [])
-    table: list[list[Any]] = [
-        ["Bill of materials", _safe_text(title)],
-        ["Currency", bom.currency],
-        [],
-        bom_columns(bom),
-    ]
-    for category in bom.categories:
-        for row in category.rows:
-            cells = [getattr(row, attribute) for _, attribute in columns]
-            table.append([_safe_text(c) if isinstance(c, str) else c for c in cells])
-        table.append(_totals_row(f"Subtotal {category.category}", category.subtotal, bom))
-    table.append([])
-    table.append(_totals_row("Total", bom.totals, bom))
-    if bom.longest_lead_item:
-        table.append(
-            [
-                "Longest lead time (days)",
-                bom.longest_lead_time_days,
-                _safe_text(bom.longest_lead_item),
-            ]
-        )
+    """The header row and one row per BOM row (cells: str, int, Decimal or None)."""
+    build = [_safe_text(title)] if title else []
+    table: list[list[Any]] = [bom_columns(bom, title=title)]
+    for row in bom.rows:
+        cells = [getattr(row, attribute) for _, attribute in _columns(bom)]
+        table.append([_safe_text(c) if isinstance(c, str) else c for c in cells] + build)
     return table
 
 
@@ -113,7 +108,11 @@ def _csv_cell(value: Any) -> str:
 
 
 def bom_csv(bom: Bom, *, title: str = "") -> bytes:
-    """The BOM as UTF-8 CSV (with a BOM mark, so spreadsheet apps detect the encoding)."""
+    """The BOM lines as UTF-8 CSV for an import: header row first, one row per component.
+
+    A byte-order mark leads the file so spreadsheet apps detect the encoding; import tools
+    that read UTF-8 skip it.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in bom_table(bom, title=title):
@@ -121,31 +120,86 @@ def bom_csv(bom: Bom, *, title: str = "") -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+# --------------------------------------------------------------------------- XLSX
+
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="EEF1F6")
+
+
+def _totals_cells(label: str, totals: BomTotals, bom: Bom, headers: list[str]) -> list[Any]:
+    values: dict[str, Any] = {
+        "Category": label,
+        "Extended list price": totals.list_price,
+        "Extended net price": totals.net_price,
+        "Currency": bom.currency,
+    }
+    if bom.show_cost:
+        values["Extended cost"] = totals.cost
+        values["Margin %"] = totals.margin_pct
+    return [values.get(header) for header in headers]
+
+
+def _write_row(sheet: Worksheet, row_number: int, cells: list[Any], headers: list[str]) -> None:
+    for column, value in enumerate(cells, start=1):
+        cell = sheet.cell(row=row_number, column=column, value=value)
+        number_format = _FORMATS.get(headers[column - 1]) if column <= len(headers) else None
+        if number_format and isinstance(value, int | Decimal):
+            cell.number_format = number_format
+
+
+def _fit_columns(sheet: Worksheet, table: list[list[Any]]) -> None:
+    """Each column as wide as its longest text (numbers as formatted), within MAX_WIDTH."""
+    widths: dict[int, int] = {}
+    for row in table:
+        for column, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            text = f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
+            widths[column] = max(widths.get(column, 0), len(text))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, MAX_WIDTH)
+
+
 def bom_xlsx(bom: Bom, *, title: str = "") -> bytes:
-    """The BOM as an XLSX workbook of one sheet, money cells formatted to cents."""
+    """The BOM as an XLSX workbook: "BOM" (header row first, lines, subtotals, totals) and
+    "About" (the build, currency, longest lead time)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "BOM"
     table = bom_table(bom, title=title)
-    header_row = 4  # after the title, currency and blank rows of bom_table
-    headers = table[header_row - 1]
-    money_columns = {n for n, header in enumerate(headers, start=1) if header in _MONEY_HEADERS}
-    bold = Font(bold=True)
-    for row_number, row in enumerate(table, start=1):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=value)
-            if isinstance(value, Decimal) and column in money_columns:
-                cell.number_format = "#,##0.00"
-        first = row[0] if row else None
-        if row_number == header_row or (
-            isinstance(first, str) and first.startswith(("Subtotal ", "Total"))
-        ):
-            for cell in sheet[row_number]:
-                cell.font = bold
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    for column, header in enumerate(headers, start=1):
-        letter = sheet.cell(row=header_row, column=column).column_letter
-        sheet.column_dimensions[letter].width = max(12, len(str(header)) + 2)
+    headers = table[0]
+    for row_number, cells in enumerate(table, start=1):
+        _write_row(sheet, row_number, cells, headers)
+    for cell in sheet[1]:
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+    last_line = len(table)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last_line}"
+
+    # Below the table, past a blank row: what a person adds up, never part of an import range.
+    summary = [
+        _totals_cells(f"Subtotal {c.category}", c.subtotal, bom, headers) for c in bom.categories
+    ]
+    summary.append(_totals_cells("Total", bom.totals, bom, headers))
+    for offset, cells in enumerate(summary, start=last_line + 2):
+        _write_row(sheet, offset, cells, headers)
+        for cell in sheet[offset]:
+            cell.font = _BOLD
+    _fit_columns(sheet, [*table, *summary])
+
+    about = workbook.create_sheet("About")
+    details: list[tuple[str, Any]] = [
+        ("Bill of materials", _safe_text(title)),
+        ("Currency", bom.currency),
+        ("Components (BOM rows)", bom.line_count),
+        ("Longest lead time (days)", bom.longest_lead_time_days),
+        ("Longest lead item", _safe_text(bom.longest_lead_item or "")),
+    ]
+    for row_number, (label, value) in enumerate(details, start=1):
+        about.cell(row=row_number, column=1, value=label).font = _BOLD
+        about.cell(row=row_number, column=2, value=value)
+    _fit_columns(about, [list(pair) for pair in details])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

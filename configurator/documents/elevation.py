@@ -72,6 +72,8 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.MONITORING: "Monitoring / security",
     Kind.ACCESSORY: "Accessory / blanking",
     Kind.BUNDLE: "Bundle",
+    Kind.CDU: "CDU (liquid)",
+    Kind.FACILITY_WATER: "Facility water",
 }
 
 # Fill and text colour per kind; every pair keeps text contrast at 4.5:1 or better.
@@ -91,6 +93,8 @@ _PALETTE: dict[Kind, tuple[str, str]] = {
     Kind.MONITORING: ("#4d7c0f", "#ffffff"),
     Kind.ACCESSORY: ("#cbd2dc", "#1d2330"),
     Kind.BUNDLE: ("#64748b", "#ffffff"),
+    Kind.CDU: ("#0369a1", "#ffffff"),
+    Kind.FACILITY_WATER: ("#164e63", "#ffffff"),
 }
 
 

@@ -8,16 +8,23 @@ a while, and only workers (and tests) render.
 
 from __future__ import annotations
 
+import base64
 import importlib.util
+import logging
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from configurator.documents.loops import loop_diagram_svg
+from configurator.formatting import EN_DASH, money_text, number_text, percent_text
+from configurator.tenancy.models import LOGO_MAX_BYTES
 from rules.feeds import POWER_SOURCE_KINDS
-from rules.model import BuildSpec, PlacedItem
+from rules.model import BuildSpec, Finding, PlacedItem
 
 if TYPE_CHECKING:
     from configurator.builds.models import Build
@@ -33,9 +40,10 @@ __all__ = [
     "spec_sheet_source",
 ]
 
+logger = logging.getLogger(__name__)
+
 PDF_CONTENT_TYPE = "application/pdf"
 ELEVATION_MODULE = "configurator.documents.elevation"
-EN_DASH = "\u2013"  # ranges and "no value" in print
 TIMES = "\u00d7"
 SITE_SOURCE = "site"  # rules.derive.electrical.SITE: the id of the utility supply in phase loads
 _SOURCE_KINDS = {kind.value for kind in POWER_SOURCE_KINDS}
@@ -49,27 +57,15 @@ def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
 
 
 # --------------------------------------------------------------------------- formatting
+# Figures are printed by configurator.formatting, the functions the web pages use too, so a
+# quote reads the same on screen and on paper.
 
-
-def _money(value: Any) -> str:
-    """``12,345.60``: money as printed, from a Decimal or its JSON string."""
-    if value is None:
-        return ""
-    return f"{Decimal(str(value)):,.2f}"
-
-
-def _pct(value: Any) -> str:
-    """``5`` or ``12.5``: a percentage without trailing zeros."""
-    if value is None:
-        return ""
-    number = Decimal(str(value)).normalize()
-    return f"{number:f}"
+_money = money_text
+_pct = percent_text
 
 
 def _num(value: Any, digits: int = 0) -> str:
-    if value is None:
-        return EN_DASH
-    return f"{float(value):,.{digits}f}"
+    return number_text(value, digits)
 
 
 def _findings(report: dict[str, Any], severities: Iterable[str] | None = None) -> list[dict]:
@@ -82,6 +78,30 @@ def _findings(report: dict[str, Any], severities: Iterable[str] | None = None) -
 
 
 # --------------------------------------------------------------------------- quote
+
+
+_IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def _logo_data_uri(name: str) -> str:
+    """The stored logo `name` as a data: URI for the PDF; empty when it is gone or not an image.
+
+    Read through Django's storage (any backend) and embedded, so the renderer needs no media
+    URL and no file system path.
+    """
+    if not name:
+        return ""
+    try:
+        with default_storage.open(name, "rb") as file:
+            content = file.read(LOGO_MAX_BYTES + 1)
+    except OSError:
+        logger.warning("Letterhead logo %s is missing from the storage; printed without it.", name)
+        return ""
+    media_type = next((t for sig, t in _IMAGE_TYPES.items() if content.startswith(sig)), None)
+    if media_type is None or len(content) > LOGO_MAX_BYTES:
+        logger.warning("Letterhead logo %s is not a PNG or JPEG within limits; left out.", name)
+        return ""
+    return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
 
 
 def quote_context(quote: Quote, kits: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -99,12 +119,12 @@ def quote_context(quote: Quote, kits: dict[str, Any] | None = None) -> dict[str,
                 "manufacturer": row["manufacturer"],
                 "sku": row["sku"],
                 "description": row["model_name"],
-                "quantity": row["quantity"],
+                "quantity": _num(row["quantity"]),
                 "unit_price": _money(row["unit_list_price"]),
                 "discount_pct": _pct(row["discount_pct"]),
                 "has_discount": Decimal(str(row["discount_pct"])) > 0,
                 "extended": _money(row["extended_net_price"]),
-                "lead_time_days": row["lead_time_days"],
+                "lead_time_days": _num(row["lead_time_days"]),
             }
             for row in category["rows"]
         ]
@@ -126,7 +146,12 @@ def quote_context(quote: Quote, kits: dict[str, Any] | None = None) -> dict[str,
         "currency": currency,
         # Names as they were at issue; today's names only for quotes issued before they were kept.
         "seller": parties.get("seller") or quote.seller.name,
-        "customer_organisation": parties.get("customer_organisation") or quote.organisation.name,
+        "seller_address": parties.get("seller_address", ""),
+        "seller_vat_number": parties.get("seller_vat_number", ""),
+        "seller_logo": _logo_data_uri(parties.get("seller_logo", "")),
+        "customer_organisation": parties.get("customer_organisation") or quote.buyer.name,
+        "customer_address": parties.get("customer_address", ""),
+        "customer_vat_number": parties.get("customer_vat_number", ""),
         "site": parties.get("site", ""),
         "site_country": parties.get("site_country", ""),
         "build_name": parties.get("build", ""),
@@ -135,7 +160,7 @@ def quote_context(quote: Quote, kits: dict[str, Any] | None = None) -> dict[str,
         "customer_email": quote.customer_email,
         "categories": categories,
         "line_count": bom.get("line_count", 0),
-        "longest_lead_time_days": bom.get("longest_lead_time_days", 0),
+        "longest_lead_time_days": _num(bom.get("longest_lead_time_days", 0)),
         "totals": {
             "subtotal": _money(quote.subtotal),
             "line_discounts": _money(quote.line_discount_total),
@@ -185,8 +210,37 @@ def spec_sheet_source(build: Build) -> dict[str, Any]:
     }
 
 
-def _elevations(spec: BuildSpec) -> list[tuple[str, str]] | None:
-    """Front elevations as inline SVG from documents.elevation; None while it is missing.
+# Print scale of the rack drawings: at 0.24 mm per drawing pixel one U (22 px) is 5.3 mm, a
+# 42U rack fits an A4 page's height, and its 11 px labels print at 7.5 pt (10 px U numbers at
+# 6.8 pt). Every rack is drawn at this one scale, so U heights compare across racks; only a
+# rack too wide for front and rear side by side is drawn smaller.
+PRINT_MM_PER_PX = 0.24
+PRINT_WIDTH_MM = 172.0  # A4 less the page margins (178 mm) and the gap between the faces
+_SVG_SIZE = re.compile(r'^(<svg\b[^>]*?) width="([0-9.]+)" height="([0-9.]+)"')
+
+
+def _svg_size(svg: str) -> tuple[float, float]:
+    found = _SVG_SIZE.match(svg)
+    if found is None:
+        raise ValueError("an elevation SVG without a width and height")
+    return float(found.group(2)), float(found.group(3))
+
+
+def _print_size(svg: str, mm_per_px: float) -> str:
+    """The SVG with its width and height in millimetres; the viewBox keeps the drawing."""
+    width, height = _svg_size(svg)
+    return _SVG_SIZE.sub(
+        lambda m: (
+            f'{m.group(1)} width="{width * mm_per_px:.1f}mm" height="{height * mm_per_px:.1f}mm"'
+        ),
+        svg,
+        count=1,
+    )
+
+
+def _elevations(spec: BuildSpec, findings: list[Finding]) -> list[dict[str, Any]] | None:
+    """Front and rear elevation of each rack as inline SVG sized for print; None while
+    documents.elevation is missing.
 
     Looked up at render time rather than imported, so the sheet switches from the position
     tables to drawings as soon as the module ships, without a change here. An error inside
@@ -198,7 +252,23 @@ def _elevations(spec: BuildSpec) -> list[tuple[str, str]] | None:
     build_all = getattr(module, "build_elevations_svg", None)
     if build_all is None:
         return None
-    return [(str(rack_id), str(svg)) for rack_id, svg in build_all(spec, face="front")]
+    names = {rack.id: rack.name or rack.component.name for rack in spec.racks}
+    fronts = dict(build_all(spec, face="front", findings=findings))
+    rears = dict(build_all(spec, face="rear", findings=findings))
+    racks = []
+    for rack_id, front in fronts.items():
+        rear = rears[rack_id]
+        both_px = _svg_size(front)[0] + _svg_size(rear)[0]
+        scale = min(PRINT_MM_PER_PX, PRINT_WIDTH_MM / both_px)
+        racks.append(
+            {
+                "id": str(rack_id),
+                "name": names.get(rack_id, str(rack_id)),
+                "front": _print_size(str(front), scale),
+                "rear": _print_size(str(rear), scale),
+            }
+        )
+    return racks
 
 
 def _positions(spec: BuildSpec) -> list[dict[str, Any]]:
@@ -287,26 +357,82 @@ def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]
     return chain
 
 
+def _liquid_rows(spec: BuildSpec, metrics: dict[str, Any]) -> list[tuple[str, str]]:
+    """The engine's liquid figures (reference 8) as label/value rows; none without liquid.
+    Reports frozen before liquid cooling existed carry none of them and show none."""
+    loops = metrics.get("loops") or []
+    liquid_w = metrics.get("liquid_w") or 0
+    if not loops and not liquid_w:
+        return []
+    names = {item.id: item.component.name for item in spec.items}
+    u = spec.policy.utilisation_limit
+    rows = [
+        (
+            "Heat into liquid (cold plates) / to the room air",
+            f"{_num(liquid_w)} W / {_num(metrics.get('heat_w'))} W",
+        )
+    ]
+    for loop in loops:
+        what = "CDU" if loop["kind"] == "cdu" else "Facility water"
+        value = (
+            f"{_num(loop['heat_w'])} W of {_num(loop['capacity_w'] * u)} W "
+            f"({u * 100:g} % of {_num(loop['capacity_w'])} W); "
+            f"supply {_num(loop['supply_c'], 1)} °C"
+        )
+        if loop.get("return_c") is not None:
+            value += f", return {_num(loop['return_c'], 1)} °C"
+        if loop.get("flow_lpm") is not None:
+            value += (
+                f"; {_num(loop['flow_lpm'], 1)} L/min to the nodes, "
+                f"{_num(loop.get('flow_needed_lpm'), 1)} L/min needed at "
+                f"{spec.policy.liquid_delta_t_k:g} K"
+            )
+        rows.append(
+            (f"{what} {names.get(loop['source'], loop['source'])} ({loop['source']})", value)
+        )
+    for rack in metrics.get("racks", []):
+        if rack.get("heat_kw"):
+            rows.append(
+                (
+                    f"Rack {rack['rack_id']}: heat / to the air",
+                    f"{_num(rack['heat_kw'], 1)} kW / {_num(rack.get('air_kw'), 1)} kW "
+                    f"(air-cooled limit {spec.policy.air_density_limit_kw:g} kW)",
+                )
+            )
+    return rows
+
+
 def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
     """Template context of a spec sheet, from `spec_sheet_source` JSON."""
     spec = BuildSpec.model_validate(source["spec"])
     report = source["report"]
     metrics = report.get("metrics", {})
     site = spec.site
-    elevations = _elevations(spec)
+    findings = [Finding.model_validate(f) for f in report.get("findings", [])]
+    elevations = _elevations(spec, findings)
     build = source.get("build", {})
+    organisation = source.get("organisation", "")
+    seller = source.get("seller", "")
     ups_pct = metrics.get("ups_load_kw_pct")
     ups_worst_pct = metrics.get("ups_worst_load_kw_pct")
     return {
         "title": f"Spec sheet — {build.get('name', spec.name)} rev {build.get('revision', '')}",
         "build": build,
-        "organisation": source.get("organisation", ""),
-        "seller": source.get("seller", ""),
+        "organisation": organisation,
+        "seller": seller,
+        # Named once: a seller's own build is not "for" itself.
+        "for_organisation": organisation if organisation != seller else "",
         "generated_at": source.get("generated_at", "")[:10],
         "site": site,
         "site_rows": [
             ("Environment", site.environment.value),
             ("Ambient", f"{site.ambient_min_c:g}{EN_DASH}{site.ambient_max_c:g} °C"),
+            (
+                "Outdoor design",
+                f"{site.outdoor_range_c[0]:g}{EN_DASH}{site.outdoor_range_c[1]:g} °C"
+                if site.outdoor_range_c is not None
+                else "not stated",
+            ),
             ("Altitude", f"{site.altitude_m:g} m"),
             (
                 "Supply",
@@ -360,6 +486,8 @@ def spec_sheet_context(source: dict[str, Any]) -> dict[str, Any]:
         ],
         "elevations": elevations,
         "positions": None if elevations is not None else _positions(spec),
+        "loop_diagram": loop_diagram_svg(spec, findings=findings, uid="sheet"),
+        "liquid_rows": _liquid_rows(spec, metrics),
         "power_chain": _power_chain(spec, report),
         "thermal_rows": [
             (

@@ -8,7 +8,7 @@ package imports models from their room, never from here.
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.configure.models import ConfigureJob
 from configurator.documents.models import RenderedDocument
-from configurator.quotes.models import Quote, QuoteNumberSequence
+from configurator.quotes.models import Quote, QuoteNumberSequence, QuoteRequest
 from configurator.tenancy.models import ApiToken, Membership, Organisation
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Organisation",
     "Quote",
     "QuoteNumberSequence",
+    "QuoteRequest",
     "RenderedDocument",
     "Site",
 ]

@@ -81,6 +81,17 @@ class Quote(models.Model):
         max_digits=5, decimal_places=2, default=Decimal("0.00"), help_text="Tax rate, percent."
     )
     terms = models.TextField(blank=True)
+    customer_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes_received",
+        help_text=(
+            "The buying organisation when it is not the build's own: a seller's build quoted "
+            "to one of the organisations it serves. Empty: the build's organisation."
+        ),
+    )
     customer_name = models.CharField(max_length=200, blank=True)
     customer_email = models.EmailField(blank=True)
     override_reason = models.TextField(
@@ -133,6 +144,21 @@ class Quote(models.Model):
         related_name="quotes_issued",
     )
     issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="quotes_answered",
+        help_text="Who recorded the customer's acceptance or decline.",
+    )
+    answered_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the answer was recorded."
+    )
+    answer_note = models.TextField(
+        blank=True, editable=False, help_text="What the customer said with the answer."
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -164,6 +190,11 @@ class Quote(models.Model):
                 condition=Q(status="draft") | Q(number__isnull=False, total__isnull=False),
                 name="quote_issued_has_number_and_total",
             ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["accepted", "rejected"]) | Q(answered_at__isnull=False),
+                name="quote_answer_has_time",
+                violation_error_message="An accepted or declined quote records when.",
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "status"], name="quote_org_status_idx"),
@@ -185,6 +216,67 @@ class Quote(models.Model):
         """Issued (or later) revisions never change their snapshot and totals."""
         return self.status != self.Status.DRAFT
 
+    @property
+    def buyer(self) -> Organisation:
+        """The organisation the offer is made to: the named customer, else the build's."""
+        return self.customer_organisation or self.organisation
+
+
+class QuoteRequest(models.Model):
+    """A customer's request for a quote of one of its builds; the seller answers with a quote.
+
+    At most one request per build is open; the seller's first quote of the build answers it.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        QUOTED = "quoted", "Quoted"
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="quote_requests",
+        help_text="The requesting organisation: the build's.",
+    )
+    build = models.ForeignKey(Build, on_delete=models.CASCADE, related_name="quote_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quote_requests",
+    )
+    message = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    quote = models.ForeignKey(
+        Quote,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        help_text="The quote that answered the request.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    quoted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["build"],
+                condition=Q(status="open"),
+                name="quote_request_one_open_per_build",
+                violation_error_message="This build already has an open quote request.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="quote_request_org_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quote request {self.pk} for build {self.build_id} ({self.status})"
+
 
 # Named at module level for drf-spectacular's ENUM_NAME_OVERRIDES (an import path).
 QuoteStatus = Quote.Status
+QuoteRequestStatus = QuoteRequest.Status

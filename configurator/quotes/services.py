@@ -6,11 +6,13 @@ Signatures (keyword-only):
 - quote_update(*, quote, user, **fields) -> Quote                    drafts only
 - quote_issue(*, quote, user, override_reason="", now=None) -> Quote  freeze, number, total
 - quote_revise(*, quote, user, override_reason="", now=None, **fields) -> Quote
-- quote_set_status(*, quote, user, status, now=None) -> Quote        accepted / rejected
+- quote_set_status(*, quote, user, status, note="", now=None) -> Quote   accepted / rejected
 - quote_expire_due(*, today=None) -> int                             periodic (celery beat)
+- quote_request_create(*, build, user, message="", now=None) -> QuoteRequest   a customer asks
 
-`fields` of create/update/revise: customer_name, customer_email, valid_until, line_discounts,
-discount_pct, tax_rate_pct, terms. Their PDFs are documents (configurator.documents.services).
+`fields` of create/update/revise: customer_organisation, customer_name, customer_email,
+valid_until, line_discounts, discount_pct, tax_rate_pct, terms. Their PDFs are documents
+(configurator.documents.services).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from django.utils import timezone
 
 from configurator.builds.models import Build
 from configurator.errors import BlockedByRules, Conflict, NotFound
-from configurator.quotes.models import Quote, QuoteNumberSequence
+from configurator.quotes.models import Quote, QuoteNumberSequence, QuoteRequest
 from configurator.quotes.pricing import apply_line_discounts, quote_totals
 from configurator.quotes.validation import (
     QuoteForbidden,
@@ -33,7 +35,8 @@ from configurator.quotes.validation import (
     clean_fields,
     issuer_role,
 )
-from configurator.tenancy.permissions import can_answer_quote
+from configurator.tenancy.models import Organisation
+from configurator.tenancy.permissions import can_answer_quote, can_request_quote
 
 __all__ = [
     "DEFAULT_TERMS",
@@ -42,6 +45,7 @@ __all__ = [
     "quote_create",
     "quote_expire_due",
     "quote_issue",
+    "quote_request_create",
     "quote_revise",
     "quote_set_status",
     "quote_update",
@@ -64,8 +68,19 @@ def format_quote_number(year: int, sequence: int) -> str:
 # --------------------------------------------------------------------------- drafts
 
 
-def quote_create(*, build: Build, user: Any, **fields: Any) -> Quote:
-    """A draft quote of `build` for the build's organisation; the seller is its serving one."""
+def _user_or_none(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def quote_create(
+    *, build: Build, user: Any, now: datetime.datetime | None = None, **fields: Any
+) -> Quote:
+    """A draft quote of `build` for the build's organisation; the seller is its serving one.
+
+    The build's open quote request, if any, is answered by this draft: it links to it, and
+    its requester becomes the contact unless `fields` name one.
+    """
     organisation = build.site.organisation
     quote = Quote(
         organisation=organisation,
@@ -73,12 +88,27 @@ def quote_create(*, build: Build, user: Any, **fields: Any) -> Quote:
         build=build,
         currency=build.site.currency,
         terms=DEFAULT_TERMS,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=_user_or_none(user),
     )
     role = issuer_role(user, quote)
+    request = (
+        QuoteRequest.objects.select_for_update()
+        .select_related("requested_by")
+        .filter(build=build, status=QuoteRequest.Status.OPEN)
+        .first()
+    )
+    requester = request.requested_by if request is not None else None
+    if requester is not None:
+        fields.setdefault("customer_name", requester.get_full_name() or requester.get_username())
+        fields.setdefault("customer_email", requester.email)
     clean_fields(quote, fields)
     check_discount_limit(role, quote)
     quote.save()
+    if request is not None:
+        request.status = QuoteRequest.Status.QUOTED
+        request.quote = quote
+        request.quoted_at = now or timezone.now()
+        request.save(update_fields=["status", "quote", "quoted_at"])
     return quote
 
 
@@ -127,12 +157,24 @@ def _next_number(year: int) -> tuple[str, int]:
 
 
 def _parties(build: Build, quote: Quote) -> dict[str, Any]:
+    """Who sells to whom, as printed: names, addresses, VAT numbers and the seller's logo.
+
+    Frozen at issue, so a later change of an address or logo never changes an issued quote
+    (an uploaded logo file is never overwritten: a new upload gets a new name).
+    """
     site = build.site
+    seller, buyer = quote.seller, quote.buyer
     return {
-        "seller": quote.seller.name,
-        "customer_organisation": quote.organisation.name,
+        "seller": seller.name,
+        "seller_address": seller.address,
+        "seller_vat_number": seller.vat_number,
+        "seller_logo": seller.logo.name if seller.logo else "",
+        "customer_organisation": buyer.name,
+        "customer_address": buyer.address,
+        "customer_vat_number": buyer.vat_number,
         "site": site.name,
         "site_country": site.country,
+        "site_organisation": site.organisation.name,
         "build": build.name,
         "build_id": build.pk,
     }
@@ -158,6 +200,11 @@ def _issue(
     today = timezone.localdate(now)
     if quote.valid_until is not None and quote.valid_until < today:
         errors["valid_until"] = ["A quote cannot be valid until a past date."]
+    if quote.buyer.pk == quote.seller_id:
+        errors["customer_organisation"] = [
+            f"The site belongs to the seller, {quote.seller.name}: name the customer "
+            "organisation the quote is for."
+        ]
     if errors:
         raise ValidationError(errors)
     # The build's row lock keeps line edits out while the snapshot is read, so the spec, the
@@ -208,7 +255,7 @@ def _issue(
     quote.status = Quote.Status.ISSUED
     quote.issued_at = now
     quote.status_changed_at = now
-    quote.issued_by = user if getattr(user, "is_authenticated", False) else None
+    quote.issued_by = _user_or_none(user)
     quote.save()
     return quote
 
@@ -274,6 +321,7 @@ def quote_revise(
             "discount_pct",
             "tax_rate_pct",
             "terms",
+            "customer_organisation",
             "customer_name",
             "customer_email",
         )
@@ -299,16 +347,28 @@ def quote_revise(
     return _issue(new, user=user, role=role, override_reason=override_reason, now=now)
 
 
+MAX_NOTE_CHARS = 2000
+
+
 @transaction.atomic
 def quote_set_status(
-    *, quote: Quote, user: Any, status: str, now: datetime.datetime | None = None
+    *,
+    quote: Quote,
+    user: Any,
+    status: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
 ) -> Quote:
-    """Record the customer's answer to an issued quote: accepted or rejected."""
+    """Record the customer's answer to an issued quote, accepted or rejected (declined),
+    with who recorded it, when, and what the customer said."""
     if status not in (Quote.Status.ACCEPTED, Quote.Status.REJECTED):
         raise ValidationError({"status": ["Answer a quote with accepted or rejected."]})
+    note = str(note or "").strip()
+    if len(note) > MAX_NOTE_CHARS:
+        raise ValidationError({"note": [f"At most {MAX_NOTE_CHARS} characters."]})
     now = now or timezone.now()
     quote = _locked(quote)
-    if not can_answer_quote(user, quote.organisation):
+    if not can_answer_quote(user, quote.organisation, quote.customer_organisation):
         raise QuoteForbidden("Only the customer or the seller may answer this quote.")
     if quote.status != Quote.Status.ISSUED:
         raise Conflict(
@@ -322,7 +382,19 @@ def quote_set_status(
         )
     quote.status = status
     quote.status_changed_at = now
-    quote.save(update_fields=["status", "status_changed_at", "updated_at"])
+    quote.answered_at = now
+    quote.answered_by = _user_or_none(user)
+    quote.answer_note = note
+    quote.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "answered_at",
+            "answered_by",
+            "answer_note",
+            "updated_at",
+        ]
+    )
     return quote
 
 
@@ -334,4 +406,45 @@ def quote_expire_due(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     return Quote.objects.filter(status=Quote.Status.ISSUED, valid_until__lt=today).update(
         status=Quote.Status.EXPIRED, status_changed_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+# --------------------------------------------------------------------------- requests
+
+
+@transaction.atomic
+def quote_request_create(
+    *, build: Build, user: Any, message: str = "", auth: Any = None
+) -> QuoteRequest:
+    """A customer asks its seller to quote one of its builds; one open request per build.
+
+    The seller sees open requests on the dashboard; its first quote of the build answers it
+    (quote_create).
+    """
+    organisation: Organisation = build.site.organisation
+    if not can_request_quote(user, auth, organisation):
+        raise QuoteForbidden(
+            "Customers request quotes of their own organisation's builds; sellers create "
+            "quotes directly."
+        )
+    if organisation.served_by_id is None:
+        raise Conflict(
+            f"No seller serves {organisation.name}, so nobody can quote this build.",
+            code="no_seller",
+        )
+    message = str(message or "").strip()
+    if len(message) > MAX_NOTE_CHARS:
+        raise ValidationError({"message": [f"At most {MAX_NOTE_CHARS} characters."]})
+    # The build's row lock serialises two requests of the same build (PostgreSQL).
+    Build.objects.select_for_update(of=("self",)).filter(pk=build.pk).first()
+    if QuoteRequest.objects.filter(build=build, status=QuoteRequest.Status.OPEN).exists():
+        raise Conflict(
+            "A quote of this build was already requested; the seller has been told.",
+            code="quote_request_open",
+        )
+    return QuoteRequest.objects.create(
+        organisation=organisation,
+        build=build,
+        requested_by=_user_or_none(user),
+        message=message,
     )

@@ -12,12 +12,14 @@ from configurator.builds.models import Build
 from configurator.errors import DomainError
 from configurator.quotes.models import Quote
 from configurator.quotes.pricing import QuoteTotals, effective_discount_pct
+from configurator.tenancy.models import Organisation
 from configurator.tenancy.permissions import quote_discount_limit_pct, quote_issuer_role
 
 __all__ = ["QUOTE_FIELDS", "QuoteForbidden", "check_discount_limit", "clean_fields", "issuer_role"]
 
 QUOTE_FIELDS = frozenset(
     {
+        "customer_organisation",
         "customer_name",
         "customer_email",
         "valid_until",
@@ -87,9 +89,38 @@ def _line_discounts(value: Any, build: Build | None) -> dict[str, str]:
     return cleaned
 
 
+def _customer_organisation(value: Any, quote: Quote) -> Organisation | None:
+    """The buying organisation: None or the build's own; for a build on the seller's own site,
+    one of the organisations the seller serves (never another customer's: it would see the
+    build of the customer that owns it)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Organisation):
+        organisation: Organisation | None = value
+    else:
+        organisation = Organisation.objects.filter(slug=str(value)[:80]).first()
+    sellers_own_site = quote.organisation_id == quote.seller_id
+    if organisation is None or not (
+        organisation.pk == quote.organisation_id
+        or (sellers_own_site and organisation.served_by_id == quote.seller_id)
+    ):
+        raise ValidationError(
+            {
+                "customer_organisation": [
+                    "Choose the build's organisation, or for a build on the seller's own site "
+                    "an organisation the seller serves."
+                ]
+            }
+        )
+    # The build's own organisation is the default: store None, so both mean the same.
+    return None if organisation.pk == quote.organisation_id else organisation
+
+
 def clean_fields(quote: Quote, fields: dict[str, Any]) -> None:
     """Validate `fields` and set them on the (unsaved) draft."""
     _refuse_unknown(fields)
+    if "customer_organisation" in fields:
+        quote.customer_organisation = _customer_organisation(fields["customer_organisation"], quote)
     if "line_discounts" in fields:
         quote.line_discounts = _line_discounts(fields["line_discounts"] or {}, quote.build)
     for name in ("discount_pct", "tax_rate_pct"):
@@ -105,6 +136,7 @@ def clean_fields(quote: Quote, fields: dict[str, Any]) -> None:
     quote.full_clean(
         exclude=[
             "organisation",
+            "customer_organisation",
             "seller",
             "build",
             "created_by",

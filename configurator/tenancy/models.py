@@ -7,12 +7,41 @@ import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+    from django.core.files import File
+
+LOGO_MAX_BYTES = 512 * 1024
+# The first bytes of the formats a letterhead logo may be: WeasyPrint prints both.
+_LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+def validate_logo(file: File) -> None:
+    """A logo is a PNG or JPEG of at most 512 KB, judged by its bytes, not only its name."""
+    if getattr(file, "_committed", False):
+        return  # stored earlier and judged then: a re-save never re-reads the storage
+    size = getattr(file, "size", None)
+    if size is not None and size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            "The logo is %(size)s KB; a logo may be at most %(limit)s KB.",
+            code="logo_too_large",
+            params={"size": -(-size // 1024), "limit": LOGO_MAX_BYTES // 1024},
+        )
+    position = file.tell() if hasattr(file, "tell") else None
+    file.seek(0)
+    head = file.read(8)
+    if position is not None:
+        file.seek(position)
+    if not any(head.startswith(signature) for signature in _LOGO_SIGNATURES):
+        raise ValidationError(
+            "The logo must be a PNG or JPEG image; this file is neither.", code="logo_type"
+        )
 
 
 class Organisation(models.Model):
@@ -32,6 +61,24 @@ class Organisation(models.Model):
         blank=True,
         related_name="served_organisations",
         help_text="Seller organisation whose sales engineers may act on this organisation.",
+    )
+    address = models.TextField(
+        blank=True,
+        max_length=500,
+        help_text="Postal address, one line per row; printed on the quotes this organisation "
+        "issues (letterhead) and receives.",
+    )
+    vat_number = models.CharField(
+        "VAT number",
+        max_length=32,
+        blank=True,
+        help_text="VAT or tax identification number, printed on quotes.",
+    )
+    logo = models.FileField(
+        upload_to="organisations/logos/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"]), validate_logo],
+        help_text="Letterhead logo on quotes: PNG or JPEG, at most 512 KB.",
     )
     policy = models.JSONField(
         default=dict,

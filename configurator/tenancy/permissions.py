@@ -248,14 +248,34 @@ def quote_discount_limit_pct(role: str | None) -> Decimal | None:
     return None if limit is None else Decimal(str(limit))
 
 
-def can_answer_quote(user: Any, organisation: Organisation) -> bool:
-    """Whether `user` may accept or reject a quote of `organisation`.
+def can_answer_quote(
+    user: Any, organisation: Organisation, customer: Organisation | None = None
+) -> bool:
+    """Whether `user` may accept or reject a quote of `organisation` (offered to `customer`).
 
-    Any member of the customer organisation (they are the ones who buy), and the issuers,
-    who record an answer given by mail or phone.
+    Any member of the buying organisation (they are the ones who buy): the named `customer`
+    when the quote has one, else the build's organisation; and the issuers, who record an
+    answer given by mail or phone.
     """
     if user is None or not user.is_authenticated:
         return False
     if quote_issuer_role(user, organisation) is not None:
         return True
+    buyer = customer or organisation
+    return Membership.objects.filter(user=user, organisation=buyer).exists()
+
+
+def can_request_quote(user: Any, auth: Any, organisation: Organisation) -> bool:
+    """Whether the request may ask for a quote of a build of `organisation`.
+
+    Members of a customer organisation ask its seller; a seller's people quote directly. With
+    a token only the token's own organisation counts.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    if organisation.kind != Organisation.Kind.CUSTOMER:
+        return False
+    token = token_of(auth)
+    if token is not None and token.organisation_id != organisation.pk:
+        return False
     return Membership.objects.filter(user=user, organisation=organisation).exists()

@@ -20,7 +20,7 @@ from configurator.tenancy.permissions import can_see_cost
 from configurator.web.common import is_htmx, paginate
 from configurator.web.forms import CatalogueFilterForm
 from rules.specs import spec_model_for
-from rules.units import FT3_PER_M3, MM_PER_IN, btu_h, cfm, lb
+from rules.units import FT3_PER_M3, MM_PER_IN, btu_h, cfm, gpm, lb
 
 COMPONENTS_PER_PAGE = 25
 SEARCH_FIELDS = ("sku", "model_name", "manufacturer__name", "description")
@@ -70,6 +70,27 @@ SPEC_LABELS = {
     "transfer_time_ms": "Transfer time",
     "rated_hours": "Hour rate of the capacity",
     "peukert_k": "Peukert exponent",
+    # Liquid cooling (reference 8)
+    "capacity_w": "Heat capacity",
+    "approach_k": "Approach (secondary above facility supply)",
+    "secondary_flow_min_lpm": "Secondary flow, least",
+    "secondary_flow_max_lpm": "Secondary flow, most",
+    "pumps_required": "Pumps needed for the rated flow",
+    "facility_classes": "Facility water classes accepted",
+    "connectors": "Manifold connectors",
+    "ports": "Manifold ports",
+    "supply_temp_c": "Supply temperature",
+    "ambient_approach_k": "Supply above ambient, at least",
+    "capacity_change_pct_per_k": "Capacity lost above the rated ambient",
+    "water_l_per_kwh": "Water evaporated",
+    "liquid_fraction": "Heat into liquid",
+    "coolant_flow_lpm": "Coolant flow",
+    "max_coolant_inlet_c": "Warmest coolant inlet",
+    "coolant_connector": "Coolant connector",
+    "rated_water_c": "Rated at water of",
+    "warm_water_c": "Second rating point, water of",
+    "warm_water_sensible_w": "Sensible capacity at the second point",
+    "active": "Fans of its own",
 }
 
 
@@ -133,13 +154,17 @@ def millimetres(value: float | None, imperial: bool) -> str:
 
 
 # Unit suffixes of spec keys: the unit goes into the value, not the label.
-UNIT_SUFFIXES = ("_g_m3", "_m3h", "_m3", "_mm", "_kg", "_ms", "_min", "_w", "_v", "_a", "_c", "_ah")
+UNIT_SUFFIXES = (
+    "_g_m3", "_m3h", "_m3", "_mm", "_kg", "_ms", "_min", "_w", "_v", "_a", "_c", "_ah", "_lpm",
+    "_pct_per_k", "_l_per_kwh", "_k",
+)  # fmt: skip
 # Spec values that are acronyms or names rather than words.
 VALUE_NAMES = {
     "vrla": "VRLA",
     "li_ion": "Li-ion",
     "hfc_227ea": "HFC-227ea",
     "fk_5_1_12": "FK-5-1-12",
+    "pg25": "Propylene glycol 25 %",
 }
 
 
@@ -161,6 +186,24 @@ def _spec_value(key: str, value: Any, imperial: bool) -> str:
         return "—"
     if isinstance(value, str):
         return VALUE_NAMES.get(value) or value.replace("_", " ").capitalize()
+    if isinstance(value, list | tuple):
+        return ", ".join(
+            _spec_value(key, v, imperial) if not isinstance(v, str) else v for v in value
+        )
+    if key == "liquid_fraction":
+        return f"{_number(value * 100)} %"
+    if key.endswith("_lpm"):
+        return (
+            f"{_number(value)} L/min ({_number(gpm(value))} US gpm)"
+            if imperial
+            else f"{_number(value)} L/min"
+        )
+    if key.endswith("_pct_per_k"):
+        return f"{_number(value)} %/K"
+    if key.endswith("_l_per_kwh"):
+        return f"{_number(value)} L/kWh"
+    if key.endswith("_k") and key != "peukert_k":  # a Peukert exponent has no unit
+        return f"{_number(value)} K"
     if key == "u":
         return f"{value} U"
     if key == "kva":

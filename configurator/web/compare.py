@@ -1,4 +1,5 @@
-"""Two builds side by side: key metrics with their difference, findings and BOM totals."""
+"""Two builds side by side: key metrics with their difference, findings, BOM totals and the
+BOM line by line (added, removed, changed quantity or price per component)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from configurator.builds import selectors
-from configurator.builds.bom import Bom
+from configurator.builds.bom import Bom, BomChange, bom_diff
 from configurator.builds.models import Build
 from configurator.errors import Conflict, NotFound
 from configurator.tenancy.permissions import can_see_cost
@@ -148,7 +149,15 @@ def build_compare(request: HttpRequest) -> HttpResponse:
             raise Http404(exc.message) from exc
         side_a, side_b = _side(request, build_a), _side(request, build_b)
         show_cost = can_see_cost(request.user)
+        lines = []
+        if side_a["bom"] is not None and side_b["bom"] is not None:
+            lines = bom_diff(side_a["bom"], side_b["bom"])
         context.update(
+            bom_lines=[row for row in lines if row.change is not BomChange.SAME],
+            unchanged_lines=sum(row.change is BomChange.SAME for row in lines),
+            currency=(side_b["bom"] or side_a["bom"]).currency
+            if (side_b["bom"] or side_a["bom"])
+            else "",
             a=side_a,
             b=side_b,
             metric_rows=_metric_rows(side_a["report"], side_b["report"]),

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET
 
 from configurator.builds import selectors
 from configurator.builds.models import Build
+from configurator.quotes.models import QuoteRequest
+from configurator.quotes.selectors import quote_request_list, quote_requests_to_answer
 from configurator.tenancy.models import Membership
 from configurator.tenancy.permissions import organisations_visible_to
 from configurator.web.common import build_rows, paginate
@@ -19,6 +21,7 @@ from configurator.web.common import build_rows, paginate
 # list at the most recently edited ones and links to the paged list for the rest.
 DASHBOARD_BUILDS = 25
 BUILDS_PER_PAGE = 25
+DASHBOARD_REQUESTS = 10
 
 
 @require_GET
@@ -44,6 +47,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sites = selectors.site_list(user=user).annotate(build_count=Count("builds"))
     builds = selectors.build_list(user=user)
     total_builds = builds.count()
+    # Sellers see the requests waiting for their quote; customers their own waiting ones.
+    to_answer = list(quote_requests_to_answer(user=user)[:DASHBOARD_REQUESTS])
+    waiting = to_answer or list(
+        quote_request_list(user=user, status=QuoteRequest.Status.OPEN)[:DASHBOARD_REQUESTS]
+    )
     return render(
         request,
         "configurator/dashboard.html",
@@ -55,6 +63,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rows": build_rows(builds[:DASHBOARD_BUILDS]),
             "total_builds": total_builds,
             "shown_builds": min(total_builds, DASHBOARD_BUILDS),
+            "quote_requests": waiting,
+            "quote_requests_to_answer": bool(to_answer),
         },
     )
 

@@ -47,6 +47,7 @@ FIELD_LABELS = {
     "feed_a": "Feed A",
     "feed_b": "Feed B",
     "ups": "UPS",
+    "coolant_from": "Coolant from",
     "phase": "Phase",
     "note": "Note",
     "lines": "Lines",
@@ -320,6 +321,7 @@ def line_add(request: HttpRequest, pk: int) -> HttpResponse:
                 feed_a=form.line_ref("feed_a"),
                 feed_b=form.line_ref("feed_b"),
                 ups=form.line_ref("ups"),
+                coolant_from=form.line_ref("coolant_from"),
                 phase=data["phase"],
                 note=data["note"],
                 expected_revision=expected,
@@ -353,7 +355,7 @@ def line_update(request: HttpRequest, pk: int, line: int) -> HttpResponse:
         if "position" in request.POST:
             _, rack, position = data["position"]
             fields.update(rack=rack, position_u=position)
-        for name in ("feed_a", "feed_b", "ups"):
+        for name in ("feed_a", "feed_b", "ups", "coolant_from"):
             if name in request.POST:
                 fields[name] = form.line_ref(name)
         if "quantity" in request.POST and data["quantity"]:
@@ -370,7 +372,8 @@ def line_update(request: HttpRequest, pk: int, line: int) -> HttpResponse:
 @login_required
 @require_POST
 def line_remove(request: HttpRequest, pk: int, line: int) -> HttpResponse:
-    """Remove a line; with "detach" the lines using it as rack or feed are detached first."""
+    """Remove a line; with "detach" the lines using it as rack, feed, UPS or coolant source are
+    detached first."""
     build = _build_or_404(request, pk)
     target = _line_or_404(build, line)
     name = line_name(target)

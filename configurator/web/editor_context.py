@@ -218,7 +218,7 @@ def editor_context(
             )
         )
     if want("picker"):
-        context["picker"] = picker(spec, query or {}, show_cost=show_cost)
+        context["picker"] = picker(spec, query or {}, show_cost=show_cost, names=names)
     if want("bom"):
         try:
             context["bom"] = selectors.build_bom(build, show_cost=show_cost)

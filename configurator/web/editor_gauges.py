@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rules.model import BuildSpec, Report
+from rules.specs import CduSpec
 
-__all__ = ["Gauge", "gauges_of", "headroom_text"]
+__all__ = ["Gauge", "gauges_of", "headroom_text", "liquid_gauges"]
 
 CONSTRAINT_TEXT = {
     "ups_kw": "UPS real power (kW)",
@@ -145,6 +146,12 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
                 + (f", {over} overloaded" if over else ""),
             )
         )
+    # Racks whose load is a lower bound: some lines (or the rack) have no known mass.
+    unweighed = {
+        f.subject[0]: len(f.subject) - 1
+        for f in report.findings
+        if f.code == "mechanical.mass_unknown" and f.subject
+    }
     for rack in metrics.racks:
         name = names.get(rack.rack_id, rack.rack_id)
         gauges.append(
@@ -159,6 +166,8 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
             )
         )
         limit = rack.static_limit_kg
+        lower_bound = rack.rack_id in unweighed
+        lines = unweighed.get(rack.rack_id, 0)
         gauges.append(
             Gauge(
                 label=f"Weight \u2013 {name}",
@@ -167,7 +176,106 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
                 high=limit or None,
                 optimum=0,
                 over=bool(limit) and rack.weight_kg > limit,
-                text=f"{_fmt(rack.weight_kg)} kg of {_fmt(limit)} kg static rating",
+                text=(
+                    f"{'at least ' if lower_bound else ''}{_fmt(rack.weight_kg)} kg of "
+                    f"{_fmt(limit)} kg static rating"
+                ),
+                note=(
+                    (
+                        f"{lines} line{'s' if lines != 1 else ''} "
+                        f"{'have' if lines != 1 else 'has'} no weight"
+                        if lines
+                        else "the rack's own mass is unknown"
+                    )
+                    + "; the load shown is a lower bound"
+                    if lower_bound
+                    else ""
+                ),
+            )
+        )
+    gauges.extend(liquid_gauges(spec, report, names))
+    return gauges
+
+
+def _temperatures(supply_c: float | None, return_c: float | None) -> str:
+    if supply_c is None:
+        return "supply unknown (no facility water source)"
+    text = f"supply {_fmt(supply_c, 1)} \u00b0C"
+    return text if return_c is None else f"{text}, return {_fmt(return_c, 1)} \u00b0C"
+
+
+def liquid_gauges(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Gauge]:
+    """Bars of the liquid side (reference 8), all the engine's figures: the heat split, each
+    loop's heat against its capacity at u with its supply and return, each CDU's flow against
+    its range and what its heat needs, and each rack's density, air against the L7 limit."""
+    metrics, policy = report.metrics, spec.policy
+    if not metrics.loops and metrics.liquid_w <= 0:
+        return []
+    u = policy.utilisation_limit
+    pct = f"{u * 100:g} %"
+    flow_findings = {
+        ref for f in report.findings if f.code == "liquid.secondary_flow" for ref in f.subject
+    }
+    items = {item.id: item for item in spec.items}
+    gauges = [
+        Gauge(
+            label="Heat into liquid / to the room air",
+            value=metrics.liquid_w,
+            maximum=max(metrics.liquid_w + metrics.heat_w, 1),
+            text=f"{_fmt(metrics.liquid_w / 1000, 1)} kW into liquid (cold plates); "
+            f"{_fmt(metrics.heat_w / 1000, 1)} kW to the room air (incl. UPS losses)",
+        )
+    ]
+    for loop in metrics.loops:
+        name = names.get(loop.source, loop.source)
+        limit = loop.capacity_w * u
+        what = "CDU" if loop.kind == "cdu" else "Facility water"
+        gauges.append(
+            Gauge(
+                label=f"{what} \u2013 {name}",
+                value=loop.heat_w,
+                maximum=max(loop.capacity_w, loop.heat_w, 1),
+                high=limit,
+                optimum=0,
+                over=loop.heat_w > limit,
+                text=f"{_fmt(loop.heat_w)} W of {_fmt(limit)} W ({pct} of "
+                f"{_fmt(loop.capacity_w)} W); {_temperatures(loop.supply_c, loop.return_c)}",
+            )
+        )
+        cdu = items.get(loop.source)
+        if loop.kind != "cdu" or loop.flow_lpm is None or cdu is None:
+            continue
+        cdu_spec = cdu.component.spec
+        top = cdu_spec.secondary_flow_max_lpm * cdu.quantity if isinstance(cdu_spec, CduSpec) else 0
+        needed = loop.flow_needed_lpm or 0.0
+        gauges.append(
+            Gauge(
+                label=f"Flow \u2013 {name}",
+                value=loop.flow_lpm,
+                maximum=max(top, loop.flow_lpm, needed, 1),
+                high=top or None,
+                low=needed or None,
+                over=loop.source in flow_findings,
+                text=f"{_fmt(loop.flow_lpm, 1)} L/min to the nodes; the heat needs "
+                f"{_fmt(needed, 1)} L/min at {policy.liquid_delta_t_k:g} K; the CDU moves up to "
+                f"{_fmt(top, 1)} L/min",
+            )
+        )
+    limit_kw = policy.air_density_limit_kw
+    for rack in metrics.racks:
+        if rack.heat_kw <= 0:
+            continue
+        name = names.get(rack.rack_id, rack.rack_id)
+        gauges.append(
+            Gauge(
+                label=f"Density \u2013 {name}",
+                value=rack.air_kw,
+                maximum=max(limit_kw * 1.5, rack.air_kw, 1),
+                high=limit_kw,
+                optimum=0,
+                over=rack.air_kw > limit_kw,
+                text=f"{_fmt(rack.heat_kw, 1)} kW of heat in the rack, {_fmt(rack.air_kw, 1)} kW "
+                f"of it to the air (air-cooled limit {limit_kw:g} kW)",
             )
         )
     return gauges

@@ -10,11 +10,20 @@ from catalog.choices import ComponentKind
 from configurator.builds import selectors
 from configurator.builds.models import BuildLine
 from configurator.documents.elevation import free_positions, u_span_text
+from rules.coolant import COOLANT_SOURCE_KINDS, coolant_problem, takes_coolant
 from rules.feeds import POWER_SOURCE_KINDS
 from rules.model import BuildSpec, PlacedItem, Report
-from rules.specs import Kind
+from rules.specs import ComponentSpec, Kind
 
-__all__ = ["LineView", "line_name", "line_views", "position_groups", "source_options", "where_text"]
+__all__ = [
+    "LineView",
+    "coolant_options",
+    "line_name",
+    "line_views",
+    "position_groups",
+    "source_options",
+    "where_text",
+]
 
 
 def line_name(line: BuildLine) -> str:
@@ -54,9 +63,12 @@ class LineView:
     note: str
     has_error: bool
     is_rack: bool = False
+    coolant_from: str | None = None
+    takes_coolant: bool = False  # a cold-plate node, a CDU or a rear door (rules.coolant)
     position_groups: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
     feed_options: list[tuple[str, str]] = field(default_factory=list)
     ups_options: list[tuple[str, str]] = field(default_factory=list)
+    coolant_options: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def where(self) -> str:
@@ -86,6 +98,20 @@ def source_options(spec: BuildSpec, names: dict[str, str]) -> list[tuple[str, st
         (item.id, f"{item.id} \u00b7 {names[item.id]}")
         for item in spec.items
         if item.component.kind in POWER_SOURCE_KINDS
+    ]
+
+
+def coolant_options(
+    spec: BuildSpec, names: dict[str, str], component: ComponentSpec, exclude: str | None = None
+) -> list[tuple[str, str]]:
+    """Options of a "Coolant from" select: the CDU and facility water lines the engine lets
+    this component take coolant from (rules.coolant), never the line itself."""
+    return [
+        (item.id, f"{item.id} \u00b7 {names[item.id]}")
+        for item in spec.items
+        if item.id != exclude
+        and item.component.kind in COOLANT_SOURCE_KINDS
+        and coolant_problem(component, item.component) is None
     ]
 
 
@@ -175,6 +201,7 @@ def line_views(
             )
             view.feed_options = [s for s in sources if s[0] != item.id]
             view.ups_options = ups_options
+            view.coolant_options = coolant_options(spec, names, item.component, exclude=item.id)
             chosen = view
     return views, chosen
 
@@ -201,4 +228,6 @@ def _item_view(
         phase=item.phase,
         note=item.note,
         has_error=item.id in errors,
+        coolant_from=item.coolant_from,
+        takes_coolant=takes_coolant(item.component),
     )

@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import Q
 
 from catalog.choices import ComponentKind
-from catalog.selectors import component_list
-from configurator.web.editor_lines import position_groups
+from catalog.selectors import component_list, component_to_engine
+from configurator.web.editor_lines import coolant_options, position_groups
+from rules.coolant import takes_coolant
 from rules.model import BuildSpec
 
 __all__ = ["PICKER_LIMIT", "picker", "picker_components"]
@@ -32,10 +33,23 @@ def picker_components(query: Any) -> list[Any]:
     return list(components[:PICKER_LIMIT])
 
 
-def picker(spec: BuildSpec, query: Mapping[str, Any], *, show_cost: bool) -> dict[str, Any]:
-    """The picker's context: the query, the kinds, and each result with its placements."""
+def picker(
+    spec: BuildSpec,
+    query: Mapping[str, Any],
+    *,
+    show_cost: bool,
+    names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The picker's context: the query, the kinds, and each result with its placements and,
+    for a part that sits on a liquid loop, the CDU and facility water lines it may take
+    coolant from."""
+    names = dict(names or {})
+    for item in spec.items:
+        names.setdefault(item.id, item.component.name)
     results = []
     for component in picker_components(query):
+        engine = component_to_engine(component)
+        on_loop = takes_coolant(engine)
         u_height = float(component.u_height)
         power = component.typical_w if component.typical_w is not None else component.nameplate_w
         results.append(
@@ -57,6 +71,8 @@ def picker(spec: BuildSpec, query: Mapping[str, Any], *, show_cost: bool) -> dic
                     kind=component.kind,
                     depth_mm=float(component.depth_mm) if component.depth_mm else None,
                 ),
+                "takes_coolant": on_loop,
+                "coolant_options": coolant_options(spec, names, engine) if on_loop else [],
             }
         )
     return {

@@ -33,6 +33,8 @@ SITE_LABELS = {
     "environment": "Environment",
     "ambient_min_c": "Lowest ambient temperature (°C)",
     "ambient_max_c": "Highest ambient temperature (°C)",
+    "outdoor_min_c": "Outdoor design minimum (°C), for dry coolers and chillers",
+    "outdoor_max_c": "Outdoor design maximum (°C), for dry coolers and chillers",
     "altitude_m": "Altitude (m)",
     "dusty": "Dusty environment",
     "humid": "Humid or condensing environment",
@@ -59,6 +61,8 @@ SITE_FIELDSETS = (
             "environment",
             "ambient_min_c",
             "ambient_max_c",
+            "outdoor_min_c",
+            "outdoor_max_c",
             "altitude_m",
             "dusty",
             "humid",
@@ -99,6 +103,7 @@ class LineForm(forms.Form):
     feed_a = forms.CharField(max_length=32, required=False)
     feed_b = forms.CharField(max_length=32, required=False)
     ups = forms.CharField(max_length=32, required=False)
+    coolant_from = forms.CharField(max_length=32, required=False)
     phase = forms.TypedChoiceField(
         choices=[("", "Spread"), ("1", "L1"), ("2", "L2"), ("3", "L3")],
         coerce=int,

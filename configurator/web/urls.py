@@ -46,6 +46,7 @@ urlpatterns = [
     # Exactly "builds/" is the list; the editor's pages live below it.
     path("builds/", dashboard.build_list, name="builds"),
     path("builds/", include(("configurator.web.editor_urls", "editor"), namespace="editor")),
+    path("builds/<int:pk>/", include(("configurator.web.document_urls", "documents"))),
     path("catalogue/", include(catalogue_patterns)),
     path("sites/", include(site_patterns)),
     path("self-service/", include(selfservice_patterns)),

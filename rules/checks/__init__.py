@@ -3,7 +3,16 @@ findings, with no shared state. A code's family names the module that holds it."
 
 from __future__ import annotations
 
-from rules.checks import cost, environment, fire, mechanical, redundancy, space, sustainability
+from rules.checks import (
+    cost,
+    environment,
+    fire,
+    liquid,
+    mechanical,
+    redundancy,
+    space,
+    sustainability,
+)
 from rules.checks import thermal as thermal_checks
 from rules.checks.base import Check, CheckFn, RuleInfo, finding, rule
 from rules.checks.power import distribution, failover, supply, ups
@@ -39,6 +48,14 @@ CHECKS: tuple[Check, ...] = (
     thermal_checks.inlet_conditions,
     thermal_checks.humidity,
     thermal_checks.blanking_panels,
+    liquid.loop_connections,
+    liquid.cdu_capacity,
+    liquid.loop_flow,
+    liquid.loop_temperatures,
+    liquid.facility_water,
+    liquid.condensation,
+    liquid.leak_detection,
+    liquid.air_density,
     space.u_capacity,
     space.u_positions,
     space.depth_fit,

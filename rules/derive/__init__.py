@@ -2,11 +2,11 @@
 
 ``derive(spec)`` walks the lines once (``lines``), runs the power flow in normal operation and
 in every single loss (``flow``), and works out the electrical figures (``electrical``), each
-UPS's loads and runtime (``runtime``), rack geometry (``geometry``), heat and cooling
-(``thermal``), fire suppression (``fire``), redundancy (``redundancy``) and energy, bill and
-lead time (``energy``). The checks, the metrics and the headroom read the result and compute
-nothing of their own; the configurator calls the same functions for placement, drawings,
-proposals and documents.
+UPS's loads and runtime (``runtime``), rack geometry (``geometry``), liquid loops
+(``liquid``), heat and air cooling (``thermal``), fire suppression (``fire``), redundancy
+(``redundancy``) and energy, bill and lead time (``energy``). The checks, the metrics and the
+headroom read the result and compute nothing of their own; the configurator calls the same
+functions for placement, drawings, proposals and documents.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from rules.derive.fire import Fire, derive_fire
 from rules.derive.flow import PowerFlow, derive_flow
 from rules.derive.geometry import RackLayout, derive_layouts
 from rules.derive.lines import Lines, derive_lines
+from rules.derive.liquid import Liquid, derive_liquid, loop_heat_w
 from rules.derive.redundancy import RedundancyResult, cooling_redundancy, ups_redundancy
 from rules.derive.runtime import UpsFigures, derive_ups
 from rules.derive.thermal import Thermal, derive_thermal
@@ -40,6 +41,9 @@ class Derived:
     ups: Mapping[str, UpsFigures]  # per UPS line, build order
     layouts: Mapping[str, RackLayout]  # per rack, rack order
     thermal: Thermal
+    liquid: Liquid
+    # Heat each CDU and facility water source carries (nodes, rear doors, CDUs on it).
+    liquid_heat_w: Mapping[str, float]
     fire: Fire
     ups_redundancy: RedundancyResult
     cooling_redundancy: RedundancyResult
@@ -67,7 +71,8 @@ def derive(spec: BuildSpec) -> Derived:
     flow = derive_flow(lines)
     electrical = derive_electrical(lines, flow)
     ups = derive_ups(lines, flow, electrical.pf_typical)
-    thermal = derive_thermal(lines, ups)
+    liquid = derive_liquid(lines)
+    thermal = derive_thermal(lines, ups, liquid)
     policy = spec.policy
     return Derived(
         spec=spec,
@@ -77,6 +82,8 @@ def derive(spec: BuildSpec) -> Derived:
         ups=ups,
         layouts=derive_layouts(lines.racks, lines.items_by_rack),
         thermal=thermal,
+        liquid=liquid,
+        liquid_heat_w=loop_heat_w(liquid, thermal.door_heat_w),
         fire=derive_fire(lines),
         ups_redundancy=ups_redundancy(ups, flow, electrical, policy, lines.it_typical_w),
         cooling_redundancy=cooling_redundancy(thermal.units, thermal.heat_w, policy),

@@ -339,6 +339,16 @@ def _output_of(upstream: PlacedItem | None, site: Site, lines: Lines) -> tuple[i
 def _mismatches(lines: Lines) -> list[SourceMismatch]:
     out: list[SourceMismatch] = []
     site = lines.site
+    for load in lines.consumers:  # a three-phase plant load needs a three-phase supply
+        if getattr(load.component.spec, "input_phases", 1) != 3 or load.component.kind.is_it:
+            continue
+        load_feeds: list[str | None] = [f for f in (load.feed_a, load.feed_b) if f is not None]
+        for feed in load_feeds or [None]:
+            upstream = lines.by_id[feed] if feed is not None else None
+            up_phases, _ = _output_of(upstream, site, lines)
+            if up_phases < 3:
+                name = feed if feed is not None else SITE
+                out.append(SourceMismatch(load.id, name, "phases", 3, up_phases))
     for source in lines.sources:
         if source.component.spec is None:
             continue

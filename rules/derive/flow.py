@@ -419,7 +419,13 @@ def _delivery(
         return upstream, typ, np_, _NO_LOAD
     split = graph.lines.phase_split.get((sid, upstream), _ON_L1)
     if split is None:  # a three-phase PDU or ATS: each phase's load passes straight through
-        return upstream, typ, np_, (phases[0], phases[1], phases[2])
+        r = graph.lines.phase_rotation.get((sid, upstream), 0)
+        if r == 0:
+            return upstream, typ, np_, (phases[0], phases[1], phases[2])
+        w = [0.0, 0.0, 0.0]
+        for p in range(3):
+            w[(p + r) % 3] = phases[p]
+        return upstream, typ, np_, (w[0], w[1], w[2])
     return upstream, typ, np_, (np_ * split[0], np_ * split[1], np_ * split[2])
 
 

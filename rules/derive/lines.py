@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from rules.model import BuildSpec, PlacedItem, RackInstance
 from rules.specs import (
     AtsSpec,
+    CduSpec,
     ComponentSpec,
     CoolingSpec,
+    FacilityWaterSpec,
     ItSpec,
     Kind,
     PduSpec,
@@ -48,6 +50,8 @@ _ALL_ON_L1 = (1.0, 0.0, 0.0)  # a single-phase source carries everything on its 
 _BALANCED = (1 / 3, 1 / 3, 1 / 3)
 _ON_PHASE = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
 _DEFAULT_UPS = UpsSpec(kva=1.0)
+# Plant that draws power without being IT: its draw is a load the flow carries.
+_PLANT_KINDS = frozenset({Kind.COOLING, Kind.CDU, Kind.FACILITY_WATER})
 
 
 @dataclass(slots=True)
@@ -111,8 +115,10 @@ class Lines:
     voltage_v: Mapping[str, float]
     # Phase shares of the cords of sources plugged into sources or, under the key None, into
     # the site supply (the flow's upstream step); None: the source's own phase loads pass
-    # through (a three-phase PDU or ATS on a three-phase upstream).
+    # through (a three-phase PDU or ATS on a three-phase upstream), rotated by
+    # ``phase_rotation`` (its L1 on the upstream's L1 + rotation).
     phase_split: Mapping[tuple[str, str | None], tuple[float, float, float] | None]
+    phase_rotation: Mapping[tuple[str, str | None], int]
     # UPS lines but nothing wired yet: loads are assumed to share the UPS lines (rules.derive.flow)
     feeds_assumed: bool
 
@@ -171,6 +177,7 @@ class _LinesPass:
         self.phases: dict[str, int] = {}
         self.voltage: dict[str, float] = {}
         self.phase_split: dict[tuple[str, str | None], tuple[float, float, float] | None] = {}
+        self.rotation: dict[tuple[str, str | None], int] = {}
         # Next phase to deal on each source, and on the site supply (key None).
         self.turn: dict[str | None, int] = defaultdict(int)
         self.site_phases = spec.site.supply_phases
@@ -201,6 +208,9 @@ class _LinesPass:
         """
         if self._phases_of(source_id) == 1:
             return _ALL_ON_L1
+        spec = item.component.spec
+        if getattr(spec, "input_phases", 1) == 3 and not isinstance(spec, UpsSpec):
+            return _BALANCED  # a three-phase plant load draws evenly
         if item.phase is not None:
             return _ON_PHASE[item.phase - 1]
         n = item.quantity * cords
@@ -220,7 +230,9 @@ class _LinesPass:
 
         A three-phase UPS input draws evenly from its three phases whatever its output carries
         (a double-conversion rectifier); a three-phase PDU or ATS passes each phase's load
-        straight through (None); a single-phase input is dealt to one phase like any cord.
+        straight through (None), its L1 on the upstream's L1, or on the ``phase`` its line
+        names (an installer rotates the inputs of PDUs to balance them); a single-phase input
+        is dealt to one phase like any cord.
         """
         three_phase_upstream = self._phases_of(upstream) == 3
         spec = source.component.spec
@@ -228,6 +240,8 @@ class _LinesPass:
             if spec.input_phases == 3 and three_phase_upstream:
                 return _BALANCED
         elif self.phases.get(source.id) == 3 and three_phase_upstream:
+            if source.phase is not None:
+                self.rotation[(source.id, upstream)] = source.phase - 1
             return None
         return self._deal(source, upstream)
 
@@ -333,7 +347,13 @@ class _LinesPass:
             ):
                 if feed is None:
                     continue
-                if cords == 1 and q == 1 and item.phase is None and phases_of.get(feed) == 3:
+                if (
+                    cords == 1
+                    and q == 1
+                    and item.phase is None
+                    and not unit.three_phase
+                    and phases_of.get(feed) == 3
+                ):
                     # The usual cord: one unit dealt to the next phase (see ``_deal``).
                     start = turn[feed]
                     turn[feed] = start + 1
@@ -370,6 +390,7 @@ class _LinesPass:
             phases=phases_of,
             voltage_v=self.voltage,
             phase_split=self.phase_split,
+            phase_rotation=self.rotation,
             feeds_assumed=bool(ups_lines) and not wired,
         )
 
@@ -391,6 +412,7 @@ class _Unit:
         "rides_on_a",
         "rides_on_b",
         "rides_on_both",
+        "three_phase",
         "typical_w",
     )
 
@@ -399,7 +421,7 @@ class _Unit:
         self.kind = kind
         self.is_source = kind in SOURCE_KINDS
         self.is_it = kind.is_it
-        self.counts_as_load = self.is_it or kind is Kind.COOLING
+        self.counts_as_load = self.is_it or kind in _PLANT_KINDS
         typ: float | None = None
         np_: float | None = None
         if not self.is_source and kind not in PASSIVE_KINDS:
@@ -409,6 +431,7 @@ class _Unit:
         spec = component.spec
         pf = spec.power_factor if isinstance(spec, ItSpec) else None
         self.power_factor = pf if pf is not None else pf_default  # C3
+        self.three_phase = getattr(spec, "input_phases", 1) == 3 and kind in _PLANT_KINDS
         # Its power cords: one per supply, spread over two feeds (the odd one on A) or all on
         # one feed; other consumers have one cord.
         self.cords = self.cords_a = self.cords_b = 1
@@ -424,8 +447,9 @@ class _Unit:
             self.rides_on_a = on_a >= needed
             self.rides_on_b = on_b >= needed
         self.rides_on_both = self.rides_on_a and self.rides_on_b
-        # Cooling units' own draw leaves with their heat outside (S2).
-        self.in_room = kind is not Kind.COOLING
+        # Cooling units' and facility water sources' own draw leaves with their heat
+        # outside (S2); a CDU's pumps heat the room.
+        self.in_room = kind not in (Kind.COOLING, Kind.FACILITY_WATER)
 
 
 def psus_per_feed(psu_count: int) -> tuple[int, int]:
@@ -449,11 +473,16 @@ def psus_needed(spec: ItSpec, nameplate_w: float | None) -> int:
 def unit_draw_w(c: ComponentSpec) -> tuple[float | None, float | None]:
     """(typical, nameplate) W of one unit; C1 falls back between the two.
 
-    A cooling unit without a catalogue draw counts its spec's ``power_draw_w``.
+    Cooling units, CDUs and facility water sources without a catalogue draw count their spec's
+    ``power_draw_w``.
     """
     np_ = c.nameplate_w
     typ = c.typical_w
-    if np_ is None and typ is None and isinstance(c.spec, CoolingSpec):
+    if (
+        np_ is None
+        and typ is None
+        and isinstance(c.spec, CoolingSpec | CduSpec | FacilityWaterSpec)
+    ):
         np_ = typ = c.spec.power_draw_w
     if np_ is None and typ is None:
         return None, None

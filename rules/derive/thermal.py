@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rules.derive.lines import Lines, cooling_spec
+from rules.derive.liquid import Liquid
 from rules.derive.runtime import UpsFigures
 from rules.model import PlacedItem
 from rules.specs import AshraeClass, CoolingSpec, CoolingType, Environment, ItSpec, Kind, Site
@@ -241,10 +242,15 @@ class Thermal:
     dew_point_max_c: float | None  # the room air's highest dew point, when the site gives it
     relative_humidity_max_pct: float | None  # at the highest ambient
     annual_water_l: float  # evaporated by evaporative or adiabatic units a year
+    liquid_w: float  # carried out by liquid from cold plates (L5)
+    door_heat_w: Mapping[str, float]  # air heat each water-fed rear door takes into its water
 
 
-def derive_thermal(lines: Lines, ups: Mapping[str, UpsFigures]) -> Thermal:
-    """Heat, cooling and inlet figures of one build."""
+def derive_thermal(
+    lines: Lines, ups: Mapping[str, UpsFigures], liquid: Liquid | None = None
+) -> Thermal:
+    """Heat, cooling and inlet figures of one build; with liquid cooling, the air carries what
+    the cold plates do not (L5) and rear doors work at their water's temperature (L6)."""
     policy = lines.policy
     site = lines.site
     delta_t = policy.airflow_delta_t_k
@@ -258,7 +264,8 @@ def derive_thermal(lines: Lines, ups: Mapping[str, UpsFigures]) -> Thermal:
         ups_loss += loss
         if figures.line.rack_id is not None:
             rack_heat[figures.line.rack_id] += loss
-    heat = lines.room_w + ups_loss
+    liquid_w = liquid.liquid_w if liquid is not None else 0.0
+    heat = lines.room_w + ups_loss - liquid_w  # the air's share (L5)
     it_heat = 0.0
     it_airflow = 0.0
     rack_airflow: dict[str, float] = {}
@@ -268,7 +275,7 @@ def derive_thermal(lines: Lines, ups: Mapping[str, UpsFigures]) -> Thermal:
         if kind is Kind.COOLING:
             continue
         w = lines.line_typical_w[item.id]
-        if item.rack_id is not None:
+        if item.rack_id is not None and item.component.kind is not Kind.FACILITY_WATER:
             rack_heat[item.rack_id] += w
         if kind.is_it:
             it_heat += w
@@ -280,19 +287,29 @@ def derive_thermal(lines: Lines, ups: Mapping[str, UpsFigures]) -> Thermal:
             it_airflow += air
             if item.rack_id is not None:
                 rack_airflow[item.rack_id] = rack_airflow.get(item.rack_id, 0.0) + air
+    if liquid is not None:
+        for rack_id, w in liquid.rack_liquid_w.items():
+            rack_heat[rack_id] = rack_heat.get(rack_id, 0.0) - w
     units: list[CoolingUnit] = []
+    door_heat: dict[str, float] = {}
     for line in cooling_all:
         spec = cooling_spec(line)
         if spec is None:
             continue
         q = line.quantity
+        effective = effective_sensible_w(spec, site, delta_t) * q
+        door = liquid.doors.get(line.id) if liquid is not None else None
+        if door is not None and door.water_from is not None:
+            effective = door.capacity_w or 0.0  # not judged beyond its data: nothing counted
+            if line.rack_id is not None:
+                door_heat[line.id] = min(max(rack_heat.get(line.rack_id, 0.0), 0.0), effective)
         units.append(
             CoolingUnit(
                 line=line,
                 spec=spec,
                 rack_id=line.rack_id if spec.cooling_type.rack_scoped else None,
                 rated_sensible_w=spec.sensible_w * q,
-                effective_sensible_w=effective_sensible_w(spec, site, delta_t) * q,
+                effective_sensible_w=effective,
                 airflow_m3h=spec.airflow_m3h * q,
                 return_air_c=return_air_c(spec, site, delta_t),
             )
@@ -345,4 +362,6 @@ def derive_thermal(lines: Lines, ups: Mapping[str, UpsFigures]) -> Thermal:
         dew_point_max_c=dew,
         relative_humidity_max_pct=humidity,
         annual_water_l=water,
+        liquid_w=liquid_w,
+        door_heat_w=door_heat,
     )

@@ -12,6 +12,7 @@ from rules.specs.base import (
     AirflowDirection,
     AshraeClass,
     BatteryChemistry,
+    Coolant,
     CoolingType,
     Environment,
     Fraction,
@@ -22,6 +23,7 @@ from rules.specs.base import (
     PositiveFloat,
     Redundancy,
     UpsTopology,
+    WaterClass,
 )
 from rules.specs.component import ComponentSpec
 from rules.specs.kinds import (
@@ -31,7 +33,9 @@ from rules.specs.kinds import (
     BatteryPackSpec,
     BundleMember,
     BundleSpec,
+    CduSpec,
     CoolingSpec,
+    FacilityWaterSpec,
     FireSuppressionSpec,
     ItSpec,
     KindSpec,
@@ -56,10 +60,13 @@ __all__ = [
     "BatteryPackSpec",
     "BundleMember",
     "BundleSpec",
+    "CduSpec",
     "ComponentSpec",
+    "Coolant",
     "CoolingSpec",
     "CoolingType",
     "Environment",
+    "FacilityWaterSpec",
     "FireSuppressionSpec",
     "Fraction",
     "Frozen",
@@ -77,5 +84,6 @@ __all__ = [
     "Site",
     "UpsSpec",
     "UpsTopology",
+    "WaterClass",
     "spec_model_for",
 ]

@@ -16,6 +16,7 @@ __all__ = [
     "AshraeClass",
     "BatteryChemistry",
     "Celsius",
+    "Coolant",
     "CoolingType",
     "Count",
     "CubicMetres",
@@ -37,6 +38,7 @@ __all__ = [
     "UpsTopology",
     "VoltsAc",
     "VoltsDc",
+    "WaterClass",
     "Watts",
 ]
 
@@ -72,6 +74,8 @@ class Kind(StrEnum):
     MONITORING = "monitoring"
     ACCESSORY = "accessory"
     BUNDLE = "bundle"
+    CDU = "cdu"
+    FACILITY_WATER = "facility_water"
 
     @property
     def is_it(self) -> bool:
@@ -171,6 +175,41 @@ _REDUNDANCY_RANK = {
     Redundancy.TWO_N: 3,
     Redundancy.TWO_N_PLUS_1: 4,
 }
+
+
+class WaterClass(StrEnum):
+    """ASHRAE facility water class: the highest facility supply temperature (reference 8, L2)."""
+
+    W17 = "W17"
+    W27 = "W27"
+    W32 = "W32"
+    W40 = "W40"
+    W45 = "W45"
+    W_PLUS = "W+"
+
+    @classmethod
+    def of(cls, supply_c: float) -> WaterClass:
+        """The class a facility supply temperature falls in (L2)."""
+        for cls_, limit in _WATER_CLASS_MAX_C:
+            if supply_c <= limit:
+                return cls_
+        return cls.W_PLUS
+
+
+_WATER_CLASS_MAX_C: tuple[tuple[WaterClass, float], ...] = (
+    (WaterClass.W17, 17.0),
+    (WaterClass.W27, 27.0),
+    (WaterClass.W32, 32.0),
+    (WaterClass.W40, 40.0),
+    (WaterClass.W45, 45.0),
+)
+
+
+class Coolant(StrEnum):
+    """A loop's fluid; sets its density and heat capacity (reference 8, L1; S29)."""
+
+    WATER = "water"
+    PG25 = "pg25"
 
 
 class Environment(StrEnum):

@@ -14,6 +14,7 @@ from rules.specs.base import (
     AshraeClass,
     BatteryChemistry,
     Celsius,
+    Coolant,
     CoolingType,
     Count,
     CubicMetres,
@@ -29,6 +30,7 @@ from rules.specs.base import (
     UpsTopology,
     VoltsAc,
     VoltsDc,
+    WaterClass,
     Watts,
 )
 
@@ -39,7 +41,9 @@ __all__ = [
     "BatteryPackSpec",
     "BundleMember",
     "BundleSpec",
+    "CduSpec",
     "CoolingSpec",
+    "FacilityWaterSpec",
     "FireSuppressionSpec",
     "ItSpec",
     "KindSpec",
@@ -222,15 +226,39 @@ class CoolingSpec(Frozen):
     )
     airflow_m3h: AirflowM3h
     power_draw_w: Watts
+    input_phases: Literal[1, 3] = Field(
+        default=1, description="Phases its supply takes; a three-phase unit draws evenly."
+    )
     water_l_per_kwh: Annotated[float, Field(ge=0, le=20)] = Field(
         default=0,
         description="Water evaporated per kWh of heat removed (evaporative or adiabatic); 0 = dry.",
     )
     ambient_min_c: Celsius = -20
     ambient_max_c: Celsius = 45
+    # A rear-door heat exchanger is rated at a water temperature and airflow; its capacity
+    # falls as the water warms, linearly to the data sheet's second point (reference 8, L6).
+    rated_water_c: Celsius | None = Field(
+        default=None, description="Rear door: water supply temperature of its rating."
+    )
+    warm_water_c: Celsius | None = Field(
+        default=None, description="Rear door: the data sheet's second, warmer water point."
+    )
+    warm_water_sensible_w: PositiveWatts | None = Field(
+        default=None, description="Rear door: sensible capacity at the second water point."
+    )
+    active: bool = Field(
+        default=False, description="Rear door with fans of its own (power_draw_w is theirs)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> CoolingSpec:
+        if (self.warm_water_c is None) != (self.warm_water_sensible_w is None):
+            raise ValueError("warm_water_c and warm_water_sensible_w go together")
+        if self.warm_water_c is not None:
+            if self.rated_water_c is None:
+                raise ValueError("a second water point needs rated_water_c")
+            if self.warm_water_c <= self.rated_water_c:
+                raise ValueError("warm_water_c must be above rated_water_c")
         if self.sensible_capacity_w is None and self.shr is None:
             raise ValueError("give sensible_capacity_w or shr with total_capacity_w")
         if self.sensible_capacity_w is not None:
@@ -360,6 +388,20 @@ class ItSpec(Frozen):
     )
     gpu_count: Annotated[int, Field(ge=0, le=64)] = 0
     power_factor: Fraction | None = None
+    liquid_fraction: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        default=None,
+        description="Share of the heat a cold plate carries into the liquid (0.7-0.9 typical, "
+        "reference 8 L5); none = air-cooled.",
+    )
+    coolant_flow_lpm: Annotated[float, Field(gt=0, le=1_000)] | None = Field(
+        default=None, description="Coolant flow one node needs at full load, L/min."
+    )
+    max_coolant_inlet_c: Celsius | None = Field(
+        default=None, description="Warmest coolant the node takes at its inlet."
+    )
+    coolant_connector: str | None = Field(
+        default=None, max_length=40, description="Quick-disconnect type, e.g. UQD04."
+    )
     physical_security: bool = Field(
         default=False, description="Provides physical security (camera, door or lock sensors)."
     )
@@ -382,7 +424,16 @@ class ItSpec(Frozen):
             raise ValueError("give an ashrae_class or an inlet_min_c/inlet_max_c range")
         if self.airflow_m3h is not None and self.delta_t_k is not None:
             raise ValueError("give airflow_m3h or delta_t_k, not both")
+        if self.liquid_fraction is not None and (
+            self.coolant_flow_lpm is None or self.max_coolant_inlet_c is None
+        ):
+            raise ValueError("a liquid-cooled node needs coolant_flow_lpm and max_coolant_inlet_c")
         return self
+
+    @property
+    def liquid_cooled(self) -> bool:
+        """Whether part of its heat leaves in a liquid loop."""
+        return self.liquid_fraction is not None
 
     @property
     def dual_corded(self) -> bool:
@@ -395,8 +446,76 @@ class AccessorySpec(Frozen):
 
     kind: Literal["accessory"] = "accessory"
     accessory_type: Literal[
-        "blanking_panel", "shelf", "cable_management", "patch_panel", "other"
+        "blanking_panel", "shelf", "cable_management", "patch_panel", "leak_detection", "other"
     ] = "other"
+
+
+class CduSpec(Frozen):
+    """Coolant distribution unit: moves heat from a secondary loop of cold-plate nodes into the
+    facility water, at a stated approach (reference 8, L4)."""
+
+    kind: Literal["cdu"] = "cdu"
+    mounting: Literal["in_rack", "in_row"] = "in_rack"
+    capacity_w: PositiveWatts = Field(description="Heat capacity at the stated approach.")
+    approach_k: Annotated[float, Field(ge=0.5, le=20)] = Field(
+        description="Secondary supply above facility supply at capacity, K (typically 2-5)."
+    )
+    secondary_flow_min_lpm: Annotated[float, Field(gt=0, le=10_000)]
+    secondary_flow_max_lpm: Annotated[float, Field(gt=0, le=10_000)]
+    pumps: Annotated[int, Field(ge=1, le=8)] = 1
+    pumps_required: Annotated[int, Field(ge=1, le=8)] = 1
+    facility_classes: tuple[WaterClass, ...] = Field(
+        min_length=1, description="Facility water classes the CDU accepts (L2)."
+    )
+    coolant: Coolant = Coolant.WATER
+    connectors: tuple[Annotated[str, Field(min_length=1, max_length=40)], ...] = Field(
+        default=(), description="Quick-disconnect types its manifold takes; none = any."
+    )
+    ports: Annotated[int, Field(ge=1, le=256)] | None = Field(
+        default=None, description="Node connections on its manifold."
+    )
+    power_draw_w: Watts = 0
+    input_phases: Literal[1, 3] = 1
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CduSpec:
+        if self.secondary_flow_min_lpm > self.secondary_flow_max_lpm:
+            raise ValueError("secondary_flow_min_lpm must not exceed secondary_flow_max_lpm")
+        if self.pumps_required > self.pumps:
+            raise ValueError("pumps_required cannot exceed pumps")
+        return self
+
+
+class FacilityWaterSpec(Frozen):
+    """A facility water source outside the room: a dry cooler or a chiller (reference 8, L2)."""
+
+    kind: Literal["facility_water"] = "facility_water"
+    source_type: Literal["dry_cooler", "adiabatic_dry_cooler", "chiller"]
+    capacity_w: PositiveWatts = Field(description="Heat it rejects at its rated ambient.")
+    rated_ambient_c: Celsius = 35
+    capacity_change_pct_per_k: Annotated[float, Field(ge=0, le=20)] = Field(
+        default=0, description="Capacity lost per K of ambient above the rating, %."
+    )
+    supply_temp_c: Celsius = Field(description="Facility supply temperature it holds.")
+    ambient_approach_k: Annotated[float, Field(ge=0, le=30)] | None = Field(
+        default=None,
+        description="A dry cooler supplies no colder than ambient plus this; none = a chiller "
+        "that holds its supply temperature.",
+    )
+    coolant: Coolant = Coolant.WATER
+    power_draw_w: Watts = 0
+    input_phases: Literal[1, 3] = 1
+    water_l_per_kwh: Annotated[float, Field(ge=0, le=20)] = Field(
+        default=0, description="Water evaporated per kWh rejected (adiabatic); 0 = dry."
+    )
+    ambient_min_c: Celsius = -25
+    ambient_max_c: Celsius = 45
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FacilityWaterSpec:
+        if self.ambient_min_c >= self.ambient_max_c:
+            raise ValueError("ambient_min_c must be below ambient_max_c")
+        return self
 
 
 class BundleMember(Frozen):
@@ -429,6 +548,8 @@ KindSpec = (
     | ItSpec
     | AccessorySpec
     | BundleSpec
+    | CduSpec
+    | FacilityWaterSpec
 )
 
 SPEC_MODELS: dict[Kind, type[Frozen]] = {
@@ -447,6 +568,8 @@ SPEC_MODELS: dict[Kind, type[Frozen]] = {
     Kind.MONITORING: ItSpec,
     Kind.ACCESSORY: AccessorySpec,
     Kind.BUNDLE: BundleSpec,
+    Kind.CDU: CduSpec,
+    Kind.FACILITY_WATER: FacilityWaterSpec,
 }
 
 

@@ -39,6 +39,19 @@ class Site(Frozen):
     dew_point_max_c: Annotated[float, Field(ge=-70, le=70)] | None = Field(
         default=None, description="Highest dew point of the room air; or give the humidity."
     )
+    # Plant outside the room (dry coolers, chillers) works in the outdoor air, not the room's:
+    # an indoor site's ambient range says nothing of the roof a dry cooler stands on (L2).
+    outdoor_min_c: Annotated[float, Field(ge=-70, le=70)] | None = Field(
+        default=None,
+        description="Outdoor design minimum dry-bulb for plant outside the room; none = the "
+        "ambient range for an outdoor site, unknown for an indoor one.",
+    )
+    outdoor_max_c: Annotated[float, Field(ge=-70, le=70)] | None = Field(
+        default=None,
+        description="Outdoor design maximum dry-bulb (e.g. ASHRAE 0.4 % or the 20-year "
+        "extreme, as the design basis states) for dry coolers and chillers; none = the ambient "
+        "range for an outdoor site, unknown for an indoor one.",
+    )
     altitude_m: Annotated[float, Field(ge=-500, le=6000)] = 0
     dusty: bool = False
     humid: bool = False
@@ -68,11 +81,28 @@ class Site(Frozen):
     def _consistent(self) -> Site:
         if self.ambient_min_c > self.ambient_max_c:
             raise ValueError("ambient_min_c must not exceed ambient_max_c")
+        if (self.outdoor_min_c is None) != (self.outdoor_max_c is None):
+            raise ValueError("outdoor_min_c and outdoor_max_c go together")
+        if (
+            self.outdoor_min_c is not None
+            and self.outdoor_max_c is not None
+            and self.outdoor_min_c > self.outdoor_max_c
+        ):
+            raise ValueError("outdoor_min_c must not exceed outdoor_max_c")
         if self.relative_humidity_max_pct is not None and self.dew_point_max_c is not None:
             raise ValueError("give relative_humidity_max_pct or dew_point_max_c, not both")
         if self.dew_point_max_c is not None and self.dew_point_max_c > self.ambient_max_c:
             raise ValueError("dew_point_max_c cannot exceed ambient_max_c")
         return self
+
+    @property
+    def outdoor_range_c(self) -> tuple[float, float] | None:
+        """The outdoor design range (min, max) plant outside the room works in, if known."""
+        if self.outdoor_min_c is not None and self.outdoor_max_c is not None:
+            return self.outdoor_min_c, self.outdoor_max_c
+        if self.environment is Environment.OUTDOOR:
+            return self.ambient_min_c, self.ambient_max_c
+        return None
 
 
 DEFAULT_DESIGN_CONCENTRATION_PCT: dict[str, float] = {
@@ -144,6 +174,18 @@ class Policy(Frozen):
     dew_point_margin_k: Annotated[float, Field(ge=0, le=20)] = Field(
         default=2.0,
         description="Margin every cold surface keeps above the room's dew point (L3).",
+    )
+    liquid_delta_t_k: Annotated[float, Field(gt=0, le=40)] = Field(
+        default=10.0, description="Design rise of a liquid loop, supply to return (L1)."
+    )
+    liquid_redundancy: Redundancy = Field(
+        default=Redundancy.N,
+        description="CDUs and their pumps: N, or N+1 to carry the load with one lost (L4).",
+    )
+    air_density_limit_kw: Annotated[float, Field(gt=0, le=200)] = Field(
+        default=35.0,
+        description="Air-cooled heat per rack beyond practical air cooling: a warning above "
+        "it, an error above 1.5 times it (L7).",
     )
     ups_input_power_factor: Fraction = Field(
         default=0.99,

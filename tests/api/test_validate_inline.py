@@ -163,6 +163,10 @@ def mutate(world: World, path: str, value: Any) -> dict[str, Any]:
         ("items.1.rack_id", "nowhere", "items.1.rack_id"),
         ("items.1.feed_a", "srv", "items.1.feed_a"),
         ("items.1.phase", 7, "items.1.phase"),
+        # rules.coolant: a loop starts at a CDU or facility water line of the build.
+        ("items.1.coolant_from", "ups", "items.1.coolant_from"),
+        ("items.1.coolant_from", "nowhere", "items.1.coolant_from"),
+        ("items.1.coolant_from", 5, "items.1.coolant_from"),
         ("items.1.unknown", 1, "items.1.unknown"),
         ("items.1.id", "DELETE", "items.1.id"),
         ("items", "DELETE", None),  # items are optional

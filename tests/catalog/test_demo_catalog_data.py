@@ -11,18 +11,18 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from rules.specs import ComponentSpec, Kind, spec_model_for
+from rules.specs import Kind, spec_model_for
 from tests.catalog.demo_rows import (
     BY_KEY,
     CATALOGUE,
     COMPONENTS,
     EUR_PER_UNIT,
     IDS,
+    engine_view,
     eur,
     members_of,
     np_w,
@@ -49,31 +49,18 @@ PRICE_RANGE_EUR = {  # believable list prices per kind (engineering judgement, n
     "monitoring": (80, 3_000),
     "accessory": (5, 300),
     "bundle": (2_000, 100_000),
+    "cdu": (10_000, 150_000),
+    "facility_water": (10_000, 150_000),
 }
+# Classes that cost more than the rest of their kind: the AI-rack power gear.
+LARGE_UPS_KVA = 60  # floor-cabinet three-phase UPSs for AI racks, 60-250 kVA
+LARGE_UPS_PRICE_EUR = (25_000, 150_000)
+AI_PDU_AMPS = {63, 125}  # three-phase strips and busbars for GPU racks
+AI_PDU_PRICE_EUR = (1_500, 8_000)
+DESIGN_RISE_K = 10.0  # rules.specs.Policy.liquid_delta_t_k default: a loop's design rise (L1)
 MONEY = re.compile(r"^\d+\.\d{2}$")
 WATTS = re.compile(r"^\d+\.\d$")
 UNITS = re.compile(r"^\d+(\.5)?$")
-
-
-def engine_view(component: dict[str, Any]) -> ComponentSpec:
-    """The component as the engine sees it (mirrors catalog.selectors.component_to_engine)."""
-    return ComponentSpec(
-        ref=f"{component['manufacturer']}:{component['sku']}",
-        name=f"{component['manufacturer']} {component['model_name']}",
-        manufacturer=component["manufacturer"],
-        sku=component["sku"],
-        kind=Kind(component["kind"]),
-        u_height=float(Decimal(component["u_height"])),
-        weight_kg=float(component["weight_kg"]),
-        depth_mm=component["depth_mm"],
-        airflow=component["airflow"],
-        nameplate_w=np_w(component),
-        typical_w=typ_w(component),
-        list_price=float(component["list_price"]),
-        currency=component["currency"],
-        lead_time_days=component["lead_time_days"],
-        spec=spec_model_for(component["kind"]).model_validate(component["spec"]),
-    )
 
 
 # --------------------------------------------------------------------------- coverage
@@ -166,14 +153,24 @@ def test_power_figures_are_consistent(component: dict[str, Any]) -> None:
         assert typical <= nameplate
     if component["kind"] == "cooling":
         assert nameplate == component["spec"]["power_draw_w"]
+    if component["kind"] in {"cdu", "facility_water"}:
+        # Pumps and fans at their rating: the nameplate is the draw, and they run at it.
+        assert nameplate == component["spec"]["power_draw_w"]
+        assert typical == nameplate
     if component["kind"] == "fire_suppression" and nameplate is not None:
         assert nameplate <= 30
 
 
 @pytest.mark.parametrize("component", COMPONENTS, ids=IDS)
 def test_list_price_is_believable(component: dict[str, Any]) -> None:
-    """List prices sit in a plausible band for the kind (converted to EUR)."""
+    """List prices sit in a plausible band for the kind (converted to EUR); large UPSs and the
+    63/125 A PDUs of AI racks have a band of their own."""
     low, high = PRICE_RANGE_EUR[component["kind"]]
+    spec = component["spec"]
+    if component["kind"] == "ups" and spec["kva"] >= LARGE_UPS_KVA:
+        low, high = LARGE_UPS_PRICE_EUR
+    elif component["kind"] == "pdu" and spec["input_current_a"] in AI_PDU_AMPS:
+        low, high = AI_PDU_PRICE_EUR
     assert low <= eur(component) <= high
 
 
@@ -181,13 +178,26 @@ def test_list_price_is_believable(component: dict[str, Any]) -> None:
 
 
 def test_ups_ratings_are_physical() -> None:
-    """kW <= kVA at PF 0.6-1.0, online efficiency 0.92-0.97, 1-20 kVA, 3-phase only at 10+."""
+    """kW <= kVA at PF 0.6-1.0, online efficiency 0.92-0.97, 1-20 kVA rack units, 3-phase only
+    at 10+; and the AI-rack class: 60-250 kVA floor cabinets, 3:3, Li-ion, PF 1."""
+    large = []
     for ups in of_kind("ups"):
         spec = ups["spec"]
         assert spec["kw"] <= spec["kva"]
         assert 0.6 <= spec["kw"] / spec["kva"] <= 1.0
         assert spec["output_pf"] == pytest.approx(spec["kw"] / spec["kva"], abs=0.01)
-        assert 1 <= spec["kva"] <= 20
+        if spec["kva"] >= LARGE_UPS_KVA:
+            large.append(ups)
+            assert spec["kva"] <= 250
+            assert (spec["input_phases"], spec["output_phases"]) == (3, 3)
+            assert spec["battery_chemistry"] == "li_ion"
+            assert spec["output_pf"] == 1.0
+            assert ups["u_height"] == "0", "a floor cabinet beside the racks"
+            # The input breaker carries the full load at 230 V a phase with room for recharge.
+            full_a = spec["kva"] * 1000 / (3 * spec["input_voltage_v"])
+            assert 1.2 * full_a <= spec["input_current_a"] <= 1.5 * full_a
+        else:
+            assert 1 <= spec["kva"] <= 20
         if spec["topology"] == "online_double_conversion":
             assert 0.92 <= spec["efficiency"] <= 0.97
         if spec["output_phases"] == 1:
@@ -202,6 +212,7 @@ def test_ups_runtime_tables_fall_with_load_and_stay_below_the_ideal() -> None:
     """3-5 points falling as load rises, 5-15 min at full load, below the ideal 60*V*Ah*0.9/P."""
     with_battery = [u for u in of_kind("ups") if u["spec"].get("battery_nominal_v")]
     assert len(with_battery) >= 0.8 * len(of_kind("ups"))
+    assert {u["sku"] for u in with_battery} >= {"TL-T80-33", "TL-T200-33"}
     for ups in with_battery:
         spec = ups["spec"]
         points = sorted((p["load_w"], p["minutes"]) for p in spec["runtime_table"])
@@ -245,13 +256,17 @@ def test_battery_packs_store_volts_times_amp_hours() -> None:
 
 
 def test_pdus_cover_eu_and_north_american_supplies() -> None:
-    """1- and 3-phase 16/32 A at 230 V L-N; NA 120/208 V plugs whose UL nameplate is 80 %."""
+    """1- and 3-phase 16/32 A at 230 V L-N; NA 120/208 V plugs whose UL nameplate is 80 %;
+    for AI racks, three-phase 63 A strips and 125 A busbars."""
     seen = set()
     for pdu in of_kind("pdu"):
         spec = pdu["spec"]
         seen.add((spec["voltage_v"], spec["phases"], spec["input_current_a"]))
         assert spec["voltage_v"] in {120, 208, 230}
-        if spec["voltage_v"] == 230:
+        if spec["voltage_v"] == 230 and spec["input_current_a"] in AI_PDU_AMPS:
+            assert spec["phases"] == 3
+            assert spec["outlets_c19"] >= 12, "GPU nodes plug C20 inlets into C19 outlets"
+        elif spec["voltage_v"] == 230:
             assert spec["input_current_a"] in {16, 32}
         else:
             assert pdu["currency"] == "USD"
@@ -262,6 +277,7 @@ def test_pdus_cover_eu_and_north_american_supplies() -> None:
         if pdu["u_height"] == "0":
             assert spec["outlets_c13"] + spec["outlets_c19"] >= 12
     assert {(230, 1, 16), (230, 1, 32), (230, 3, 16), (230, 3, 32)} <= seen
+    assert {(230, 3, 63), (230, 3, 125)} <= seen
     assert any(v in {120, 208} for v, _, _ in seen)
     assert any(p["spec"]["metered"] for p in of_kind("pdu"))
     assert any(p["spec"]["switched"] for p in of_kind("pdu"))
@@ -326,13 +342,14 @@ def test_servers_draw_and_weigh_what_servers_do() -> None:
 
 
 def test_gpu_servers_draw_kilowatts() -> None:
-    """2U-6U, 2-8 GPUs, nameplate >= 2 kW, typical 70-85 %, 30-90 kg, C20 inlets."""
+    """2U-6U, 2-8 GPUs, nameplate 2-10 kW (cold-plate nodes up to 12.5 kW), typical 70-85 %,
+    30-90 kg, C20 inlets."""
     for gpu in of_kind("gpu_server"):
         spec = gpu["spec"]
         nameplate = np_w(gpu)
         assert 2 <= float(gpu["u_height"]) <= 6
         assert 2 <= spec["gpu_count"] <= 8
-        assert 2000 <= nameplate <= 10_000
+        assert 2000 <= nameplate <= (12_500 if spec.get("liquid_fraction") else 10_000)
         assert 0.7 <= typ_w(gpu) / nameplate <= 0.85
         assert 30 <= float(gpu["weight_kg"]) <= 90
         assert spec["psu_connector"] == "C20"
@@ -415,6 +432,14 @@ def test_racks_match_their_class() -> None:
             assert spec["ambient_min_c"] <= -30
         elif spec["ip_rating"] == "IP54":
             classes.add("micro_dc")
+        elif spec["static_load_kg"] >= 1800:
+            # Racks for liquid-cooled GPU nodes (80-90 kg each) and an in-rack CDU.
+            classes.add("ai_floor")
+            assert spec["u"] in {42, 48, 52}
+            assert (spec["width_mm"], spec["depth_mm"]) == (800, 1200)
+            assert spec["static_load_kg"] <= 2500
+            assert 1000 <= spec["dynamic_load_kg"] <= 1500
+            assert spec["ip_rating"] == "IP20"
         else:
             classes.add("floor")
             assert spec["u"] in {42, 45, 48}
@@ -423,11 +448,12 @@ def test_racks_match_their_class() -> None:
             assert 1000 <= spec["static_load_kg"] <= 1500
             assert 700 <= spec["dynamic_load_kg"] <= 1200
             assert spec["ip_rating"] == "IP20"
-    assert classes == {"wall", "outdoor", "micro_dc", "floor"}
+    assert classes == {"wall", "outdoor", "micro_dc", "floor", "ai_floor"}
 
 
 def test_accessories_are_passive_and_cheap() -> None:
-    """No power, passive airflow; blanking panels are 1U/2U and cost 5-20 EUR."""
+    """No power, passive airflow; blanking panels are 1U/2U and cost 5-20 EUR; leak detection
+    from two makers."""
     types = set()
     for accessory in of_kind("accessory"):
         types.add(accessory["spec"]["accessory_type"])
@@ -436,7 +462,15 @@ def test_accessories_are_passive_and_cheap() -> None:
             assert accessory["u_height"] in {"1", "2"}
             if "brush" not in accessory["model_name"]:
                 assert 5 <= eur(accessory) <= 20
-    assert types == {"blanking_panel", "shelf", "cable_management", "patch_panel", "other"}
+    assert types == {
+        "blanking_panel", "shelf", "cable_management", "patch_panel", "leak_detection", "other"
+    }  # fmt: skip
+    leak_makers = {
+        a["manufacturer"]
+        for a in of_kind("accessory")
+        if a["spec"]["accessory_type"] == "leak_detection"
+    }
+    assert len(leak_makers) >= 2
 
 
 # --------------------------------------------------------------------------- bundles

@@ -73,6 +73,32 @@ def test_ups_description_quotes_the_full_load_runtime() -> None:
         assert f"about {full['minutes']:g} min at full load" in ups["description"], ups["sku"]
 
 
+# ups.yaml: the full-load time is this share of the ideal, and lighter loads scale it by
+# (P_full / P)^x (reference 1, battery runtime).
+RUNTIME_CONVENTION = {"vrla": (0.5, 1.3), "li_ion": (0.75, 1.1)}
+
+
+def test_ups_runtime_tables_follow_the_file_convention() -> None:
+    """Points at 25, 50, 75 and 100 % load: t_full = share x 60 x V x Ah x 0.9 / P_full, and
+    t_full x (P_full / P)^x below, to 0.1 min. The 80 kVA Tristar T80 by hand: 60 x 512 V x 40
+    Ah x 0.9 / 80 kW = 13.82 min ideal, 0.75 x 13.82 = 10.37 min at full load, 10.37 x 2^1.1 =
+    22.2 min at 40 kW."""
+    for ups in of_kind("ups"):
+        spec = ups["spec"]
+        if not spec.get("battery_nominal_v"):
+            continue
+        share, exponent = RUNTIME_CONVENTION[spec.get("battery_chemistry", "vrla")]
+        full_w = spec["kw"] * 1000
+        full_min = share * 60 * spec["battery_nominal_v"] * spec["battery_ah"] * 0.9 / full_w
+        points = sorted((p["load_w"], p["minutes"]) for p in spec["runtime_table"])
+        assert [load / full_w for load, _ in points] == [0.25, 0.5, 0.75, 1.0], ups["sku"]
+        for load_w, minutes in points:
+            expected = full_min * (full_w / load_w) ** exponent
+            assert minutes == pytest.approx(expected, abs=0.051), (ups["sku"], load_w)
+    t80 = next(u for u in of_kind("ups") if u["sku"] == "TL-T80-33")["spec"]["runtime_table"]
+    assert {p["load_w"]: p["minutes"] for p in t80}[40_000] == 22.2
+
+
 def test_battery_description_quotes_the_stored_energy() -> None:
     """A pack's description gives its volts, whole amp-hours and the Wh its spec stores."""
     for pack in of_kind("battery"):

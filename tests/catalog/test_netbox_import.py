@@ -181,7 +181,7 @@ def test_unknown_weight_unit_is_an_error() -> None:
 
 
 def test_missing_weight_leaves_the_column_alone() -> None:
-    """weight_kg cannot be null, so an unknown weight is not sent (a manual value survives)."""
+    """An unknown weight is not sent: a new row starts unknown, a manual value survives."""
     draft = map_device_type(_device(), "x.yaml")
     assert "weight_kg" not in draft.fields
     assert "weight not in source" in draft.fields["comments"]
@@ -196,19 +196,19 @@ def test_missing_weight_leaves_the_column_alone() -> None:
         ("right-to-left", "side_to_side"),
         ("side-to-rear", "side_to_side"),
         ("passive", "passive"),
-        ("mixed", "passive"),
     ],
 )
 def test_airflow_maps_to_the_engine_vocabulary(airflow: str, expected: str) -> None:
-    """NetBox airflow values map to ours; ones without an equivalent become passive."""
+    """NetBox airflow values map to ours."""
     draft = map_device_type(_device(airflow=airflow), "x.yaml")
     assert draft.fields["airflow"] == expected
 
 
-def test_airflow_without_equivalent_is_noted() -> None:
-    """'mixed' has no equivalent: passive is recorded and the comments say so."""
+def test_airflow_without_equivalent_is_unknown_and_noted() -> None:
+    """'mixed' has no equivalent: the airflow stays unknown (never passive) and it is said."""
     draft = map_device_type(_device(airflow="mixed"), "x.yaml")
-    assert "airflow 'mixed' has no equivalent; passive recorded" in draft.fields["comments"]
+    assert "airflow" not in draft.fields
+    assert "airflow 'mixed' has no equivalent: unknown" in draft.fields["comments"]
 
 
 def test_sku_falls_back_to_model_when_no_part_number() -> None:
@@ -582,7 +582,8 @@ def test_kind_inference_matches_the_source_categories() -> None:
             counter[kind] += 1
         kinds[category] = counter
     assert kinds["UPS / battery module"] == Counter(ups=25, battery=2)
-    assert kinds["PDU / ATS / power strip"] == Counter(pdu=29, ats=5)
+    # Tripp Lite's PDUMH15AT and PDUMH20HVAT: two inlets named Primary / Secondary.
+    assert kinds["PDU / ATS / power strip"] == Counter(pdu=27, ats=7)
     assert kinds["switch"] == Counter(switch=64)
     assert kinds["router / firewall / edge gateway"] == Counter(router=25)
     assert kinds["storage"] == Counter(storage=13)

@@ -89,6 +89,44 @@ MALFORMED = [
         "spec.members.0.quantity",
         "greater than or equal to 1",
     ),
+    # Liquid cooling (reference 8): the field and its range are named.
+    (
+        "gpu_server",
+        {**COMPONENT_SPECS["gpu_server"], "liquid_fraction": 1.2, "coolant_flow_lpm": 12},
+        "spec.liquid_fraction",
+        "less than or equal to 1",
+    ),
+    (
+        "gpu_server",
+        {**COMPONENT_SPECS["gpu_server"], "liquid_fraction": 0.8},
+        "spec",
+        "a liquid-cooled node needs coolant_flow_lpm and max_coolant_inlet_c",
+    ),
+    ("cdu", {**COMPONENT_SPECS["cdu"], "approach_k": -1}, "spec.approach_k", "0.5"),
+    (
+        "cdu",
+        {**COMPONENT_SPECS["cdu"], "secondary_flow_min_lpm": 90},
+        "spec",
+        "secondary_flow_min_lpm must not exceed secondary_flow_max_lpm",
+    ),
+    (
+        "cdu",
+        {**COMPONENT_SPECS["cdu"], "facility_classes": ["W99"]},
+        "spec.facility_classes.0",
+        "W17",
+    ),
+    (
+        "facility_water",
+        {**COMPONENT_SPECS["facility_water"], "source_type": "river"},
+        "spec.source_type",
+        "dry_cooler",
+    ),
+    (
+        "cooling",
+        {**COMPONENT_SPECS["cooling"], "cooling_type": "rear_door", "warm_water_c": 26},
+        "spec",
+        "warm_water_c and warm_water_sensible_w go together",
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
-"""seed_demo also creates the rules engine's four example builds from the demo catalogue."""
+"""seed_demo also creates the rules engine's example builds from the demo catalogue: the four
+air-cooled ones and the three liquid-cooled ones (rules/examples/liquid_*.json)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ BUILD_NAMES = {
     "GPU inference rack (overloaded)",
     "Telecom tower base cabinet (outdoor)",
     "Hospital edge room, 2N power",
+    "Edge AI inference rack, 40 kW, liquid-cooled",
+    "Edge AI inference rack on chilled water (condensing)",
+    "Training rack, 120 kW, at an edge site",
 }
 
 
@@ -47,8 +51,9 @@ def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
         transaction.set_rollback(True)
 
 
-def test_seed_demo_creates_the_four_example_builds(seeded: str) -> None:
-    """Four draft builds on four sites of the demo organisation, lines placed and fed."""
+def test_seed_demo_creates_the_example_builds(seeded: str) -> None:
+    """Seven draft builds on six sites of the demo organisation, lines placed, fed and
+    plumbed."""
     builds = Build.objects.select_related("site__organisation")
     assert {b.name for b in builds} == BUILD_NAMES
     assert {b.site.organisation.slug for b in builds} == {"demo"}
@@ -58,6 +63,9 @@ def test_seed_demo_creates_the_four_example_builds(seeded: str) -> None:
         "gpu_inference_overloaded",
         "telecom_tower_outdoor",
         "hospital_edge_2n",
+        "liquid_ai_inference_rack",
+        "liquid_ai_chilled_water",
+        "liquid_training_rack_edge_supply",
     }
     for demo in DEMO_BUILDS:
         build = builds.get(name=demo["build"])
@@ -65,7 +73,7 @@ def test_seed_demo_creates_the_four_example_builds(seeded: str) -> None:
         assert build.policy_override == demo["policy"]
         # Every reference stays inside the build.
         own = set(build.lines.values_list("pk", flat=True))
-        for field in ("rack_id", "feed_a_id", "feed_b_id", "ups_id"):
+        for field in ("rack_id", "feed_a_id", "feed_b_id", "ups_id", "coolant_from_id"):
             targets = set(build.lines.exclude(**{field: None}).values_list(field, flat=True))
             assert targets <= own
 
@@ -97,6 +105,68 @@ def test_seed_demo_builds_judge_like_the_examples(seeded: str) -> None:
     assert hospital.ups_redundancy == "2N"
 
 
+def test_seed_demo_liquid_builds_judge_like_their_examples(seeded: str) -> None:
+    """The liquid demo builds are their examples: the inference rack passes with 29,120 W into
+    liquid (4 x 9,100 x 0.8); on chilled water it condenses; the training rack overloads the
+    63 A supply (rules/examples/README.md)."""
+    reports = {b.name: build_report(b) for b in Build.objects.all()}
+    passing = reports["Edge AI inference rack, 40 kW, liquid-cooled"]
+    assert passing.ok
+    assert passing.metrics.liquid_w == pytest.approx(4 * 9_100 * 0.8)
+    assert not [f for f in passing.findings if f.severity == "warning"]
+    chilled = {
+        f.code for f in reports["Edge AI inference rack on chilled water (condensing)"].errors
+    }
+    assert chilled == {"liquid.condensation"}
+    training = {f.code for f in reports["Training rack, 120 kW, at an edge site"].errors}
+    assert training == {"power.site_supply_capacity"}
+
+
+def test_seed_demo_liquid_builds_snapshot_to_their_examples(seeded: str) -> None:
+    """Same parts, places, feeds and loops as the example JSON, line for line."""
+    examples = Path(__file__).resolve().parents[2] / "rules" / "examples"
+    for demo in DEMO_BUILDS:
+        if not demo["example"].startswith("liquid_"):
+            continue
+        want = json.loads((examples / f"{demo['example']}.json").read_text(encoding="utf-8"))
+        spec = build_snapshot(Build.objects.get(name=demo["build"]))
+        ids = {rack.id: "rack1" for rack in spec.racks}
+        # The demo lines follow the example's items in order, so the n-th line is the n-th item.
+        ids.update({i.id: w["id"] for i, w in zip(spec.items, want["items"], strict=True)})
+        got = [
+            (
+                ids[i.id],
+                i.component.sku,
+                i.quantity,
+                ids.get(i.rack_id or ""),
+                i.position_u,
+                ids.get(i.feed_a or ""),
+                ids.get(i.feed_b or ""),
+                ids.get(i.coolant_from or ""),
+                i.phase,
+            )
+            for i in spec.items
+        ]
+        expected = [
+            (
+                w["id"],
+                w["component"]["sku"],
+                w.get("quantity", 1),
+                w.get("rack_id"),
+                w.get("position_u"),
+                w.get("feed_a"),
+                w.get("feed_b"),
+                w.get("coolant_from"),
+                w.get("phase"),
+            )
+            for w in want["items"]
+        ]
+        assert got == expected, demo["example"]
+        assert spec.site.model_dump(exclude={"name"}) == type(spec.site).model_validate(
+            want["site"]
+        ).model_dump(exclude={"name"}), demo["example"]
+
+
 def test_seed_demo_builds_have_a_single_currency_bom(seeded: str) -> None:
     """Each demo build prices in EUR with a positive total."""
     for build in Build.objects.all():
@@ -109,7 +179,7 @@ def test_seed_demo_twice_keeps_the_builds(seeded: str) -> None:
     """A second run creates no build or line and says the builds exist."""
     lines = BuildLine.objects.count()
     output = seed()
-    assert Build.objects.count() == 4
+    assert Build.objects.count() == len(BUILD_NAMES)
     assert BuildLine.objects.count() == lines
     for name in BUILD_NAMES:
         assert f"Demo build {name!r} exists (unchanged)." in output

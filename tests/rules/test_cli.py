@@ -209,6 +209,29 @@ def test_cli_schema_prints_the_buildspec_json_schema() -> None:
     assert out.startswith('{\n  "$defs"')
 
 
+def test_cli_schema_documents_the_liquid_cooling_vocabulary() -> None:
+    """The schema names the CDU and facility water kinds with their specs, the cold-plate
+    fields of IT, the rear-door water points and an item's ``coolant_from`` (reference 8)."""
+    _, out, _ = run("schema")
+    defs = json.loads(out)["$defs"]
+    assert {"cdu", "facility_water"} <= set(defs["Kind"]["enum"])
+    assert {"approach_k", "secondary_flow_min_lpm", "facility_classes"} <= set(
+        defs["CduSpec"]["properties"]
+    )
+    assert {"source_type", "supply_temp_c", "water_l_per_kwh"} <= set(
+        defs["FacilityWaterSpec"]["properties"]
+    )
+    assert {"liquid_fraction", "coolant_flow_lpm", "max_coolant_inlet_c"} <= set(
+        defs["ItSpec"]["properties"]
+    )
+    assert {"rated_water_c", "warm_water_sensible_w", "active"} <= set(
+        defs["CoolingSpec"]["properties"]
+    )
+    assert (
+        "CDU or facility water" in defs["PlacedItem"]["properties"]["coolant_from"]["description"]
+    )
+
+
 def test_cli_rules_lists_every_registered_code() -> None:
     """``rules`` lists each code with what it protects and its source."""
     code, out, _ = run("rules")
@@ -289,3 +312,22 @@ def test_io_json_report_never_emits_infinity() -> None:
     text = render_json(report.model_copy(update={"headroom": headroom}))
     assert "Infinity" not in text
     assert json.loads(text)["headroom"]["typical_load_w"] is None
+
+
+def test_text_report_has_a_section_for_the_loops() -> None:
+    """The liquid example's text report gives the heat into liquid, each loop's heat, flow and
+    temperatures, and the rack's heat and air share (README hand calculation: 29,120 W; the CDU
+    35.0 degC out, 43.4 degC back, 52.0 L/min where 43.9 are needed; 37.00 kW, 7.88 kW to the
+    air); an air-cooled build's report has none of it."""
+    code, out, _ = run("check", str(EXAMPLES / "liquid_ai_inference_rack.json"))
+    assert code == EXIT_OK
+    assert "Heat into liquid (cold plates, L5)" in out
+    assert "29,120.0 W\n" in out
+    assert (
+        "29,120.0 W of 50,000.0 W; 52.0 L/min (heat needs 43.9 L/min); supply 35.0 °C, "
+        "return 43.4 °C" in out
+    )
+    assert "29,120.0 W of 60,000.0 W; supply 32.0 °C" in out
+    assert "37.00 kW / 7.88 kW" in out
+    _, retail, _ = run("check", str(RETAIL))
+    assert "Heat into liquid" not in retail

@@ -79,6 +79,10 @@ EXPECTED = {
         {"space.u_overlap", "space.u_out_of_range", "space.depth_fit"},
         {"thermal.blanking_panels", "environment.battery_temperature"},
     ),
+    # Six-cord nodes: three cords per PDU, one on each phase; nothing to warn about.
+    "liquid_ai_inference_rack": (set(), set()),
+    "liquid_ai_chilled_water": ({"liquid.condensation"}, set()),
+    "liquid_training_rack_edge_supply": ({"power.site_supply_capacity"}, {"power.ups_inlet"}),
 }
 
 
@@ -259,3 +263,76 @@ def test_examples_broken_space_findings_name_the_items() -> None:
     # 240 W read at 240 / 0.98 = 244.9 W (18 degC), below the table's first point (250 W,
     # 45 min): 45 (250 / 244.9)^1.3 = 46.2 min.
     _close(report.metrics.runtime_min, 45 * (250 / (240 / COLD_18C)) ** 1.3)
+
+
+def _magnus_dew_c(t: float, rh: float) -> float:
+    """Dew point by the Magnus formula (reference 8, L3)."""
+    gamma = math.log(rh / 100) + 17.62 * t / (243.12 + t)
+    return 243.12 * gamma / (17.62 - gamma)
+
+
+def test_examples_liquid_rack_figures_match_hand_calculation() -> None:
+    """40 kW edge AI rack: 4 cold-plate nodes of 9.1 kW typical at f = 0.8, an in-rack CDU, a
+    dry cooler (reference 8; rules/examples/README.md)."""
+    m = report_for("liquid_ai_inference_rack").metrics
+    it_typ = 4 * 9_100
+    liquid = 0.8 * it_typ  # L5: 29,120 W into liquid, 7,280 W to the air
+    _close(m.liquid_w, liquid)
+    # Air: the nodes' 7,280 W, the CDU's 600 W of pumps, the UPS's losses on 37,000 W at 0.955.
+    loss = (it_typ + 600) * (1 / 0.955 - 1)  # 1,743.5 W
+    _close(m.heat_w, it_typ - liquid + 600 + loss)  # 9,623.5 W
+    cdu, plant = m.loops
+    # Dry cooler at the site's 27 degC: max(30, 27 + 5) = 32 degC (W32); secondary + 3 K.
+    _close(plant.supply_c, 32)
+    _close(cdu.supply_c, 35)
+    # L1, PG25 (1.02 kg/L, 3.90 kJ/(kg K)): 29.12 kW at 10 K needs 43.92 L/min; the nodes take
+    # 4 x 13 = 52 L/min, an 8.45 K rise: return 43.45 degC.
+    _close(cdu.flow_lpm, 52)
+    _close(cdu.flow_needed_lpm, 29.12 * 60 / (1.02 * 3.90 * 10))
+    _close(cdu.return_c, 35 + 29.12 * 60 / (1.02 * 3.90 * 52))
+    _close(cdu.capacity_w, 50_000)
+    _close(plant.capacity_w, 60_000)
+    # L3: 27 degC at 55 % RH has a 17.19 degC dew point; 19.19 degC <= 32 degC facility water.
+    _close(m.dew_point_max_c, _magnus_dew_c(27, 55))
+    # Runtime: 37,000 W between (20 kW, 47.6 min) and (40 kW, 22.2 min), log-log: 24.2 min.
+    _close(m.runtime_min, loglog(it_typ + 600, 20_000, 47.6, 40_000, 22.2))
+    # Site: the UPS input (43,800 / 0.955 + 8,000) / 3 a phase at PF 0.99, and the 3-phase dry
+    # cooler 500 W a phase at PF 0.95: 78.85 + 2.29 = 81.14 A <= 128 A.
+    ups_a = (43_800 / 0.955 + 8000) / 3 / (230 * 0.99)
+    for p in (x for x in m.phase_loads if x.source == "site"):
+        _close(p.current_a, ups_a + 500 / (230 * 0.95))
+    rack = m.racks[0]
+    _close(rack.heat_kw, 37.0)
+    _close(rack.air_kw, 7.28 + 0.6)
+
+
+def test_examples_chilled_water_condenses() -> None:
+    """The same rack on 12 degC chilled water: the facility water (12 degC) and the secondary
+    (15 degC) run below the room's 17.19 degC dew point + 2 K = 19.19 degC."""
+    report = report_for("liquid_ai_chilled_water")
+    found = [f for f in report.findings if f.code == "liquid.condensation"]
+    assert sorted(f.value for f in found) == [12, 15]
+    for f in found:
+        _close(f.limit, _magnus_dew_c(27, 55) + 2)
+    # The chiller's 16 kW still fits the supply: 78.85 + 16,000 / 3 / (230 x 0.95) = 103.26 A.
+    ups_a = (43_800 / 0.955 + 8000) / 3 / (230 * 0.99)
+    for p in (x for x in report.metrics.phase_loads if x.source == "site"):
+        _close(p.current_a, ups_a + 16_000 / 3 / (230 * 0.95))
+
+
+def test_examples_training_rack_overloads_the_edge_supply() -> None:
+    """120 kW of training nodes on a 63 A three-phase supply: the UPS alone draws (124,000 +
+    2,200) / 0.96 + 20,000 = 151,458 W, 221.72 A a phase at PF 0.99, and the dry cooler 6.41 A:
+    228.13 A against 50.4 A."""
+    report = report_for("liquid_training_rack_edge_supply")
+    (supply,) = [f for f in report.findings if f.code == "power.site_supply_capacity"]
+    _close(supply.limit, 0.8 * 63)
+    ups_phase = ((124_000 + 2200) / 0.96 + 20_000) / 3
+    _close(supply.value, ups_phase / (230 * 0.99) + 1400 / (230 * 0.95))
+    m = report.metrics
+    assert m.liquid_w == pytest.approx(10 * 10_500 * 0.85)
+    (cdu,) = [loop for loop in m.loops if loop.kind == "cdu"]
+    _close(cdu.flow_needed_lpm, 89.25 * 60 / (1.02 * 3.90 * 10))  # 134.6 L/min
+    _close(cdu.flow_lpm, 160)
+    _close(cdu.supply_c, 36)
+    _close(cdu.return_c, 36 + 89.25 * 60 / (1.02 * 3.90 * 160))

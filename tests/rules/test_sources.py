@@ -206,3 +206,15 @@ def test_pdu_capacity_beside_its_load() -> None:
     (finding,) = pdu_current(ctx_of(spec))
     assert "5,600.0 W of 8,390.4 W usable" in finding.message
     assert "on phase L1" in finding.message
+
+
+def test_a_three_phase_pdu_input_can_be_rotated() -> None:
+    """A PDU whose line names phase 2 has its L1 on the UPS's L2 (an installer rotates the
+    inputs to balance): 1,000 W on the PDU's L1 lands on the UPS's L2."""
+    spec = build(
+        item("u", ups(10.0, 10.0, input_phases=3, output_phases=3)),
+        item("p", pdu(16, phases=3), feed_a="u", phase=2),
+        item("s", server(1000), feed_a="p", phase=1),
+        site=THREE_PHASE,
+    )
+    assert list(ctx_of(spec).flow.normal.phases("u")) == pytest.approx([0, 1000, 0])

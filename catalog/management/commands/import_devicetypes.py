@@ -1,10 +1,13 @@
 """Import NetBox devicetype-library YAML files or folders into the catalogue.
 
-    python manage.py import_devicetypes PATH... [--kind KIND] [--dry-run] [--library-root DIR]
+    python manage.py import_devicetypes PATH... [--kind KIND] [--prefer PATH]... [--dry-run]
+                                       [--library-root DIR]
 
 Device types and rack types become components (upserted on manufacturer + SKU); module
-types are read as PSU reference data only. One bad file aborts the run and nothing is
-written. docs/importing.md explains the mapping rules.
+types are read as PSU reference data only. Every bad file of the batch is reported, one line
+each, and then nothing is written. Two files with the same manufacturer and SKU are an error
+unless ``--prefer`` names one of them (or a folder holding it). docs/importing.md explains
+the mapping rules.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.importers.netbox import (
     IMPORTABLE_KINDS,
-    DeviceTypeError,
+    DeviceTypeErrors,
     DeviceTypeImportResult,
     import_devicetypes,
 )
@@ -39,6 +42,15 @@ class Command(BaseCommand):
             help="Import every device type as this kind instead of inferring it.",
         )
         parser.add_argument(
+            "--prefer",
+            action="append",
+            type=Path,
+            default=[],
+            metavar="PATH",
+            help="When two files share a manufacturer and SKU, import the one that is PATH or "
+            "lies under PATH and skip the others (repeatable).",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Report what would change (with per-field diffs) and write nothing.",
@@ -57,10 +69,16 @@ class Command(BaseCommand):
                 options["paths"],
                 library_root=options["library_root"],
                 kind=options["kind"],
+                prefer=options["prefer"],
                 dry_run=options["dry_run"],
             )
-        except DeviceTypeError as exc:
-            raise CommandError(f"{exc}. Nothing was imported.") from exc
+        except DeviceTypeErrors as exc:
+            if len(exc.errors) == 1:
+                raise CommandError(f"{exc}. Nothing was imported.") from exc
+            raise CommandError(
+                f"{exc}\n{len({e.path for e in exc.errors})} files cannot be imported. "
+                "Nothing was imported."
+            ) from exc
         self._report(result, verbosity=options["verbosity"])
         elapsed = time.perf_counter() - started
         total = len(result.changes)
@@ -79,6 +97,11 @@ class Command(BaseCommand):
             for c in result.changes
             if verbosity >= 2 or (result.dry_run and c.action != "unchanged")
         ]
+        for skip in result.skipped:
+            self.stdout.write(
+                f"  skipped  {skip.manufacturer} {skip.sku}  <- {skip.path} "
+                f"(same SKU as {skip.kept}, chosen by --prefer)"
+            )
         for change in listed:
             self.stdout.write(
                 f"{change.action:>9}  {change.manufacturer} {change.sku} ({change.kind})"
@@ -95,3 +118,12 @@ class Command(BaseCommand):
             f"{verb}created {result.count('created')}, {verb}updated {result.count('updated')}, "
             f"unchanged {result.count('unchanged')}."
         )
+        liquid = result.liquid
+        if liquid:
+            # The NetBox schema has no coolant ports or fields (catalog.importers.netbox_liquid).
+            self.stdout.write(
+                f"liquid cooling: not in the NetBox schema; {liquid['absent']} IT device types "
+                "imported air-cooled (liquid figures absent), "
+                f"{liquid['stated']} say liquid-cooled in their text (figures absent, see "
+                "comments)."
+            )

@@ -126,9 +126,18 @@ class Command(BaseCommand):
         if unknown:
             raise RowError(f"{label}: unknown key(s) {', '.join(sorted(unknown))}.")
         fields = {k: v for k, v in row.items() if k not in {"manufacturer", "sku"}}
-        # JSON has no "missing" for a nullable number; an absent key means unknown, not 0.
-        for nullable in ("cost_price", "nameplate_w", "typical_w", "depth_mm"):
+        # JSON has no "missing" for a nullable number; an absent key means unknown, not 0
+        # (nor passive for airflow). The data files state every figure they assume.
+        for nullable in (
+            "cost_price",
+            "nameplate_w",
+            "typical_w",
+            "depth_mm",
+            "weight_kg",
+            "airflow",
+        ):
             fields.setdefault(nullable, None)
+        fields.setdefault("assumed", [])
         try:
             return services.component_upsert(
                 manufacturer_name=str(row.get("manufacturer", "")),

@@ -129,7 +129,7 @@ class ComponentRefFieldExtension(OpenApiSerializerFieldExtension):
         return COMPONENT_SUMMARY_SCHEMA
 
 
-LINE_REFERENCES = ("rack", "feed_a", "feed_b", "ups")
+LINE_REFERENCES = ("rack", "feed_a", "feed_b", "ups", "coolant_from")
 
 
 def _line_ref_field(field: str, help_text: str) -> serializers.IntegerField:
@@ -146,7 +146,8 @@ def _line_ref_field(field: str, help_text: str) -> serializers.IntegerField:
 
 
 class BuildLineSerializer(serializers.ModelSerializer[BuildLine]):
-    """A build line; references to other lines (rack, feeds, UPS) are line ids of the build."""
+    """A build line; references to other lines (rack, feeds, UPS, coolant source) are line ids
+    of the build."""
 
     ref = serializers.CharField(read_only=True, help_text="The line's id in validation reports.")
     component = ComponentRefField(
@@ -165,6 +166,11 @@ class BuildLineSerializer(serializers.ModelSerializer[BuildLine]):
     feed_a = _line_ref_field("feed_a", "Id of the PDU/ATS/UPS line the A cords plug into.")
     feed_b = _line_ref_field("feed_b", "Id of the PDU/ATS/UPS line the B cords plug into.")
     ups = _line_ref_field("ups", "For a battery pack: id of the UPS line it extends.")
+    coolant_from = _line_ref_field(
+        "coolant_from",
+        "For a cold-plate node, a CDU or a rear door: id of the CDU or facility water line whose "
+        "liquid loop it is on.",
+    )
     phase = serializers.ChoiceField(choices=[1, 2, 3], allow_null=True, required=False)
     sort_order = serializers.IntegerField(
         min_value=0, max_value=MAX_SORT_ORDER, required=False, help_text="Set on update."

@@ -12,13 +12,16 @@ from configurator.api.serializers.common import MAX_ID
 from configurator.builds import selectors
 from configurator.builds.bom import money
 from configurator.builds.models import Build
-from configurator.quotes.models import Quote
+from configurator.quotes.models import Quote, QuoteRequest
 
 __all__ = [
+    "QuoteAnswerSerializer",
     "QuoteCreateSerializer",
     "QuoteDetailSerializer",
     "QuoteFieldsSerializer",
     "QuoteIssueSerializer",
+    "QuoteRequestCreateSerializer",
+    "QuoteRequestSerializer",
     "QuoteReviseSerializer",
     "QuoteSerializer",
 ]
@@ -39,6 +42,15 @@ def _percent_field(**kwargs: Any) -> serializers.DecimalField:
 class QuoteFieldsSerializer(serializers.Serializer[Any]):
     """The fields a seller sets on a draft (and may change when revising)."""
 
+    customer_organisation = serializers.SlugField(
+        max_length=80,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="Slug of the buying organisation. Empty: the build's organisation. A build on "
+        "the seller's own site is quoted to one of the organisations the seller serves, and "
+        "cannot be issued until one is named.",
+    )
     customer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     customer_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     valid_until = serializers.DateField(
@@ -91,15 +103,53 @@ class QuoteReviseSerializer(QuoteFieldsSerializer, QuoteIssueSerializer):
     """Body of revise: what changes in the new revision, and an optional override reason."""
 
 
+class QuoteAnswerSerializer(serializers.Serializer[Any]):
+    """Body of accept and reject: what the customer said, recorded with the answer."""
+
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="The customer's words with the answer, e.g. why the quote is declined.",
+    )
+
+
 class QuoteSerializer(serializers.ModelSerializer[Quote]):
     """A quote revision; cost and margin only for roles that may see cost."""
 
     label = serializers.CharField(read_only=True)
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    customer_organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Slug of the buying organisation when it is not the build's own; else null.",
+    )
     seller = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    overridden_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    answered_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who recorded the answer; null until answered.",
+    )
+    overridden_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who issued despite error findings; null otherwise.",
+    )
+    issued_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the issuer; null for a draft.",
+    )
+    created_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who created the revision.",
+    )
     line_discounts = serializers.DictField(child=serializers.CharField(), read_only=True)
     cost_total = serializers.DecimalField(
         max_digits=14, decimal_places=2, read_only=True, allow_null=True, required=False
@@ -116,6 +166,7 @@ class QuoteSerializer(serializers.ModelSerializer[Quote]):
             "revision",
             "status",
             "organisation",
+            "customer_organisation",
             "seller",
             "build",
             "build_revision",
@@ -139,6 +190,9 @@ class QuoteSerializer(serializers.ModelSerializer[Quote]):
             "margin_pct",
             "issued_by",
             "issued_at",
+            "answered_by",
+            "answered_at",
+            "answer_note",
             "created_by",
             "created_at",
             "updated_at",
@@ -182,3 +236,52 @@ class QuoteDetailSerializer(QuoteSerializer):
     def get_findings(self, quote: Quote) -> list[dict[str, Any]]:
         """The findings of the report frozen at issue (empty for a draft)."""
         return list((quote.report_json or {}).get("findings", []))
+
+
+class QuoteRequestSerializer(serializers.ModelSerializer[QuoteRequest]):
+    """A customer's request for a quote of a build, and the quote that answered it."""
+
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    requested_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the requester; null if the user was deleted.",
+    )
+
+    class Meta:
+        model = QuoteRequest
+        fields = [
+            "id",
+            "organisation",
+            "build",
+            "requested_by",
+            "message",
+            "status",
+            "quote",
+            "created_at",
+            "quoted_at",
+        ]
+        read_only_fields = fields
+
+
+class QuoteRequestCreateSerializer(serializers.Serializer[Any]):
+    """A request for a quote of a build the caller's organisation owns."""
+
+    build = serializers.PrimaryKeyRelatedField(
+        queryset=Build.objects.none(), help_text="Id of the build to be quoted."
+    )
+    message = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Anything the seller should know: dates, options, budget.",
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            build = cast(serializers.PrimaryKeyRelatedField, fields["build"])
+            build.queryset = selectors.build_list(user=request.user, auth=request.auth)
+        return fields

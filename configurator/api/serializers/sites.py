@@ -54,6 +54,8 @@ class SiteSerializer(serializers.ModelSerializer[Site]):
             "altitude_m": {"min_value": -500, "max_value": 6000},
             "ambient_min_c": {"min_value": -100, "max_value": 100},
             "ambient_max_c": {"min_value": -100, "max_value": 100},
+            "outdoor_min_c": {"min_value": -70, "max_value": 70},
+            "outdoor_max_c": {"min_value": -70, "max_value": 70},
             "room_volume_m3": {"min_value": 0},
             "room_cooling_w": {"min_value": 0, "max_value": 10_000_000},
             "relative_humidity_max_pct": {"min_value": 0, "max_value": 100},

@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 BUILD_UPDATE_FIELDS = frozenset({"name", "policy_override", "status"})
-LINE_REFERENCE_FIELDS = ("rack", "feed_a", "feed_b", "ups")
+LINE_REFERENCE_FIELDS = ("rack", "feed_a", "feed_b", "ups", "coolant_from")
 
 
 def build_create(
@@ -93,7 +93,8 @@ def build_delete(*, build: Build, expected_revision: int | None = None) -> None:
 def build_clone(
     *, build: Build, name: str | None = None, site: Site | None = None, user: Any
 ) -> Build:
-    """Copy a build and its lines into a new draft, with rack/feed/UPS references remapped."""
+    """Copy a build and its lines into a new draft, with rack, feed, UPS and coolant references
+    remapped."""
     clone = build_create(
         site=site or build.site,
         name=name or f"{build.name} (copy)",

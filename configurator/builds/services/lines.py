@@ -26,8 +26,8 @@ from configurator.errors import Conflict, NotFound
 __all__ = ["build_line_add", "build_line_remove", "build_line_update"]
 
 LINE_UPDATE_FIELDS = frozenset(
-    {"quantity", "rack", "position_u", "face", "feed_a", "feed_b", "ups", "phase", "note"}
-    | {"sort_order"}
+    {"quantity", "rack", "position_u", "face", "feed_a", "feed_b", "ups", "coolant_from"}
+    | {"phase", "note", "sort_order"}
 )
 
 
@@ -43,11 +43,13 @@ def build_line_add(
     feed_a: LineRef = None,
     feed_b: LineRef = None,
     ups: LineRef = None,
+    coolant_from: LineRef = None,
     phase: int | None = None,
     note: str = "",
     expected_revision: int | None = None,
 ) -> BuildLine:
-    """Add a line after checking its placement and feeds against the rest of the build."""
+    """Add a line after checking its placement, feeds and coolant source against the rest of
+    the build."""
     guards.writable(build, expected_revision)
     lines = lines_of(build)
     candidate = Candidate(
@@ -61,6 +63,7 @@ def build_line_add(
         feed_b=resolve_line(feed_b, "feed_b", lines),
         ups=resolve_line(ups, "ups", lines),
         phase=phase,
+        coolant_from=resolve_line(coolant_from, "coolant_from", lines),
     )
     check_line(candidate, lines)
     line = BuildLine.objects.create(
@@ -73,6 +76,7 @@ def build_line_add(
         feed_a=candidate.feed_a,
         feed_b=candidate.feed_b,
         ups=candidate.ups,
+        coolant_from=candidate.coolant_from,
         phase=phase,
         note=note,
         sort_order=max((other.sort_order for other in lines.values()), default=0) + 1,
@@ -85,7 +89,8 @@ def build_line_add(
 def build_line_update(
     *, line: BuildLine, expected_revision: int | None = None, **fields: Any
 ) -> BuildLine:
-    """Move or change a line (rack, position, face, feeds, quantity, note) with the same checks."""
+    """Move or change a line (rack, position, face, feeds, coolant source, quantity, note) with
+    the same checks."""
     guards.refuse_unknown(fields, LINE_UPDATE_FIELDS)
     build = guards.writable(line.build, expected_revision)
     lines = lines_of(build)
@@ -111,13 +116,16 @@ def build_line_update(
         feed_b=resolve_line(value("feed_b"), "feed_b", lines),
         ups=resolve_line(value("ups"), "ups", lines),
         phase=fields.get("phase", current.phase),
+        coolant_from=resolve_line(value("coolant_from"), "coolant_from", lines),
     )
-    for field in ("rack", "feed_a", "feed_b", "ups"):
+    for field in ("rack", "feed_a", "feed_b", "ups", "coolant_from"):
         target = getattr(candidate, field)
         if target is not None and target.pk == current.pk:
             raise ValidationError({field: ["A line cannot reference itself."]})
     check_line(candidate, lines)
-    for field in ("quantity", "rack", "position_u", "face", "feed_a", "feed_b", "ups", "phase"):
+    for field in (
+        "quantity", "rack", "position_u", "face", "feed_a", "feed_b", "ups", "coolant_from", "phase"
+    ):  # fmt: skip
         setattr(current, field, getattr(candidate, field))
     current.note = fields.get("note", current.note)
     current.sort_order = fields.get("sort_order", current.sort_order)
@@ -130,9 +138,12 @@ def build_line_update(
 def build_line_remove(
     *, line: BuildLine, cascade: bool = False, expected_revision: int | None = None
 ) -> None:
-    """Remove a line; refused while others use it as rack/feed/UPS unless `cascade` detaches."""
+    """Remove a line; refused while others use it as rack, feed, UPS or coolant source unless
+    `cascade` detaches them."""
     build = guards.writable(line.build, expected_revision)
-    referencing = Q(rack=line) | Q(feed_a=line) | Q(feed_b=line) | Q(ups=line)
+    referencing = (
+        Q(rack=line) | Q(feed_a=line) | Q(feed_b=line) | Q(ups=line) | Q(coolant_from=line)
+    )
     dependants = list(
         BuildLine.objects.filter(referencing, build_id=build.pk)
         .exclude(pk=line.pk)
@@ -152,5 +163,6 @@ def build_line_remove(
     BuildLine.objects.filter(build_id=build.pk, feed_a=line).update(feed_a=None)
     BuildLine.objects.filter(build_id=build.pk, feed_b=line).update(feed_b=None)
     BuildLine.objects.filter(build_id=build.pk, ups=line).update(ups=None)
+    BuildLine.objects.filter(build_id=build.pk, coolant_from=line).update(coolant_from=None)
     BuildLine.objects.filter(pk=line.pk).delete()
     guards.bump(build)

@@ -1,7 +1,7 @@
 """Where a line may sit: its checks against the other lines of its build, and auto-place.
 
-`check_line` is every check of a line's rack, U position, face, feeds and UPS against the
-rest of its build, run by the line services before anything is saved; `build_auto_place`
+`check_line` is every check of a line's rack, U position, face, feeds, UPS and coolant source
+against the rest of its build, run by the line services before anything is saved; `build_auto_place`
 places every unplaced rack-mount line.
 """
 
@@ -15,8 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from catalog.models import Component
+from catalog.selectors import component_to_engine
 from configurator.builds.models import Build, BuildLine
 from configurator.builds.services import guards
+from rules.coolant import coolant_problem
 from rules.derive.geometry import Occupant, collision, lowest_free_position
 from rules.feeds import POWER_SOURCE_KINDS, FeedNode, feed_loop
 from rules.specs import Kind, RackSpec
@@ -90,6 +92,7 @@ class Candidate:
     feed_b: BuildLine | None
     ups: BuildLine | None
     phase: int | None
+    coolant_from: BuildLine | None = None
 
 
 def _occupant(line: BuildLine, low: Decimal) -> Occupant:
@@ -135,7 +138,7 @@ def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> None:
     if kind == Kind.RACK:
         if candidate.quantity != 1:
             errors["quantity"] = ["A rack line holds one rack; add a line per rack."]
-        for field in ("rack", "position_u", "feed_a", "feed_b", "ups"):
+        for field in ("rack", "position_u", "feed_a", "feed_b", "ups", "coolant_from"):
             if getattr(candidate, field) is not None:
                 errors[field] = ["A rack is not mounted, fed or attached to anything."]
         if errors:
@@ -153,8 +156,38 @@ def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> None:
             errors["ups"] = ["Only a battery pack extends a UPS."]
         elif candidate.ups.component.kind != Kind.UPS:
             errors["ups"] = [f"{describe_line(candidate.ups, start=True)} is not a UPS."]
+    if candidate.coolant_from is not None:
+        _check_coolant(candidate, candidate.coolant_from, errors)
     if errors:
         raise ValidationError(errors)
+
+
+def _check_coolant(candidate: Candidate, source: BuildLine, errors: dict[str, list[str]]) -> None:
+    """The engine's loop rules (rules.coolant): the source is a CDU or facility water line of
+    this build, only cold-plate IT, CDUs and rear doors take coolant, and a CDU takes it from
+    facility water. Those kind rules keep the loops free of cycles (a source never takes
+    coolant from its own takers)."""
+    if candidate.pk is not None and source.pk == candidate.pk:
+        errors["coolant_from"] = ["A line cannot take coolant from itself."]
+        return
+    problem = coolant_problem(
+        component_to_engine(candidate.component), component_to_engine(source.component)
+    )
+    if problem is None:
+        return
+    if problem.code == "not_a_source":
+        text = f"{describe_line(source, start=True)} is not a CDU or a facility water source."
+    elif problem.code == "not_on_a_loop":
+        text = (
+            "Only liquid-cooled IT (with a liquid share), CDUs and rear-door heat exchangers "
+            "take coolant from a loop."
+        )
+    else:
+        text = (
+            "A CDU takes its primary water from a facility water source (dry cooler or "
+            f"chiller); {describe_line(source)} is a CDU."
+        )
+    errors["coolant_from"] = [text]
 
 
 def _check_position(
@@ -272,10 +305,11 @@ class Placement:
 
 def _placement_priority(line: BuildLine) -> tuple[int, Decimal, int]:
     # UPS and batteries go lowest (heaviest per U, and their manuals ask for it), then the
-    # heaviest lines, so the rack's centre of gravity stays low.
+    # heaviest lines, so the rack's centre of gravity stays low. A line of unknown mass ranks
+    # as the lightest: nothing says it belongs low.
     heavy_kind = line.component.kind in (Kind.UPS, Kind.BATTERY)
-    weight = line.component.weight_kg or Decimal(0)  # an unknown mass sorts as the lightest
-    return (0 if heavy_kind else 1, -weight * line.quantity, line.pk)
+    kg = line.component.weight_kg if line.component.weight_kg is not None else Decimal(0)
+    return (0 if heavy_kind else 1, -kg * line.quantity, line.pk)
 
 
 @transaction.atomic

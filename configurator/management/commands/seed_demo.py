@@ -19,6 +19,14 @@ Role = Membership.Role
 
 SELLER = {"slug": "demo", "name": "Demo Integrations Ltd", "kind": Organisation.Kind.SELLER}
 CUSTOMER = {"slug": "northwind", "name": "Northwind Retail", "kind": Organisation.Kind.CUSTOMER}
+# Invented letterheads for the demo quotes (a VAT number in the format, not a real one).
+LETTERHEADS = {
+    "demo": {
+        "address": "1 Harbour Row\nBristol BS1 5TT\nUnited Kingdom",
+        "vat_number": "GB999999973",
+    },
+    "northwind": {"address": "27 Market Street\nLeeds LS1 6DT\nUnited Kingdom"},
+}
 # (username, organisation slug, role, is_staff, is_superuser)
 USERS = [
     ("admin", "demo", Role.ADMIN, True, True),
@@ -36,9 +44,10 @@ def demo_password(username: str) -> str:
     return f"demo-{username}-2026"
 
 
-# The rules engine's four example builds (rules/examples/*.json) as real builds of the demo
-# organisation, made of demo-catalogue parts chosen for the same intent. A line is
-# (key, manufacturer, SKU, placement) where placement names earlier lines by key.
+# The rules engine's example builds (rules/examples/*.json) as real builds of the demo
+# organisation, made of demo-catalogue parts chosen for the same intent (the three liquid-cooled
+# examples are made of these very parts). A line is (key, manufacturer, SKU, placement) where
+# placement names earlier lines by key.
 Line = tuple[str, str, str, dict[str, Any]]
 NB, FR, HX = "Northbeam Power", "Fjordrack", "Helix Compute"
 LP, QN, PW = "Lumenpath Networks", "Quayside Networking", "Polarwind Climate"
@@ -46,6 +55,110 @@ LP, QN, PW = "Lumenpath Networks", "Quayside Networking", "Polarwind Climate"
 
 def _blanks(key: str, rack: str, position: int, quantity: int) -> Line:
     return (key, FR, "FR-BP1", {"rack": rack, "position_u": position, "quantity": quantity})
+
+
+TW, CF = "Tidewell Liquid Systems", "Cryoforge Thermal"
+# rules/examples/liquid_*.json: the edge AI site and the telco exchange with a 63 A supply.
+HAMBURG = {
+    "name": "Edge AI site, Hamburg port logistics hub",
+    "ambient_min_c": 20,
+    "ambient_max_c": 27,
+    "outdoor_min_c": -12,
+    "outdoor_max_c": 27,
+    "relative_humidity_max_pct": 55,
+    "altitude_m": 10,
+    "room_cooling_w": 15000,
+    "supply_phases": 3,
+    "supply_breaker_a": 160,
+    "country": "DE",
+    "electricity_price_per_kwh": "0.28",
+}
+EXCHANGE = {
+    **HAMBURG,
+    "name": "Edge site, regional telco exchange (63 A supply)",
+    "room_cooling_w": 35000,
+    "supply_breaker_a": 63,
+}
+
+
+def _inference_rack(facility: tuple[str, str]) -> list[Line]:
+    """rules/examples/liquid_ai_inference_rack.json: four cold-plate nodes on an in-rack CDU,
+    fed by four 63 A PDUs (inputs rotated over the UPS's phases) from an 80 kVA UPS; the CDU
+    takes its water from `facility`."""
+    pdus = [("pdu_a1", 1), ("pdu_a2", 2), ("pdu_b1", 3), ("pdu_b2", 1)]
+    return [
+        ("rack", FR, "FR-AI42-8012", {"note": "AI rack"}),
+        ("fw", *facility, {}),
+        ("ups", "Ternlake Power", "TL-T80-33", {}),
+        *(
+            (key, NB, "NB-PDU-3V63-42M", {"rack": "rack", "feed_a": "ups", "phase": phase})
+            for key, phase in pdus
+        ),
+        (
+            "cdu",
+            TW,
+            "TW-CDU50R",
+            {
+                "rack": "rack",
+                "position_u": 1,
+                "coolant_from": "fw",
+                "feed_a": "pdu_a1",
+                "feed_b": "pdu_b1",
+            },
+        ),
+        *(
+            (
+                f"gpu{n + 1}",
+                HX,
+                "HX-G8L",
+                {
+                    "rack": "rack",
+                    "position_u": 5 + 4 * n,
+                    "coolant_from": "cdu",
+                    "feed_a": "pdu_a1" if n < 2 else "pdu_a2",
+                    "feed_b": "pdu_b1" if n < 2 else "pdu_b2",
+                },
+            )
+            for n in range(4)
+        ),
+        _blanks("blank", "rack", 21, 22),
+        ("leak", "Watchpost Sensing", "WS-LD2", {"rack": "rack"}),
+    ]
+
+
+def _training_rack() -> list[Line]:
+    """rules/examples/liquid_training_rack_edge_supply.json: ten training nodes on an in-row
+    CDU and a 160 kW dry cooler, three pairs of busbars from a 200 kVA UPS."""
+    busbars = [
+        (f"pdu_{side}{k}", NB, "NB-BUS-3V125-24", {"rack": "rack", "feed_a": "ups", "phase": k})
+        for side in "ab"
+        for k in (1, 2, 3)
+    ]
+    pair = {n: 1 if n < 4 else 2 if n < 7 else 3 for n in range(10)}
+    return [
+        ("rack", FR, "FR-AI52-8012", {"note": "Training rack"}),
+        ("fw", CF, "CF-DC160", {}),
+        ("ups", "Ternlake Power", "TL-T200-33", {}),
+        ("cdu", TW, "TW-CDU200X", {"coolant_from": "fw", "feed_a": "ups"}),
+        *busbars,
+        *(
+            (
+                f"gpu{n + 1}",
+                HX,
+                "HX-G8LX",
+                {
+                    "rack": "rack",
+                    "position_u": 1 + 4 * n,
+                    "coolant_from": "cdu",
+                    "feed_a": f"pdu_a{pair[n]}",
+                    "feed_b": f"pdu_b{pair[n]}",
+                },
+            )
+            for n in range(10)
+        ),
+        _blanks("blank", "rack", 41, 12),
+        ("leak", "Watchpost Sensing", "WS-LD2", {"rack": "rack"}),
+    ]
 
 
 DEMO_BUILDS: list[dict[str, Any]] = [
@@ -241,8 +354,29 @@ DEMO_BUILDS: list[dict[str, Any]] = [
             ("fire", "Emberguard Fire Safety", "EG-RM-F25", {}),
         ],
     },
+    {
+        "example": "liquid_ai_inference_rack",
+        "site": HAMBURG,
+        "build": "Edge AI inference rack, 40 kW, liquid-cooled",
+        "policy": {"required_runtime_min": 10},
+        "lines": _inference_rack((CF, "CF-DC60")),
+    },
+    {
+        "example": "liquid_ai_chilled_water",
+        "site": HAMBURG,
+        "build": "Edge AI inference rack on chilled water (condensing)",
+        "policy": {"required_runtime_min": 10},
+        "lines": _inference_rack((PW, "PW-CH60")),
+    },
+    {
+        "example": "liquid_training_rack_edge_supply",
+        "site": EXCHANGE,
+        "build": "Training rack, 120 kW, at an edge site",
+        "policy": {"required_runtime_min": 10},
+        "lines": _training_rack(),
+    },
 ]
-LINE_REFERENCES = ("rack", "feed_a", "feed_b", "ups")
+LINE_REFERENCES = ("rack", "feed_a", "feed_b", "ups", "coolant_from")
 
 
 class Command(BaseCommand):
@@ -258,6 +392,8 @@ class Command(BaseCommand):
             defaults={"name": CUSTOMER["name"], "kind": CUSTOMER["kind"], "served_by": seller},
         )
         organisations = {seller.slug: seller, customer.slug: customer}
+        for organisation in organisations.values():
+            self._letterhead(organisation)
         group = self._catalogue_group()
 
         user_model = get_user_model()
@@ -287,6 +423,15 @@ class Command(BaseCommand):
             if role == Role.INTEGRATOR:
                 self._demo_token(user, organisations[slug])
         self._demo_builds(seller, user_model.objects.get(username="sales"))
+
+    def _letterhead(self, organisation: Organisation) -> None:
+        """Fill an empty demo letterhead; one an administrator edited is left as it is."""
+        fields = LETTERHEADS.get(organisation.slug, {})
+        empty = {name: value for name, value in fields.items() if not getattr(organisation, name)}
+        if empty:
+            for name, value in empty.items():
+                setattr(organisation, name, value)
+            organisation.save(update_fields=list(empty))
 
     def _catalogue_group(self) -> Group:
         """Staff group for catalogue managers, holding every permission of the catalog app."""

@@ -17,7 +17,13 @@ from configurator.builds.selectors import build_bom, build_bundle_comparison
 from configurator.builds.services import lines as line_services
 from configurator.documents.bom_export import bom_columns, bom_csv, bom_xlsx
 from configurator.errors import Conflict
-from tests.factories import BuildFactory, BuildLineFactory, ComponentFactory, ManufacturerFactory
+from tests.factories import (
+    BuildFactory,
+    BuildLineFactory,
+    ComponentFactory,
+    ManufacturerFactory,
+    liquid_components,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +76,33 @@ def test_bom_rows_grouped_by_category_with_summed_quantities(priced_build: Build
         ("W-1", 3),
     ]
     assert bom.line_count == 4
+
+
+def test_bom_groups_the_liquid_side_after_cooling() -> None:
+    """CDUs, facility water and leak detection follow the cooling units, in that order; a leak
+    sensor is its own category, apart from the blanking panels (reference 8)."""
+    parts = liquid_components()
+    build = BuildFactory()
+    for component in (
+        parts["node"],
+        ComponentFactory(kind=ComponentKind.ACCESSORY),  # a blanking panel
+        parts["leak"],
+        parts["fw"],
+        parts["cdu"],
+        ComponentFactory(kind=ComponentKind.COOLING),
+        ComponentFactory(kind=ComponentKind.RACK),
+    ):
+        BuildLineFactory(build=build, component=component)
+    bom = build_bom(build, show_cost=False)
+    assert [(c.category, c.kind) for c in bom.categories] == [
+        ("Rack / enclosure", "rack"),
+        ("Cooling unit", "cooling"),
+        ("Coolant distribution unit (CDU)", "cdu"),
+        ("Facility water source (dry cooler / chiller)", "facility_water"),
+        ("Leak detection", "accessory"),
+        ("GPU server", "gpu_server"),
+        ("Blanking panel / accessory", "accessory"),
+    ]
 
 
 def test_bom_totals_match_hand_computed_figures(priced_build: Build) -> None:
@@ -245,66 +278,68 @@ def test_bundle_comparison_refuses_a_non_bundle_or_other_currency() -> None:
 # --------------------------------------------------------------------------- exports
 
 
-def _table_rows(rows: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
-    """The header row and the body rows up to the blank row before the total."""
-    header_index = next(n for n, row in enumerate(rows) if row and row[0] == "Category")
-    header = [str(h) for h in rows[header_index] if h not in (None, "")]
-    body: list[list[Any]] = []
-    for row in rows[header_index + 1 :]:
-        if not any(cell not in (None, "") for cell in row):
-            break
-        body.append(list(row))
-    return header, body
-
-
-def _check_export(bom: Bom, rows: list[list[Any]], number: Any) -> None:
-    header, body = _table_rows(rows)
-    assert header == bom_columns(bom)
-    col = {name: n for n, name in enumerate(header)}
-    items = [r for r in body if not str(r[0]).startswith("Subtotal ")]
-    subtotals = [r for r in body if str(r[0]).startswith("Subtotal ")]
-    assert len(items) == len(bom.rows)
+def _check_lines(bom: Bom, rows: list[list[Any]], number: Any, title: str) -> None:
+    """The header row comes first and each following row is one BOM row, in order."""
+    assert rows[0] == bom_columns(bom, title=title)
+    col = {name: n for n, name in enumerate(rows[0])}
+    items = rows[1 : 1 + len(bom.rows)]
     for cells, row in zip(items, bom.rows, strict=True):
         assert (cells[col["Category"]], cells[col["SKU"]]) == (row.category, row.sku)
         assert int(cells[col["Quantity"]]) == row.quantity
         assert number(cells[col["Unit list price"]]) == row.unit_list_price
         assert number(cells[col["Extended list price"]]) == row.extended_list_price
         assert number(cells[col["Extended net price"]]) == row.extended_net_price
+        assert cells[col["Build"]] == title
         if bom.show_cost:
             assert number(cells[col["Extended cost"]]) == row.extended_cost
             assert number(cells[col["Margin %"]]) == row.margin_pct
-    assert [r[0] for r in subtotals] == [f"Subtotal {c.category}" for c in bom.categories]
-    for cells, category in zip(subtotals, bom.categories, strict=True):
-        assert number(cells[col["Extended list price"]]) == category.subtotal.list_price
-    total = next(r for r in rows if r and r[0] == "Total")
-    assert number(total[col["Extended list price"]]) == bom.totals.list_price
-    assert number(total[col["Extended net price"]]) == bom.totals.net_price
-    if bom.show_cost:
-        assert number(total[col["Extended cost"]]) == bom.totals.cost
-    assert rows[0][:2] == ["Bill of materials", "Store 12"]
 
 
 @pytest.mark.parametrize("show_cost", [False, True])
-def test_bom_csv_parses_back_to_the_bom(priced_build: Build, show_cost: bool) -> None:
-    """CSV read back with the csv module equals the BOM row for row, totals included."""
+def test_bom_csv_is_header_then_lines_for_an_import(priced_build: Build, show_cost: bool) -> None:
+    """CSV: the header row first, one row per component, the build as a column; no title,
+    blank or total rows an ERP import would choke on."""
     bom = build_bom(priced_build, show_cost=show_cost)
     data = bom_csv(bom, title="Store 12")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    _check_export(bom, rows, lambda cell: D(cell))
-    assert ("Unit cost" in rows[3]) is show_cost
-    assert rows[-1] == ["Longest lead time (days)", "30", "Acme W-1 (Model W-1)"]
+    _check_lines(bom, rows, lambda cell: D(cell), "Store 12")
+    assert len(rows) == 1 + len(bom.rows)
+    assert ("Unit cost" in rows[0]) is show_cost
+    assert all(len(row) == len(rows[0]) for row in rows)
 
 
 @pytest.mark.parametrize("show_cost", [False, True])
-def test_bom_xlsx_parses_back_to_the_bom(priced_build: Build, show_cost: bool) -> None:
-    """XLSX read back with openpyxl equals the BOM row for row, totals included."""
+def test_bom_xlsx_has_formats_widths_and_totals_below(priced_build: Build, show_cost: bool) -> None:
+    """XLSX: the same table with number formats, fitted widths, a frozen filtered header, the
+    subtotals and totals below it, and the build's details on "About"."""
     bom = build_bom(priced_build, show_cost=show_cost)
     workbook = openpyxl.load_workbook(io.BytesIO(bom_xlsx(bom, title="Store 12")))
     sheet = workbook["BOM"]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    _check_export(bom, rows, lambda cell: money(D(str(cell))))
-    assert ("Unit cost" in rows[3]) is show_cost
-    assert sheet.cell(row=5, column=7).number_format == "#,##0.00"
+    _check_lines(bom, rows, lambda cell: money(D(str(cell))), "Store 12")
+    header = rows[0]
+    col = {name: n + 1 for n, name in enumerate(header)}
+    assert sheet.cell(row=2, column=col["Unit list price"]).number_format == "#,##0.00"
+    assert sheet.cell(row=2, column=col["Quantity"]).number_format == "#,##0"
+    assert sheet.cell(row=2, column=col["Discount %"]).number_format == "0.00"
+    assert sheet.freeze_panes == "A2"
+    assert (
+        sheet.auto_filter.ref
+        == f"A1:{sheet.cell(row=1, column=len(header)).column_letter}{1 + len(bom.rows)}"
+    )
+    model_width = sheet.column_dimensions[
+        sheet.cell(row=1, column=col["Model"]).column_letter
+    ].width
+    assert model_width >= max(len(row.model_name) for row in bom.rows)
+    below = rows[2 + len(bom.rows) :]
+    assert [r[0] for r in below] == [f"Subtotal {c.category}" for c in bom.categories] + ["Total"]
+    total = below[-1]
+    assert money(D(str(total[col["Extended list price"] - 1]))) == bom.totals.list_price
+    if bom.show_cost:
+        assert money(D(str(total[col["Extended cost"] - 1]))) == bom.totals.cost
+    about = {row[0]: row[1] for row in workbook["About"].iter_rows(values_only=True)}
+    assert about["Bill of materials"] == "Store 12"
+    assert about["Longest lead time (days)"] == 30
 
 
 def test_bom_exports_neutralise_formulas() -> None:
@@ -313,7 +348,8 @@ def test_bom_exports_neutralise_formulas() -> None:
     BuildLineFactory(build=build, component=ComponentFactory(model_name="=HYPERLINK(1)"))
     bom = build_bom(build, show_cost=False)
     rows = list(csv.reader(io.StringIO(bom_csv(bom).decode("utf-8-sig"))))
-    assert rows[4][3] == "'=HYPERLINK(1)"
-    sheet = openpyxl.load_workbook(io.BytesIO(bom_xlsx(bom)))["BOM"]
-    assert sheet.cell(row=5, column=4).value == "'=HYPERLINK(1)"
-    assert sheet.cell(row=5, column=4).data_type == "s"
+    assert rows[1][3] == "'=HYPERLINK(1)"
+    sheet = openpyxl.load_workbook(io.BytesIO(bom_xlsx(bom, title="=cmd")))["BOM"]
+    assert sheet.cell(row=2, column=4).value == "'=HYPERLINK(1)"
+    assert sheet.cell(row=2, column=4).data_type == "s"
+    assert sheet.cell(row=2, column=12).value == "'=cmd"

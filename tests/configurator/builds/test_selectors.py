@@ -77,6 +77,21 @@ def test_build_snapshot_maps_lines_to_racks_and_items() -> None:
     assert line_id_from_ref(placed.id) == server.pk
 
 
+def test_unknown_catalogue_figures_reach_the_engine_as_unknown() -> None:
+    """A server without weight or airflow: the report says the rack load is a lower bound and
+    that the airflow cannot be judged, rather than counting 0 kg or passive."""
+    build, rack, _, server = _rack_build()
+    server.component.weight_kg = None
+    server.component.airflow = None
+    server.component.save()
+    spec = build_snapshot(build)
+    (item,) = [i for i in spec.items if i.id == f"L{server.pk}"]
+    assert (item.component.weight_kg, item.component.airflow) == (None, None)
+    findings = {f.code: f for f in build_report(build).findings}
+    assert findings["mechanical.mass_unknown"].subject[:2] == (f"L{rack.pk}", f"L{server.pk}")
+    assert f"L{server.pk}" in findings["thermal.airflow_unknown"].subject
+
+
 def test_build_snapshot_site_mirrors_the_site_row() -> None:
     """The engine site carries the row's environment, supply and prices as floats."""
     site = SiteFactory(

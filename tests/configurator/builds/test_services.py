@@ -27,6 +27,21 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def liquid_node() -> Any:
+    """A 4U cold-plate GPU node: 80 % of its heat into liquid at 13 L/min (reference 8, L5)."""
+    return ComponentFactory(
+        kind="gpu_server",
+        spec={
+            "psu_count": 2,
+            "redundant_psus": True,
+            "ashrae_class": "A2",
+            "liquid_fraction": 0.8,
+            "coolant_flow_lpm": 13,
+            "max_coolant_inlet_c": 45,
+        },
+    )
+
+
 def rack_component(u: int = 42) -> Any:
     return ComponentFactory(
         kind=ComponentKind.RACK,
@@ -346,7 +361,8 @@ def test_line_remove_refused_while_referenced_unless_cascade(build: Build, rack:
 
 
 def test_build_clone_remaps_references(build: Build, rack: BuildLine) -> None:
-    """The copy's lines point at the copy's own rack, feeds and UPS, never the original's."""
+    """The copy's lines point at the copy's own rack, feeds, UPS and coolant sources, never the
+    original's."""
     ups = line_services.build_line_add(
         build=build, component=ComponentFactory(kind="ups"), rack=rack, position_u=1
     )
@@ -357,6 +373,20 @@ def test_build_clone_remaps_references(build: Build, rack: BuildLine) -> None:
     line_services.build_line_add(
         build=build, component=server(), rack=rack, position_u=5, feed_a=pdu, quantity=2
     )
+    water = line_services.build_line_add(
+        build=build, component=ComponentFactory(kind="facility_water")
+    )
+    cdu = line_services.build_line_add(
+        build=build,
+        component=ComponentFactory(kind="cdu"),
+        rack=rack,
+        position_u=10,
+        feed_a=pdu,
+        coolant_from=water,
+    )
+    line_services.build_line_add(
+        build=build, component=liquid_node(), rack=rack, position_u=20, coolant_from=cdu
+    )
     build.policy_override = {"utilisation_limit": 0.7}
     build.save()
     user = UserFactory()
@@ -366,7 +396,7 @@ def test_build_clone_remaps_references(build: Build, rack: BuildLine) -> None:
     assert copy.policy_override == {"utilisation_limit": 0.7}
     originals = list(build.lines.order_by("sort_order", "pk"))
     copies = list(copy.lines.order_by("sort_order", "pk"))
-    assert len(copies) == len(originals) == 5
+    assert len(copies) == len(originals) == 8
     copy_ids = {line.pk for line in copies}
     new_of = {o.pk: c.pk for o, c in zip(originals, copies, strict=True)}
     for original, clone in zip(originals, copies, strict=True):
@@ -376,7 +406,7 @@ def test_build_clone_remaps_references(build: Build, rack: BuildLine) -> None:
             original.position_u,
             original.face,
         )
-        for field in ("rack_id", "feed_a_id", "feed_b_id", "ups_id"):
+        for field in ("rack_id", "feed_a_id", "feed_b_id", "ups_id", "coolant_from_id"):
             old = getattr(original, field)
             assert getattr(clone, field) == (None if old is None else new_of[old])
             assert getattr(clone, field) is None or getattr(clone, field) in copy_ids
@@ -432,6 +462,18 @@ def test_auto_place_bottom_up_ups_first_then_heavy(build: Build, rack: BuildLine
     stored = dict(build.lines.values_list("pk", "position_u"))
     assert stored[ups.pk] == Decimal(4)
     assert Build.objects.get(pk=build.pk).revision == revision + 1
+
+
+def test_auto_place_ranks_a_line_of_unknown_mass_as_the_lightest(
+    build: Build, rack: BuildLine
+) -> None:
+    """Unknown mass is no reason to sit low (nor an error): it goes above the weighed lines."""
+    unweighed = line_services.build_line_add(build=build, component=server(weight_kg=None))
+    light = line_services.build_line_add(build=build, component=server(weight_kg=Decimal(5)))
+    revision = Build.objects.get(pk=build.pk).revision
+    placements = placement_services.build_auto_place(build=build, expected_revision=revision)
+    where = {p.line_id: p.position_u for p in placements}
+    assert where == {light.pk: Decimal(1), unweighed.pk: Decimal(2)}
 
 
 def test_auto_place_lists_lines_that_do_not_fit(build: Build) -> None:

@@ -10,6 +10,7 @@ import pytest
 from configurator.documents.elevation import (
     TOP,
     U_PX,
+    LegendEntry,
     build_elevations_svg,
     free_positions,
     kind_legend,
@@ -277,6 +278,24 @@ def test_kind_legend_covers_every_kind() -> None:
     legend = kind_legend()
     assert [entry.kind for entry in legend] == [kind.value for kind in Kind]
     assert all(entry.fill.startswith("#") and entry.label for entry in legend)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #rrggbb colour."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+@pytest.mark.parametrize("entry", kind_legend(), ids=lambda e: e.kind)
+def test_kind_colours_keep_text_contrast(entry: LegendEntry) -> None:
+    """Every kind's label stays readable on its fill: WCAG contrast 4.5:1 or better."""
+    light, dark = sorted((_luminance(entry.fill), _luminance(entry.text)), reverse=True)
+    assert (light + 0.05) / (dark + 0.05) >= 4.5
 
 
 def test_a_full_42u_rack_renders_in_under_2_ms() -> None:

@@ -24,6 +24,7 @@ from configurator.documents.tasks import render_quote_pdf, render_spec_sheet_pdf
 from configurator.quotes import services as quote_services
 from configurator.quotes.models import Quote
 from tests.api import World, add_line, make_world, member
+from tests.factories import liquid_components
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +176,42 @@ def test_spec_sheet_pdf_has_every_section(world: World) -> None:
         assert f"Page {n} / {len(pages)}" in page
     for finding in source["report"]["findings"]:
         assert finding["code"] in text
+
+
+def test_spec_sheet_draws_the_liquid_loops_with_the_elevation(world: World) -> None:
+    """A build with a dry cooler, a CDU and two cold-plate nodes gets the loop diagram before
+    the page-high rack drawings and a "Liquid cooling" section with the engine's figures (reference 8):
+    2 x 0.8 x 9,100 W = 14,560 W into liquid; the CDU's 50 kW at 80 % is 40,000 W; 2 x 13 =
+    26 L/min, 14.56 x 60 / (1.02 x 3.90 x 10) = 22.0 L/min needed at 10 K."""
+    parts = liquid_components()
+    fw = add_line(world.build, parts["fw"])
+    cdu = add_line(
+        world.build, parts["cdu"], rack=world.rack, position_u=Decimal(10), coolant_from=fw
+    )
+    for u in (20, 24):
+        add_line(
+            world.build, parts["node"], rack=world.rack, position_u=Decimal(u), coolant_from=cdu
+        )
+    html = pdf.render_spec_sheet_html(world.build)
+    assert "<h2>Liquid loops</h2>" in html
+    assert '<div class="loop-drawing"><svg' in html
+    assert html.index('class="loop-diagram"') < html.index('class="elevation"')
+    assert "<h2>Liquid cooling</h2>" in html
+    assert "14,560 W / " in html
+    assert f"CDU Tidewell Liquid Systems Riptide 50R ({cdu.ref})" in html
+    assert "14,560 W of 40,000 W (80 % of 50,000 W)" in html
+    assert "26.0 L/min to the nodes, 22.0 L/min needed at 10 K" in html
+    text = " ".join(pdf_pages(pdf.html_to_pdf(html)))
+    assert "Liquid loops" in text
+    assert "Liquid cooling" in text
+    assert "14,560 W of 40,000 W" in text
+
+
+def test_spec_sheet_of_an_air_cooled_build_has_no_liquid_section(world: World) -> None:
+    """No loops, no diagram and no "Liquid cooling" heading."""
+    html = pdf.render_spec_sheet_html(world.build)
+    assert "loop-diagram" not in html
+    assert "Liquid cooling" not in html
 
 
 def test_spec_sheet_draws_elevations_when_the_module_exists(world: World) -> None:

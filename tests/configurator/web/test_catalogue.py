@@ -152,6 +152,22 @@ def test_component_detail_shows_btu_and_imperial_on_request(sales: Client, catal
     assert "80 kg (176.4 lb)" in imperial
 
 
+def test_component_detail_says_unknown_and_lists_assumed_figures(
+    sales: Client, catalogue: Any
+) -> None:
+    """Unknown weight and airflow read "unknown"; assumed figures are listed with why."""
+    ups = catalogue["ups_small"]
+    ups.weight_kg = None
+    ups.airflow = None
+    ups.assumed = [{"field": "spec.kva", "value": ups.spec["kva"], "why": "from the model name"}]
+    ups.save()
+    html = sales.get(f"/catalogue/{ups.pk}/").content.decode()
+    assert "<dt>Weight</dt><dd>unknown</dd>" in html
+    assert "<dt>Airflow</dt><dd>unknown</dd>" in html
+    assert "Assumed figures" in html
+    assert f"<code>spec.kva</code> = {ups.spec['kva']}: from the model name" in html
+
+
 def test_component_detail_shows_kind_spec_in_units(sales: Client, catalogue: Any) -> None:
     """A UPS shows kVA/kW and its runtime table; cooling its capacity and airflow (CFM)."""
     html = sales.get(f"/catalogue/{catalogue['ups_small'].pk}/").content.decode()
@@ -164,6 +180,63 @@ def test_component_detail_shows_kind_spec_in_units(sales: Client, catalogue: Any
     assert "3,500 W (11,942 BTU/h)" in cooling
     assert "900 m³/h (530 CFM)" in cooling
     assert "45 °C (113 °F)" in cooling
+
+
+def test_component_detail_shows_liquid_figures_in_units(sales: Client) -> None:
+    """A CDU shows its approach in K, flows in L/min (US gpm on request) and its classes; a
+    cold-plate node its liquid share in % (reference 8)."""
+    maker = ManufacturerFactory(name="Tidewell Liquid Systems", slug="tidewell")
+    cdu = ComponentFactory(
+        manufacturer=maker,
+        kind=ComponentKind.CDU,
+        model_name="CDU 50",
+        nameplate_w=Decimal(600),
+        typical_w=Decimal(600),
+        spec={
+            "capacity_w": 50_000,
+            "approach_k": 3,
+            "secondary_flow_min_lpm": 20,
+            "secondary_flow_max_lpm": 80,
+            "pumps": 2,
+            "facility_classes": ["W17", "W27", "W32"],
+            "coolant": "pg25",
+            "connectors": ["UQD04", "UQD08"],
+            "power_draw_w": 600,
+        },
+    )
+    html = sales.get(f"/catalogue/{cdu.pk}/").content.decode()
+    assert "Approach (secondary above facility supply)" in html
+    assert "3 K" in html
+    assert "80 L/min" in html
+    assert "W17, W27, W32" in html
+    assert "UQD04, UQD08" in html
+    assert "Propylene glycol 25 %" in html
+    # 80 L/min / 3.785411784 L per US gallon = 21.1 gpm
+    assert (
+        "80 L/min (21.1 US gpm)"
+        in sales.get(f"/catalogue/{cdu.pk}/?units=imperial").content.decode()
+    )
+    node = ComponentFactory(
+        manufacturer=maker,
+        kind=ComponentKind.GPU_SERVER,
+        model_name="G8L",
+        nameplate_w=Decimal(10_800),
+        typical_w=Decimal(9_100),
+        spec={
+            "psu_count": 6,
+            "psu_rating_w": 3600,
+            "redundant_psus": True,
+            "ashrae_class": "A2",
+            "liquid_fraction": 0.8,
+            "coolant_flow_lpm": 13,
+            "max_coolant_inlet_c": 45,
+            "coolant_connector": "UQD04",
+        },
+    )
+    html = sales.get(f"/catalogue/{node.pk}/").content.decode()
+    assert "Heat into liquid" in html
+    assert "80 %" in html
+    assert "13 L/min" in html
 
 
 def test_component_detail_unknown_answers_404(sales: Client) -> None:

@@ -119,3 +119,45 @@ def test_compare_without_choice_offers_the_visible_builds(
     garbage = client.get(f"{COMPARE}?a=xyz&b=1%27")
     assert garbage.status_code == 200
     assert "Choose the builds from the lists." in garbage.content.decode()
+
+
+def test_compare_lists_the_bom_line_by_line(
+    customer_org: Organisation, user_with_role: Any
+) -> None:
+    """Per component: added in B, removed from A, another quantity; the same ones counted."""
+    rack = ComponentFactory(kind=ComponentKind.RACK, sku="RK-42", list_price=Decimal("900.00"))
+    ups = ComponentFactory(kind=ComponentKind.UPS, sku="UP-3K", list_price=Decimal("1500.00"))
+    server = ComponentFactory(sku="SV-1", model_name="Server one", list_price=Decimal("1000.00"))
+    switch = ComponentFactory(kind=ComponentKind.SWITCH, sku="SW-24")
+    pdu = ComponentFactory(kind=ComponentKind.PDU, sku="PD-16", list_price=Decimal("240.00"))
+    builds = []
+    for name, servers, extra in (("A", 2, switch), ("B", 5, pdu)):
+        build = BuildFactory(site=SiteFactory(organisation=customer_org), name=name)
+        frame = line_services.build_line_add(build=build, component=rack)
+        line_services.build_line_add(build=build, component=ups, rack=frame, position_u=1)
+        line_services.build_line_add(
+            build=build, component=server, quantity=servers, rack=frame, position_u=5
+        )
+        line_services.build_line_add(build=build, component=extra)
+        builds.append(build)
+    client = signed_in(user_with_role("customer", customer_org))
+    html = client.get(f"{COMPARE}?a={builds[0].pk}&b={builds[1].pk}").content.decode()
+    table = html[html.index('class="data compare-table compare-lines"') :]
+    table = table[: table.index("</table>")]
+    rows = {
+        sku: table[
+            table.rindex("<tr", 0, table.index(sku)) : table.index("</tr>", table.index(sku))
+        ]
+        for sku in ("SV-1", "PD-16", "SW-24")
+    }
+    assert ">Quantity<" in rows["SV-1"]
+    assert ">2<" in rows["SV-1"]
+    assert ">5<" in rows["SV-1"]
+    assert ">+3,000.00<" in rows["SV-1"]
+    assert ">Added<" in rows["PD-16"]
+    assert ">+240.00<" in rows["PD-16"]
+    assert ">Removed<" in rows["SW-24"]
+    assert "RK-42" not in table  # unchanged: counted, not listed
+    assert "2 other components are the same in both." in html
+    # Headers of figures are right-aligned like their figures.
+    assert '<th scope="col" class="num">Qty A</th>' in table

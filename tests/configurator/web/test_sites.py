@@ -203,3 +203,17 @@ def test_apply_build_of_another_organisation_is_refused(
     response = sales.post(f"/sites/{target.pk}/apply/", {"build": foreign.pk}, follow=True)
     assert "Choose one of the listed builds" in response.content.decode()
     assert not Build.objects.filter(site=target).exists()
+
+
+def test_site_form_keeps_the_outdoor_design_range(sales: Client, org: Any) -> None:
+    """The outdoor design range dry coolers are judged at is stored, and half of it refused."""
+    data = {**VALID, "organisation": org.pk, "outdoor_min_c": "-12", "outdoor_max_c": "27"}
+    response = sales.post("/sites/new/", data)
+    assert response.status_code == 302
+    site = Site.objects.get(name=VALID["name"])
+    assert (site.outdoor_min_c, site.outdoor_max_c) == (-12, 27)
+    assert site.engine_values()["outdoor_max_c"] == 27
+    half = {**VALID, "organisation": org.pk, "name": "Half", "outdoor_max_c": "27"}
+    response = sales.post("/sites/new/", half)
+    assert response.status_code == 200
+    assert "outdoor_min_c and outdoor_max_c go together" in response.content.decode()

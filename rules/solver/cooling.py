@@ -123,8 +123,14 @@ def add_heat(sm: SolverModel) -> None:
     m.add(any_scoped == sum(sm.cool_pick[n] for n in scoped))
     # Rack-scoped units: each rack's heat within u x its own units (a rack without units would
     # leave its heat to the room: the model does not, see README); the room keeps the loose heat.
+    # liquid.air_density (L7): no rack gives more than 1.5 x the policy's air limit to the air
+    # (a rear door without water takes none of it away); above the limit itself the engine
+    # only warns.
+    air_max = 1.5 * policy.air_density_limit_kw * 1000
     for r in range(sm.slots):
-        own = Lin().plus(_rack_heat(sm, r, loss))
+        rack_heat = _rack_heat(sm, r, loss)
+        Lin().plus(rack_heat).le(m, air_max)
+        own = Lin().plus(rack_heat)
         for n in scoped:
             own.add(-u * c.cooling_w(c.cooling[n]), sm.cool_in[n][r])
         own.le(m, 0.0, [any_scoped])

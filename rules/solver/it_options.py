@@ -1,5 +1,9 @@
 """IT options: how each workload demand becomes IT lines the solver may choose from.
 
+Air-cooled IT only: a cold-plate node needs a CDU loop and facility water (the engine's
+``liquid.*`` checks), which the solver does not design, so such a model is never chosen and
+asking for one by reference is a problem the answer states.
+
 Per catalogue model: its draws grown by ``growth_pct`` (C1), its load PF (C3), whether it is
 dual-corded on the A and B PDUs (its supplies on either cord carry it: the engine's
 ``psus_per_feed`` / ``psus_needed``), single-corded through an ATS on 2N, and its cords per
@@ -71,6 +75,8 @@ def _it_option(cands: Candidates, entry: CatalogEntry, demand: int) -> ItOption 
     typ, np_ = unit_draw_w(c)
     if typ is None or np_ is None:
         return None  # unknown draw: nothing to size on (C1)
+    if spec.liquid_cooled:
+        return None  # its cold plates need a CDU loop, which the solver does not design
     closed_loop_outdoors = req.site.environment is Environment.OUTDOOR
     if not inlet_ok(c, req.site, high=None if closed_loop_outdoors else req.site.ambient_max_c):
         return None
@@ -113,7 +119,13 @@ def add_it(
             continue
         option = _it_option(cands, entry, len(cands.demands))
         if option is None:
-            cands.problems.append(f"workload.items: {item.ref!r} cannot run at this site")
+            spec = entry.component.spec
+            why = (
+                "is cooled by liquid (a CDU loop the solver does not design)"
+                if isinstance(spec, ItSpec) and spec.liquid_cooled
+                else "cannot run at this site"
+            )
+            cands.problems.append(f"workload.items: {item.ref!r} {why}")
             continue
         cands.it.append(option)
         cands.demands.append(

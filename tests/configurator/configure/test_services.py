@@ -68,6 +68,20 @@ def test_configure_builds_a_rack_that_holds_the_workload(customer_org: Any, part
     assert job.build == build
 
 
+def test_configure_with_an_unweighed_server_says_the_mass_is_unknown(
+    customer_org: Any, parts: Any
+) -> None:
+    """A server without a weight counts as nothing it could weigh (the engine's lower bound):
+    the build is valid, and the engine says its rack's mass is unknown."""
+    parts["server"].weight_kg = None
+    parts["server"].save()
+    site = SiteFactory(organisation=customer_org)
+    _, build = _configured(site)
+    report = build_selectors.build_report(build)
+    assert not report.errors, report.errors
+    assert "mechanical.mass_unknown" in {f.code for f in report.findings}
+
+
 def test_configure_sizes_the_ups_for_growth(customer_org: Any, parts: Any) -> None:
     """A growth allowance sizes the UPS for the grown load; the build as listed still passes."""
     site = SiteFactory(organisation=customer_org)

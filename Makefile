@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# make run PORT=8001 serves elsewhere when 8000 is taken.
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 # Re-install whenever pyproject.toml changes; otherwise skip pip entirely.
@@ -11,7 +13,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help install run test lint fmt check bench worker schema
 
 help:
-	@echo "make run     - install, migrate, seed catalogue and demo users, serve on 127.0.0.1:8000"
+	@echo "make run     - install, migrate, seed catalogue and demo users, serve on 127.0.0.1:8000 (PORT=8001 for another)"
 	@echo "make test    - lint, type-check rules/, migrations check, pytest (SQLite, eager Celery)"
 	@echo "make lint    - ruff check, ruff format --check, import contracts, mypy rules"
 	@echo "make fmt     - ruff format and autofix"
@@ -34,7 +36,7 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_catalog
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

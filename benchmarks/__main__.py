@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, str] = {
     "pdf": "benchmarks.pdf_bench",
     "api": "benchmarks.api_bench",
     "solver": "benchmarks.solver_bench",
+    "editor": "benchmarks.editor_bench",
 }
 
 

@@ -78,11 +78,9 @@ def _prepare(out: Path) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from catalog.models import Component
     from configurator.builds import selectors
     from configurator.builds.models import Build
     from configurator.builds.services import builds as build_services
-    from configurator.builds.services import lines as line_services
     from configurator.builds.services import sites as site_services
     from configurator.tenancy.models import ApiToken, Membership, Organisation
     from rules import evaluate
@@ -106,29 +104,7 @@ def _prepare(out: Path) -> None:
     )
     build = build_services.build_create(site=site, name="Bench four-rack room", user=user)
 
-    wanted = [RACK, UPS, PDU, SERVER, SWITCH, COOLING, BLANK]
-    rows = Component.objects.filter(sku__in=[sku for _, sku in wanted]).select_related(
-        "manufacturer"
-    )
-    parts = {(c.manufacturer.name, c.sku): c for c in rows}
-    missing = [part for part in wanted if part not in parts]
-    if missing:
-        raise SystemExit(f"api bench: the demo catalogue lacks {missing}")
-
-    def add(part: tuple[str, str], **fields: Any) -> Any:
-        return line_services.build_line_add(build=build, component=parts[part], **fields)
-
-    for r in range(RACKS):
-        rack = add(RACK, note=f"Rack {r + 1}")
-        ups = add(UPS, rack=rack, position_u=UPS_U)
-        pdu_a = add(PDU, rack=rack, feed_a=ups, note="PDU A")
-        pdu_b = add(PDU, rack=rack, feed_a=ups, note="PDU B")
-        for s in range(SERVERS_PER_RACK):
-            add(SERVER, rack=rack, position_u=FIRST_SERVER_U + s, feed_a=pdu_a, feed_b=pdu_b)
-        add(COOLING, rack=rack, position_u=COOLING_U, feed_a=pdu_a, feed_b=pdu_b)
-        add(BLANK, rack=rack, position_u=BLANK_U, quantity=BLANKS)
-        for s in range(SWITCHES_PER_RACK):
-            add(SWITCH, rack=rack, position_u=FIRST_SWITCH_U + s, feed_a=pdu_a, feed_b=pdu_b)
+    bench_build_lines(build, RACKS)
     lines = build.lines.count()
 
     # One warm-up request each first: it pays the token's last_used_at write and the
@@ -178,6 +154,40 @@ def _prepare(out: Path) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def bench_build_lines(build: Any, racks: int) -> None:
+    """Fill `build` with `racks` identical racks of 20 lines each, through the services.
+
+    Each rack: a UPS, A/B PDUs fed from it, dual-corded servers wired to both PDUs, switches,
+    in-rack cooling and blanking panels (the editor benchmark reuses it).
+    """
+    from catalog.models import Component
+    from configurator.builds.services import lines as line_services
+
+    wanted = [RACK, UPS, PDU, SERVER, SWITCH, COOLING, BLANK]
+    rows = Component.objects.filter(sku__in=[sku for _, sku in wanted]).select_related(
+        "manufacturer"
+    )
+    parts = {(c.manufacturer.name, c.sku): c for c in rows}
+    missing = [part for part in wanted if part not in parts]
+    if missing:
+        raise SystemExit(f"bench: the demo catalogue lacks {missing}")
+
+    def add(part: tuple[str, str], **fields: Any) -> Any:
+        return line_services.build_line_add(build=build, component=parts[part], **fields)
+
+    for r in range(racks):
+        rack = add(RACK, note=f"Rack {r + 1}")
+        ups = add(UPS, rack=rack, position_u=UPS_U)
+        pdu_a = add(PDU, rack=rack, feed_a=ups, note="PDU A")
+        pdu_b = add(PDU, rack=rack, feed_a=ups, note="PDU B")
+        for s in range(SERVERS_PER_RACK):
+            add(SERVER, rack=rack, position_u=FIRST_SERVER_U + s, feed_a=pdu_a, feed_b=pdu_b)
+        add(COOLING, rack=rack, position_u=COOLING_U, feed_a=pdu_a, feed_b=pdu_b)
+        add(BLANK, rack=rack, position_u=BLANK_U, quantity=BLANKS)
+        for s in range(SWITCHES_PER_RACK):
+            add(SWITCH, rack=rack, position_u=FIRST_SWITCH_U + s, feed_a=pdu_a, feed_b=pdu_b)
 
 
 def _paths(build_id: int) -> dict[str, str]:

@@ -10,8 +10,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
-from catalog.forms import ComponentAdminForm
-from catalog.models import Component, Manufacturer
+from catalog.choices import ComponentKind
+from catalog.forms import SPEC_PREFIX, ComponentAdminForm
+from catalog.models import COMPONENT_FIELDS, Component, Manufacturer
+from rules.specs import spec_model_for
+from rules.specs.describe import describe_fields
+
+SPEC_FIELDSET = "Kind-specific figures"
 
 
 @admin.register(Manufacturer)
@@ -92,7 +97,7 @@ class ComponentAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Kind-specific spec", {"fields": ["spec"]}),
+        (SPEC_FIELDSET, {"fields": ["spec"]}),
         (
             "Assumed figures",
             {
@@ -105,6 +110,26 @@ class ComponentAdmin(admin.ModelAdmin):
         ),
         ("Provenance", {"fields": ["source", "source_ref", "comments", "created", "updated"]}),
     ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}  # styles from a file: the CSP allows no inline style
+
+    def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        # The spec figures are added by the form itself, per kind: only the model's fields here.
+        fields = kwargs.get("fields") or [*COMPONENT_FIELDS, "source", "source_ref"]
+        kwargs["fields"] = [name for name in fields if not name.startswith(SPEC_PREFIX)]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The fieldsets, with a field per spec figure of the component's kind."""
+        kind = request.POST.get("kind") or (obj.kind if obj else "") or request.GET.get("kind")
+        if kind not in ComponentKind.values:
+            return self.fieldsets
+        names = [SPEC_PREFIX + spec.name for spec in describe_fields(spec_model_for(kind))]
+        return [
+            (name, {"fields": ["spec", *names]} if name == SPEC_FIELDSET else options)
+            for name, options in self.fieldsets
+        ]
 
     @admin.display(boolean=True, description="Power unknown")
     def power_unknown(self, obj: Component) -> bool:

@@ -11,11 +11,40 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from rules.specs import Kind
+from rules.specs import AtsSpec, ComponentSpec, ItSpec, Kind
 
-__all__ = ["POWER_SOURCE_KINDS", "FeedNode", "FeedProblem", "feed_loop", "feed_problems"]
+__all__ = [
+    "POWER_SOURCE_KINDS",
+    "FeedNode",
+    "FeedProblem",
+    "feed_loop",
+    "feed_problems",
+    "supply_count",
+]
 
 POWER_SOURCE_KINDS = frozenset({Kind.PDU, Kind.ATS, Kind.UPS})
+# Kinds that draw no power of their own: nothing to feed.
+UNPOWERED_KINDS = frozenset({Kind.RACK, Kind.BATTERY, Kind.BUNDLE})
+
+
+def supply_count(component: ComponentSpec) -> int:
+    """How many power inputs (supplies, cords) a component has: what its feeds can be.
+
+    IT gear has its ``psu_count`` (the engine deals one cord per supply, ``rules.derive.lines``);
+    an ATS has its two inputs (feed A and B); a rack, a battery pack, a bundle and a passive
+    accessory with no draw have none; any other powered part has one. Feed B is for two or more.
+    """
+    spec = component.spec
+    if component.kind in UNPOWERED_KINDS:
+        return 0
+    if isinstance(spec, ItSpec):
+        return spec.psu_count
+    if isinstance(spec, AtsSpec) or component.kind is Kind.ATS:
+        return 2
+    if component.kind is Kind.ACCESSORY and not component.power_known:
+        return 0
+    return 1
+
 
 FeedField = Literal["feed_a", "feed_b"]
 

@@ -1,10 +1,21 @@
-"""How findings write figures in their sentences (C8: rounding is the writer's job)."""
+"""How findings write figures and name things in their sentences (C8: rounding is the writer's
+job; `Names`: the racks and items in people's words)."""
 
 from __future__ import annotations
 
 from rules.derive.flow import NORMAL
+from rules.derive.names import Names
 
-__all__ = ["amps", "celsius", "ids", "kilograms", "percent", "scenario", "volt_amperes", "watts"]
+__all__ = [
+    "Names",
+    "amps",
+    "celsius",
+    "kilograms",
+    "percent",
+    "scenario",
+    "volt_amperes",
+    "watts",
+]
 
 
 def watts(value: float) -> str:
@@ -27,14 +38,9 @@ def percent(fraction: float) -> str:
     return f"{fraction * 100:g} %"
 
 
-def ids(item_ids: list[str]) -> str:
-    """Quoted ids, comma separated."""
-    return ", ".join(f"'{i}'" for i in item_ids)
-
-
-def scenario(lost: str) -> str:
+def scenario(lost: str, names: Names) -> str:
     """Which scenario a figure belongs to, as a phrase."""
-    return "in normal operation" if lost == NORMAL else f"when '{lost}' is lost"
+    return "in normal operation" if lost == NORMAL else f"when {names(lost)} is lost"
 
 
 def kilograms(value: float) -> str:

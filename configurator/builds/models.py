@@ -15,6 +15,27 @@ from configurator.tenancy.models import Organisation
 from rules import specs as engine_specs
 
 
+def plain_message(error: Any) -> str:
+    """A pydantic error about one value in plain words ("Enter a number from -70 to 70.")."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    limit = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
+    words = {
+        "greater_than_equal": f"Enter {limit:g} or more." if limit is not None else "",
+        "greater_than": f"Enter more than {limit:g}." if limit is not None else "",
+        "less_than_equal": f"Enter {limit:g} or less." if limit is not None else "",
+        "less_than": f"Enter less than {limit:g}." if limit is not None else "",
+        "float_parsing": "Enter a number.",
+        "float_type": "Enter a number.",
+        "int_parsing": "Enter a whole number.",
+        "int_type": "Enter a whole number.",
+        "missing": "This field is required.",
+        "literal_error": f"Choose one of {ctx.get('expected', 'the listed values')}.",
+    }
+    if kind == "string_pattern_mismatch":
+        return "Use capital letters only, in the standard code (for example DE, EUR)."
+    return words.get(kind) or str(error.get("msg", "")).removeprefix("Value error, ")
+
+
 def _pydantic_messages(exc: pydantic.ValidationError, field: str) -> dict[str, list[str]]:
     """Django-style errors keyed `<field>.<location>` from a pydantic error."""
     errors: dict[str, list[str]] = {}
@@ -177,13 +198,20 @@ class Site(models.Model):
     def clean(self) -> None:
         """Validate the engineering fields through the engine's own Site model."""
         super().clean()
+        values = self.engine_values()
         try:
-            engine_specs.Site(**self.engine_values())
+            engine_specs.Site(**values)
         except pydantic.ValidationError as exc:
             errors: dict[str, list[str]] = {}
             for error in exc.errors(include_url=False, include_input=False):
-                key = ".".join(str(part) for part in error["loc"]) or "__all__"
-                errors.setdefault(key, []).append(error["msg"].removeprefix("Value error, "))
+                key = ".".join(str(part) for part in error["loc"])
+                if key:
+                    errors.setdefault(key, []).append(plain_message(error))
+                    continue
+                # A rule between two fields: on the field to correct, in the engine's words.
+                site = engine_specs.Site.model_construct(**values)
+                for field, message in engine_specs.site_problems(site) or [("__all__", "")]:
+                    errors.setdefault(field, []).append(message or plain_message(error))
             raise ValidationError(errors) from exc
 
 

@@ -90,6 +90,11 @@ class WorkloadForm(forms.Form):
         required=False, min_value=0, max_value=3650, label="Delivered within (days)"
     )
     objective = forms.ChoiceField(label="Optimise for", choices=OBJECTIVES, initial="list_price")
+    blank_growth_space = forms.BooleanField(
+        required=False,
+        label="Close the growth space with blanking panels too",
+        help_text="Unticked: the free U at the top of the rack stay open for more equipment.",
+    )
 
     def __init__(
         self,
@@ -142,6 +147,7 @@ class WorkloadForm(forms.Form):
             "max_racks": data["max_racks"],
             "rack_form": data["rack_form"],
             "fire_suppression": data["fire_suppression"],
+            "blank_growth_space": data["blank_growth_space"],
         }
         if data.get("budget") is not None:
             constraints["budget"] = float(data["budget"])

@@ -1,11 +1,11 @@
 """The build editor: the page, its htmx partials and its writes (all through the services).
 
-Every write form carries the build revision it was rendered from; the services compare it
-(`expected_revision`) and a stale one answers "someone else changed this build" with the current
-state re-rendered, never an overwrite. An htmx write answers a message for `#editor-message` and
-out-of-band swaps of every region that depends on the build (header, picker results, elevations,
-line panel and list, validation, BOM), so validation is live. Without htmx, writes redirect
-back to the page with the message (post/redirect/get).
+Every write carries the build revision the page shows (editor.js sends the newest one); the
+services compare it (`expected_revision`) and a stale one answers "someone else changed this
+build" with the current state re-rendered, never an overwrite. An htmx write answers a message
+for `#editor-message` and out-of-band swaps of the regions whose data changed (editor_regions:
+the page sends the digests of what it shows), so validation is live and a line edit stays
+small. Without htmx, writes redirect back to the page with the message (post/redirect/get).
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from catalog.choices import ComponentKind
 from catalog.selectors import component_list
 from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine
@@ -35,9 +35,11 @@ from configurator.errors import BlockedByRules, Conflict, NotFound, Precondition
 from configurator.tenancy.permissions import can_approve_build, can_see_cost
 from configurator.web import editor_context as ctx
 from configurator.web.editor_lines import line_name, where_text
+from configurator.web.editor_regions import oob_fragments, parse_shown
 from configurator.web.forms import LineAddForm, LineForm, form_errors
 
-PICKER_LIMIT = 20
+UNDO_SALT = "editor.line-undo"
+UNDO_MAX_AGE_S = 24 * 3600
 FIELD_LABELS = {
     "position_u": "Position",
     "position": "Position",
@@ -108,6 +110,32 @@ def _stale_message(exc: PreconditionFailed, expected: int | None) -> str:
     )
 
 
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _state(
+    request: HttpRequest,
+    build: Build,
+    data: Any,
+    *,
+    selected: str | None = None,
+    highlight: list[str] | None = None,
+) -> ctx.EditorState:
+    """The editor's view of the build for this request: faces, selection and query from `data`."""
+    return ctx.EditorState(
+        request,
+        build,
+        faces=ctx.faces_from(data),
+        selected=selected if selected is not None else data.get("selected"),
+        highlight=highlight,
+        query=data,
+    )
+
+
 def _respond(
     request: HttpRequest,
     build: Build,
@@ -117,29 +145,42 @@ def _respond(
     details: list[str] | None = None,
     selected: str | None = None,
     reload_all: bool = True,
+    everything: bool = False,
+    focus: str = "",
+    undo: str = "",
 ) -> HttpResponse:
-    """Answer a write: htmx gets the message plus out-of-band regions, others a redirect."""
+    """Answer a write: htmx gets the message plus the regions that changed, others a redirect.
+
+    `everything` redraws every region whatever the page shows (after a stale revision or a
+    refused write, the page may be out of date); `reload_all=False` sends the message alone.
+    """
     if not _is_htmx(request):
         text = message + ("" if not details else " " + " ".join(details))
         messages.add_message(request, messages.ERROR if level == "error" else messages.INFO, text)
         return redirect("editor:detail", pk=build.pk)
-    build.refresh_from_db()
-    context: dict[str, Any] = {
-        "message": message,
-        "level": level,
-        "details": details or [],
-        "oob": reload_all,
-    }
+    if everything or level == "error":
+        # What is stored now, whatever this request believed; the site loaded with it stays.
+        build.refresh_from_db(fields=["name", "status", "revision", "updated_at"])
+    # (After a successful write the services moved this very object's revision already.)
+    data = request.POST
+    state = _state(request, build, data, selected=selected)
+    fragments: list[str] = []
     if reload_all:
-        context.update(
-            ctx.editor_context(
-                request,
-                build,
-                faces=ctx.faces_from(request.POST),
-                selected=selected if selected is not None else request.POST.get("selected"),
-                query=request.POST,
-            )
+        fragments = oob_fragments(
+            state,
+            request,
+            shown=None if everything else parse_shown(data.get("shown")),
+            rows=parse_shown(data.get("rows")),
+            add_component=_int_or_none(data.get("add_component")),
         )
+    context = state.context(
+        message=message,
+        level=level,
+        details=details or [],
+        fragments=fragments,
+        focus=focus or ("message" if level == "error" else ""),
+        undo=undo,
+    )
     return render(request, "configurator/editor/write_response.html", context)
 
 
@@ -149,6 +190,8 @@ def _run_write(
     write: Callable[[int], str],
     *,
     selected: str | Callable[[], str | None] | None = None,
+    focus: str = "",
+    undo: Callable[[], str] | None = None,
 ) -> HttpResponse:
     """Parse the revision, run one service call and answer with its outcome.
 
@@ -156,19 +199,21 @@ def _run_write(
     untouched (only the message is swapped, the form keeps its input); a stale revision, a
     read-only build or a conflict re-render everything so the person sees what is true now.
     """
-    try:
-        expected = int(request.POST.get("revision", ""))
-    except ValueError:
+    expected = _int_or_none(request.POST.get("revision", ""))
+    if expected is None:
         return _respond(
             request,
             build,
             message="This form is out of date. The editor has been reloaded; try again.",
             level="error",
+            everything=True,
         )
     try:
         text = write(expected)
     except PreconditionFailed as exc:
-        return _respond(request, build, message=_stale_message(exc, expected), level="error")
+        return _respond(
+            request, build, message=_stale_message(exc, expected), level="error", everything=True
+        )
     except ValidationError as exc:
         return _respond(
             request,
@@ -183,9 +228,23 @@ def _run_write(
         details = [f"{f.get('message', '')} ({f.get('code', '')})" for f in findings]
         return _respond(request, build, message=exc.message, level="error", details=details)
     except (Conflict, NotFound) as exc:
-        return _respond(request, build, message=exc.message, level="error")
+        return _respond(request, build, message=exc.message, level="error", everything=True)
     chosen = selected() if callable(selected) else selected
-    return _respond(request, build, message=text, selected=chosen)
+    return _respond(
+        request,
+        build,
+        message=text,
+        selected=chosen,
+        focus=focus,
+        undo=undo() if undo is not None else "",
+    )
+
+
+def _made_way_text(made_way: list[str] | tuple[str, ...]) -> str:
+    """What a placement took over, as a sentence ("" when nothing)."""
+    if not made_way:
+        return ""
+    return " It takes over blanking panels: " + "; ".join(made_way) + "."
 
 
 # --------------------------------------------------------------------------- pages and reads
@@ -194,9 +253,18 @@ def _run_write(
 @login_required
 @require_GET
 def build_editor(request: HttpRequest, pk: int) -> HttpResponse:
-    """The editor page: picker, lazy rack elevations, line panel, live validation, BOM."""
+    """The editor page: summary, picker, lazy rack elevations, line panel, validation, BOM."""
     build = _build_or_404(request, pk)
-    context = ctx.editor_context(request, build, lazy=True, query=request.GET)
+    state = _state(request, build, request.GET)
+    add = state.add_panel(_int_or_none(request.GET.get("add", "")))
+    context = state.context(
+        oob=False,
+        racks=state.rack_cards(lazy=True),
+        picker=state.picker(),
+        add=add,
+        bom=state.bom[0],
+        bom_error=state.bom[1],
+    )
     return render(request, "configurator/editor/page.html", context)
 
 
@@ -206,22 +274,22 @@ def rack_elevation(request: HttpRequest, pk: int, rack: int) -> HttpResponse:
     """One rack's card with its SVG (lazy load, front/rear toggle); ?download=1 the bare SVG."""
     build = _build_or_404(request, pk)
     face = "rear" if request.GET.get("face") == "rear" else "front"
-    highlight = ctx.highlight_from(request.GET)
-    spec = selectors.build_snapshot(build)
     rack_id = selectors.line_ref(rack)
-    if rack_id not in {r.id for r in spec.racks}:
+    state = _state(
+        request, build, {f"face_{rack}": face}, highlight=ctx.highlight_from(request.GET)
+    )
+    if rack_id not in {r.id for r in state.spec.racks}:
         raise Http404("Rack not found.")
     if request.GET.get("download"):
-        report = ctx.evaluate(spec)
-        svg = rack_elevation_svg(spec, rack_id, face=face, findings=report.findings)
+        svg = rack_elevation_svg(state.spec, rack_id, face=face, findings=state.report.findings)
         response = HttpResponse(svg, content_type="image/svg+xml")
         filename = f"build-{build.pk}-rack-{rack}-{face}.svg"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    context = ctx.elevations_context(
-        build, spec, faces={rack_id: face}, highlight=highlight, only=rack_id
+    (card,) = state.rack_cards(only=[rack_id])
+    return render(
+        request, "configurator/editor/rack_card.html", state.context(card=card, oob=False)
     )
-    return render(request, "configurator/editor/rack_card.html", {"card": context["racks"][0]})
 
 
 @login_required
@@ -229,20 +297,35 @@ def rack_elevation(request: HttpRequest, pk: int, rack: int) -> HttpResponse:
 def elevations(request: HttpRequest, pk: int) -> HttpResponse:
     """Every rack's card, faces as the page shows them, with items highlighted (findings)."""
     build = _build_or_404(request, pk)
-    spec = selectors.build_snapshot(build)
-    context = ctx.elevations_context(
-        build, spec, faces=ctx.faces_from(request.GET), highlight=ctx.highlight_from(request.GET)
-    )
+    state = _state(request, build, request.GET, highlight=ctx.highlight_from(request.GET))
+    context = state.context(racks=state.rack_cards(), oob=False)
     return render(request, "configurator/editor/elevations.html", context)
 
 
 @login_required
 @require_GET
 def picker(request: HttpRequest, pk: int) -> HttpResponse:
-    """Catalogue search results, each with an add form placing it in the build."""
+    """Catalogue search results, one link each to the add panel of that component."""
     build = _build_or_404(request, pk)
-    context = ctx.editor_context(request, build, query=request.GET, parts={"picker"})
+    context = {
+        "build": build,
+        "picker": ctx.picker(request.GET),
+        "read_only": build.is_read_only,
+        "show_cost": can_see_cost(request.user),
+    }
     return render(request, "configurator/editor/picker_results.html", context)
+
+
+@login_required
+@require_GET
+def add_panel(request: HttpRequest, pk: int, component: int) -> HttpResponse:
+    """The add panel of one component: figures, position, face, feeds (feed B if it has two)."""
+    build = _build_or_404(request, pk)
+    state = _state(request, build, request.GET)
+    add = state.add_panel(component)
+    if add is None:
+        raise Http404("Component not found.")
+    return render(request, "configurator/editor/add_panel.html", state.context(add=add, oob=False))
 
 
 @login_required
@@ -251,16 +334,45 @@ def line_panel(request: HttpRequest, pk: int, line: int) -> HttpResponse:
     """The panel of one line (move, feeds, quantity, note, remove), its item highlighted."""
     build = _build_or_404(request, pk)
     ref = selectors.line_ref(line)
-    context = ctx.editor_context(
-        request,
-        build,
-        faces=ctx.faces_from(request.GET),
-        selected=ref,
-        parts={"panel", "elevations"},
-    )
-    if context["selected_line"] is None:
+    state = _state(request, build, request.GET, selected=ref)
+    if state.selected_line is None:
         raise Http404("Build line not found.")
-    return render(request, "configurator/editor/line_select.html", context)
+    shown = parse_shown(request.GET.get("shown"))
+    if shown is None:
+        fragments = [
+            render_to_string(
+                "configurator/editor/elevations.html",
+                state.context(racks=state.rack_cards(), oob=True),
+                request=request,
+            )
+        ]
+    else:
+        # The highlight moved: only the rack cards (and note) that draw it change.
+        shown = [(k, v) for k, v in shown if k.startswith(("rack-", "highlight-note"))]
+        fragments = oob_fragments(
+            state,
+            request,
+            shown=[*shown, *_all_but_racks(state)],
+            rows=None,
+            with_rows=False,
+        )
+    return render(
+        request,
+        "configurator/editor/line_select.html",
+        state.context(fragments=fragments, oob=False),
+    )
+
+
+def _all_but_racks(state: ctx.EditorState) -> list[tuple[str, str]]:
+    """Digests that claim the page is current everywhere but the racks (a read moves nothing
+    else; the panel is the target, not an out-of-band swap)."""
+    return [
+        ("editor-summary", state.summary_digest),
+        ("editor-header", state.header_digest),
+        ("validation-panel", state.validation_digest),
+        ("line-panel", state.panel_digest),
+        ("bom-section", state.bom_digest),
+    ]
 
 
 @login_required
@@ -268,8 +380,8 @@ def line_panel(request: HttpRequest, pk: int, line: int) -> HttpResponse:
 def validation(request: HttpRequest, pk: int) -> HttpResponse:
     """The validation panel alone (findings and gauges)."""
     build = _build_or_404(request, pk)
-    context = ctx.editor_context(request, build, parts={"validation"})
-    return render(request, "configurator/editor/validation.html", context)
+    state = _state(request, build, request.GET)
+    return render(request, "configurator/editor/validation.html", state.context(oob=False))
 
 
 @login_required
@@ -296,7 +408,8 @@ def bom_download(request: HttpRequest, pk: int, file_format: str) -> HttpRespons
 @login_required
 @require_POST
 def line_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a catalogue component to the build, placed where chosen (or auto-placed)."""
+    """Add a catalogue component to the build, placed where chosen (or auto-placed), fed from
+    the rack's PDU or UPS unless another feed is chosen."""
     build = _build_or_404(request, pk)
     form = LineAddForm(request.POST)
     added: dict[str, str] = {}
@@ -309,34 +422,32 @@ def line_add(request: HttpRequest, pk: int) -> HttpResponse:
         if component is None:
             raise ValidationError({"component": ["This component is no longer in the catalogue."]})
         mode, rack, position = data["position"]
-        with transaction.atomic():
-            # "auto": add unplaced, then auto-place; all or nothing, so a misfit adds nothing.
-            line = line_services.build_line_add(
-                build=build,
-                component=component,
-                quantity=data["quantity"] or 1,
-                rack=rack,
-                position_u=position,
-                face=data["face"] or BuildLine.Face.FRONT,
-                feed_a=form.line_ref("feed_a"),
-                feed_b=form.line_ref("feed_b"),
-                ups=form.line_ref("ups"),
-                coolant_from=form.line_ref("coolant_from"),
-                phase=data["phase"],
-                note=data["note"],
-                expected_revision=expected,
-            )
-            added["ref"] = line.ref
-            if mode == "auto" and component.kind != ComponentKind.RACK:
-                placement_services.build_auto_place(build=build, expected_revision=build.revision)
+        line = line_services.build_line_add_auto(
+            build=build,
+            component=component,
+            quantity=data["quantity"] or 1,
+            rack=rack,
+            position_u=position,
+            auto_place=mode == "auto",
+            face=data["face"] or BuildLine.Face.FRONT,
+            feed_a=form.feed_ref("feed_a"),
+            feed_b=form.feed_ref("feed_b"),
+            ups=form.line_ref("ups"),
+            coolant_from=form.line_ref("coolant_from"),
+            phase=data["phase"],
+            note=data["note"],
+            expected_revision=expected,
+        )
+        added["ref"] = line.ref
+        made_way = line.made_way
         line.refresh_from_db()
-        where = where_text(line)
         return (
-            f"Added {line.quantity} \u00d7 {component.manufacturer} {component.model_name}{where}."
+            f"Added {line.quantity} \u00d7 {component.manufacturer} {component.model_name}"
+            f"{where_text(line)}.{_made_way_text(made_way)}"
         )
 
     # The new line is selected, so its panel opens next to the elevation.
-    return _run_write(request, build, write, selected=lambda: added.get("ref"))
+    return _run_write(request, build, write, selected=lambda: added.get("ref"), focus="message")
 
 
 @login_required
@@ -364,27 +475,63 @@ def line_update(request: HttpRequest, pk: int, line: int) -> HttpResponse:
             if name in request.POST and (name != "face" or data[name]):
                 fields[name] = data[name]
         updated = line_services.build_line_update(line=target, expected_revision=expected, **fields)
-        return f"Saved {line_name(updated)}{where_text(updated)}."
+        return (
+            f"Saved {line_name(updated)}{where_text(updated)}."
+            f"{_made_way_text(getattr(updated, 'made_way', []))}"
+        )
 
-    return _run_write(request, build, write, selected=target.ref)
+    # Focus stays on the changed line: its panel's heading.
+    return _run_write(request, build, write, selected=target.ref, focus="#line-panel-title")
 
 
 @login_required
 @require_POST
 def line_remove(request: HttpRequest, pk: int, line: int) -> HttpResponse:
-    """Remove a line; with "detach" the lines using it as rack, feed, UPS or coolant source are
-    detached first."""
+    """Remove a line (with "detach", the lines using it are detached first); it can be undone."""
     build = _build_or_404(request, pk)
     target = _line_or_404(build, line)
     name = line_name(target)
+    removed: dict[str, Any] = {}
 
     def write(expected: int) -> str:
-        line_services.build_line_remove(
-            line=target, cascade=request.POST.get("cascade") == "1", expected_revision=expected
+        removed.update(
+            line_services.build_line_remove(
+                line=target, cascade=request.POST.get("cascade") == "1", expected_revision=expected
+            )
         )
         return f"Removed {name}."
 
-    return _run_write(request, build, write, selected="")
+    def undo() -> str:
+        return signing.dumps({"build": build.pk, "line": removed}, salt=UNDO_SALT, compress=True)
+
+    return _run_write(request, build, write, selected="", focus="message", undo=undo)
+
+
+@login_required
+@require_POST
+def line_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a removal: the line comes back as it was, reattached where still possible."""
+    build = _build_or_404(request, pk)
+
+    def write(expected: int) -> str:
+        try:
+            token = signing.loads(
+                request.POST.get("token", ""), salt=UNDO_SALT, max_age=UNDO_MAX_AGE_S
+            )
+        except signing.BadSignature as exc:
+            raise ValidationError("This undo has expired; add the line again instead.") from exc
+        if not isinstance(token, dict) or token.get("build") != build.pk:
+            raise ValidationError("This undo belongs to another build.")
+        line = line_services.build_line_restore(
+            build=build, removed=token.get("line") or {}, expected_revision=expected
+        )
+        restored["ref"] = line.ref
+        return f"Restored {line_name(line)}{where_text(line)}."
+
+    restored: dict[str, str] = {}
+    return _run_write(
+        request, build, write, selected=lambda: restored.get("ref"), focus="#line-panel-title"
+    )
 
 
 @login_required
@@ -397,9 +544,28 @@ def auto_place(request: HttpRequest, pk: int) -> HttpResponse:
         placements = placement_services.build_auto_place(build=build, expected_revision=expected)
         if not placements:
             return "Nothing to place: every rack-mount line already has a position."
-        return f"Placed {len(placements)} line(s)."
+        made_way = [text for p in placements for text in p.made_way]
+        return f"Placed {len(placements)} line(s).{_made_way_text(made_way)}"
 
-    return _run_write(request, build, write)
+    return _run_write(request, build, write, focus="message")
+
+
+def _reload(request: HttpRequest, build: Build, write: Callable[[int], str]) -> HttpResponse:
+    """Run a write that changes what the whole page may do (approve, reopen); on success htmx
+    reloads the page, which shows the message."""
+    done: list[str] = []
+
+    def run(expected: int) -> str:
+        done.append(write(expected))
+        return done[-1]
+
+    response = _run_write(request, build, run)
+    if done and _is_htmx(request):
+        messages.info(request, done[-1])
+        reloaded = HttpResponse(status=204)
+        reloaded["HX-Redirect"] = reverse("editor:detail", kwargs={"pk": build.pk})
+        return reloaded
+    return response
 
 
 @login_required
@@ -414,7 +580,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         build_services.build_approve(build=build, user=request.user, expected_revision=expected)
         return "Approved. The build is now read-only."
 
-    return _run_write(request, build, write)
+    return _reload(request, build, write)
 
 
 @login_required
@@ -431,7 +597,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return "Back to draft: the build can be edited again."
 
-    return _run_write(request, build, write)
+    return _reload(request, build, write)
 
 
 @login_required

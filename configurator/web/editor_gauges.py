@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from rules.model import BuildSpec, Report
 from rules.specs import CduSpec
 
-__all__ = ["Gauge", "gauges_of", "headroom_text", "liquid_gauges"]
+__all__ = [
+    "HEADROOM_BASIS",
+    "Gauge",
+    "gauges_of",
+    "headroom_rows",
+    "headroom_text",
+    "liquid_gauges",
+]
 
 CONSTRAINT_TEXT = {
     "ups_kw": "UPS real power (kW)",
@@ -38,6 +45,7 @@ class Gauge:
     optimum: float | None = None
     over: bool = False
     note: str = ""
+    key: str = ""  # what it measures: "it", "cooling", "source:site", "space:L1"...
 
 
 def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Gauge]:
@@ -59,6 +67,7 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
                 optimum=0,
                 over=it_w > limit,
                 text=f"{_fmt(it_w)} W typical of {_fmt(limit)} W ({pct} of {_fmt(ups_w)} W)",
+                key="it",
             )
         )
         for label, value in (
@@ -85,6 +94,7 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
                 value=it_w,
                 maximum=max(it_w, 1),
                 text=f"{_fmt(it_w)} W typical; no UPS",
+                key="it",
             )
         )
     required = policy.required_runtime_min
@@ -125,6 +135,7 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
                 if installed > 0
                 else f"{_fmt(needed)} W needed; no cooling unit (the room must carry it)"
             ),
+            key="cooling",
         )
     )
     for source in metrics.sources:
@@ -144,6 +155,7 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
                 text=f"{_fmt(source.load_w)} W used of {_fmt(source.usable_w)} W usable; "
                 f"{_fmt(worst, 2)} A{on_phase} at worst of {_fmt(source.limit_a, 2)} A"
                 + (f", {over} overloaded" if over else ""),
+                key=f"source:{source.source}",
             )
         )
     # Racks whose load is a lower bound: some lines (or the rack) have no known mass.
@@ -281,6 +293,18 @@ def liquid_gauges(spec: BuildSpec, report: Report, names: dict[str, str]) -> lis
     return gauges
 
 
+# Why the headroom falls faster than the watts one adds (issue: 119 W, then 76 W, then 5 W after
+# two ~75 W servers): the engine (rules.headroom) grows every element in proportion to today's
+# IT load, while one device lands on one PDU phase. Said beside the figure.
+HEADROOM_BASIS = (
+    "Headroom is the typical IT load that still fits if it spreads over the UPSs, PDUs and "
+    "phases the way today's load does. One device plugs into one PDU phase: on the phase that "
+    "binds, it uses the headroom up faster than its own watts (a phase carrying a quarter of "
+    "the load loses four watts of headroom per watt added there); elsewhere more slowly. Add "
+    "devices to the least loaded PDU and phase to keep it."
+)
+
+
 def headroom_text(report: Report) -> str:
     """How much more typical IT load fits, and which constraint binds first."""
     headroom = report.headroom
@@ -288,4 +312,10 @@ def headroom_text(report: Report) -> str:
     extra = headroom.typical_load_w
     if extra <= 0:
         return f"No headroom: {binding or 'a constraint'} is already at its limit."
-    return f"{_fmt(extra)} W more typical IT load fits; {binding} binds first."
+    return f"{_fmt(extra)} W more typical IT load fits, spread like today's; {binding} binds first."
+
+
+def headroom_rows(report: Report) -> list[tuple[str, str]]:
+    """Each constraint's extra typical W, tightest first, as (constraint, figure)."""
+    rows = sorted(report.headroom.by_constraint.items(), key=lambda kv: kv[1])
+    return [(CONSTRAINT_TEXT.get(name, name), f"{_fmt(max(extra, 0.0))} W") for name, extra in rows]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
 
 from catalog.choices import ComponentKind
 from configurator.builds import selectors
 from configurator.builds.models import BuildLine
 from configurator.documents.elevation import free_positions, u_span_text
+from configurator.web.editor_regions import digest
 from rules.coolant import COOLANT_SOURCE_KINDS, coolant_problem, takes_coolant
-from rules.feeds import POWER_SOURCE_KINDS
+from rules.derive.geometry import gives_way
+from rules.derive.names import NOTE_AS_LABEL_MAX, Names
+from rules.feeds import POWER_SOURCE_KINDS, supply_count
 from rules.model import BuildSpec, PlacedItem, Report
 from rules.specs import ComponentSpec, Kind
 
@@ -21,6 +23,7 @@ __all__ = [
     "line_name",
     "line_views",
     "position_groups",
+    "short_label",
     "source_options",
     "where_text",
 ]
@@ -63,6 +66,9 @@ class LineView:
     note: str
     has_error: bool
     is_rack: bool = False
+    supplies: int = 1
+    feed_a_label: str = ""
+    feed_b_label: str = ""
     coolant_from: str | None = None
     takes_coolant: bool = False  # a cold-plate node, a CDU or a rear door (rules.coolant)
     position_groups: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
@@ -84,6 +90,27 @@ class LineView:
         return f"{self.rack_name}, {span}, {self.face}"
 
     @property
+    def row_key(self) -> tuple[object, ...]:
+        """What the line list's row shows (its digest)."""
+        return (
+            self.ref,
+            self.name,
+            self.kind,
+            self.quantity,
+            self.where,
+            self.feed_a_label,
+            self.feed_b_label,
+            self.coolant_from,
+            self.note,
+            self.has_error,
+        )
+
+    @property
+    def digest(self) -> str:
+        """The row's digest (editor_regions): what it shows, fingerprinted."""
+        return digest(self.row_key)
+
+    @property
     def position_value(self) -> str:
         if self.rack is None:
             return "none"
@@ -92,27 +119,35 @@ class LineView:
         return f"{self.rack}@{self.position:g}"
 
 
-def source_options(spec: BuildSpec, names: dict[str, str]) -> list[tuple[str, str]]:
-    """Options of a feed select: every PDU, ATS and UPS of the build."""
+def source_options(spec: BuildSpec, names: Names) -> list[tuple[str, str]]:
+    """Options of a feed select: every PDU, ATS and UPS of the build, in people's words."""
     return [
-        (item.id, f"{item.id} \u00b7 {names[item.id]}")
+        (item.id, names(item.id))
         for item in spec.items
         if item.component.kind in POWER_SOURCE_KINDS
     ]
 
 
 def coolant_options(
-    spec: BuildSpec, names: dict[str, str], component: ComponentSpec, exclude: str | None = None
+    spec: BuildSpec, names: Names, component: ComponentSpec, exclude: str | None = None
 ) -> list[tuple[str, str]]:
     """Options of a "Coolant from" select: the CDU and facility water lines the engine lets
     this component take coolant from (rules.coolant), never the line itself."""
     return [
-        (item.id, f"{item.id} \u00b7 {names[item.id]}")
+        (item.id, names(item.id))
         for item in spec.items
         if item.id != exclude
         and item.component.kind in COOLANT_SOURCE_KINDS
         and coolant_problem(component, item.component) is None
     ]
+
+
+def short_label(item: PlacedItem) -> str:
+    """A source as a list row names it: its note when that is a label ("PDU A"), else its
+    component; then its id."""
+    note = item.note.strip()
+    name = note if note and len(note) <= NOTE_AS_LABEL_MAX else item.component.name
+    return f"{name} ({item.id})"
 
 
 def position_groups(
@@ -124,42 +159,56 @@ def position_groups(
     depth_mm: float | None = None,
     ignore: Collection[str] = (),
     auto: bool = True,
+    panels_give_way: bool = True,
 ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Options of a placement select: auto / not in a rack, then each rack's free U."""
+    """Options of a placement select: auto / not in a rack, then each rack's free U, and the U
+    that blanking panels give way to (marked: placement cuts the panels back)."""
     if kind == Kind.RACK:
         return [("", [("none", "Standalone rack")])]
     general = [("auto", "Auto-place (lowest free U)")] if auto else []
     general.append(("none", "Not in a rack (room level)"))
     groups = [("", general)]
+    panels = (
+        {item.id for item in spec.items if gives_way(item.component)} if panels_give_way else set()
+    )
     for rack in spec.racks:
         name = rack.name or rack.component.name
         options = [(rack.id, f"{name}: zero-U (side)" if u_height == 0 else f"{name}: unplaced")]
         if u_height > 0:
-            options.extend(
-                (f"{rack.id}@{u}", f"{name}: U{u}")
-                for u in free_positions(
+            free = free_positions(
+                spec, rack.id, u_height=u_height, face=face, depth_mm=depth_mm, ignore=ignore
+            )
+            over_panels: set[int] = set()
+            if panels:
+                wider = free_positions(
                     spec,
                     rack.id,
                     u_height=u_height,
                     face=face,
                     depth_mm=depth_mm,
-                    ignore=ignore,
+                    ignore={*ignore, *panels},
                 )
+                over_panels = set(wider) - set(free)
+                free = sorted({*free, *over_panels})
+            options.extend(
+                (
+                    f"{rack.id}@{u}",
+                    f"{name}: U{u}" + (" (over blanking panels)" if u in over_panels else ""),
+                )
+                for u in free
             )
         groups.append((name, options))
     return groups
 
 
 def line_views(
-    spec: BuildSpec, report: Report, names: dict[str, str], selected: str | None
+    spec: BuildSpec, report: Report, names: Names, selected: str | None
 ) -> tuple[list[LineView], LineView | None]:
     """Every line (racks first) as the list shows it, and the selected one with its options."""
     errors = {ref for f in report.errors for ref in f.subject}
     sources = source_options(spec, names)
-    ups_options = [
-        (i.id, f"{i.id} \u00b7 {names[i.id]}") for i in spec.items if i.component.kind is Kind.UPS
-    ]
-    racks = {rack.id: rack for rack in spec.racks}
+    ups_options = [(i.id, names(i.id)) for i in spec.items if i.component.kind is Kind.UPS]
+    labels = {i.id: short_label(i) for i in spec.items if i.component.kind in POWER_SOURCE_KINDS}
     views: list[LineView] = []
     chosen: LineView | None = None
     for rack in spec.racks:
@@ -186,8 +235,9 @@ def line_views(
         views.append(view)
         if rack.id == selected:
             chosen = view
+    rack_names = {rack.id: rack.name or rack.component.name for rack in spec.racks}
     for item in spec.items:
-        view = _item_view(item, names, errors, racks)
+        view = _item_view(item, rack_names, errors, labels)
         views.append(view)
         if item.id == selected:
             view.position_groups = position_groups(
@@ -207,7 +257,7 @@ def line_views(
 
 
 def _item_view(
-    item: PlacedItem, names: dict[str, str], errors: set[str], racks: dict[str, Any]
+    item: PlacedItem, rack_names: dict[str, str], errors: set[str], labels: dict[str, str]
 ) -> LineView:
     kind = item.component.kind
     return LineView(
@@ -219,7 +269,7 @@ def _item_view(
         quantity=item.quantity,
         u_height=item.component.u_height,
         rack=item.rack_id,
-        rack_name=names.get(item.rack_id, item.rack_id) if item.rack_id else "",
+        rack_name=rack_names.get(item.rack_id, item.rack_id) if item.rack_id else "",
         position=item.position_u,
         face=item.face.value,
         feed_a=item.feed_a,
@@ -228,6 +278,9 @@ def _item_view(
         phase=item.phase,
         note=item.note,
         has_error=item.id in errors,
+        supplies=supply_count(item.component),
+        feed_a_label=labels.get(item.feed_a, "") if item.feed_a else "",
+        feed_b_label=labels.get(item.feed_b, "") if item.feed_b else "",
         coolant_from=item.coolant_from,
         takes_coolant=takes_coolant(item.component),
     )

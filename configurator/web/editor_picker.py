@@ -1,19 +1,31 @@
-"""The editor's component picker: catalogue search and where each result could go."""
+"""The editor's component picker: catalogue search, and the add panel of the chosen part.
+
+Results are one link each (a short list of tab stops, key figures in words); choosing one opens
+the add panel with where it can go, what feeds it and, for a part on a liquid loop, what it
+takes coolant from. The panel's options are a region of their
+own (`add-options`): after a write they are redrawn when they change, and the typed quantity
+stays.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from catalog.choices import ComponentKind
 from catalog.selectors import component_list, component_to_engine
 from configurator.web.editor_lines import coolant_options, position_groups
+from configurator.web.editor_regions import digest
 from rules.coolant import takes_coolant
-from rules.model import BuildSpec
+from rules.feeds import supply_count
+from rules.keyfigures import key_figures
 
-__all__ = ["PICKER_LIMIT", "picker", "picker_components"]
+if TYPE_CHECKING:
+    from configurator.web.editor_context import EditorState
+
+__all__ = ["PICKER_LIMIT", "add_panel", "picker", "picker_components"]
 
 PICKER_LIMIT = 20
 
@@ -33,51 +45,63 @@ def picker_components(query: Any) -> list[Any]:
     return list(components[:PICKER_LIMIT])
 
 
-def picker(
-    spec: BuildSpec,
-    query: Mapping[str, Any],
-    *,
-    show_cost: bool,
-    names: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """The picker's context: the query, the kinds, and each result with its placements and,
-    for a part that sits on a liquid loop, the CDU and facility water lines it may take
-    coolant from."""
-    names = dict(names or {})
-    for item in spec.items:
-        names.setdefault(item.id, item.component.name)
-    results = []
-    for component in picker_components(query):
-        engine = component_to_engine(component)
-        on_loop = takes_coolant(engine)
-        u_height = float(component.u_height)
-        power = component.typical_w if component.typical_w is not None else component.nameplate_w
-        results.append(
-            {
-                "pk": component.pk,
-                "name": f"{component.manufacturer.name} {component.model_name}",
-                "sku": component.sku,
-                "kind": component.kind,
-                "kind_label": component.get_kind_display(),
-                "u_height": u_height,
-                "power_w": None if power is None else float(power),
-                "list_price": component.list_price,
-                "cost_price": component.cost_price if show_cost else None,
-                "currency": component.currency,
-                "is_rack": component.kind == ComponentKind.RACK,
-                "position_groups": position_groups(
-                    spec,
-                    u_height=u_height,
-                    kind=component.kind,
-                    depth_mm=float(component.depth_mm) if component.depth_mm else None,
-                ),
-                "takes_coolant": on_loop,
-                "coolant_options": coolant_options(spec, names, engine) if on_loop else [],
-            }
-        )
+def _result(component: Any) -> dict[str, Any]:
+    engine = component_to_engine(component)
+    power = engine.typical_w if engine.typical_w is not None else engine.nameplate_w
+    return {
+        "pk": component.pk,
+        "name": engine.name,
+        "sku": component.sku,
+        "kind": component.kind,
+        "kind_label": component.get_kind_display(),
+        "u_height": engine.u_height,
+        "power_w": power,
+        "figures": key_figures(engine),
+        "supplies": supply_count(engine),
+        "list_price": component.list_price,
+        "cost_price": component.cost_price,
+        "currency": component.currency,
+        "is_rack": component.kind == ComponentKind.RACK,
+        "depth_mm": engine.depth_mm,
+    }
+
+
+def picker(query: Mapping[str, Any]) -> dict[str, Any]:
+    """The picker's context: the query, the kinds, and each result with its key figures."""
     return {
         "q": str(query.get("q") or "")[:100],
         "kind": str(query.get("kind") or ""),
         "kinds": ComponentKind.choices,
-        "results": results,
+        "results": [_result(c) for c in picker_components(query)],
+        "limit": PICKER_LIMIT,
+    }
+
+
+def add_panel(state: EditorState, component_pk: int) -> dict[str, Any] | None:
+    """The add panel of one component: its figures, where it can go and what can feed it."""
+    component = component_list().filter(pk=component_pk).first()
+    if component is None:
+        return None
+    result = _result(component)
+    groups = position_groups(
+        state.spec,
+        u_height=result["u_height"],
+        kind=component.kind,
+        depth_mm=result["depth_mm"],
+    )
+    supplies = result["supplies"]
+    # A part that sits on a liquid loop picks the CDU or facility water it takes coolant from.
+    engine = component_to_engine(component)
+    coolant = coolant_options(state.spec, state.names, engine) if takes_coolant(engine) else []
+    return {
+        **result,
+        "position_groups": groups,
+        "feed_a": supplies > 0,
+        "feed_b": supplies > 1,
+        "is_battery": component.kind == ComponentKind.BATTERY,
+        "takes_coolant": takes_coolant(engine),
+        "coolant_options": coolant,
+        "options_digest": digest(
+            groups, state.sources, state.ups_options, coolant, state.read_only
+        ),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from catalog.choices import ComponentKind, Lifecycle
 from catalog.models import Manufacturer
 from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine, Site
+from configurator.builds.services.placement import AUTO
 from configurator.tenancy.models import Organisation
 
 __all__ = [
@@ -81,16 +83,24 @@ SITE_FIELDSETS = (
 SITE_FORM_FIELDS = ("name", "description", *Site.ENGINE_FIELDS)
 
 
+# "(ambient_min_c)" after words that already say it: the API's reader needs the key, a form's
+# reader has the label.
+_KEY_IN_PARENTHESES = re.compile(r" \((?:[a-z0-9]+_)+[a-z0-9]+\)")
+
+
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the named field when it has one."""
+    """Put a service's ValidationError on the form: on the named field when it has one, in
+    words (field keys in parentheses dropped: the field's label says it)."""
     if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
+        form.add_error(None, [_KEY_IN_PARENTHESES.sub("", m) for m in exc.messages])
         return
     for field, errors in exc.message_dict.items():
         # Services name nested keys ("policy_override.required_runtime_min"): the head is the field.
         name = field.split(".", 1)[0]
         target = name if name in form.fields else None
-        messages = errors if target or field == "__all__" else [f"{field}: {m}" for m in errors]
+        words = [_KEY_IN_PARENTHESES.sub("", m) for m in errors]
+        label = form.fields[name].label if target else field
+        messages = words if target or field == "__all__" else [f"{label}: {m}" for m in words]
         form.add_error(target, messages)
 
 
@@ -146,6 +156,12 @@ class LineAddForm(LineForm):
     """A new line of the build editor: the line's fields and its component."""
 
     component = forms.IntegerField(min_value=1)
+
+    def feed_ref(self, field: str) -> int | str | None:
+        """Like `line_ref`, and "auto" (the rack's PDU or UPS) passes through."""
+        if self.cleaned_data.get(field) == AUTO:
+            return AUTO
+        return self.line_ref(field)
 
 
 def form_errors(form: forms.Form) -> ValidationError:
@@ -214,6 +230,16 @@ class SitePickForm(forms.Form):
     def __init__(self, *args: Any, sites: QuerySet[Site], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+        _preselect_only(self, "site", sites)
+
+
+def _preselect_only(form: forms.Form, field: str, choices: QuerySet[Any]) -> None:
+    """Choose the only choice for the person, when there is exactly one and none is chosen."""
+    if form.initial.get(field):
+        return
+    first_two = list(choices[:2])
+    if len(first_two) == 1:
+        form.initial[field] = first_two[0].pk
 
 
 class BuildCreateForm(forms.Form):
@@ -228,6 +254,7 @@ class BuildCreateForm(forms.Form):
         self.fields["site"].label_from_instance = (  # type: ignore[attr-defined]
             lambda site: f"{site.name} ({site.organisation.name})"
         )
+        _preselect_only(self, "site", sites)
 
 
 class ApplyBuildForm(forms.Form):

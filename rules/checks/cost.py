@@ -24,12 +24,16 @@ def cost(d: Derived) -> Iterator[Finding]:
     lines = d.lines
     days, who = d.energy.lead_time_days, d.energy.lead_time_item
     if who is not None:
-        component = lines.by_id[who].component if who in lines.by_id else lines.racks[who].component
+        # An item's words name its component; a rack's name its own, so add the component.
+        what = (
+            d.names(who)
+            if who in lines.by_id
+            else f"{d.names(who)}, a {lines.racks[who].component.name},"
+        )
         yield finding(
             "cost.lead_time",
             Severity.INFO,
-            f"The build can ship in {days} days at the earliest: '{who}' ({component.name}) "
-            "has the longest lead time.",
+            f"The build can ship in {days} days at the earliest: {what} has the longest lead time.",
             subject=[who],
             value=float(days),
             unit="days",

@@ -70,7 +70,7 @@ def ip_rating(d: Derived) -> Iterator[Finding]:
         yield finding(
             "environment.ip_rating",
             Severity.ERROR,
-            f"Rack '{rack_id}' is {spec.ip_rating}, but {reason} ({'; '.join(missing)}).",
+            f"{d.names.start(rack_id)} is {spec.ip_rating}, but {reason} ({'; '.join(missing)}).",
             subject=[rack_id],
             value=float(solids if short_solids else water),
             limit=float(need_solids if short_solids else need_water),
@@ -101,7 +101,7 @@ def enclosure_environment(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "environment.enclosure_indoor_outdoor",
                 Severity.ERROR,
-                f"Rack '{rack_id}' is an indoor enclosure, but the site is outdoors.",
+                f"{d.names.start(rack_id)} is an indoor enclosure, but the site is outdoors.",
                 subject=[rack_id],
             )
         too_hot, too_cold = ambient_outside(spec.ambient_min_c, spec.ambient_max_c, site)
@@ -109,7 +109,8 @@ def enclosure_environment(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "environment.enclosure_ambient",
                 Severity.ERROR,
-                f"Rack '{rack_id}' is rated up to {spec.ambient_max_c:g} °C ambient, but the "
+                f"{d.names.start(rack_id)} is rated up to {spec.ambient_max_c:g} °C ambient, but "
+                "the "
                 f"site reaches {site.ambient_max_c:g} °C.",
                 subject=[rack_id],
                 value=site.ambient_max_c,
@@ -120,7 +121,8 @@ def enclosure_environment(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "environment.enclosure_ambient",
                 Severity.ERROR,
-                f"Rack '{rack_id}' is rated down to {spec.ambient_min_c:g} °C ambient, but the "
+                f"{d.names.start(rack_id)} is rated down to {spec.ambient_min_c:g} °C ambient, but "
+                "the "
                 f"site falls to {site.ambient_min_c:g} °C.",
                 subject=[rack_id],
                 value=site.ambient_min_c,
@@ -178,7 +180,8 @@ def physical_security(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "environment.physical_security",
                 Severity.WARNING,
-                f"Rack '{rack_id}' cannot be locked, though the policy requires physical security.",
+                f"{d.names.start(rack_id)} cannot be locked, though the policy requires physical "
+                "security.",
                 subject=[rack_id],
             )
 
@@ -231,7 +234,7 @@ def battery_temperature(d: Derived) -> Iterator[Finding]:
     if not vrla:
         return
     factor = vrla_life_factor(hot)
-    names = ", ".join(f"'{i}'" for i in vrla)
+    names = d.names.many(vrla)
     yield finding(
         "environment.battery_temperature",
         Severity.WARNING,

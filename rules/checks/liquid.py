@@ -14,7 +14,7 @@ from rules.checks.base import finding, rule
 from rules.derive import Derived
 from rules.model import Finding, PlacedItem, Severity
 from rules.specs import Kind, Redundancy
-from rules.text import celsius, ids, percent, watts
+from rules.text import celsius, percent, watts
 
 __all__ = [
     "air_density",
@@ -52,7 +52,8 @@ def loop_connections(d: Derived) -> Iterator[Finding]:
         yield finding(
             "liquid.node_unconnected",
             Severity.ERROR,
-            f"{ids(loose)} carry heat into liquid but are on no loop: connect them to a CDU "
+            f"{d.names.many(loose)} carry heat into liquid but are on no loop: connect them to a "
+            "CDU "
             "(coolant_from).",
             subject=loose,
         )
@@ -68,7 +69,8 @@ def loop_connections(d: Derived) -> Iterator[Finding]:
                 yield finding(
                     "liquid.connector",
                     Severity.ERROR,
-                    f"{ids(odd)} use connectors CDU '{cdu_id}' does not take (it takes "
+                    f"{d.names.many(odd)} use connectors CDU {d.names(cdu_id)} does not take (it "
+                    "takes "
                     f"{', '.join(sorted(accepted))}).",
                     subject=[cdu_id, *odd],
                 )
@@ -80,7 +82,7 @@ def loop_connections(d: Derived) -> Iterator[Finding]:
                 yield finding(
                     "liquid.manifold_ports",
                     Severity.ERROR,
-                    f"CDU '{cdu_id}' has {have} manifold ports for {need} nodes.",
+                    f"CDU {d.names(cdu_id)} has {have} manifold ports for {need} nodes.",
                     subject=[cdu_id],
                     value=float(need),
                     limit=float(have),
@@ -114,7 +116,8 @@ def cdu_capacity(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.cdu_capacity",
                 Severity.ERROR,
-                f"CDU '{cdu_id}' carries {watts(heat)} from its loop, above {percent(u)} of its "
+                f"CDU {d.names(cdu_id)} carries {watts(heat)} from its loop, above {percent(u)} "
+                "of its "
                 f"{watts(loop.capacity_w)} ({watts(limit)}).",
                 subject=[cdu_id, *(n.line.id for n in loop.nodes)],
                 value=heat,
@@ -129,7 +132,7 @@ def cdu_capacity(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.cdu_redundancy",
                 Severity.ERROR,
-                f"With one CDU of '{cdu_id}' lost, {watts(heat)} is left on "
+                f"With one CDU of {d.names(cdu_id)} lost, {watts(heat)} is left on "
                 f"{watts(loop.capacity_one_lost_w)} of CDU capacity ({watts(spare)} at "
                 f"{percent(u)}): the N+1 liquid design does not hold.",
                 subject=[cdu_id],
@@ -142,7 +145,8 @@ def cdu_capacity(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.cdu_redundancy",
                 Severity.ERROR,
-                f"CDU '{cdu_id}' needs {spec.pumps_required} of its {spec.pumps} pumps running: "
+                f"CDU {d.names(cdu_id)} needs {spec.pumps_required} of its {spec.pumps} pumps "
+                "running: "
                 "losing one stops its loop, which an N+1 liquid design does not allow.",
                 subject=[cdu_id],
                 value=float(spec.pumps),
@@ -178,7 +182,7 @@ def loop_flow(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.secondary_flow",
                 Severity.ERROR,
-                f"CDU '{cdu_id}' moves at most {_lpm(top)}, but {why}.",
+                f"CDU {d.names(cdu_id)} moves at most {_lpm(top)}, but {why}.",
                 subject=[cdu_id],
                 value=needed,
                 limit=top,
@@ -188,7 +192,7 @@ def loop_flow(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.secondary_flow",
                 Severity.WARNING,
-                f"The nodes on CDU '{cdu_id}' take {_lpm(loop.flow_lpm)}, below its "
+                f"The nodes on CDU {d.names(cdu_id)} take {_lpm(loop.flow_lpm)}, below its "
                 f"{_lpm(bottom)} minimum: it bypasses the rest or cannot hold its supply.",
                 subject=[cdu_id],
                 value=loop.flow_lpm,
@@ -223,8 +227,8 @@ def loop_temperatures(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.water_class",
                 Severity.ERROR,
-                f"'{plant.line.id}' supplies {plant.water_class.value} facility water "
-                f"({celsius(plant.supply_c)} °C), but CDU '{cdu_id}' accepts "
+                f"{d.names.start(plant.line.id)} supplies {plant.water_class.value} facility water "
+                f"({celsius(plant.supply_c)} °C), but CDU {d.names(cdu_id)} accepts "
                 f"{', '.join(c.value for c in loop.spec.facility_classes)}.",
                 subject=[plant.line.id, cdu_id],
                 value=plant.supply_c,
@@ -238,7 +242,8 @@ def loop_temperatures(d: Derived) -> Iterator[Finding]:
                 yield finding(
                     "liquid.node_inlet",
                     Severity.ERROR,
-                    f"'{n.line.id}' takes coolant up to {celsius(inlet)} °C, but CDU '{cdu_id}' "
+                    f"{d.names.start(n.line.id)} takes coolant up to {celsius(inlet)} °C, but CDU "
+                    f"{d.names(cdu_id)} "
                     f"supplies {celsius(loop.supply_c)} °C ({celsius(loop.facility_supply_c or 0)}"
                     f" °C facility water + {loop.spec.approach_k:g} K approach).",
                     subject=[n.line.id, cdu_id],
@@ -253,7 +258,8 @@ def loop_temperatures(d: Derived) -> Iterator[Finding]:
                 yield finding(
                     "liquid.node_inlet",
                     Severity.ERROR,
-                    f"'{n.line.id}' takes coolant up to {celsius(inlet)} °C, but '{plant_id}' "
+                    f"{d.names.start(n.line.id)} takes coolant up to {celsius(inlet)} °C, but "
+                    f"{d.names(plant_id)} "
                     f"supplies {celsius(plant.supply_c)} °C.",
                     subject=[n.line.id, plant_id],
                     value=plant.supply_c,
@@ -265,7 +271,8 @@ def loop_temperatures(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.rear_door_water",
                 Severity.WARNING,
-                f"Rear door '{door_id}' gets {celsius(door.water_c)} °C water, outside the range "
+                f"Rear door {d.names(door_id)} gets {celsius(door.water_c)} °C water, outside the "
+                "range "
                 "its data sheet rates: its capacity cannot be judged and is not counted.",
                 subject=[door_id],
                 value=door.water_c,
@@ -304,7 +311,7 @@ def facility_water(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.facility_capacity",
                 Severity.ERROR,
-                f"'{plant_id}' must reject {watts(heat)}, above {percent(u)} of the "
+                f"{d.names.start(plant_id)} must reject {watts(heat)}, above {percent(u)} of the "
                 f"{watts(plant.capacity_w)} it gives at {plant.outdoor_c:g} °C outside{basis} "
                 f"({watts(limit)}).",
                 subject=[plant_id, *plant.loops],
@@ -317,7 +324,8 @@ def facility_water(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.outdoor_unknown",
                 Severity.WARNING,
-                f"The site states no outdoor design temperature: '{plant_id}' is judged at its "
+                f"The site states no outdoor design temperature: {d.names(plant_id)} is judged at "
+                "its "
                 f"rated {spec.rated_ambient_c:g} °C ambient (supply {celsius(plant.supply_c)} °C, "
                 f"{watts(plant.capacity_w)}). Give the site's outdoor design range to judge it "
                 "where it stands.",
@@ -331,7 +339,8 @@ def facility_water(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.facility_ambient",
                 Severity.ERROR,
-                f"'{plant_id}' is rated for {spec.ambient_min_c:g} to {spec.ambient_max_c:g} °C "
+                f"{d.names.start(plant_id)} is rated for {spec.ambient_min_c:g} to "
+                f"{spec.ambient_max_c:g} °C "
                 f"outside, but the site's outdoor design range is {outdoor[0]:g} to "
                 f"{outdoor[1]:g} °C.",
                 subject=[plant_id],
@@ -374,7 +383,7 @@ def condensation(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.condensation",
                 Severity.ERROR,
-                f"The {what} '{line_id}' is at {celsius(temperature)} °C, below the room's "
+                f"The {what} {d.names(line_id)} is at {celsius(temperature)} °C, below the room's "
                 f"{celsius(dew)} °C dew point plus {d.policy.dew_point_margin_k:g} K "
                 f"({celsius(floor)} °C): water condenses on it.",
                 subject=[line_id],
@@ -409,7 +418,8 @@ def leak_detection(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "liquid.leak_detection",
                 Severity.WARNING,
-                f"Rack '{rack_id}' carries liquid ({ids(wet)}) but no leak detection.",
+                f"{d.names.start(rack_id)} carries liquid ({d.names.many(wet)}) but no leak "
+                "detection.",
                 subject=[rack_id, *wet],
             )
 
@@ -440,7 +450,8 @@ def air_density(d: Derived) -> Iterator[Finding]:
         yield finding(
             "liquid.air_density",
             severity,
-            f"Rack '{rack_id}' gives {watts(air)} to the air, above the {limit / 1000:g} kW a "
+            f"{d.names.start(rack_id)} gives {watts(air)} to the air, above the {limit / 1000:g} "
+            "kW a "
             "rack can practically cool with air"
             + (" by half again: cool it with liquid" if severity is Severity.ERROR else "")
             + ".",

@@ -41,7 +41,8 @@ def rack_load(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "mechanical.rack_static_load",
                 Severity.ERROR,
-                f"Rack '{rack_id}' carries {kilograms(mass)} of equipment, above its static load "
+                f"{d.names.start(rack_id)} carries {kilograms(mass)} of equipment, above its "
+                "static load "
                 f"rating of {kilograms(spec.static_load_kg)}.",
                 subject=[rack_id],
                 value=mass,
@@ -54,7 +55,8 @@ def rack_load(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "mechanical.rack_dynamic_load",
                 Severity.ERROR,
-                f"Rack '{rack_id}' is to ship loaded with {kilograms(mass)} of equipment but has "
+                f"{d.names.start(rack_id)} is to ship loaded with {kilograms(mass)} of equipment "
+                "but has "
                 "no dynamic (rolling) load rating: ship it empty or choose a rack rated for it.",
                 subject=[rack_id],
                 value=mass,
@@ -64,7 +66,8 @@ def rack_load(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "mechanical.rack_dynamic_load",
                 Severity.ERROR,
-                f"Rack '{rack_id}' is to ship loaded with {kilograms(mass)} of equipment, above "
+                f"{d.names.start(rack_id)} is to ship loaded with {kilograms(mass)} of equipment, "
+                "above "
                 f"its dynamic load rating of {kilograms(spec.dynamic_load_kg)}.",
                 subject=[rack_id],
                 value=mass,
@@ -96,7 +99,8 @@ def floor_load(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "mechanical.floor_load",
                 Severity.ERROR,
-                f"Rack '{rack_id}' puts{least} {kilograms(mass)} on {spec.footprint_m2:g} m², "
+                f"{d.names.start(rack_id)} puts{least} {kilograms(mass)} on {spec.footprint_m2:g} "
+                "m², "
                 f"{load:,.2f} kg/m², above the floor's {rating:,.2f} kg/m² rating.",
                 subject=[rack_id],
                 value=load,
@@ -125,7 +129,7 @@ def mass_unknown(d: Derived) -> Iterator[Finding]:
         yield finding(
             "mechanical.mass_unknown",
             Severity.WARNING,
-            f"Rack '{rack_id}': the mass of {what} is unknown, so its load of "
+            f"{d.names.start(rack_id)}: the mass of {what} is unknown, so its load of "
             f"{kilograms(layout.contents_kg)} is a lower bound.",
             subject=[rack_id, *lines],
             value=layout.contents_kg,

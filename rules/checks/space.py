@@ -33,7 +33,7 @@ def u_capacity(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "space.u_capacity",
                 Severity.ERROR,
-                f"Rack '{rack_id}' holds {used:g} U of equipment in {spec.u} U.",
+                f"{d.names.start(rack_id)} holds {used:g} U of equipment in {spec.u} U.",
                 subject=[rack_id, *(i.id for i in items if item_u(i) > 0)],
                 value=used,
                 limit=float(spec.u),
@@ -63,8 +63,9 @@ def u_positions(d: Derived) -> Iterator[Finding]:
                 yield finding(
                     "space.u_out_of_range",
                     Severity.ERROR,
-                    f"'{item.id}' spans {u_span_text(low, high)}, outside U1-U{spec.u} of rack "
-                    f"'{rack_id}'.",
+                    f"{d.names.start(item.id)} spans {u_span_text(low, high)}, outside "
+                    f"U1-U{spec.u} of "
+                    f"{d.names(rack_id)}.",
                     subject=[rack_id, item.id],
                     value=high - 1 if high > spec.u + 1 else low,
                     limit=float(spec.u) if high > spec.u + 1 else 1.0,
@@ -92,9 +93,8 @@ def u_positions(d: Derived) -> Iterator[Finding]:
                 yield finding(
                     "space.u_overlap",
                     Severity.ERROR,
-                    f"'{a.id}' ({u_span_text(a_low, a_high)}) and '{b.id}' "
-                    f"({u_span_text(b_low, b_high)}) both occupy {u_span_text(low, high)} of rack "
-                    f"'{rack_id}' {where}.",
+                    f"{d.names.start(a.id)} and {d.names(b.id)} both occupy "
+                    f"{u_span_text(low, high)} of {d.names(rack_id)} {where}.",
                     subject=[rack_id, a.id, b.id],
                     value=high - low,
                     limit=0.0,
@@ -135,7 +135,8 @@ def depth_fit(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "space.depth_fit",
                 Severity.ERROR,
-                f"'{item.id}' is {depth:,.0f} mm deep; rack '{rack_id}' takes devices up to "
+                f"{d.names.start(item.id)} is {depth:,.0f} mm deep; {d.names(rack_id)} takes "
+                "devices up to "
                 f"{usable[rack_id]:,.0f} mm.",
                 subject=[rack_id, item.id],
                 value=depth,
@@ -154,7 +155,7 @@ def unplaced(d: Derived) -> Iterator[Finding]:
     if not loose:
         return
     total = sum(item_u(i) for i in loose)
-    names = ", ".join(f"'{i.id}'" for i in loose)
+    names = d.names.many(i.id for i in loose)
     yield finding(
         "space.unplaced",
         Severity.INFO,

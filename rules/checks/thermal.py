@@ -43,10 +43,6 @@ _REVERSED = {
 }
 
 
-def _ids(items: list[PlacedItem]) -> str:
-    return ", ".join(f"'{i.id}'" for i in items)
-
-
 def _heat(value: float) -> str:
     """Heat in W and BTU/h (reference 2)."""
     return f"{watts(value)} ({btu_h(value):,.0f} BTU/h)"
@@ -103,7 +99,8 @@ def cooling_capacity(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.rack_cooling_capacity",
                 Severity.ERROR,
-                f"Rack '{rack_id}' gives off {_heat(rack_heat)}, above {u * 100:g} % of its own "
+                f"{d.names.start(rack_id)} gives off {_heat(rack_heat)}, above {u * 100:g} % of "
+                "its own "
                 f"units' {watts(usable / u)} of sensible cooling at the site ({watts(usable)}).",
                 subject=[rack_id, *(x.line.id for x in units)],
                 value=rack_heat,
@@ -185,7 +182,8 @@ def cooling_mounting(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.cooling_mounting",
                 Severity.ERROR,
-                f"'{line.id}' is a {kind.value.replace('_', '-')} unit but sits in no rack: it "
+                f"{d.names.start(line.id)} is a {kind.value.replace('_', '-')} unit but sits in no "
+                "rack: it "
                 "cools only the rack it is mounted on.",
                 subject=[line.id],
             )
@@ -200,7 +198,8 @@ def cooling_mounting(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.cooling_mounting",
                 Severity.ERROR,
-                f"Rack '{rack_id}' carries {count} door-mounted cooling units; it takes at most "
+                f"{d.names.start(rack_id)} carries {count} door-mounted cooling units; it takes at "
+                "most "
                 f"{door_max}.",
                 subject=[rack_id, *(x.id for x in found)],
                 value=float(count),
@@ -213,7 +212,8 @@ def cooling_mounting(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.cooling_mounting",
                 Severity.ERROR,
-                f"Rack '{rack_id}' carries {count} rear-door heat exchangers; a rack has one rear "
+                f"{d.names.start(rack_id)} carries {count} rear-door heat exchangers; a rack has "
+                "one rear "
                 "door.",
                 subject=[rack_id, *(x.id for x in found)],
                 value=float(count),
@@ -241,7 +241,8 @@ def cooling_ambient(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.cooling_ambient",
                 Severity.ERROR,
-                f"Cooling unit '{line.id}' runs up to {spec.ambient_max_c:g} °C ambient, but "
+                f"Cooling unit {d.names(line.id)} runs up to {spec.ambient_max_c:g} °C ambient, "
+                "but "
                 f"the site reaches {site.ambient_max_c:g} °C.",
                 subject=[line.id],
                 value=site.ambient_max_c,
@@ -252,7 +253,8 @@ def cooling_ambient(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.cooling_ambient",
                 Severity.ERROR,
-                f"Cooling unit '{line.id}' runs down to {spec.ambient_min_c:g} °C ambient, but "
+                f"Cooling unit {d.names(line.id)} runs down to {spec.ambient_min_c:g} °C ambient, "
+                "but "
                 f"the site falls to {site.ambient_min_c:g} °C.",
                 subject=[line.id],
                 value=site.ambient_min_c,
@@ -345,8 +347,10 @@ def airflow_direction(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.mixed_airflow",
                 Severity.WARNING,
-                f"Rack '{rack_id}' mixes front-to-back airflow ({_ids(f2b)}) with back-to-front "
-                f"airflow ({_ids(b2f)}) as mounted: one group takes in the other's exhaust.",
+                f"{d.names.start(rack_id)} mixes front-to-back airflow "
+                f"({d.names.many(i.id for i in f2b)}) with back-to-front "
+                f"airflow ({d.names.many(i.id for i in b2f)}) as mounted: one group takes in the "
+                "other's exhaust.",
                 subject=[rack_id, *(i.id for i in f2b), *(i.id for i in b2f)],
                 value=float(len(b2f)),
                 unit="items",
@@ -355,7 +359,8 @@ def airflow_direction(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.airflow_unknown",
                 Severity.WARNING,
-                f"The airflow of {_ids(unknown)} in rack '{rack_id}' is not known, so whether "
+                f"The airflow of {d.names.many(i.id for i in unknown)} in {d.names(rack_id)} is "
+                "not known, so whether "
                 "they take in another device's exhaust cannot be judged.",
                 subject=[rack_id, *(i.id for i in unknown)],
             )
@@ -363,7 +368,8 @@ def airflow_direction(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.side_airflow",
                 Severity.INFO,
-                f"Rack '{rack_id}' holds side-to-side devices ({_ids(side)}): fit side baffles "
+                f"{d.names.start(rack_id)} holds side-to-side devices "
+                f"({d.names.many(i.id for i in side)}): fit side baffles "
                 "or air ducts so they draw cold air.",
                 subject=[rack_id, *(i.id for i in side)],
             )
@@ -441,7 +447,8 @@ def inlet_conditions(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.ashrae_inlet",
                 Severity.ERROR,
-                f"'{item.id}' takes inlet air up to {celsius(a_high)} °C at {altitude:,.0f} m, "
+                f"{d.names.start(item.id)} takes inlet air up to {celsius(a_high)} °C at "
+                f"{altitude:,.0f} m, "
                 f"but the site reaches {celsius(high)} °C.",
                 subject=[item.id],
                 value=high,
@@ -452,7 +459,8 @@ def inlet_conditions(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.ashrae_inlet",
                 Severity.ERROR,
-                f"'{item.id}' takes inlet air down to {celsius(a_low)} °C, but the site falls to "
+                f"{d.names.start(item.id)} takes inlet air down to {celsius(a_low)} °C, but the "
+                "site falls to "
                 f"{celsius(low)} °C.",
                 subject=[item.id],
                 value=low,
@@ -472,7 +480,7 @@ def inlet_conditions(d: Derived) -> Iterator[Finding]:
             Severity.WARNING,
             f"The site's inlet range ({shown}) is outside the target class "
             f"{target.value} ({celsius(t_low)} to {celsius(t_high)} °C at {altitude:,.0f} m), "
-            f"though inside the allowable range of {_ids(within)}.",
+            f"though inside the allowable range of {d.names.many(i.id for i in within)}.",
             subject=[i.id for i in within],
             value=high if high is not None and high > t_high else low,
             limit=t_high if high is not None and high > t_high else t_low,
@@ -507,7 +515,8 @@ def blanking_panels(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.blanking_panels",
                 Severity.WARNING,
-                f"Rack '{rack_id}' has {open_u:g} open U with no blanking panel: fit panels so "
+                f"{d.names.start(rack_id)} has {open_u:g} open U with no blanking panel: fit "
+                "panels so "
                 "hot exhaust cannot return to the front.",
                 subject=[rack_id],
                 value=open_u,
@@ -539,7 +548,7 @@ def rack_airflow(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "thermal.rack_airflow",
                 Severity.WARNING,
-                f"The IT in rack '{rack_id}' pulls {needed:,.1f} m³/h through it (the IT's "
+                f"The IT in {d.names(rack_id)} pulls {needed:,.1f} m³/h through it (the IT's "
                 f"basis), but its cooling units move {moved:,.1f} m³/h: hot exhaust returns to "
                 "the inlets.",
                 subject=[rack_id, *(x.line.id for x in units)],
@@ -592,7 +601,7 @@ def humidity(d: Derived) -> Iterator[Finding]:
                 "thermal.humidity",
                 Severity.ERROR,
                 f"The room air reaches a {celsius(dew)} °C dew point, above the {dew_max:g} °C "
-                f"that class {cls} allows for {_ids([item])}.",
+                f"that class {cls} allows for {item.component.name}.",
                 subject=lines,
                 value=dew,
                 limit=dew_max,
@@ -604,7 +613,7 @@ def humidity(d: Derived) -> Iterator[Finding]:
                 Severity.ERROR,
                 f"The room air reaches {rh:.0f} % relative humidity at "
                 f"{d.site.ambient_max_c:g} °C, above the {rh_max:g} % that class {cls} allows "
-                f"for {_ids([item])}.",
+                f"for {item.component.name}.",
                 subject=lines,
                 value=rh,
                 limit=rh_max,

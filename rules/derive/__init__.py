@@ -21,6 +21,7 @@ from rules.derive.flow import PowerFlow, derive_flow
 from rules.derive.geometry import RackLayout, derive_layouts
 from rules.derive.lines import Lines, derive_lines
 from rules.derive.liquid import Liquid, derive_liquid, loop_heat_w
+from rules.derive.names import Names
 from rules.derive.redundancy import RedundancyResult, cooling_redundancy, ups_redundancy
 from rules.derive.runtime import UpsFigures, derive_ups
 from rules.derive.thermal import Thermal, derive_thermal
@@ -48,6 +49,7 @@ class Derived:
     ups_redundancy: RedundancyResult
     cooling_redundancy: RedundancyResult
     energy: Energy
+    names: Names  # how findings name the racks and items
 
     @property
     def site(self) -> Site:
@@ -88,4 +90,5 @@ def derive(spec: BuildSpec) -> Derived:
         ups_redundancy=ups_redundancy(ups, flow, electrical, policy, lines.it_typical_w),
         cooling_redundancy=cooling_redundancy(thermal.units, thermal.heat_w, policy),
         energy=derive_energy(lines, flow.normal, thermal.annual_water_l),
+        names=Names(spec),
     )

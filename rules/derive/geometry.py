@@ -10,11 +10,12 @@ all use these functions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rules.model import PlacedItem, RackInstance
-from rules.specs import RackSpec
+from rules.specs import AccessorySpec, ComponentSpec, Kind, RackSpec
 
 __all__ = [
     "Occupant",
@@ -25,10 +26,12 @@ __all__ = [
     "faces_collide",
     "free_positions",
     "free_runs",
+    "gives_way",
     "item_u",
     "lowest_free_position",
     "occupants",
     "occupied_u",
+    "panel_remainders",
     "rack_layout",
     "rack_spec",
     "u_span_text",
@@ -225,14 +228,20 @@ def free_positions(
     if height_u <= 0:
         return []
     top = rack_u + 1
-    occupied = [
-        o for o in taken if faces_collide(face, depth_mm, o.face, o.depth_mm, usable_depth_mm)
-    ]
+    # Position p collides with a span [low, high) when low < p + height and p < high: each span
+    # blocks the whole-U starts strictly between low - height and high.
+    blocked = [False] * (top + 1)
+    for o in taken:
+        if not faces_collide(face, depth_mm, o.face, o.depth_mm, usable_depth_mm):
+            continue
+        first = max(math.floor(o.low - height_u) + 1, 1)
+        last = min(math.ceil(o.high) - 1, top)
+        for position in range(first, last + 1):
+            blocked[position] = True
     return [
         position
         for position in range(1, top)
-        if position + height_u <= top
-        and not any(o.low < position + height_u and position < o.high for o in occupied)
+        if position + height_u <= top and not blocked[position]
     ]
 
 
@@ -264,3 +273,35 @@ def u_span_text(low: float, high: float) -> str:
         last = high - 1
         return f"U{low:g}" if last == low else f"U{low:g}-U{last:g}"
     return f"U{low:g} to U{high:g} (edges)"
+
+
+# --------------------------------------------------------------------------- blanking panels
+
+
+def gives_way(component: ComponentSpec) -> bool:
+    """Whether a part makes room for equipment placed over it: a blanking panel only closes
+    open U against recirculation, so placement takes its U over (the panel line shrinks)."""
+    spec = component.spec
+    return (
+        component.kind is Kind.ACCESSORY
+        and isinstance(spec, AccessorySpec)
+        and spec.accessory_type == "blanking_panel"
+    )
+
+
+def panel_remainders(
+    position_u: float, unit_u: float, quantity: int, low: float, high: float
+) -> list[tuple[float, int]]:
+    """What is left of a stack of ``quantity`` panels of ``unit_u`` U from ``position_u`` once
+    [low, high) is taken: (position, count) of the units below, then above; units the span
+    touches go."""
+    if unit_u <= 0:
+        return [(position_u, quantity)]
+    below = [k for k in range(quantity) if position_u + (k + 1) * unit_u <= low]
+    above = [k for k in range(quantity) if position_u + k * unit_u >= high]
+    out = []
+    if below:
+        out.append((position_u, len(below)))
+    if above:
+        out.append((position_u + above[0] * unit_u, len(above)))
+    return out

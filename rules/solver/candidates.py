@@ -462,6 +462,6 @@ def candidates(req: Requirements, catalog: Catalog, *, relax: bool = False) -> C
         and e.component.u_height == 1
         and e.ref not in cands.tags
     ]
-    if policy.blanking_panels_required and panels:
+    if policy.blanking_panels_required and req.constraints.blank_growth_space and panels:
         cands.panel = min(panels, key=lambda e: (e.component.list_price, e.ref))
     return cands

@@ -184,6 +184,11 @@ class Constraints(Frozen):
     include_inactive: bool = Field(
         default=False, description="Also propose end-of-sale and end-of-life components."
     )
+    blank_growth_space: bool = Field(
+        default=True,
+        description="Close the free U above the equipment with blanking panels (priced, when "
+        "the policy asks for panels); false leaves it open to grow into (the engine warns).",
+    )
 
 
 class ObjectiveTerm(StrEnum):

@@ -45,7 +45,7 @@ from rules.specs.kinds import (
     UpsSpec,
     spec_model_for,
 )
-from rules.specs.site import DEFAULT_DESIGN_CONCENTRATION_PCT, Policy, Site
+from rules.specs.site import DEFAULT_DESIGN_CONCENTRATION_PCT, Policy, Site, site_problems
 
 __all__ = [
     "DEFAULT_DESIGN_CONCENTRATION_PCT",
@@ -85,5 +85,6 @@ __all__ = [
     "UpsSpec",
     "UpsTopology",
     "WaterClass",
+    "site_problems",
     "spec_model_for",
 ]

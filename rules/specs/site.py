@@ -20,7 +20,7 @@ from rules.specs.base import (
     Watts,
 )
 
-__all__ = ["DEFAULT_DESIGN_CONCENTRATION_PCT", "Policy", "Site"]
+__all__ = ["DEFAULT_DESIGN_CONCENTRATION_PCT", "Policy", "Site", "site_problems"]
 
 
 class Site(Frozen):
@@ -79,20 +79,9 @@ class Site(Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Site:
-        if self.ambient_min_c > self.ambient_max_c:
-            raise ValueError("ambient_min_c must not exceed ambient_max_c")
-        if (self.outdoor_min_c is None) != (self.outdoor_max_c is None):
-            raise ValueError("outdoor_min_c and outdoor_max_c go together")
-        if (
-            self.outdoor_min_c is not None
-            and self.outdoor_max_c is not None
-            and self.outdoor_min_c > self.outdoor_max_c
-        ):
-            raise ValueError("outdoor_min_c must not exceed outdoor_max_c")
-        if self.relative_humidity_max_pct is not None and self.dew_point_max_c is not None:
-            raise ValueError("give relative_humidity_max_pct or dew_point_max_c, not both")
-        if self.dew_point_max_c is not None and self.dew_point_max_c > self.ambient_max_c:
-            raise ValueError("dew_point_max_c cannot exceed ambient_max_c")
+        problems = site_problems(self)
+        if problems:
+            raise ValueError(problems[0][1])
         return self
 
     @property
@@ -103,6 +92,57 @@ class Site(Frozen):
         if self.environment is Environment.OUTDOOR:
             return self.ambient_min_c, self.ambient_max_c
         return None
+
+
+def site_problems(site: Site) -> list[tuple[str, str]]:
+    """Rules between two fields of a site: (the field to correct, a sentence naming both in
+    words and by key). Forms mark the field; the API and the CLI read the sentence."""
+    problems = []
+    if site.ambient_min_c > site.ambient_max_c:
+        problems.append(
+            (
+                "ambient_min_c",
+                "The lowest ambient temperature (ambient_min_c) is above the highest "
+                "(ambient_max_c).",
+            )
+        )
+    if (site.outdoor_min_c is None) != (site.outdoor_max_c is None):
+        problems.append(
+            (
+                "outdoor_min_c" if site.outdoor_min_c is None else "outdoor_max_c",
+                "Give both ends of the outdoor design range (outdoor_min_c and outdoor_max_c), "
+                "or neither.",
+            )
+        )
+    if (
+        site.outdoor_min_c is not None
+        and site.outdoor_max_c is not None
+        and site.outdoor_min_c > site.outdoor_max_c
+    ):
+        problems.append(
+            (
+                "outdoor_min_c",
+                "The lowest outdoor design temperature (outdoor_min_c) is above the highest "
+                "(outdoor_max_c).",
+            )
+        )
+    if site.relative_humidity_max_pct is not None and site.dew_point_max_c is not None:
+        problems.append(
+            (
+                "dew_point_max_c",
+                "Give the highest relative humidity (relative_humidity_max_pct) or the highest "
+                "dew point (dew_point_max_c), not both.",
+            )
+        )
+    if site.dew_point_max_c is not None and site.dew_point_max_c > site.ambient_max_c:
+        problems.append(
+            (
+                "dew_point_max_c",
+                "The highest dew point (dew_point_max_c) is above the highest ambient "
+                "temperature (ambient_max_c); air cannot be wetter than saturated.",
+            )
+        )
+    return problems
 
 
 DEFAULT_DESIGN_CONCENTRATION_PCT: dict[str, float] = {

@@ -1,29 +1,146 @@
-/* Build editor niceties: select and drag rack items, drop catalogue results on a free U, and
-   measure how long a change takes to come back as a new validation panel. Everything here is an
-   enhancement: every action also works through the plain forms and buttons of the page. */
+/* Build editor niceties: send what the page shows so only changed regions come back, keep focus
+   where the person works, select and drag rack items, drop catalogue results on a free U, and
+   measure how long a change takes to come back. Everything here is an enhancement: every action
+   also works through the plain forms, links and buttons of the page. */
 (function () {
   "use strict";
 
   var KEEP = 50; // durations kept on window.mdcTimings
   var DRAG_THRESHOLD = 4; // px of pointer travel before a press becomes a drag
+  var NARROW = "(max-width: 52rem)"; // the picker starts folded on narrow screens
   var timings = (window.mdcTimings = window.mdcTimings || []);
   var started = new WeakMap();
 
+  function editor() {
+    return document.getElementById("editor");
+  }
+
+  function revision() {
+    var summary = document.getElementById("editor-summary");
+    return summary ? summary.dataset.revision : null;
+  }
+
+  // ------------------------------------------------------------------ what the page shows
+  // Every region carries data-digest; the server answers only the regions that changed.
+  function shownDigests() {
+    var out = [];
+    document.querySelectorAll("#editor [data-digest]").forEach(function (el) {
+      if (el.id && el.parentElement && el.parentElement.id !== "line-rows") {
+        out.push(el.id + ":" + el.dataset.digest);
+      }
+    });
+    return out.join(",");
+  }
+
+  function rowDigests() {
+    var out = [];
+    document.querySelectorAll("#line-rows > tr[data-digest]").forEach(function (row) {
+      out.push(row.id + ":" + row.dataset.digest);
+    });
+    return out.join(",");
+  }
+
+  function inEditor(path) {
+    var root = editor();
+    return root && path && path.indexOf(root.dataset.base) === 0;
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail;
+    if (!inEditor(detail.path)) return;
+    var verb = String(detail.verb).toLowerCase();
+    if (verb === "post") {
+      // The newest revision the page has seen, whatever form the request came from.
+      var current = revision();
+      if (current) detail.parameters.revision = current;
+      detail.parameters.rows = rowDigests();
+    }
+    if (verb === "post" || /\/lines\/\d+\/$/.test(detail.path)) {
+      detail.parameters.shown = shownDigests();
+    }
+  });
+
   // ------------------------------------------------------------------ re-validation timing
-  // From the request of a change (any POST) to the swap that brings the new validation panel.
+  // From the request of a change (any POST) to the swap of its message.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var config = event.detail.requestConfig;
     if (config && String(config.verb).toLowerCase() === "post") {
       started.set(event.detail.xhr, performance.now());
     }
   });
-  document.addEventListener("htmx:afterSwap", function (event) {
+
+  // ------------------------------------------------------------------ focus after an action
+  // A write's message says where focus goes: the message itself or the changed line's panel.
+  document.addEventListener("htmx:afterSettle", function (event) {
     var xhr = event.detail.xhr;
     var start = xhr && started.get(xhr);
-    if (start === undefined || !document.getElementById("validation-panel")) return;
-    started.delete(xhr);
-    timings.push(Math.round((performance.now() - start) * 10) / 10);
-    if (timings.length > KEEP) timings.splice(0, timings.length - KEEP);
+    if (start !== undefined) {
+      started.delete(xhr);
+      timings.push(Math.round((performance.now() - start) * 10) / 10);
+      if (timings.length > KEEP) timings.splice(0, timings.length - KEEP);
+    }
+    var target = event.detail.target;
+    if (target && target.id === "editor-message") {
+      var note = target.querySelector("[data-focus]");
+      if (note) {
+        var where = note.dataset.focus;
+        var el = where === "message" ? target : document.querySelector(where);
+        if (el) el.focus({ preventScroll: where !== "message" });
+      }
+    } else if (target && target.id === "add-panel") {
+      var title = document.getElementById("add-title");
+      if (title) title.focus();
+    }
+    markSelectedRow();
+  });
+
+  // The line list marks the selected line; the panel says which one it is.
+  function markSelectedRow() {
+    var selected = document.querySelector("#line-panel input[name=selected]");
+    var ref = selected ? selected.value : null;
+    document.querySelectorAll("#line-rows > tr").forEach(function (row) {
+      var on = ref !== null && row.id === "row-" + ref;
+      row.classList.toggle("selected", on);
+      if (on) row.setAttribute("aria-current", "true");
+      else row.removeAttribute("aria-current");
+    });
+  }
+
+  // Keep what a person chose in a select that an out-of-band swap redraws (add options).
+  var kept = {};
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var old = event.detail.target || event.target;
+    if (!old || old.id !== "add-options") return;
+    old.querySelectorAll("select[id]").forEach(function (select) {
+      kept[select.id] = select.value;
+    });
+  });
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    Object.keys(kept).forEach(function (id) {
+      var select = document.getElementById(id);
+      if (select && select.querySelector('option[value="' + CSS.escape(kept[id]) + '"]')) {
+        select.value = kept[id];
+      }
+    });
+    kept = {};
+  });
+
+  // ------------------------------------------------------------------ picker and add panel
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest && event.target.closest("[data-close-add]");
+    if (!close) return;
+    var panel = document.getElementById("add-panel");
+    if (!panel) return;
+    panel.hidden = true;
+    panel.innerHTML = "";
+    var search = document.getElementById("picker-q");
+    if (search) search.focus();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var picker = document.getElementById("picker");
+    if (picker && window.matchMedia(NARROW).matches) picker.open = false;
+    markSelectedRow();
   });
 
   // ------------------------------------------------------------------ helpers
@@ -33,7 +150,7 @@
 
   function viewState() {
     var values = {};
-    document.querySelectorAll("#picker-search [name], .view-state").forEach(function (input) {
+    document.querySelectorAll(".view-state").forEach(function (input) {
       values[input.name] = input.value;
     });
     return values;
@@ -62,7 +179,6 @@
     var pk = lineId(item.getAttribute("data-item"));
     if (!root || !pk || !window.htmx) return;
     var values = viewState();
-    values.revision = root.dataset.revision;
     values.position = rackRef + "@" + position;
     values.face = face;
     values.selected = item.getAttribute("data-item");
@@ -114,11 +230,12 @@
       y: event.clientY,
       moved: false,
       pointer: event.pointerId,
+      touch: event.pointerType === "touch",
     };
   });
 
   document.addEventListener("pointermove", function (event) {
-    if (!drag || event.pointerId !== drag.pointer) return;
+    if (!drag || event.pointerId !== drag.pointer || drag.touch) return; // touch scrolls
     var dy = event.clientY - drag.y;
     if (!drag.moved && Math.abs(dy) + Math.abs(event.clientX - drag.x) < DRAG_THRESHOLD) return;
     if (drag.item.classList.contains("zero-u")) return; // side strips have no U to move to
@@ -175,23 +292,23 @@
 
   document.addEventListener("drop", function (event) {
     var svg = event.target.closest && event.target.closest("svg.elevation[role=group]");
-    if (!svg) return;
+    var root = editor();
+    if (!svg || !root || !window.htmx) return;
     event.preventDefault();
     var component = event.dataTransfer.getData("text/plain");
-    var result = document.querySelector('.picker-item[data-component="' + CSS.escape(component) + '"]');
-    var form = result && result.querySelector("form.add-form");
-    if (!form) return;
-    var value = svg.dataset.rack + "@" + uAt(svg, event.clientY);
-    var position = form.elements.position;
-    if (position && !position.querySelector('option[value="' + CSS.escape(value) + '"]')) {
-      // Not a listed free U: let the server say why rather than guessing another slot.
-      var option = document.createElement("option");
-      option.value = value;
-      option.textContent = value;
-      position.appendChild(option);
-    }
-    if (position) position.value = value;
-    if (form.elements.face) form.elements.face.value = svg.dataset.face;
-    form.requestSubmit();
+    if (!/^\d+$/.test(component)) return;
+    // Where it was dropped; the server says why if that U is not free. Feeds: the rack's own.
+    var values = viewState();
+    values.component = component;
+    values.quantity = "1";
+    values.position = svg.dataset.rack + "@" + uAt(svg, event.clientY);
+    values.face = svg.dataset.face;
+    values.feed_a = "auto";
+    values.feed_b = "auto";
+    htmx.ajax("POST", root.dataset.base + "lines/add/", {
+      target: "#editor-message",
+      swap: "innerHTML",
+      values: values,
+    });
   });
 })();

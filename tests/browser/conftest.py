@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django then refuses ORM calls
 # from that thread (SynchronousOnlyOperation) unless told the loop is not ours to protect.
@@ -47,6 +48,8 @@ LiveServerThread.server_class = SerialWSGIServer
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 TIMEOUT_MS = 15_000
+# Assertions wait as long as actions do: a loaded CI machine is slow, not wrong.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")

@@ -75,18 +75,24 @@ def sales_engineer() -> Any:
 
 
 def add_from_picker(page: Any, sku: str, name: str, feed_a: str | None = None) -> None:
-    """Search the editor's picker for a SKU and add it (auto-placed), fed from `feed_a`."""
+    """Search the editor's picker for a SKU and add it (auto-placed), fed from `feed_a` (else
+    the rack's PDU or UPS, the editor's default)."""
     search = page.get_by_label("Search the catalogue")
     search.fill(sku)
     item = page.locator("#picker-results li.picker-item", has_text=sku)
     item.wait_for()
+    item.get_by_role("link").click()
+    panel = page.locator("#add-panel", has_text=sku)
+    panel.wait_for()
     if feed_a is not None:
-        select = item.get_by_label("Feed A")
+        select = panel.get_by_label("Feed A")
         value = select.locator("option", has_text=feed_a).first.get_attribute("value")
         select.select_option(value=value)
-    item.get_by_role("button", name="Add").click()
+    before = page.locator("#editor-summary").get_attribute("data-revision")
+    panel.get_by_role("button", name="Add").click()
     page.locator("#editor-message", has_text="Added").wait_for()
-    # The next write needs the revision this one produced: wait for the panel to say so.
+    # The next write needs the revision this one produced: wait for the summary to say so.
+    page.locator(f"#editor-summary:not([data-revision='{before}'])").wait_for()
     page.locator("#line-list tr", has_text=name).first.wait_for()
 
 
@@ -113,11 +119,13 @@ def test_sales_engineer_builds_validates_fixes_and_exports(
     page.get_by_role("heading", name="Lyon rack").wait_for()
     page.locator("#validation-panel").wait_for()
 
-    # Rack, UPS, PDU (fed by the UPS) and a server (fed by the PDU), all from the picker.
+    # Rack, UPS, PDU (fed by the rack's UPS) and a server (fed by the rack's PDU), all from
+    # the picker with the feeds it proposes.
     add_from_picker(page, "FR-S42-6010", "Skarv 42U")
     add_from_picker(page, "NB-OX3000", "Meridian OX 3000")
-    add_from_picker(page, "NB-PDU-V32", "Railpoint V32", feed_a="Meridian OX 3000")
-    add_from_picker(page, "HX-R150", "R150", feed_a="Railpoint V32")
+    add_from_picker(page, "NB-PDU-V32", "Railpoint V32")
+    add_from_picker(page, "HX-R150", "R150")
+    assert "without passing a UPS" not in validation_text(page)
     panel = page.locator("#validation-panel")
     assert panel.is_visible()
     assert "power.ups_kw_capacity" not in validation_text(page)
@@ -127,12 +135,13 @@ def test_sales_engineer_builds_validates_fixes_and_exports(
     panel.locator("code", has_text="power.ups_kw_capacity").wait_for()
     assert "Error" in validation_text(page)
 
-    # Fix: remove the GPU server again.
+    # Fix: remove the GPU server again (it could be undone).
     row = page.locator("#line-list tr", has_text="G280")
     row.get_by_role("button", name="Select").click()
     page.locator("#line-panel", has_text="G280").wait_for()
     page.locator("#line-panel").get_by_role("button", name="Remove").click()
     page.locator("#editor-message", has_text="Removed").wait_for()
+    assert page.locator("#editor-message").get_by_role("button", name="Undo").is_visible()
     panel.locator("code", has_text="power.ups_kw_capacity").wait_for(state="detached")
     assert "power.ups_kw_capacity" not in validation_text(page)
 

@@ -210,8 +210,8 @@ def test_manufacturer_get_or_create_makes_unique_slugs() -> None:
     assert (first.slug, second.slug) == ("acme-power", "acme-power-2")
 
 
-def test_admin_form_shows_spec_errors_on_the_spec_field() -> None:
-    """The admin's spec textarea names the sub-field in the error."""
+def test_admin_form_shows_spec_errors_on_the_figures_field() -> None:
+    """A figure out of range is refused on its own field, with its bounds in words."""
     manufacturer = ManufacturerFactory()
     form = ComponentAdminForm(
         data={
@@ -226,19 +226,30 @@ def test_admin_form_shows_spec_errors_on_the_spec_field() -> None:
             "u_height": "2",
             "weight_kg": "10",
             "airflow": "passive",
-            "spec": '{"kva": 0}',
+            "spec__kva": "0",
             "source": "manual",
         }
     )
     assert not form.is_valid()
-    assert form.errors["spec"] == ["spec.kva: Input should be greater than or equal to 0.1"]
+    assert form.errors["spec__kva"] == ["Ensure this value is greater than or equal to 0.1."]
 
 
-def test_admin_form_shows_the_spec_pretty_printed() -> None:
-    """The spec is indented JSON in the textarea."""
+def test_admin_form_has_a_field_per_figure_of_the_kind() -> None:
+    """A UPS's figures are fields with units, bounds and defaults from its spec model; the
+    runtime table is a small JSON box; no raw spec box, no null."""
     component = ComponentFactory(kind="ups")
     form = ComponentAdminForm(instance=component)
-    assert '\n  "kva": 3.0,\n' in form["spec"].value()
+    assert form.fields["spec__kva"].label == "kVA"
+    assert form["spec__kva"].value() == 3.0
+    voltage = form.fields["spec__input_voltage_v"]
+    assert voltage.label == "Input voltage (V)"
+    assert "Range 48 to 1000 V." in voltage.help_text
+    assert "Default: 230." in voltage.help_text
+    assert form.fields["spec__battery_chemistry"].choices[1] == ("vrla", "vrla")
+    assert form.fields["spec"].widget.is_hidden
+    new = ComponentAdminForm()
+    assert new.initial["spec"] == {}  # not null: the kind is not chosen yet
+    assert "spec__kva" not in new.fields
 
 
 def test_catalogue_managers_group_has_the_catalogue_permissions() -> None:
@@ -288,10 +299,51 @@ def test_admin_add_shows_the_spec_error_and_saves_nothing(manager_client: Any) -
             "u_height": "2",
             "weight_kg": "10",
             "airflow": "passive",
-            "spec": '{"kva": 3, "kw": 4}',
+            "spec__kva": "3",
+            "spec__kw": "4",
+            "spec__input_phases": "1",
+            "spec__output_phases": "1",
+            "spec__battery_chemistry": "vrla",
             "source": "manual",
         },
     )
     assert response.status_code == 200
-    assert b"kw cannot exceed kva" in response.content
+    assert "kW cannot exceed kVA: real power is at most apparent power" in response.content.decode()
+    assert 'style="' not in response.content.decode().split("<body", 1)[1]  # the CSP refuses it
     assert not Component.objects.exists()
+
+
+def test_admin_saves_a_ups_from_its_figures(manager_client: Any) -> None:
+    """The figures typed in the fields become the stored spec, defaults filled in."""
+    manufacturer = ManufacturerFactory()
+    response = manager_client.post(
+        "/admin/catalog/component/add/",
+        {
+            "manufacturer": manufacturer.pk,
+            "sku": "UPS-2",
+            "model_name": "UPS 2",
+            "kind": "ups",
+            "list_price": "100",
+            "currency": "EUR",
+            "lead_time_days": 0,
+            "lifecycle": "active",
+            "u_height": "2",
+            "weight_kg": "10",
+            "airflow": "passive",
+            "spec__kva": "3",
+            "spec__input_phases": "3",
+            "spec__output_phases": "1",
+            "spec__battery_chemistry": "li_ion",
+            "spec__runtime_table": '[{"load_w": 1000, "minutes": 20}]',
+            "source": "manual",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    spec = Component.objects.get(sku="UPS-2").spec
+    assert (spec["kva"], spec["input_phases"], spec["battery_chemistry"]) == (3.0, 3, "li_ion")
+    assert spec["runtime_table"] == [{"load_w": 1000.0, "minutes": 20.0}]
+    assert spec["input_voltage_v"] == 230
+    change = manager_client.get(
+        f"/admin/catalog/component/{Component.objects.get(sku='UPS-2').pk}/change/"
+    )
+    assert "Input voltage (V)" in change.content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.test import Client
 
 from configurator import health
 
@@ -72,3 +73,10 @@ def test_healthz_pings_real_redis(client, settings) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200, response.json()
     assert response.json()["broker"] == {"ok": True, "detail": "redis ping: PONG"}
+
+
+def test_favicon_ico_redirects_to_the_static_icon(client: Client) -> None:
+    """Pages that name no icon (the admin, the API pages) still find one: no 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")

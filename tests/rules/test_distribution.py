@@ -142,7 +142,7 @@ def test_ab_failover_edge(nameplate_w: float, expected: list[str]) -> None:
     assert run(pdu_current, spec) == []  # holds in normal operation: no double report
     if expected:
         assert [f.subject for f in found] == [("pb", "pa"), ("pa", "pb")]  # (lost, overloaded)
-        assert "When 'pb' is lost, 'pa' draws 12.80 A" in found[0].message
+        assert "When pdu-ref (pb) is lost, pdu-ref (pa) draws 12.80 A" in found[0].message
         assert found[0].value == pytest.approx(2796.9 / (230 * 0.95))
 
 
@@ -342,7 +342,7 @@ def test_psu_redundancy_odd_supplies_fail_on_one_side_only() -> None:
     spec = _on_ab(_psu_server(1000, 3, psus_required=2))
     found = run(psu_redundancy, spec)
     assert codes(found) == ["power.psu_redundancy"]
-    assert "goes down when 'pa' is lost" in found[0].message
+    assert "with 2 on A and 1 on B: it goes down when pdu-ref (pa) is lost" in found[0].message
     assert (found[0].value, found[0].limit) == (1.0, 2.0)
 
 

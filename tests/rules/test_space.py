@@ -114,9 +114,11 @@ def test_u_overlap_message_names_both_items_and_span():
     spec = build(_placed("a", 2, 10), _placed("b", 1, 11), racks=[rack()])
     (finding,) = run(u_positions, spec)
     assert finding.subject == ("r1", "a", "b")
-    assert "'a' (U10-U11)" in finding.message
-    assert "'b' (U11)" in finding.message
-    assert "both occupy U11" in finding.message
+    # People's words: each item by component and position, then its id; the rack by name.
+    assert finding.message == (
+        "A in rack 1 at U10-U11 (a) and b in rack 1 at U11 (b) both occupy U11 of rack 1 (r1) "
+        "on the front face."
+    )
     assert finding.value == 1
 
 

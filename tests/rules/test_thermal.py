@@ -227,8 +227,8 @@ def test_mixed_airflow_names_the_items_and_ignores_other_racks():
     (finding,) = run(airflow_direction, spec)
     assert finding.severity is Severity.WARNING
     assert finding.subject == ("r1", "a", "b")
-    assert "'a'" in finding.message
-    assert "'b'" in finding.message
+    assert "(a in rack 1 (a))" in finding.message
+    assert "(b in rack 1 (b))" in finding.message
 
 
 # --------------------------------------------------------------------------- inlet conditions

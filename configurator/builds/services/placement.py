@@ -3,6 +3,10 @@
 `check_line` is every check of a line's rack, U position, face, feeds, UPS and coolant source
 against the rest of its build, run by the line services before anything is saved; `build_auto_place`
 places every unplaced rack-mount line.
+
+Blanking panels give way (`rules.derive.geometry.gives_way`): equipment placed over them takes
+their U, and `make_way` cuts the panel lines back to what is left below and above. Auto-place
+uses truly free U first and takes panels over only when nothing else fits.
 """
 
 from __future__ import annotations
@@ -19,24 +23,37 @@ from catalog.selectors import component_to_engine
 from configurator.builds.models import Build, BuildLine
 from configurator.builds.services import guards
 from rules.coolant import coolant_problem
-from rules.derive.geometry import Occupant, collision, lowest_free_position
-from rules.feeds import POWER_SOURCE_KINDS, FeedNode, feed_loop
+from rules.derive.geometry import (
+    Occupant,
+    collision,
+    gives_way,
+    lowest_free_position,
+    panel_remainders,
+)
+from rules.feeds import POWER_SOURCE_KINDS, FeedNode, feed_loop, supply_count
 from rules.specs import Kind, RackSpec
 
 __all__ = [
+    "AUTO",
     "Candidate",
     "LineRef",
     "Placement",
     "build_auto_place",
     "check_line",
     "decimal_or_none",
+    "default_feeds",
     "describe_line",
+    "gives_way_line",
     "lines_of",
+    "make_way",
+    "place_one",
     "resolve_line",
 ]
 
 LineRef = BuildLine | int | None
 HALF_U = Decimal("0.5")
+# A feed (or position) the editor leaves to the services: the rack's PDU or UPS, the lowest U.
+AUTO = "auto"
 
 
 def _u_text(value: Decimal) -> str:
@@ -124,8 +141,21 @@ def _u(value: float) -> Decimal:
     return Decimal(str(value)).normalize() if value % 1 else Decimal(int(value))
 
 
-def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> None:
-    """Every check of a line against the others of its build; all errors at once."""
+def gives_way_line(line: BuildLine | Candidate) -> bool:
+    """Whether the line is a blanking panel, whose U placement may take over."""
+    component = line.component
+    cached = getattr(component, "_gives_way", None)
+    if cached is None:
+        cached = gives_way(component_to_engine(component))
+        component._gives_way = cached  # type: ignore[attr-defined]
+    return bool(cached)
+
+
+def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> list[BuildLine]:
+    """Every check of a line against the others of its build; all errors at once.
+
+    Returns the blanking-panel lines its U span takes over (`make_way` cuts them back).
+    """
     errors: dict[str, list[str]] = {}
     kind = candidate.component.kind
     if candidate.quantity < 1:
@@ -143,13 +173,13 @@ def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> None:
                 errors[field] = ["A rack is not mounted, fed or attached to anything."]
         if errors:
             raise ValidationError(errors)
-        return
+        return []
 
     rack = candidate.rack
     if rack is not None and rack.component.kind != Kind.RACK:
         errors["rack"] = [f"{describe_line(rack, start=True)} is not a rack."]
         rack = None
-    _check_position(candidate, rack, lines, errors)
+    panels = _check_position(candidate, rack, lines, errors)
     _check_feeds(candidate, lines, errors)
     if candidate.ups is not None:
         if kind != Kind.BATTERY:
@@ -160,6 +190,7 @@ def check_line(candidate: Candidate, lines: dict[int, BuildLine]) -> None:
         _check_coolant(candidate, candidate.coolant_from, errors)
     if errors:
         raise ValidationError(errors)
+    return panels
 
 
 def _check_coolant(candidate: Candidate, source: BuildLine, errors: dict[str, list[str]]) -> None:
@@ -195,20 +226,21 @@ def _check_position(
     rack: BuildLine | None,
     lines: dict[int, BuildLine],
     errors: dict[str, list[str]],
-) -> None:
+) -> list[BuildLine]:
+    """The position's errors; the panel lines in its way when only panels are."""
     position = candidate.position_u
     if position is None:
-        return
+        return []
     if rack is None:
         errors.setdefault("position_u", []).append("A position needs a rack.")
-        return
+        return []
     height = candidate.component.u_height
     if height == 0:
         errors["position_u"] = ["A zero-U component takes no U position; give only its rack."]
-        return
+        return []
     if position < 1 or position % HALF_U:
         errors["position_u"] = ["A position is a multiple of 0.5 U, from U 1."]
-        return
+        return []
     start, end = position, position + height * candidate.quantity
     rack_u = _rack_u(rack)
     if end > rack_u + 1:
@@ -216,28 +248,71 @@ def _check_position(
             f"{_span_text(start, end)} is outside {describe_line(rack)}, "
             f"which has U 1\u2013{rack_u}."
         ]
-        return
-    taken = [
-        _occupant(other, other.position_u)
+        return []
+    others = [
+        other
         for other in lines.values()
         if other.pk != candidate.pk
         and other.rack_id == rack.pk
         and other.position_u is not None
         and other.component.u_height > 0
     ]
-    hit = collision(
-        taken,
-        float(start),
-        float(end),
-        candidate.face,
-        _depth_mm(candidate.component),
-        _usable_depth_mm(rack),
-    )
+    # A panel never gives way to another panel: that would only move the same U around.
+    yielding = not gives_way_line(candidate)
+    panels = [o for o in others if yielding and gives_way_line(o)]
+    taken = [_occupant(o, o.position_u) for o in others if o not in panels]
+    span = (float(start), float(end), candidate.face, _depth_mm(candidate.component))
+    hit = collision(taken, *span, _usable_depth_mm(rack))
     if hit is not None:
         other = lines[int(hit.owner)]
         errors["position_u"] = [
             f"{_span_text(_u(hit.low), _u(hit.high))} is taken by {describe_line(other)}."
         ]
+        return []
+    usable = _usable_depth_mm(rack)
+    return [p for p in panels if collision([_occupant(p, p.position_u)], *span, usable) is not None]
+
+
+def make_way(
+    panels: list[BuildLine], start: Decimal, end: Decimal
+) -> tuple[list[str], list[BuildLine]]:
+    """Cut the panel lines back so [start, end) is free: what was taken, in words, and the
+    panel lines left (kept or new).
+
+    Each panel line keeps the units below the span and a new line of the same panel takes the
+    units above it; a line left with none is removed.
+    """
+    taken: list[str] = []
+    left: list[BuildLine] = []
+    for panel in panels:
+        unit = panel.component.u_height
+        low = panel.position_u
+        if low is None:  # pragma: no cover - only placed panels are in the way
+            continue
+        rest = panel_remainders(float(low), float(unit), panel.quantity, float(start), float(end))
+        gone = panel.quantity - sum(count for _, count in rest)
+        taken.append(f"{_u(float(unit) * gone)} U of {describe_line(panel)}")
+        if not rest:
+            panel.delete()
+            continue
+        (first_u, first_count), *more = rest
+        panel.position_u, panel.quantity = _u(first_u), first_count
+        panel.save(update_fields=["position_u", "quantity"])
+        left.append(panel)
+        for upper_u, count in more:
+            upper = BuildLine.objects.create(
+                build_id=panel.build_id,
+                component=panel.component,
+                quantity=count,
+                rack_id=panel.rack_id,
+                position_u=_u(upper_u),
+                face=panel.face,
+                note=panel.note,
+                sort_order=panel.sort_order,
+            )
+            upper.component = panel.component
+            left.append(upper)
+    return taken, left
 
 
 def _check_feeds(
@@ -282,13 +357,18 @@ def _check_feeds(
 
 
 def lines_of(build: Build) -> dict[int, BuildLine]:
-    """Every line of the build with its component, in one query."""
-    return {
-        line.pk: line
-        for line in BuildLine.objects.filter(build_id=build.pk).select_related(
-            "component__manufacturer"
-        )
-    }
+    """Every line of the build with its component, in two queries.
+
+    Builds repeat a few components over many lines: each component (and its manufacturer) is
+    loaded once and shared by its lines, instead of one copy per line from a join.
+    """
+    lines = list(BuildLine.objects.filter(build_id=build.pk))
+    components = Component.objects.select_related("manufacturer").in_bulk(
+        {line.component_id for line in lines}
+    )
+    for line in lines:
+        line.component = components[line.component_id]
+    return {line.pk: line for line in lines}
 
 
 # --------------------------------------------------------------------------- auto-place
@@ -301,6 +381,7 @@ class Placement:
     line_id: int
     rack_id: int
     position_u: Decimal | None
+    made_way: tuple[str, ...] = ()  # blanking panels it took over, in words
 
 
 def _placement_priority(line: BuildLine) -> tuple[int, Decimal, int]:
@@ -316,8 +397,9 @@ def _placement_priority(line: BuildLine) -> tuple[int, Decimal, int]:
 def build_auto_place(*, build: Build, expected_revision: int | None = None) -> list[Placement]:
     """Place every unplaced rack-mount line bottom-up in the build's racks, heavy items low.
 
-    Lines already in a rack stay in it; zero-U PDUs get a rack only. All or nothing: when a
-    line does not fit, a ValidationError lists every such line and nothing is saved.
+    Lines already in a rack stay in it; zero-U PDUs get a rack only. Free U first; when a line
+    fits nowhere else it takes over blanking panels (`make_way`). All or nothing: when a line
+    does not fit, a ValidationError lists every such line and nothing is saved.
     """
     guards.writable(build, expected_revision)
     lines = lines_of(build)
@@ -359,13 +441,22 @@ def build_auto_place(*, build: Build, expected_revision: int | None = None) -> l
             continue
         candidates = [lines[line.rack_id]] if line.rack_id in taken else racks
         spot = _lowest_free(line, candidates, taken)
+        made_way: list[str] = []
+        if spot is None and not gives_way_line(line):
+            spot = _lowest_free(line, candidates, _without_panels(taken, lines))
+            if spot is not None:
+                made_way = _take_over_panels(line, *spot, taken, lines)
         if spot is None:
             misfits.append(line)
             continue
         rack, position = spot
         taken[rack.pk].append(_occupant(line, position))
         line.rack_id, line.position_u = rack.pk, position
-        placements.append(Placement(line_id=line.pk, rack_id=rack.pk, position_u=position))
+        placements.append(
+            Placement(
+                line_id=line.pk, rack_id=rack.pk, position_u=position, made_way=tuple(made_way)
+            )
+        )
     if misfits:
         raise ValidationError(
             {
@@ -381,6 +472,104 @@ def build_auto_place(*, build: Build, expected_revision: int | None = None) -> l
         )
         guards.bump(build)
     return placements
+
+
+def _without_panels(
+    taken: dict[int, list[Occupant]], lines: dict[int, BuildLine]
+) -> dict[int, list[Occupant]]:
+    """The taken spans with blanking panels counted as free."""
+    return {
+        rack: [o for o in spans if not gives_way_line(lines[int(o.owner)])]
+        for rack, spans in taken.items()
+    }
+
+
+def _take_over_panels(
+    line: BuildLine,
+    rack: BuildLine,
+    position: Decimal,
+    taken: dict[int, list[Occupant]],
+    lines: dict[int, BuildLine],
+) -> list[str]:
+    """Cut back the panels under the line's span at `position` and update `taken` to match."""
+    end = position + line.component.u_height * line.quantity
+    span = (float(position), float(end), line.face, _depth_mm(line.component))
+    usable = _usable_depth_mm(rack)
+    in_way = [
+        lines[int(o.owner)]
+        for o in taken[rack.pk]
+        if gives_way_line(lines[int(o.owner)]) and collision([o], *span, usable) is not None
+    ]
+    texts, left = make_way(in_way, position, end)
+    gone = {str(p.pk) for p in in_way}
+    taken[rack.pk] = [o for o in taken[rack.pk] if o.owner not in gone]
+    for panel in left:
+        lines[panel.pk] = panel
+        taken[rack.pk].append(_occupant(panel, panel.position_u))
+    return texts
+
+
+def place_one(line: BuildLine, lines: dict[int, BuildLine]) -> tuple[BuildLine, Decimal | None]:
+    """Where auto-place would put one new line: its rack and lowest U, panels taken over only
+    when nothing else fits (cut back at once); a zero-U part goes to the rack with the fewest
+    zero-U parts. ValidationError when it fits nowhere. What it took over: `line.made_way`."""
+    line.made_way = []
+    racks = sorted(
+        (other for other in lines.values() if other.component.kind == Kind.RACK),
+        key=lambda r: (r.sort_order, r.pk),
+    )
+    if line.component.u_height == 0:
+        if not racks:
+            raise ValidationError({"position": ["The build has no rack to put it in."]})
+        count = {r.pk: 0 for r in racks}
+        for other in lines.values():
+            if other.rack_id in count and other.component.u_height == 0:
+                count[other.rack_id] += 1
+        return min(racks, key=lambda r: (count[r.pk], r.sort_order, r.pk)), None
+    taken: dict[int, list[Occupant]] = {r.pk: [] for r in racks}
+    for other in lines.values():
+        if other.rack_id in taken and other.position_u is not None and other.component.u_height:
+            taken[other.rack_id].append(_occupant(other, other.position_u))
+    candidates = [lines[line.rack_id]] if line.rack_id in taken else racks
+    spot = _lowest_free(line, candidates, taken)
+    if spot is None and not gives_way_line(line):
+        spot = _lowest_free(line, candidates, _without_panels(taken, lines))
+        if spot is not None:
+            line.made_way = _take_over_panels(line, *spot, taken, lines)
+    if spot is None:
+        raise ValidationError(
+            {"position": [f"{line.component} does not fit in the build's racks."]}
+        )
+    return spot
+
+
+def default_feeds(
+    component: Component, rack: BuildLine | None, lines: dict[int, BuildLine]
+) -> tuple[BuildLine | None, BuildLine | None]:
+    """The feeds a new line gets when left to the services: IT gear plugs into its rack's PDUs
+    (A and B, B only with a second supply), else its rack's UPS; a PDU or ATS takes its rack's
+    UPS; anything else (cooling, fire suppression) stays on the site supply, as does a line
+    with no rack or a rack with no source."""
+    if rack is None:
+        return None, None
+    kind = Kind(component.kind)
+    in_rack = sorted(
+        (other for other in lines.values() if other.rack_id == rack.pk),
+        key=lambda o: (o.sort_order, o.pk),
+    )
+    distribution = [o for o in in_rack if o.component.kind in (Kind.PDU, Kind.ATS)]
+    ups = [o for o in in_rack if o.component.kind == Kind.UPS]
+    supplies = supply_count(component_to_engine(component))
+    if kind in (Kind.PDU, Kind.ATS):
+        sources = ups
+    elif kind.is_it:
+        sources = distribution or ups
+    else:
+        return None, None
+    if not sources or supplies == 0:
+        return None, None
+    second = sources[1] if supplies > 1 and len(sources) > 1 else None
+    return sources[0], second
 
 
 def _is_zero_u_pdu(line: BuildLine) -> bool:

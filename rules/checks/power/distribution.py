@@ -58,8 +58,9 @@ def pdu_current(d: Derived) -> Iterator[Finding]:
         yield finding(
             "power.pdu_current",
             Severity.ERROR,
-            f"'{source_id}' carries {watts(capacity.load_w)} of {watts(capacity.usable_w)} "
-            f"usable; it draws {amps(worst.current_a)}{phase} {scenario(worst.scenario)}, "
+            f"{d.names.start(source_id)} carries {watts(capacity.load_w)} of "
+            f"{watts(capacity.usable_w)} "
+            f"usable; it draws {amps(worst.current_a)}{phase} {scenario(worst.scenario, d.names)}, "
             f"above its continuous limit of {amps(worst.limit_a)}.",
             subject=[source_id],
             value=worst.current_a,
@@ -97,7 +98,7 @@ def phase_imbalance(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.phase_imbalance",
                 Severity.WARNING,
-                f"The phases of '{sid}' carry {', '.join(amps(i) for i in currents)}: "
+                f"The phases of {d.names(sid)} carry {', '.join(amps(i) for i in currents)}: "
                 f"{imbalance:.1f} % above their average, more than {threshold:g} %.",
                 subject=[sid],
                 value=imbalance,
@@ -174,7 +175,7 @@ def pdu_outlets(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.pdu_outlets",
                 Severity.ERROR,
-                f"'{source_id}' is short of outlets: the cords plugged into it need "
+                f"{d.names.start(source_id)} is short of outlets: the cords plugged into it need "
                 f"{'; '.join(short)}.",
                 subject=[source_id],
                 value=total_need,
@@ -185,7 +186,8 @@ def pdu_outlets(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.outlet_adapter_cords",
                 Severity.INFO,
-                f"'{source_id}' has {have['c13']} C13 outlets for {needed['c13']} C14 cords; "
+                f"{d.names.start(source_id)} has {have['c13']} C13 outlets for {needed['c13']} C14 "
+                "cords; "
                 f"{c13_over} of them go into spare C19 outlets with C13-to-C20 cords.",
                 subject=[source_id],
                 value=float(c13_over),
@@ -208,16 +210,18 @@ def source_mismatch(d: Derived) -> Iterator[Finding]:
     phases. Voltages are line to neutral and match within 10 % (IEC 60038).
     """
     for m in d.electrical.mismatches:
-        upstream = "the site supply" if m.upstream == SITE else f"'{m.upstream}'"
+        upstream = d.names(m.upstream)
         if m.what == "phases":
             text = (
-                f"'{m.source}' takes a three-phase input, but {upstream} gives a single-phase "
+                f"{d.names.start(m.source)} takes a three-phase input, but {upstream} gives a "
+                "single-phase "
                 "supply."
             )
             unit = "phases"
         else:
             text = (
-                f"'{m.source}' takes {m.needs:g} V (line to neutral), but {upstream} gives "
+                f"{d.names.start(m.source)} takes {m.needs:g} V (line to neutral), but {upstream} "
+                "gives "
                 f"{m.gets:g} V."
             )
             unit = "V"

@@ -20,7 +20,7 @@ from rules.derive.electrical import ups_kva_limit_va, ups_kw_limit_w
 from rules.derive.lines import psus_needed, psus_per_feed
 from rules.model import Finding, PlacedItem, Severity
 from rules.specs import ItSpec, Kind, Redundancy
-from rules.text import amps, ids, percent
+from rules.text import amps, percent
 
 __all__ = ["TWO_N_LEVELS", "feed_failover", "psu_redundancy", "single_corded_needs_ats"]
 
@@ -51,7 +51,8 @@ def feed_failover(d: Derived) -> Iterator[Finding]:
         yield finding(
             "power.feed_failover",
             Severity.ERROR,
-            f"When '{fail.scenario}' is lost, '{source_id}' draws {amps(fail.current_a)}, above "
+            f"When {d.names(fail.scenario)} is lost, {d.names(source_id)} draws "
+            f"{amps(fail.current_a)}, above "
             f"its continuous limit of {amps(fail.limit_a)}.",
             subject=[fail.scenario, source_id],
             value=fail.current_a,
@@ -84,7 +85,8 @@ def feed_failover(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.feed_failover",
                 Severity.ERROR,
-                f"When '{lost}' is lost, UPS '{line.id}' carries {value:,.1f} {unit}, above "
+                f"When {d.names(lost)} is lost, UPS {d.names(line.id)} carries {value:,.1f} "
+                f"{unit}, above "
                 f"{percent(policy.utilisation_limit)} of its rating ({limit:,.1f} {unit}).",
                 subject=[lost, line.id],
                 value=value,
@@ -118,7 +120,8 @@ def feed_failover(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.feed_failover",
                 Severity.ERROR,
-                f"Losing '{scenario.lost}' drops the dual-fed {ids(dropped)}: both cords depend "
+                f"Losing {d.names(scenario.lost)} drops the dual-fed {d.names.many(dropped)}: both "
+                "cords depend "
                 "on it.",
                 subject=[scenario.lost, *dropped],
                 value=float(len(dropped)),
@@ -165,14 +168,16 @@ def psu_redundancy(d: Derived) -> Iterator[Finding]:
             lost = (
                 "either feed"
                 if not (group.rides_on_a or group.rides_on_b)
-                else (f"'{b}'" if not group.rides_on_a else f"'{a}'")
+                else d.names(b or "")
+                if not group.rides_on_a
+                else d.names(a or "")
             )
             yield finding(
                 "power.psu_redundancy",
                 Severity.ERROR,
-                f"'{item_id}' is fed from '{a}' and '{b}' but needs {needed} of its "
-                f"{spec.psu_count} power supplies running ({why}), with {on_a} on '{a}' and "
-                f"{on_b} on '{b}': it goes down when {lost} is lost.",
+                f"{d.names.start(item_id)} is fed from {d.names(a)} (A) and {d.names(b)} (B) "
+                f"but needs {needed} of its {spec.psu_count} power supplies running ({why}), "
+                f"with {on_a} on A and {on_b} on B: it goes down when {lost} is lost.",
                 subject=[item_id, *(f for f in (a, b) if f is not None)],
                 value=float(min(on_a, on_b)),
                 limit=float(needed),
@@ -216,7 +221,7 @@ def single_corded_needs_ats(d: Derived) -> Iterator[Finding]:
         yield finding(
             "power.single_corded_needs_ats",
             Severity.ERROR,
-            f"'{item.id}' has a single power cord fed directly from "
+            f"{d.names.start(item.id)} has a single power cord fed directly from "
             f"{repr(item.feed_a) if item.feed_a else 'the site supply'}: on a "
             f"{d.policy.ups_redundancy.value} design it needs an ATS to reach both systems.",
             subject=[item.id],

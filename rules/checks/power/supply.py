@@ -9,7 +9,7 @@ from rules.checks.base import finding, rule
 from rules.derive import Derived
 from rules.derive.electrical import SITE
 from rules.model import Finding, Severity
-from rules.text import amps, ids, percent, watts
+from rules.text import amps, percent, watts
 
 __all__ = ["feeds_assumed", "power_unknown", "site_supply_capacity", "unprotected_load"]
 
@@ -59,7 +59,7 @@ def power_unknown(d: Derived) -> Iterator[Finding]:
         yield finding(
             "power.power_unknown",
             Severity.WARNING,
-            f"The draw of {ids(list(unknown))} is unknown; they are left out of every "
+            f"The draw of {d.names.many(list(unknown))} is unknown; they are left out of every "
             "power, heat and energy figure until a nameplate or typical draw is given.",
             subject=unknown,
         )
@@ -74,7 +74,7 @@ def feeds_assumed(d: Derived) -> Iterator[Finding]:
             "power.feeds_assumed",
             Severity.INFO,
             "No load is wired to a PDU, ATS or UPS yet; the checks assume every load shares "
-            f"the UPS lines {ids(ups)} in proportion to their kW.",
+            f"the UPS lines {d.names.many(ups)} in proportion to their kW.",
             subject=ups,
         )
 
@@ -105,7 +105,7 @@ def unprotected_load(d: Derived) -> Iterator[Finding]:
         yield finding(
             "power.unprotected_load",
             Severity.WARNING,
-            f"{ids(bare)} draw from the site supply without passing a UPS; they go down "
+            f"{d.names.many(bare)} draw from the site supply without passing a UPS; they go down "
             "with the utility.",
             subject=bare,
             value=sum(lines.line_typical_w[i] for i in bare),

@@ -15,7 +15,7 @@ from rules.derive.electrical import source_rating_a, ups_kva_limit_va, ups_kw_li
 from rules.derive.flow import NORMAL
 from rules.model import Finding, Severity
 from rules.specs import BatteryPackSpec, Kind
-from rules.text import amps, ids, percent, scenario, volt_amperes, watts
+from rules.text import amps, percent, scenario, volt_amperes, watts
 
 __all__ = ["battery_packs", "ups_capacity", "ups_inlet", "ups_phase_current", "ups_runtime"]
 
@@ -42,7 +42,7 @@ def ups_capacity(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.ups_kw_capacity",
                 Severity.ERROR,
-                f"UPS '{line.id}' carries {watts(load)}, above {percent(u)} of its "
+                f"UPS {d.names(line.id)} carries {watts(load)}, above {percent(u)} of its "
                 f"{watts(kw_rating)} rating ({watts(kw_limit)}).",
                 subject=[line.id],
                 value=load,
@@ -56,7 +56,7 @@ def ups_capacity(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.ups_kva_capacity",
                 Severity.ERROR,
-                f"UPS '{line.id}' carries {volt_amperes(va)} ({watts(load)} at PF "
+                f"UPS {d.names(line.id)} carries {volt_amperes(va)} ({watts(load)} at PF "
                 f"{d.electrical.load_pf(line.id):.3g}), above {percent(u)} of its "
                 f"{volt_amperes(kva_rating)} rating ({volt_amperes(kva_limit)}).",
                 subject=[line.id],
@@ -69,7 +69,7 @@ def ups_capacity(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.ups_nameplate_over_kw",
                 Severity.WARNING,
-                f"The nameplate load on UPS '{line.id}' is {watts(nameplate)}, above its "
+                f"The nameplate load on UPS {d.names(line.id)} is {watts(nameplate)}, above its "
                 f"{watts(kw_rating)} rating; the typical load decides, but check the peaks.",
                 subject=[line.id],
                 value=nameplate,
@@ -97,7 +97,8 @@ def ups_runtime(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.ups_runtime_unknown",
                 Severity.WARNING,
-                f"UPS '{line.id}' gives neither a runtime table nor battery voltage and Ah, so "
+                f"UPS {d.names(line.id)} gives neither a runtime table nor battery voltage and Ah, "
+                "so "
                 f"its runtime against the required {required:,.1f} min is unknown.",
                 subject=[line.id],
                 limit=required,
@@ -120,7 +121,8 @@ def ups_runtime(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.ups_runtime",
                 Severity.ERROR,
-                f"UPS '{line.id}' runs {runtime.minutes:,.1f} min at {watts(design_w)}{alone}"
+                f"UPS {d.names(line.id)} runs {runtime.minutes:,.1f} min at "
+                f"{watts(design_w)}{alone}"
                 f"{eol} ({runtime.method.replace('_', ' ')}), short of the required "
                 f"{required:,.1f} min.",
                 subject=[line.id],
@@ -155,7 +157,7 @@ def battery_packs(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.battery_pack_limit",
                 Severity.ERROR,
-                f"UPS '{line.id}' has {count} external battery packs but {why}.",
+                f"UPS {d.names(line.id)} has {count} external battery packs but {why}.",
                 subject=[line.id, *(p.id for p in packs)],
                 value=float(count),
                 limit=float(allowed),
@@ -173,7 +175,8 @@ def battery_packs(d: Derived) -> Iterator[Finding]:
                 yield finding(
                     "power.battery_voltage_mismatch",
                     Severity.ERROR,
-                    f"Battery pack '{pack.id}' is {pack_spec.nominal_v:g} V but UPS '{line.id}' "
+                    f"Battery pack {d.names(pack.id)} is {pack_spec.nominal_v:g} V but UPS "
+                    f"{d.names(line.id)} "
                     f"has a {string_v:g} V string; it cannot extend it and adds no runtime.",
                     subject=[pack.id, line.id],
                     value=pack_spec.nominal_v,
@@ -185,7 +188,7 @@ def battery_packs(d: Derived) -> Iterator[Finding]:
         yield finding(
             "power.battery_unlinked",
             Severity.WARNING,
-            f"Battery packs {ids(unlinked)} name no UPS, so they add no runtime.",
+            f"Battery packs {d.names.many(unlinked)} name no UPS, so they add no runtime.",
             subject=unlinked,
         )
 
@@ -222,8 +225,9 @@ def ups_phase_current(d: Derived) -> Iterator[Finding]:
         yield finding(
             "power.ups_phase_current",
             Severity.ERROR,
-            f"UPS '{line.id}' draws {amps(worst.current_a)} on output phase L{worst.phase} "
-            f"{scenario(worst.scenario)}, above its per-phase limit of {amps(worst.limit_a)} "
+            f"UPS {d.names(line.id)} draws {amps(worst.current_a)} on output phase L{worst.phase} "
+            f"{scenario(worst.scenario, d.names)}, above its per-phase limit of "
+            f"{amps(worst.limit_a)} "
             f"({percent(policy.utilisation_limit)} of its kVA over three phases), though its "
             "total holds: spread the load over the phases.",
             subject=[line.id],
@@ -255,7 +259,7 @@ def ups_inlet(d: Derived) -> Iterator[Finding]:
             yield finding(
                 "power.ups_inlet",
                 Severity.ERROR,
-                f"UPS '{line.id}' draws up to {amps(ups.input_current_a)} per input phase "
+                f"UPS {d.names(line.id)} draws up to {amps(ups.input_current_a)} per input phase "
                 f"({watts(ups.input_w)} with losses and recharge), above {percent(u)} of its "
                 f"{rating:g} A inlet ({amps(u * rating)}).",
                 subject=[line.id],
@@ -272,12 +276,13 @@ def ups_inlet(d: Derived) -> Iterator[Finding]:
             if found is None:
                 continue
             supply = found
-            where = f"'{feed}'"
+            where = d.names(feed)
         if supply < rating:
             yield finding(
                 "power.ups_inlet",
                 Severity.WARNING,
-                f"UPS '{line.id}' has a {rating:g} A inlet, but {where} is rated {supply:g} A: "
+                f"UPS {d.names(line.id)} has a {rating:g} A inlet, but {where} is rated {supply:g} "
+                "A: "
                 "it trips before the UPS reaches its own limit.",
                 subject=[line.id] if feed is None else [line.id, feed],
                 value=supply,

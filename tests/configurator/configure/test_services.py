@@ -68,6 +68,17 @@ def test_configure_builds_a_rack_that_holds_the_workload(customer_org: Any, part
     assert job.build == build
 
 
+def test_configure_leaves_the_growth_space_open_when_asked(customer_org: Any, parts: Any) -> None:
+    """Without closing the growth space the free U above the equipment stay open: no panel is
+    bought, the build is valid and the engine only warns about the open U."""
+    site = SiteFactory(organisation=customer_org)
+    _, build = _configured(site, constraints={"runtime_min": 5, "blank_growth_space": False})
+    assert not BuildLine.objects.filter(build=build, component=parts["panel"]).exists()
+    report = build_selectors.build_report(build)
+    assert not report.errors, report.errors
+    assert "thermal.blanking_panels" in {f.code for f in report.findings}
+
+
 def test_configure_with_an_unweighed_server_says_the_mass_is_unknown(
     customer_org: Any, parts: Any
 ) -> None:

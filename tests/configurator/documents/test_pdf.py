@@ -181,8 +181,9 @@ def test_spec_sheet_pdf_has_every_section(world: World) -> None:
 def test_spec_sheet_draws_the_liquid_loops_with_the_elevation(world: World) -> None:
     """A build with a dry cooler, a CDU and two cold-plate nodes gets the loop diagram before
     the page-high rack drawings and a "Liquid cooling" section with the engine's figures
-    (reference 8): 2 x 0.8 x 9,100 W = 14,560 W into liquid; the CDU's 50 kW at 80 % is
-    40,000 W; 2 x 13 = 26 L/min, 14.56 x 60 / (1.02 x 3.90 x 10) = 22.0 L/min needed at 10 K."""
+    (reference 8):
+    2 x 0.8 x 9,100 W = 14,560 W into liquid; the CDU's 50 kW at 80 % is 40,000 W; 2 x 13 =
+    26 L/min, 14.56 x 60 / (1.02 x 3.90 x 10) = 22.0 L/min needed at 10 K."""
     parts = liquid_components()
     fw = add_line(world.build, parts["fw"])
     cdu = add_line(

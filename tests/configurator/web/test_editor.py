@@ -6,8 +6,6 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import openpyxl
@@ -15,98 +13,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from catalog.choices import ComponentKind
-from catalog.models import Component
 from configurator.builds.models import Build, BuildLine
 from configurator.builds.services import builds as build_services
 from configurator.builds.services import lines as line_services
 from configurator.documents.elevation import TOP, U_PX
 from configurator.tenancy.models import Organisation
-from tests.factories import BuildFactory, ComponentFactory, ManufacturerFactory, SiteFactory
+from tests.configurator.web.conftest import Demo, client_for
 
 pytestmark = pytest.mark.django_db
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@dataclass
-class Demo:
-    """A demo-like build of contoso (served by acme): rack, UPS, PDU, a 2U server at U10."""
-
-    build: Build
-    rack: BuildLine
-    ups: BuildLine
-    pdu: BuildLine
-    server: BuildLine
-    switch: Component
-
-
-@pytest.fixture
-def demo(org: Organisation, customer_org: Organisation) -> Demo:
-    helix = ManufacturerFactory(name="Helix")
-    site = SiteFactory(organisation=customer_org, name="Lyon back office")
-    build = BuildFactory(
-        site=site, name="Lyon rack", policy_override={"require_fire_suppression": True}
-    )
-    rack = line_services.build_line_add(
-        build=build,
-        component=ComponentFactory(kind=ComponentKind.RACK, model_name="EdgeRack 42U"),
-        note="Main rack",
-    )
-    ups = line_services.build_line_add(
-        build=build,
-        component=ComponentFactory(kind=ComponentKind.UPS, model_name="OL3000 RT"),
-        rack=rack,
-        position_u=1,
-    )
-    pdu = line_services.build_line_add(
-        build=build,
-        component=ComponentFactory(kind=ComponentKind.PDU, model_name="Strip 16A"),
-        rack=rack,
-        feed_a=ups,
-    )
-    server = line_services.build_line_add(
-        build=build,
-        component=ComponentFactory(
-            manufacturer=helix,
-            kind=ComponentKind.SERVER,
-            model_name="R20",
-            sku="HX-R20",
-            u_height=Decimal(2),
-            cost_price=Decimal("3111.00"),
-        ),
-        rack=rack,
-        position_u=10,
-        feed_a=pdu,
-    )
-    switch = ComponentFactory(
-        manufacturer=ManufacturerFactory(name="Lumenpath"),
-        kind=ComponentKind.SWITCH,
-        model_name="S24G",
-        sku="LP-S24G",
-        cost_price=Decimal("777.00"),
-    )
-    build.refresh_from_db()
-    return Demo(build=build, rack=rack, ups=ups, pdu=pdu, server=server, switch=switch)
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def sales(demo: Demo, org: Organisation, user_with_role: Any) -> Client:
-    """A sales engineer of acme, which serves contoso."""
-    return client_for(user_with_role("sales_engineer", org))
-
-
-@pytest.fixture
-def customer(demo: Demo, customer_org: Organisation, user_with_role: Any) -> Client:
-    """A customer of contoso, the build's own organisation."""
-    return client_for(user_with_role("customer", customer_org))
 
 
 def url(name: str, demo: Demo, **kwargs: Any) -> str:
@@ -181,15 +98,33 @@ def test_finding_highlight_rerenders_elevations(sales: Client, demo: Demo) -> No
     assert f"Highlighted: {demo.server.ref}" in html
 
 
-def test_picker_search_lists_components_with_free_positions(sales: Client, demo: Demo) -> None:
-    """Search-as-you-type answers matching components, each with an add form of free U."""
+def test_picker_search_lists_components_with_their_key_figures(sales: Client, demo: Demo) -> None:
+    """Search-as-you-type answers matching components: one link each, figures in words."""
     response = sales.get(url("picker", demo) + "?q=s24g&kind=switch", **HTMX)
     html = response.content.decode()
     assert "Lumenpath S24G" in html
     assert "Helix R20" not in html
+    assert "2 power supplies" in html  # the supply count
+    assert url("add_panel", demo, component=demo.switch.pk) in html
+    assert "<select" not in html  # no form per result: few tab stops before the rack
+
+
+def test_add_panel_offers_free_u_the_racks_feeds_and_a_component_link(
+    sales: Client, demo: Demo
+) -> None:
+    """The chosen part's panel: free U, feeds from the rack's PDUs, feed B only with 2 supplies."""
+    response = sales.get(url("add_panel", demo, component=demo.switch.pk), **HTMX)
+    html = response.content.decode()
     assert f'value="L{demo.rack.pk}@3"' in html  # free
     assert f'value="L{demo.rack.pk}@10"' not in html  # the server's
     assert 'value="auto"' in html
+    assert "The rack's PDU or UPS" in html
+    assert 'name="feed_b"' in html  # the switch has two power supplies
+    assert reverse("catalogue:detail", kwargs={"pk": demo.switch.pk}) in html
+    one_supply = sales.get(url("add_panel", demo, component=demo.pdu.component.pk), **HTMX)
+    assert 'name="feed_a"' in one_supply.content.decode()
+    assert 'name="feed_b"' not in one_supply.content.decode()
+    assert sales.get(url("add_panel", demo, component=999_999), **HTMX).status_code == 404
 
 
 # --------------------------------------------------------------------------- writes
@@ -221,17 +156,18 @@ def test_add_line_via_picker_draws_it_at_the_chosen_u(sales: Client, demo: Demo)
     assert "Added 1 \u00d7 Lumenpath S24G at U20, front." in html
     svg = svg_in(html, demo.rack)
     assert item_top(svg, line.ref) == pytest.approx(TOP + (42 + 1 - 20 - 1) * U_PX, abs=1)
-    # Every region that depends on the build comes back out of band, at the new revision.
+    # A page that sent no digests gets every region out of band, at the new revision.
     for region in (
+        "editor-summary",
         "editor-header",
-        "picker-results",
         "elevations",
         "validation-panel",
+        "line-list",
         "bom-section",
     ):
         assert f'id="{region}"' in html
-    assert html.count('hx-swap-oob="true"') >= 7
-    assert f'value="{demo.build.revision + 1}"' in html
+    assert 'id="picker-results"' not in html  # the search results do not depend on the build
+    assert f'data-revision="{demo.build.revision + 1}"' in html
     assert "Lumenpath S24G (" in html  # its panel opens, selected
     assert Build.objects.get(pk=demo.build.pk).revision == demo.build.revision + 1
 
@@ -276,7 +212,7 @@ def test_stale_revision_reloads_and_applies_nothing(sales: Client, demo: Demo) -
     )
     assert not BuildLine.objects.filter(component=demo.switch).exists()
     assert 'hx-swap-oob="true"' in html  # the current state replaces the stale one
-    assert f'value="{stale + 1}"' in html
+    assert f'data-revision="{stale + 1}"' in html
     assert "moved by a colleague" in html
 
 
@@ -352,7 +288,7 @@ def test_approved_build_is_read_only_until_back_to_draft(sales: Client, demo: De
     """An approved build shows a banner, disabled forms and no item buttons; reopening works."""
     Build.objects.filter(pk=demo.build.pk).update(policy_override={})
     build_services.build_approve(build=demo.build, user=None)
-    html = sales.get(url("detail", demo) + "?q=s24g").content.decode()
+    html = sales.get(url("detail", demo) + f"?q=s24g&add={demo.switch.pk}").content.decode()
     assert "is approved and read-only" in html
     assert "<fieldset disabled>" in html
     assert "Back to draft" in html
@@ -361,7 +297,9 @@ def test_approved_build_is_read_only_until_back_to_draft(sales: Client, demo: De
     refused = add(sales, demo, revision=demo.build.revision).content.decode()
     assert "Approved builds are read-only" in refused
     reopened = post(sales, url("reopen", demo), {"revision": demo.build.revision})
-    assert "Back to draft: the build can be edited again." in reopened.content.decode()
+    assert reopened["HX-Redirect"] == url("detail", demo)  # the whole page may edit again
+    page = sales.get(reopened["HX-Redirect"]).content.decode()
+    assert "Back to draft: the build can be edited again." in page
     assert Build.objects.get(pk=demo.build.pk).status == "draft"
 
 

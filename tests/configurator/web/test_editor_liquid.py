@@ -144,15 +144,19 @@ def test_update_with_a_pdu_as_coolant_source_names_the_field(sales: Client, liqu
     assert node.coolant_from_id == liquid.cdu.pk
 
 
-def test_picker_offers_coolant_sources_to_a_cold_plate_node(sales: Client, liquid: Liquid) -> None:
-    """Searching the node shows "Coolant from" with the CDU and the facility water; a CDU
-    result offers the facility water only; a switch none."""
-    html = sales.get(url("picker", liquid) + "?q=G8L", **HTMX).content.decode()
+def test_add_panel_offers_coolant_sources_to_a_cold_plate_node(
+    sales: Client, liquid: Liquid
+) -> None:
+    """The node's add panel shows "Coolant from" with the facility water and the CDU; a CDU's
+    offers the facility water only; a switch's none."""
+    node = url("add_panel", liquid, component=liquid.parts["node"].pk)
+    html = sales.get(node, **HTMX).content.decode()
     assert options_of(html, "coolant_from") == ["", liquid.fw.ref, liquid.cdu.ref]
-    html = sales.get(url("picker", liquid) + "?q=CDU50R", **HTMX).content.decode()
+    cdu = url("add_panel", liquid, component=liquid.parts["cdu"].pk)
+    html = sales.get(cdu, **HTMX).content.decode()
     assert options_of(html, "coolant_from") == ["", liquid.fw.ref]
     switch = ComponentFactory(kind=ComponentKind.SWITCH, sku="SW-48")
-    html = sales.get(url("picker", liquid) + f"?q={switch.sku}", **HTMX).content.decode()
+    html = sales.get(url("add_panel", liquid, component=switch.pk), **HTMX).content.decode()
     assert 'name="coolant_from"' not in html
 
 

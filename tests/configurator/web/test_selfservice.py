@@ -93,6 +93,8 @@ def test_selfservice_configures_a_build_and_shows_its_proof(
     assert f'href="/builds/{build.pk}/"' in html  # the same editor, with live checks
     assert "700.00" not in html  # never cost
     assert page.context["result"]["options"][0]["cost_price"] is None
+    # The growth space is left open unless the customer asks to close it: no panels.
+    assert not build.lines.filter(component=parts["panel"]).exists()
 
 
 def test_selfservice_says_why_nothing_fits(customer: Client, customer_org: Any, parts: Any) -> None:

@@ -80,11 +80,15 @@ def test_site_form_shows_engine_errors_on_their_fields(sales: Client, org: Any) 
 
 
 def test_site_form_shows_cross_field_errors(sales: Client, org: Any) -> None:
-    """A minimum above the maximum ambient is refused, not a 500."""
+    """A minimum above the maximum ambient is refused in plain words, on the field to correct,
+    and listed at the top with the field's label; not a 500."""
     data = {**VALID, "organisation": org.pk, "ambient_min_c": "30", "ambient_max_c": "20"}
     response = sales.post("/sites/new/", data)
     assert response.status_code == 200
-    assert "ambient_min_c must not exceed ambient_max_c" in response.content.decode()
+    message = "The lowest ambient temperature is above the highest."
+    assert response.context["form"].errors["ambient_min_c"] == [message]
+    html = response.content.decode()
+    assert f'<a href="#id_ambient_min_c">Lowest ambient temperature (°C)</a>: {message}' in html
 
 
 def test_site_form_refuses_a_duplicate_name(sales: Client, org: Any) -> None:
@@ -184,6 +188,18 @@ def test_new_build_preselects_the_site(sales: Client, org: Any) -> None:
     assert f'<option value="{site.pk}" selected>' in html
 
 
+def test_new_build_preselects_a_customers_only_site(
+    client: Client, customer_org: Any, user_with_role: Any
+) -> None:
+    """A customer with one site finds it chosen already; with two, nothing is chosen for them."""
+    client.force_login(user_with_role("customer", customer_org))
+    only = SiteFactory(organisation=customer_org, name="Only shop")
+    html = client.get("/sites/builds/new/").content.decode()
+    assert f'<option value="{only.pk}" selected>' in html
+    SiteFactory(organisation=customer_org, name="Second shop")
+    assert '<option value="" selected>' in client.get("/sites/builds/new/").content.decode()
+
+
 def test_apply_build_copies_it_onto_the_site(sales: Client, org: Any) -> None:
     """Applying a build clones it, lines included, onto this site and opens the copy."""
     source = overloaded_build(SiteFactory(organisation=org, name="Source"))
@@ -216,4 +232,4 @@ def test_site_form_keeps_the_outdoor_design_range(sales: Client, org: Any) -> No
     half = {**VALID, "organisation": org.pk, "name": "Half", "outdoor_max_c": "27"}
     response = sales.post("/sites/new/", half)
     assert response.status_code == 200
-    assert "outdoor_min_c and outdoor_max_c go together" in response.content.decode()
+    assert "both ends of the outdoor design range" in response.content.decode()

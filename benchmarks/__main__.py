@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, str] = {
     "rules": "benchmarks.rules_bench",
     "pdf": "benchmarks.pdf_bench",
     "api": "benchmarks.api_bench",
+    "solver": "benchmarks.solver_bench",
     "editor": "benchmarks.editor_bench",
     # 16 clients for 60 s against gunicorn (two workers): throughput, errors, throttle accuracy.
     "load": "benchmarks.load",

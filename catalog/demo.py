@@ -147,3 +147,20 @@ def _fixed(value: Any, places: int, where: str) -> str:
 def _rack_units(value: Any, where: str) -> str:
     number = _decimal(value, where)
     return str(int(number)) if number == number.to_integral_value() else str(number.normalize())
+
+
+def demo_solver_catalog() -> list[dict[str, Any]]:
+    """The demo catalogue in the solver's ``--catalog`` format (``rules.solver.catalog``)."""
+    from rules.solver.catalog import entry_from_row
+
+    return [
+        entry_from_row(row).model_dump(mode="json") for row in load_demo_catalog()["components"]
+    ]
+
+
+if __name__ == "__main__":  # python -m catalog.demo > CATALOG.json
+    import json
+    import sys
+
+    json.dump(demo_solver_catalog(), sys.stdout, indent=1)
+    sys.stdout.write("\n")

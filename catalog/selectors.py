@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from catalog.models import PRICE_FIELDS, Component, Manufacturer, PriceBookEntry
+from rules.solver.catalog import Catalog, CatalogEntry
 from rules.specs import ComponentSpec, Kind, spec_model_for
 
 
@@ -119,3 +120,37 @@ def component_to_engine(component: Component) -> ComponentSpec:
         lead_time_days=component.lead_time_days,
         spec=spec_model_for(kind).model_validate(component.spec or {}),
     )
+
+
+def solver_catalog(
+    *, with_cost: bool, by_key: bool = False, seller_id: int | None = None
+) -> Catalog:
+    """Every component as the solver's catalogue (``rules.solver.Catalog``), in one query.
+
+    Lifecycles are kept (the solver proposes active parts only unless asked otherwise, but a
+    build's own IT may be older). Cost prices only ``with_cost``: the seller's cost objective
+    and cost figures; without, the solver knows list prices only. Refs are component ids, as
+    the engine's view of a build has them (``component_to_engine``), or ``manufacturer:sku``
+    (``by_key``) for a file a person reads and edits. With ``seller_id``: the shared library
+    and that seller's private parts, at the seller's own prices (its price book), as the
+    editor's picker offers them.
+    """
+    entries = []
+    components = component_list(owners=None if seller_id is None else [seller_id])
+    if seller_id is not None:
+        components = with_seller_prices(components, seller_id)
+    for component in components:
+        if seller_id is not None:
+            apply_seller_prices(component, component)
+        engine = component_to_engine(component)
+        if by_key:
+            engine = engine.model_copy(update={"ref": f"{engine.manufacturer}:{engine.sku}"})
+        cost = component.cost_price if with_cost else None
+        entries.append(
+            CatalogEntry(
+                component=engine,
+                cost_price=None if cost is None else float(cost),
+                lifecycle=component.lifecycle,
+            )
+        )
+    return Catalog(entries=tuple(entries))

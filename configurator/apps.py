@@ -12,5 +12,6 @@ class ConfiguratorConfig(AppConfig):
         # Services queue Celery tasks by name and never import a tasks module (the tasks
         # import the services). Importing them here registers every task in every process,
         # web included, so a name always resolves and eager mode runs it in-process.
+        import configurator.configure.tasks
         import configurator.documents.tasks
         import configurator.quotes.tasks  # noqa: F401

@@ -1,7 +1,10 @@
-"""Command line: ``python -m rules check BUILD.json | schema | rules``.
+"""Command line: ``python -m rules check BUILD.json | configure REQUIREMENTS.json --catalog
+CATALOG.json | schema | rules``.
 
 Exit codes of ``check``: 0 when the build has no error finding, 1 when it has some, 2 when the
-input cannot be read or validated (argparse also exits 2 on bad arguments).
+input cannot be read or validated (argparse also exits 2 on bad arguments). ``configure``: 0 when
+a build the engine accepts was found, 1 when none fits (or the engine rejects the proposal), 2 on
+bad input.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from rules.io import (
     InputError,
     dumps,
     load_build,
+    load_catalog,
     load_policy,
+    load_requirements,
     render_json,
     render_rules_json,
     render_rules_text,
@@ -50,6 +55,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy", metavar="POLICY.json", help="policy file that replaces the build's policy"
     )
     check.add_argument("--format", choices=("text", "json"), default="text")
+
+    configure = commands.add_parser(
+        "configure",
+        help="find the cheapest valid build for requirements (JSON) over a catalogue",
+        description="Solve requirements over a catalogue with CP-SAT and print the proposal, "
+        "its proof of optimality, alternatives, a price/energy Pareto front, the kits compared, "
+        "or the conflicting requirements. Exit 0 when a build was found, 1 when none fits, 2 "
+        "when the input is invalid.",
+    )
+    configure.add_argument("requirements", metavar="REQUIREMENTS.json")
+    configure.add_argument(
+        "--catalog",
+        metavar="CATALOG.json",
+        required=True,
+        help="candidate components (see rules/solver/catalog.py; `python -m catalog.demo` "
+        "prints the demo catalogue)",
+    )
+    configure.add_argument("--format", choices=("text", "json"), default="text")
+    configure.add_argument("--time-limit", type=float, default=10.0, metavar="S")
+    configure.add_argument("--workers", type=int, default=1, metavar="N")
+    configure.add_argument(
+        "--no-extras", action="store_true", help="the optimum only: no alternatives or kits"
+    )
 
     commands.add_parser("schema", help="print the JSON Schema of a build (BuildSpec)")
 
@@ -97,6 +125,35 @@ def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Text
     return EXIT_OK if report.ok else EXIT_ERRORS
 
 
+def _configure(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    from rules.solver import configure
+    from rules.solver.render import as_data, as_text
+
+    try:
+        requirements = load_requirements(_read(args.requirements, "requirements", stdin))
+    except InputError as exc:
+        return _report_input_error(exc, args.requirements, stderr)
+    try:
+        catalog = load_catalog(_read(args.catalog, "catalogue", stdin))
+    except InputError as exc:
+        return _report_input_error(exc, args.catalog, stderr)
+    conf = configure(
+        requirements,
+        catalog,
+        time_limit_s=args.time_limit,
+        workers=args.workers,
+        extras=not args.no_extras,
+    )
+    if args.format == "json":
+        stdout.write(dumps(as_data(conf)) + "\n")
+    else:
+        stdout.write(as_text(conf))
+    if conf.result.status == "INVALID_INPUT":
+        return EXIT_INVALID
+    proposal = conf.result.proposal
+    return EXIT_OK if proposal is not None and proposal.ok else EXIT_ERRORS
+
+
 def _rules(args: argparse.Namespace, stdout: TextIO) -> int:
     from rules.checks import RULES
 
@@ -121,6 +178,8 @@ def main(
     args = build_parser().parse_args(argv)
     if args.command == "check":
         return _check(args, stdin, stdout, stderr)
+    if args.command == "configure":
+        return _configure(args, stdin, stdout, stderr)
     if args.command == "schema":
         stdout.write(dumps(BuildSpec.model_json_schema()) + "\n")
         return EXIT_OK

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from rules.checks.base import RuleInfo
 from rules.model import BuildSpec, Finding, Report, Severity
+from rules.solver.catalog import Catalog, catalog_adapter
+from rules.solver.requirements import Requirements
 from rules.specs import Policy
 
 __all__ = [
@@ -23,7 +25,9 @@ __all__ = [
     "dumps",
     "format_loc",
     "load_build",
+    "load_catalog",
     "load_policy",
+    "load_requirements",
     "render_json",
     "render_rules_json",
     "render_rules_text",
@@ -91,6 +95,25 @@ def load_build(text: str | bytes) -> BuildSpec:
 def load_policy(text: str | bytes) -> Policy:
     """Parse and validate a policy from JSON text; raise ``InputError`` with readable lines."""
     return _load(Policy, text, "policy")
+
+
+def load_requirements(text: str | bytes) -> Requirements:
+    """Parse and validate solver requirements; ``InputError`` names each field and problem."""
+    return _load(Requirements, text, "requirements")
+
+
+def load_catalog(text: str | bytes) -> Catalog:
+    """Parse and validate a ``--catalog`` file: a list of entries or ``{"entries": [...]}``."""
+    try:
+        found = catalog_adapter().validate_json(text)
+    except ValidationError as exc:
+        raise InputError("catalogue", validation_messages(exc)) from None
+    if isinstance(found, Catalog):
+        return found
+    try:
+        return Catalog(entries=tuple(found))
+    except ValidationError as exc:
+        raise InputError("catalogue", validation_messages(exc)) from None
 
 
 # --------------------------------------------------------------------------- JSON output

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from configurator.api.builds import BuildViewSet
+from configurator.api.configure import ConfigureJobView, ConfigureSaveView, ConfigureView
 from configurator.api.lines import BuildLineViewSet
 from configurator.api.organisations import MeView, OrganisationViewSet
 from configurator.api.quote_requests import QuoteRequestViewSet
@@ -24,6 +25,9 @@ router.register("quote-requests", QuoteRequestViewSet, basename="quote-request")
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("validate/", ValidateView.as_view(), name="validate"),
+    path("configure/", ConfigureView.as_view(), name="configure"),
+    path("configure/<int:pk>/", ConfigureJobView.as_view(), name="configure-job"),
+    path("configure/<int:pk>/save/", ConfigureSaveView.as_view(), name="configure-save"),
     path("builds/<int:pk>/spec-sheet/", SpecSheetView.as_view(), name="build-spec-sheet"),
     path(
         "builds/<int:pk>/spec-sheet/status/",

@@ -1,1 +1,1 @@
-"""Configure: propose a build for a site and a workload (today a selection, later a solver)."""
+"""Configure: the cheapest valid build for a site and a workload, proven optimal (rules.solver)."""

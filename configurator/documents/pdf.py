@@ -104,8 +104,9 @@ def _logo_data_uri(name: str) -> str:
     return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
 
 
-def quote_context(quote: Quote) -> dict[str, Any]:
-    """Template context of a quote's PDF, built from its frozen fields only."""
+def quote_context(quote: Quote, kits: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Template context of a quote's PDF, built from its frozen fields only; ``kits``: the
+    appendix's kit comparison, as frozen with the document (configurator.documents.kits)."""
     bom = quote.bom_json or {}
     report = quote.report_json or {}
     parties = quote.parties_json or {}
@@ -175,12 +176,13 @@ def quote_context(quote: Quote) -> dict[str, Any]:
         "terms": quote.terms,
         "override_reason": quote.override_reason,
         "override_findings": _findings(report, ["error"]) if quote.override_reason else [],
+        "kits": kits or {},
     }
 
 
-def render_quote_html(quote: Quote) -> str:
-    """The HTML of an issued quote revision's PDF."""
-    return render_to_string("pdf/quote.html", quote_context(quote))
+def render_quote_html(quote: Quote, kits: dict[str, Any] | None = None) -> str:
+    """The HTML of an issued quote revision's PDF (with the kit appendix when given)."""
+    return render_to_string("pdf/quote.html", quote_context(quote, kits))
 
 
 # --------------------------------------------------------------------------- spec sheet

@@ -309,9 +309,19 @@ def quote_pdf_render(*, quote_id: int, final_attempt: bool = True) -> RenderedDo
     document = _start({"quote": quote})
     if document is None or document.status == RenderedDocument.Status.READY:
         return document
+    # The appendix's kit comparison is worked out once and kept with the document, so a
+    # retry, or a later catalogue edit, prints the same figures.
+    if document.source_json is None:
+        from configurator.documents.kits import quote_kit_appendix
+
+        document.source_json = {"kits": quote_kit_appendix(quote)}
+        document.save(update_fields=["source_json"])
+    appendix = (document.source_json or {}).get("kits") or {}
     return _render(
         document,
-        lambda: html_to_pdf(render_quote_html(quote), base_url=str(settings.BASE_DIR)),
+        lambda: html_to_pdf(
+            render_quote_html(quote, kits=appendix), base_url=str(settings.BASE_DIR)
+        ),
         final_attempt=final_attempt,
     )
 

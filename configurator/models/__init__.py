@@ -6,6 +6,7 @@ package imports models from their room, never from here.
 """
 
 from configurator.builds.models import Build, BuildLine, Site
+from configurator.configure.models import ConfigureJob
 from configurator.documents.models import RenderedDocument
 from configurator.quotes.models import Quote, QuoteNumberSequence, QuoteRequest
 from configurator.tenancy.models import ApiToken, Membership, Organisation
@@ -14,6 +15,7 @@ __all__ = [
     "ApiToken",
     "Build",
     "BuildLine",
+    "ConfigureJob",
     "Membership",
     "Organisation",
     "Quote",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from configurator.web import compare, editor
+from configurator.web import compare, configure, editor
 
 app_name = "editor"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path("<int:pk>/approve/", editor.approve, name="approve"),
     path("<int:pk>/reopen/", editor.reopen, name="reopen"),
     path("<int:pk>/clone/", editor.clone, name="clone"),
+    path("<int:pk>/configure/", configure.build_configure, name="configure"),
 ]

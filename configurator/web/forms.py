@@ -13,13 +13,12 @@ from django.db.models import QuerySet
 
 from catalog.bounds import bound_form_fields
 from catalog.choices import ComponentKind, Lifecycle
-from catalog.models import Component, Manufacturer
+from catalog.models import Manufacturer
 from configurator.builds import selectors
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.builds.services.placement import AUTO
 from configurator.tenancy.models import Organisation
 from rules import specs as engine_specs
-from rules.specs import Redundancy
 
 __all__ = [
     "ApplyBuildForm",
@@ -28,7 +27,6 @@ __all__ = [
     "LineAddForm",
     "LineForm",
     "SitePickForm",
-    "WorkloadForm",
     "add_service_errors",
     "form_errors",
     "site_form_class",
@@ -330,71 +328,4 @@ class CatalogueFilterForm(forms.Form):
         for low, high in (("power_min", "power_max"), ("u_height_min", "u_height_max")):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
                 self.add_error(high, "Must not be below the lower bound.")
-        return data
-
-
-class WorkloadForm(forms.Form):
-    """Self-service step 2: what the micro data center has to carry."""
-
-    name = forms.CharField(max_length=200, label="Build name", initial="Self-service build")
-    servers = forms.IntegerField(min_value=0, max_value=40, initial=2, label="Servers")
-    server_model = forms.ModelChoiceField(
-        queryset=Component.objects.none(),
-        required=False,
-        label="Server model",
-        help_text="Empty: the catalogue's least expensive active server.",
-    )
-    gpu_servers = forms.IntegerField(min_value=0, max_value=10, initial=0, label="GPU servers")
-    gpu_model = forms.ModelChoiceField(
-        queryset=Component.objects.none(),
-        required=False,
-        label="GPU server model",
-        help_text="Empty: the catalogue's least expensive active GPU server.",
-    )
-    it_kw = forms.DecimalField(
-        required=False,
-        min_value=0,
-        max_value=200,
-        decimal_places=2,
-        label="Expected IT load (kW)",
-        help_text="Empty: the typical draw of the servers above. A larger figure sizes "
-        "power and cooling for growth.",
-    )
-    runtime_min = forms.IntegerField(
-        min_value=0,
-        max_value=240,
-        initial=10,
-        label="Required battery runtime (minutes)",
-    )
-    redundancy = forms.ChoiceField(
-        label="Redundancy of UPS and cooling",
-        choices=[
-            (Redundancy.N.value, "N — no spare"),
-            (Redundancy.N_PLUS_1.value, "N+1 — one spare unit"),
-            (Redundancy.TWO_N.value, "2N — two independent paths"),
-        ],
-        initial=Redundancy.N.value,
-    )
-    blank_growth_space = forms.BooleanField(
-        required=False,
-        label="Close the growth space with blanking panels too",
-        help_text="Unticked: the free U at the top of the rack stay open for more equipment.",
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        servers: QuerySet[Component],
-        gpu_servers: QuerySet[Component],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["server_model"].queryset = servers  # type: ignore[attr-defined]
-        self.fields["gpu_model"].queryset = gpu_servers  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        """A workload needs at least one server or an IT load."""
-        data = super().clean()
-        if not data.get("servers") and not data.get("gpu_servers") and not data.get("it_kw"):
-            raise ValidationError("Give a number of servers, of GPU servers or an IT load.")
         return data

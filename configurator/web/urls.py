@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from configurator.web import catalogue, dashboard, selfservice, sites
+from configurator.web import catalogue, configure, dashboard, selfservice, sites
 
 catalogue_patterns = (
     [
@@ -33,6 +33,14 @@ selfservice_patterns = (
     "selfservice",
 )
 
+configure_patterns = (
+    [
+        path("<int:pk>/", configure.job_detail, name="detail"),
+        path("<int:pk>/save/<int:option>/", configure.job_save, name="save"),
+    ],
+    "configure",
+)
+
 urlpatterns = [
     path("", dashboard.home, name="home"),
     # Exactly "builds/" is the list; the editor's pages live below it.
@@ -42,5 +50,6 @@ urlpatterns = [
     path("catalogue/", include(catalogue_patterns)),
     path("sites/", include(site_patterns)),
     path("self-service/", include(selfservice_patterns)),
+    path("configure/", include(configure_patterns)),
     path("quotes/", include(("configurator.web.quote_urls", "quotes"))),
 ]

@@ -36,6 +36,7 @@ __all__ = [
     "SourceCurrents",
     "SourceMismatch",
     "derive_electrical",
+    "input_mismatch",
     "site_capacity_va",
     "source_limit_a",
     "source_rating_a",
@@ -303,6 +304,17 @@ def _through_ups(lines: Lines) -> dict[str, bool]:
 VOLTAGE_TOLERANCE = 0.10
 
 
+def input_mismatch(phases: int, volts: float, up_phases: int, up_volts: float) -> tuple[bool, bool]:
+    """(phases, voltage) mismatch of an input taking ``phases`` at ``volts`` V_LN from an
+    upstream giving ``up_phases`` at ``up_volts``: a three-phase input on a single-phase
+    upstream, or a nominal voltage off by more than 10 % of what the upstream gives
+    (IEC 60038). The solver proposes only sources this finds matched."""
+    return (
+        phases > up_phases,
+        bool(up_volts) and abs(volts - up_volts) > VOLTAGE_TOLERANCE * up_volts,
+    )
+
+
 def _input_of(source: PlacedItem) -> tuple[int, float]:
     """(phases, V_LN) a source's input takes."""
     spec = source.component.spec
@@ -348,9 +360,10 @@ def _mismatches(lines: Lines) -> list[SourceMismatch]:
             upstream = lines.by_id[feed] if feed is not None else None
             up_phases, up_volts = _output_of(upstream, site, lines)
             name = feed if feed is not None else SITE
-            if phases > up_phases:
+            bad_phases, bad_volts = input_mismatch(phases, volts, up_phases, up_volts)
+            if bad_phases:
                 out.append(SourceMismatch(source.id, name, "phases", phases, up_phases))
-            if up_volts and abs(volts - up_volts) > VOLTAGE_TOLERANCE * up_volts:
+            if bad_volts:
                 out.append(SourceMismatch(source.id, name, "voltage", volts, up_volts))
     return out
 

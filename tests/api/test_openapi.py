@@ -21,6 +21,7 @@ COMMANDS = [
     ("/api/v1/builds/{id}/validation/", "get"),
     ("/api/v1/builds/{id}/bom/", "get"),
     ("/api/v1/validate/", "post"),
+    ("/api/v1/configure/", "post"),
 ]
 OPERATIONS = [
     *COMMANDS,
@@ -31,6 +32,8 @@ OPERATIONS = [
     ("/api/v1/builds/{id}/", "patch"),
     ("/api/v1/builds/{build_pk}/lines/", "post"),
     ("/api/v1/builds/{build_pk}/lines/{id}/", "delete"),
+    ("/api/v1/configure/{id}/", "get"),
+    ("/api/v1/configure/{id}/save/", "post"),
 ]
 
 
@@ -117,7 +120,7 @@ def test_engine_schemas_are_openapi_30(schema: dict[str, Any]) -> None:
     engine = {
         name: body
         for name, body in schema["components"]["schemas"].items()
-        if name.startswith(("Engine", "Bom", "Bundle", "InlineBuildSpec"))
+        if name.startswith(("Engine", "Bom", "Bundle", "InlineBuildSpec", "Configure"))
     }
     text = json.dumps(engine)
     for leftover in ('"$defs"', '"const"', '"type": "null"', '"#/$defs/', '"propertyNames"'):
@@ -154,3 +157,18 @@ def test_committed_schema_matches_the_code(tmp_path: Path, django_db_blocker: An
     assert fresh.read_text() == committed.read_text(), (
         "The OpenAPI schema changed: run `make schema` and review the diff of docs/openapi.yaml."
     )
+
+
+def test_configure_is_documented_with_its_requirements(schema: dict[str, Any]) -> None:
+    """configure/ takes the solver's requirements and answers 200, 202 and 400."""
+    from rules.solver import Requirements
+
+    operation = schema["paths"]["/api/v1/configure/"]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    components = schema["components"]["schemas"]
+    request = components[ref.rsplit("/", 1)[-1]]
+    assert "requirements" in request["required"]
+    target = request["properties"]["requirements"]["allOf"][0]["$ref"]
+    requirements = components[target.rsplit("/", 1)[-1]]
+    assert set(requirements["properties"]) == set(Requirements.model_json_schema()["properties"])
+    assert {"200", "202", "400"} <= set(operation["responses"])

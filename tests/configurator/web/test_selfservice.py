@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from configurator.builds import selectors as build_selectors
 from configurator.builds.models import Build, Site
-from configurator.configure.proposer import Workload, build_propose
+from configurator.configure.models import ConfigureJob
 from tests.configurator.web.test_sites import VALID
-from tests.factories import SiteFactory
+from tests.factories import BuildFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,36 +54,73 @@ def test_selfservice_bad_site_shows_field_errors(customer: Client, customer_org:
     assert "altitude_m" in response.context["site_form"].errors
 
 
-def test_selfservice_creates_a_build_and_shows_its_report(
+WORKLOAD = {
+    "name": "Shop 12 rack",
+    "servers": "2",
+    "gpu_servers": "0",
+    "storage": "0",
+    "switches": "0",
+    "it_kw": "",
+    "growth_pct": "0",
+    "runtime_min": "5",
+    "ups_redundancy": "N",
+    "cooling_redundancy": "N",
+    "max_racks": "1",
+    "rack_form": "any",
+    "objective": "list_price",
+}
+
+
+def test_selfservice_configures_a_build_and_shows_its_proof(
     customer: Client, customer_org: Any, parts: Any
 ) -> None:
-    """Step 2 proposes a build; step 3 shows the choices, findings and the editor link."""
+    """Step 2 runs the configurator and writes the optimum; step 3 shows the proof, the
+    findings, the alternatives to save and the editor link; never a cost price."""
     site = SiteFactory(organisation=customer_org, name="Shop 12")
-    response = customer.post(
-        f"/self-service/sites/{site.pk}/",
-        {
-            "name": "Shop 12 rack",
-            "servers": "2",
-            "gpu_servers": "0",
-            "it_kw": "",
-            "runtime_min": "5",
-            "redundancy": "N",
-        },
-    )
+    response = customer.post(f"/self-service/sites/{site.pk}/", WORKLOAD)
     build = Build.objects.get(name="Shop 12 rack")
     assert response["Location"] == f"/self-service/builds/{build.pk}/"
     assert build.site == site
+    assert not build_selectors.build_report(build).errors  # a valid build, as proposed
     page = customer.get(response["Location"])
     html = page.content.decode()
     report = page.context["report"]
     assert report.metrics.it_load_typical_w == 600
-    assert "What we chose, and why" in html
-    assert "Meridian 3000" in html
-    assert "Findings" in html
+    assert "Proven optimal" in html
+    assert "The optimum and its alternatives" in html
     for finding in report.findings:
         assert finding.code in html
     assert f'href="/builds/{build.pk}/"' in html  # the same editor, with live checks
     assert "700.00" not in html  # never cost
+    assert page.context["result"]["options"][0]["cost_price"] is None
+    # The growth space is left open unless the customer asks to close it: no panels.
+    assert not build.lines.filter(component=parts["panel"]).exists()
+
+
+def test_selfservice_says_why_nothing_fits(customer: Client, customer_org: Any, parts: Any) -> None:
+    """A workload that cannot fit shows the conflicting requirement and the way out; no build."""
+    site = SiteFactory(organisation=customer_org)
+    response = customer.post(f"/self-service/sites/{site.pk}/", {**WORKLOAD, "budget": "1000"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Why nothing fits" in html
+    assert "budget" in html
+    assert not Build.objects.exists()
+
+
+def test_selfservice_alternative_saves_as_its_own_build(
+    customer: Client, customer_org: Any, parts: Any
+) -> None:
+    """An alternative of the configuration is saved as another draft build of the site."""
+    site = SiteFactory(organisation=customer_org)
+    customer.post(f"/self-service/sites/{site.pk}/", WORKLOAD)
+    job = ConfigureJob.objects.get()
+    options = job.result_json["options"]
+    assert options[0]["option"] == 0
+    response = customer.post(f"/configure/{job.pk}/save/0/")
+    saved = Build.objects.exclude(pk=job.build_id).get()
+    assert response["Location"] == f"/builds/{saved.pk}/"
+    assert not build_selectors.build_report(saved).errors
 
 
 def test_selfservice_workload_needs_something_to_carry(
@@ -92,13 +130,7 @@ def test_selfservice_workload_needs_something_to_carry(
     site = SiteFactory(organisation=customer_org)
     response = customer.post(
         f"/self-service/sites/{site.pk}/",
-        {
-            "name": "Empty",
-            "servers": "0",
-            "gpu_servers": "0",
-            "runtime_min": "5",
-            "redundancy": "N",
-        },
+        {**WORKLOAD, "name": "Empty", "servers": "0"},
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
@@ -111,7 +143,10 @@ def test_selfservice_of_another_organisation_answers_404(
     """A customer cannot run self-service on, or read a proposal of, another organisation."""
     foreign = SiteFactory(organisation=other_org)
     assert customer.get(f"/self-service/sites/{foreign.pk}/").status_code == 404
-    build = build_propose(
-        site=foreign, name="Theirs", workload=Workload(servers=1, runtime_min=5), user=None
-    ).build
+    build = BuildFactory(site=foreign, name="Theirs")
     assert customer.get(f"/self-service/builds/{build.pk}/").status_code == 404
+    job = ConfigureJob.objects.create(
+        organisation=other_org, site=foreign, requirements_json={}, status="done"
+    )
+    assert customer.get(f"/configure/{job.pk}/").status_code == 404
+    assert customer.post(f"/configure/{job.pk}/save/0/").status_code == 404

@@ -1,0 +1,186 @@
+"""POST /configure/, GET /configure/{id}/, POST /configure/{id}/save/: synchronous for small
+requests, a worker (eager Celery in the tests) with a status URL for larger ones, 400 naming the
+field, organisation scoping and cost only for sellers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from configurator.builds import selectors as build_selectors
+from configurator.builds.models import Build
+from configurator.configure.models import ConfigureJob
+from tests.configurator.conftest import parts  # noqa: F401 (the proposals' parts, a fixture)
+from tests.factories import SiteFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("parts")]
+
+URL = "/api/v1/configure/"
+
+
+def _client(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def customer(customer_org: Any, user_with_role: Any) -> APIClient:
+    return _client(user_with_role("customer", customer_org))
+
+
+@pytest.fixture
+def sales(org: Any, user_with_role: Any) -> APIClient:
+    return _client(user_with_role("sales_engineer", org))
+
+
+def _request(place: Any, **requirements: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Shop rack",
+        "workload": {"classes": [{"it_class": "server", "count": 2}]},
+        "constraints": {"runtime_min": 5},
+    }
+    body.update(requirements)
+    return {"site": place.pk, "requirements": body, "extras": False}
+
+
+def test_configure_small_request_answers_the_result_at_once(
+    customer: APIClient, customer_org: Any
+) -> None:
+    """A one-rack request is solved in the request: 200, proven optimal, no cost shown; its
+    optimum saves as a draft build with 0 engine errors."""
+    site = SiteFactory(organisation=customer_org)
+    response = customer.post(URL, _request(site), format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["status"] == "done"
+    assert body["progress_pct"] == 100
+    result = body["result"]
+    assert result["status"] == "OPTIMAL"
+    assert result["objective"] == result["bound"]
+    optimum = result["options"][0]
+    assert optimum["ok"]
+    assert optimum["cost_price"] is None  # customers never see cost
+    saved = customer.post(body["save_url"], {"option": 0, "name": "Shop 3"}, format="json")
+    assert saved.status_code == 201, saved.json()
+    build = Build.objects.get(pk=saved.json()["id"])
+    assert build.name == "Shop 3"
+    assert build.site == site
+    assert not build_selectors.build_report(build).errors
+
+
+def test_configure_large_request_runs_on_a_worker_with_a_status_url(
+    customer: APIClient,
+    customer_org: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """An asynchronous request answers 202 with a status URL; the worker (eager here) stores
+    the answer, which the status URL then serves with its progress at 100 %."""
+    site = SiteFactory(organisation=customer_org)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = customer.post(URL, {**_request(site), "run": "async"}, format="json")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued"
+    assert response["Location"] == body["status_url"]
+    status = customer.get(body["status_url"])
+    assert status.status_code == 200
+    assert status.json()["status"] == "done"
+    assert status.json()["progress_pct"] == 100
+    assert status.json()["result"]["options"][0]["ok"]
+
+
+def test_configure_more_racks_than_one_is_asynchronous(
+    customer: APIClient, customer_org: Any
+) -> None:
+    """`run: auto` sends a multi-rack request to a worker: 202, the job queued."""
+    site = SiteFactory(organisation=customer_org)
+    response = customer.post(
+        URL, _request(site, constraints={"runtime_min": 5, "max_racks": 2}), format="json"
+    )
+    assert response.status_code == 202
+    assert ConfigureJob.objects.get().status == ConfigureJob.Status.QUEUED
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"constraints": {"runtime_min": 900}}, "requirements.constraints.runtime_min"),
+        ({"redundancy": {"ups": "3N"}}, "requirements.redundancy.ups"),
+        ({"workload": {}}, "requirements.workload"),
+        ({"colour": "red"}, "requirements.colour"),
+        ({"objective": {"terms": ["cost_price"]}}, "requirements.objective.terms"),
+        ({"site": {"supply_phases": 1}}, "requirements.site"),
+        ({"workload": {"items": [{"ref": "999999"}]}}, "requirements.workload.items.0.ref"),
+    ],
+)
+def test_configure_bad_requirements_answer_400_naming_the_field(
+    customer: APIClient, customer_org: Any, change: dict[str, Any], field: str
+) -> None:
+    """Bad requirements answer 400 with `details` keyed by the dotted path of the field."""
+    site = SiteFactory(organisation=customer_org)
+    response = customer.post(URL, _request(site, **change), format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert field in body["details"], body["details"]
+    assert not ConfigureJob.objects.exists()
+
+
+def test_configure_cross_field_error_names_its_field(
+    customer: APIClient, customer_org: Any
+) -> None:
+    """A check across fields names the field it is about."""
+    site = SiteFactory(organisation=customer_org, room_cooling_w=None)
+    response = customer.post(
+        URL, _request(site, redundancy={"ups": "N", "cooling": "none"}), format="json"
+    )
+    assert response.status_code == 400
+    assert "requirements.site.room_cooling_w" in response.json()["details"]
+
+
+def test_configure_bad_options_answer_400(customer: APIClient, customer_org: Any) -> None:
+    """The request's own fields are checked too: time limit, run mode, another's site."""
+    site = SiteFactory(organisation=customer_org)
+    for change, field in (
+        ({"time_limit_s": 0}, "time_limit_s"),
+        ({"run": "later"}, "run"),
+        ({"site": SiteFactory().pk}, "site"),
+    ):
+        response = customer.post(URL, {**_request(site), **change}, format="json")
+        assert response.status_code == 400
+        assert field in response.json()["details"]
+
+
+def test_configure_sellers_see_cost(sales: APIClient, customer_org: Any) -> None:
+    """A sales engineer may optimise on cost and sees each option's cost price."""
+    site = SiteFactory(organisation=customer_org)
+    body = _request(site, objective={"terms": ["cost_price"]})
+    response = sales.post(URL, body, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["result"]["options"][0]["cost_price"] > 0
+
+
+def test_configure_of_another_organisation_answers_404(
+    customer: APIClient, customer_org: Any, other_org: Any
+) -> None:
+    """Another organisation's configuration is not found, nor savable; anonymous is 401/403."""
+    foreign = ConfigureJob.objects.create(
+        organisation=other_org, requirements_json={}, status=ConfigureJob.Status.DONE
+    )
+    assert customer.get(f"{URL}{foreign.pk}/").status_code == 404
+    assert customer.post(f"{URL}{foreign.pk}/save/", {}, format="json").status_code == 404
+    assert APIClient().post(URL, {}, format="json").status_code in (401, 403)
+
+
+def test_configure_save_of_an_unknown_option_answers_400(
+    customer: APIClient, customer_org: Any
+) -> None:
+    """Saving an option the configuration does not have names the field."""
+    site = SiteFactory(organisation=customer_org)
+    body = customer.post(URL, _request(site), format="json").json()
+    response = customer.post(body["save_url"], {"option": 7}, format="json")
+    assert response.status_code == 400
+    assert "option" in response.json()["details"]

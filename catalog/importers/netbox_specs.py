@@ -5,6 +5,7 @@ Part of the NetBox importer (catalog.importers.netbox has the rules).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -280,6 +281,15 @@ class ComponentDraft:
     notes: tuple[str, ...] = ()
 
 
+def source_document(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The file's mapping as JSON values, kept on the component for the NetBox hand-off.
+
+    YAML may hold dates or other scalars JSON lacks; they are kept as text, so a re-import of
+    an unchanged file stores an equal value and leaves the row unchanged.
+    """
+    return json.loads(json.dumps(dict(data), default=str, sort_keys=True))
+
+
 def _comments(original: str, notes: Sequence[str]) -> str:
     if not notes:
         return original
@@ -361,6 +371,7 @@ def map_device_type(
     fields["typical_w"] = decimal_places(typical, 1)
     fields["spec"] = spec
     fields["comments"] = _comments(text_field(data, "comments"), notes)
+    fields["netbox_type"] = source_document(data)
     return ComponentDraft(ref, manufacturer, sku, kind, rule, fields, tuple(notes))
 
 
@@ -446,6 +457,7 @@ def map_rack_type(data: Mapping[str, Any], ref: str) -> ComponentDraft:
         "typical_w": None,
         "spec": spec,
         "comments": _comments(text_field(data, "comments"), notes),
+        "netbox_type": source_document(data),
     }
     weight = weight_kg_of(data, "weight", ref)
     if weight is not None:

@@ -13,4 +13,6 @@ class ConfiguratorConfig(AppConfig):
         # import the services). Importing them here registers every task in every process,
         # web included, so a name always resolves and eager mode runs it in-process.
         import configurator.documents.tasks
+        import configurator.handoff.checks
+        import configurator.handoff.tasks
         import configurator.quotes.tasks  # noqa: F401

@@ -7,6 +7,7 @@ package imports models from their room, never from here.
 
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.documents.models import RenderedDocument
+from configurator.handoff.models import NetBoxConnection, NetBoxPush
 from configurator.quotes.models import Quote, QuoteNumberSequence
 from configurator.tenancy.models import ApiToken, Membership, Organisation
 
@@ -15,6 +16,8 @@ __all__ = [
     "Build",
     "BuildLine",
     "Membership",
+    "NetBoxConnection",
+    "NetBoxPush",
     "Organisation",
     "Quote",
     "QuoteNumberSequence",

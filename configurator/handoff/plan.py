@@ -458,6 +458,8 @@ def reconcile(
         raise PushFailed(
             "Nothing was written: " + "; ".join(dry.problems), code="netbox_push_blocked"
         )
+    if dry.writes == 0:
+        return dry  # NetBox holds this revision already: nothing to write, nothing to re-read
     run = _Run(
         client,
         build_id,

@@ -43,6 +43,10 @@ def _connection(request: HttpRequest, build: Build) -> NetBoxConnection:
     return connection
 
 
+def _message(exc: DomainError | ValidationError) -> str:
+    return exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages)
+
+
 def _panel(request: HttpRequest, build: Build, **extra: object) -> HttpResponse:
     context = {
         "build": build,
@@ -70,7 +74,7 @@ def dry_run(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plan = services.handoff_dry_run(build=build, connection=connection)
     except (DomainError, ValidationError) as exc:
-        return _panel(request, build, error=getattr(exc, "message", "; ".join(exc.messages)))
+        return _panel(request, build, error=_message(exc))
     changed = [s for s in plan.steps if s.action != "unchanged"]
     return _panel(request, build, plan=plan, changed=changed, chosen=connection)
 
@@ -84,7 +88,7 @@ def push(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.push_request(build=build, connection=connection, user=request.user)
     except (DomainError, ValidationError) as exc:
-        return _panel(request, build, error=getattr(exc, "message", "; ".join(exc.messages)))
+        return _panel(request, build, error=_message(exc))
     return _panel(request, build)
 
 

@@ -215,6 +215,8 @@ NETBOX_TOKEN_KEYS = env_list("NETBOX_TOKEN_KEY", [])
 NETBOX_TIMEOUT_SECONDS = env_int("NETBOX_TIMEOUT_SECONDS", 30)
 # A push still pending or running after this long (worker lost) may be requested again.
 NETBOX_PUSH_STALE_SECONDS = env_int("NETBOX_PUSH_STALE_SECONDS", 1800)
+# Seconds a NetBox branch may take to be provisioned, or merged, before the push gives up.
+NETBOX_BRANCH_TIMEOUT_SECONDS = env_int("NETBOX_BRANCH_TIMEOUT_SECONDS", 600)
 
 # Expiry runs once a day under `celery beat`; it is idempotent, so a missed or doubled run
 # is harmless.

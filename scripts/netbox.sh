@@ -5,6 +5,10 @@
 #   scripts/netbox.sh down    stop the server this script started
 #   scripts/netbox.sh env     print the variables the tests read (NETBOX_URL, NETBOX_TOKEN)
 #
+# With NETBOX_BRANCHING=1 (the default) the NetBox Branching plugin is installed and enabled,
+# with an rqworker for its jobs (provisioning and merging branches); NETBOX_BRANCHING=0 serves
+# a NetBox without it.
+#
 # NetBox 4.7.3 needs Python >= 3.12: it lives in its own venv under a cache directory keyed by
 # version ($NETBOX_CACHE_DIR, default ~/.cache/mdc-netbox/<version>), beside a pg_dump of its
 # migrated database, so later runs skip the install (~90 s) and the migrations (~5 min). A dump
@@ -16,6 +20,8 @@ cd "$(dirname "$0")/.."
 REPO=$(pwd)
 
 NETBOX_VERSION=${NETBOX_VERSION:-4.7.3}
+NETBOX_BRANCHING=${NETBOX_BRANCHING:-1}
+BRANCHING_VERSION=${BRANCHING_VERSION:-1.2.2}
 CACHE=${NETBOX_CACHE_DIR:-${HOME}/.cache/mdc-netbox}/${NETBOX_VERSION}
 VENV=$CACHE/venv
 ROOT=$CACHE/root                       # NETBOX_ROOT: conf/configuration.py, media, reports
@@ -66,27 +72,45 @@ pg_role() {
 }
 
 install() {
-    if [ -x "$VENV/bin/netbox" ] && "$VENV/bin/netbox" version 2>/dev/null | grep -qx "$NETBOX_VERSION"
+    local started
+    if [ -x "$VENV/bin/netbox" ] && [ "$("$VENV/bin/netbox" version 2>/dev/null)" = "$NETBOX_VERSION" ]
     then
         echo "NetBox ${NETBOX_VERSION} venv cached at $VENV"
-        return 0
+    else
+        log "installing NetBox ${NETBOX_VERSION} into $VENV (cold)"
+        started=$(now)
+        rm -rf "$VENV"
+        "$(python312)" -m venv "$VENV"
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check "netbox==${NETBOX_VERSION}" \
+            gunicorn
+        took "$started"
     fi
-    log "installing NetBox ${NETBOX_VERSION} into $VENV (cold)"
-    local started
-    started=$(now)
-    rm -rf "$VENV"
-    "$(python312)" -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "netbox==${NETBOX_VERSION}" gunicorn
-    took "$started"
+    if [ "$NETBOX_BRANCHING" = 1 ] && ! "$VENV/bin/python" -c "import importlib.metadata as m, sys
+sys.exit(m.version('netboxlabs-netbox-branching') != '${BRANCHING_VERSION}')" 2>/dev/null; then
+        log "installing NetBox Branching ${BRANCHING_VERSION}"
+        started=$(now)
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+            "netboxlabs-netbox-branching==${BRANCHING_VERSION}"
+        took "$started"
+    fi
 }
 
 configure() {
     mkdir -p "$ROOT/conf" "$ROOT/media" "$ROOT/reports" "$ROOT/scripts" "$RUN"
     local role=$1
+    local wrap_open="" wrap_close="" plugins=""
+    if [ "$NETBOX_BRANCHING" = 1 ]; then
+        wrap_open="DynamicSchemaDict("
+        wrap_close=")"
+        plugins='PLUGINS = ["netbox_branching"]
+DATABASE_ROUTERS = ["netbox_branching.database.BranchAwareRouter"]
+from netbox_branching.utilities import DynamicSchemaDict'
+    fi
     cat >"$ROOT/conf/configuration.py" <<EOF
 # Written by scripts/netbox.sh for the hand-off's integration tests; not for production.
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-DATABASES = {
+${plugins}
+DATABASES = ${wrap_open}{
     "default": {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": "${NETBOX_DB}",
@@ -96,7 +120,7 @@ DATABASES = {
         "PORT": "${PG_PORT}",
         "CONN_MAX_AGE": 300,
     }
-}
+}${wrap_close}
 REDIS = {
     "tasks": {"HOST": "${REDIS_HOST}", "PORT": ${REDIS_PORT}, "USERNAME": "", "PASSWORD": "",
               "DATABASE": ${NETBOX_REDIS_TASKS_DB}, "SSL": False},
@@ -123,7 +147,9 @@ database() {
     redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$NETBOX_REDIS_TASKS_DB" flushdb >/dev/null
     local dump=""
     [ -f "$COMMITTED_DUMP" ] && dump=$COMMITTED_DUMP
-    [ -z "$dump" ] && [ -f "$CACHED_DUMP" ] && dump=$CACHED_DUMP
+    if [ -f "$CACHED_DUMP" ] && { [ -z "$dump" ] || [ "$CACHED_DUMP" -nt "$dump" ]; }; then
+        dump=$CACHED_DUMP
+    fi
     started=$(now)
     if [ -n "$dump" ]; then
         echo "restoring $dump"
@@ -140,21 +166,32 @@ database() {
         echo "kept $CACHED_DUMP for later runs ($(du -h "$CACHED_DUMP" | cut -f1))"
     fi
     started=$(now)
-    # One start of NetBox (slow on a busy machine): prove the dump matches the installed
-    # version (no migration left to apply), then create the superuser and its fixed token.
-    netbox_cmd shell -c "
-import sys
+    # One start of NetBox (slow on a busy machine): apply what the dump lacks (a plugin's
+    # migrations, when it was made without), then create the superuser and its fixed token.
+    local output
+    output=$(netbox_cmd shell -c "
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 executor = MigrationExecutor(connection)
 pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
 if pending:
-    sys.exit(f'the restored database lacks {len(pending)} migrations: refresh the dump')
+    call_command('migrate', interactive=False, verbosity=0)
+    print(f'MIGRATED {len(pending)} migrations the dump lacked')
 from users.models import Token, User
 user = User.objects.create_superuser('mdc-ci', 'mdc-ci@example.invalid', 'mdc-ci-password-loopback')
 Token.objects.create(user=user, version=1, token='${NETBOX_TOKEN}', write_enabled=True)
 print('superuser and token ready')
-"
+" 2>&1) || { echo "$output" | tail -n 30; die "NetBox could not be prepared"; }
+    echo "$output" | grep -E "MIGRATED|superuser" || true
+    if echo "$output" | grep -q MIGRATED; then
+        # Keep the migrated database for the next run, without the user made just now.
+        pg_dump -h "$PG_HOST" -p "$PG_PORT" -U "$role" -Fc --exclude-table-data=users_user \
+            --exclude-table-data=users_token --exclude-table-data=users_userconfig \
+            "$NETBOX_DB" >"$CACHED_DUMP.tmp"
+        mv "$CACHED_DUMP.tmp" "$CACHED_DUMP"
+        echo "kept $CACHED_DUMP for later runs (scripts/netbox.sh dump commits it)"
+    fi
     took "$started"
 }
 
@@ -170,6 +207,12 @@ serve() {
         --bind "${NETBOX_HOST}:${NETBOX_PORT}" --workers 2 --threads 2 --timeout 120 \
         --preload --no-control-socket --pid "$RUN/gunicorn.pid" --daemon \
         --error-logfile "$RUN/gunicorn.log" --capture-output
+    if [ "$NETBOX_BRANCHING" = 1 ]; then
+        # Branches are provisioned and merged by background jobs.
+        NETBOX_ROOT="$ROOT" nohup "$VENV/bin/netbox" rqworker high default low \
+            >"$RUN/rqworker.log" 2>&1 &
+        echo $! >"$RUN/rqworker.pid"
+    fi
     for _ in $(seq 1 120); do
         # Unauthenticated /api/ answers 403: the probe sends the token.
         if curl -fs -o /dev/null -H "Authorization: Token ${NETBOX_TOKEN}" \
@@ -185,21 +228,23 @@ serve() {
 }
 
 stop() {
-    local pidfile=$RUN/gunicorn.pid
-    [ -f "$pidfile" ] || return 0
-    local pid
-    pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid"
-        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    fi
-    rm -f "$pidfile"
+    local pidfile pid
+    for pidfile in "$RUN/gunicorn.pid" "$RUN/rqworker.pid"; do
+        [ -f "$pidfile" ] || continue
+        pid=$(cat "$pidfile")
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid"
+            for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        fi
+        rm -f "$pidfile"
+    done
 }
 
 print_env() {
     echo "NETBOX_URL=http://${NETBOX_HOST}:${NETBOX_PORT}"
     echo "NETBOX_TOKEN=${NETBOX_TOKEN}"
     echo "NETBOX_VERSION=${NETBOX_VERSION}"
+    echo "NETBOX_BRANCHING=${NETBOX_BRANCHING}"
 }
 
 case "${1:-}" in

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pynetbox
@@ -57,6 +58,8 @@ class NetBoxClient:
         session = _TimeoutSession(timeout)
         session.verify = verify_tls
         self.api.http_session = session
+        self.session = session
+        self.auth = f"Bearer {token}" if token.startswith("nbt_") else f"Token {token}"
 
     # ------------------------------------------------------------------ errors
 
@@ -139,3 +142,68 @@ class NetBoxClient:
         """Delete objects by id in one request."""
         readable = endpoint.split(".")[1].replace("_", " ")
         self._call(f"delete {readable}", self._endpoint(endpoint).delete, ids)
+
+    # ------------------------------------------------------------------ NetBox Branching
+
+    BRANCHES = "/api/plugins/branching/branches/"
+    BRANCH_HEADER = "X-NetBox-Branch"
+
+    def _raw(self, what: str, method: str, path: str, body: Any = None) -> Any:
+        def call() -> Any:
+            response = self.session.request(
+                method,
+                f"{self.url}{path}",
+                json=body,
+                headers={"Authorization": self.auth, "Accept": "application/json"},
+            )
+            if response.status_code >= 400:
+                raise pynetbox.RequestError(response)
+            return response.json() if response.content else None
+
+        return self._call(what, call)
+
+    @staticmethod
+    def has_branching(status: dict[str, Any]) -> bool:
+        """Whether the NetBox Branching plugin is installed (from /api/status/)."""
+        return "netbox_branching" in (status.get("plugins") or {})
+
+    def branch_create(self, name: str, description: str = "") -> dict[str, Any]:
+        """A new branch; NetBox provisions it in the background (status new/provisioning)."""
+        created = self._raw(
+            "create a branch", "POST", self.BRANCHES, {"name": name, "description": description}
+        )
+        return dict(created)
+
+    def branch_get(self, branch_id: int) -> dict[str, Any]:
+        return dict(self._raw("read a branch", "GET", f"{self.BRANCHES}{branch_id}/"))
+
+    def branch_wait(self, branch_id: int, wanted: str, *, timeout: float) -> dict[str, Any]:
+        """Poll the branch until its status is `wanted`; NetBoxError when it fails or times out."""
+        deadline = time.monotonic() + timeout
+        while True:
+            branch = self.branch_get(branch_id)
+            status = branch.get("status")
+            status = status.get("value") if isinstance(status, dict) else status
+            if status == wanted:
+                return branch
+            if status == "failed" or time.monotonic() > deadline:
+                raise NetBoxError(
+                    f"NetBox branch {branch.get('name')!r} is {status}, not {wanted} "
+                    f"(after {timeout:.0f} s): check NetBox's background workers (rqworker) "
+                    "and the branch's job log.",
+                    code="netbox_branch_failed",
+                )
+            time.sleep(0.5)
+
+    def branch_merge(self, branch_id: int) -> None:
+        """Ask NetBox to merge the branch into main (a background job)."""
+        self._raw(
+            "merge the branch", "POST", f"{self.BRANCHES}{branch_id}/merge/", {"commit": True}
+        )
+
+    def use_branch(self, schema_id: str | None) -> None:
+        """Send the following requests to a branch (or, with None, to main again)."""
+        if schema_id is None:
+            self.session.headers.pop(self.BRANCH_HEADER, None)
+        else:
+            self.session.headers[self.BRANCH_HEADER] = schema_id

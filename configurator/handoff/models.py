@@ -33,6 +33,11 @@ class NetBoxConnection(models.Model):
         help_text="Create manufacturers NetBox lacks; off: a missing manufacturer stops the push "
         "before anything is written.",
     )
+    use_branching = models.BooleanField(
+        default=True,
+        help_text="Where the NetBox has the NetBox Branching plugin, push into a branch and "
+        "merge it when every write succeeded (main changes all at once or not at all).",
+    )
     last_tested_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_test_ok = models.BooleanField(null=True, blank=True, editable=False)
     last_test_message = models.TextField(blank=True, editable=False)

@@ -74,6 +74,8 @@ class Plan:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     netbox_version: str = ""
+    branching: bool = False
+    branch: str = ""
     seconds: float = 0.0
 
     @property
@@ -91,6 +93,7 @@ class Plan:
     def as_dict(self) -> dict[str, Any]:
         return {
             "netbox_version": self.netbox_version,
+            "branching": self.branching,
             "counts": self.counts,
             "problems": self.problems,
             "notes": self.notes,
@@ -280,6 +283,7 @@ class _Run:
         started = time.perf_counter()
         status = self.client.status()
         self.plan.netbox_version = str(status.get("netbox-version", ""))
+        self.plan.branching = self.client.has_branching(status)
         owned: dict[str, dict[str, dict[str, Any]]] = {}
         for endpoint in OWNED_ENDPOINTS:
             records = self.client.list(endpoint, **{f"cf_{CF_BUILD}": self.build_id})
@@ -434,6 +438,15 @@ def _flatten(value: Any) -> Iterable[Any]:
         yield value
 
 
+@dataclass(frozen=True)
+class Branching:
+    """Write through NetBox Branching: into a new branch, merged into main at the end."""
+
+    name: str
+    on_branch: Callable[[dict[str, Any]], None] = lambda branch: None
+    timeout_seconds: float = 600
+
+
 def reconcile(
     client: NetBoxClient,
     build_id: int,
@@ -442,12 +455,17 @@ def reconcile(
     write: bool = False,
     on_write: Callable[[Write], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    branching: Branching | None = None,
 ) -> Plan:
     """Dry-run (or push) a build's mapping against NetBox; see the module docstring.
 
     ``make_mapping(keep)`` builds the mapping given the outlets existing cables end on, so the
     plan keeps cables where they are. A push refuses to write anything while the dry pass
     has problems (PushFailed), and wraps a NetBox refusal in the middle in PushFailed.
+
+    With ``branching`` and a NetBox that has the plugin, the writes go into a new branch that
+    is merged when all of them succeeded: main changes all at once or not at all. A failure
+    leaves the branch unmerged for review (PushFailed names it).
     """
     keep = _current_outlets(client, build_id)
     mapping = make_mapping(keep)
@@ -469,10 +487,38 @@ def reconcile(
         on_progress=on_progress,
         total=dry.writes,
     )
+    if branching is None or not dry.branching:
+        try:
+            return run.run()
+        except NetBoxError as exc:
+            raise PushFailed(exc.message, code=exc.code) from exc
+    return _through_branch(client, run, branching)
+
+
+def _through_branch(client: NetBoxClient, run: _Run, branching: Branching) -> Plan:
     try:
-        return run.run()
+        branch = client.branch_create(branching.name, "Written by the MDC configurator's push")
+        branching.on_branch(branch)
+        branch = client.branch_wait(branch["id"], "ready", timeout=branching.timeout_seconds)
     except NetBoxError as exc:
-        raise PushFailed(exc.message, code=exc.code) from exc
+        raise PushFailed(f"Nothing was written: {exc.message}", code=exc.code) from exc
+    try:
+        client.use_branch(str(branch["schema_id"]))
+        try:
+            plan = run.run()
+        finally:
+            client.use_branch(None)
+        client.branch_merge(branch["id"])
+        client.branch_wait(branch["id"], "merged", timeout=branching.timeout_seconds)
+    except NetBoxError as exc:
+        raise PushFailed(
+            f"{exc.message} The writes went to NetBox branch {branch['name']!r} (id "
+            f"{branch['id']}), which is not merged: main is unchanged. Review and merge the "
+            "branch in NetBox, or delete it and push again.",
+            code=exc.code,
+        ) from exc
+    plan.branch = str(branch["name"])
+    return plan
 
 
 def _current_outlets(client: NetBoxClient, build_id: int) -> dict[str, str]:

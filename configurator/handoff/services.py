@@ -35,7 +35,7 @@ from configurator.handoff.client import NetBoxClient, NetBoxError
 from configurator.handoff.crypto import TokenDecryptError, decrypt_token, encrypt_token
 from configurator.handoff.mapping import map_build
 from configurator.handoff.models import NetBoxConnection, NetBoxPush
-from configurator.handoff.plan import Plan, PushFailed, Write, reconcile
+from configurator.handoff.plan import Branching, Plan, PushFailed, Write, reconcile
 from configurator.handoff.selectors import build_handoff_input, connections_for_build
 from configurator.tenancy.models import Membership, Organisation
 from configurator.tenancy.permissions import can_approve_build, roles_of, token_of, user_role
@@ -56,7 +56,9 @@ __all__ = [
 ]
 
 PUSH_TASK = "configurator.tasks.netbox_push"
-CONNECTION_FIELDS = frozenset({"name", "url", "token", "verify_tls", "create_manufacturers"})
+CONNECTION_FIELDS = frozenset(
+    {"name", "url", "token", "verify_tls", "create_manufacturers", "use_branching"}
+)
 
 
 class HandoffUnavailable(DomainError):
@@ -118,6 +120,7 @@ def connection_create(
     user: Any = None,
     verify_tls: bool = True,
     create_manufacturers: bool = False,
+    use_branching: bool = True,
 ) -> NetBoxConnection:
     """A NetBox connection of an organisation; the token is encrypted and never shown again."""
     connection = NetBoxConnection(
@@ -128,6 +131,7 @@ def connection_create(
         token_set_at=timezone.now(),
         verify_tls=verify_tls,
         create_manufacturers=create_manufacturers,
+        use_branching=use_branching,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     connection.full_clean(exclude=["created_by"])
@@ -283,6 +287,12 @@ def _log(push: NetBoxPush, message: str, level: str = "info") -> None:
 
 
 def _advice(push: NetBoxPush, written: list[dict[str, Any]]) -> str:
+    if push.branch and written:
+        return (
+            f"The {len(written)} write(s) went to NetBox branch {push.branch!r}, which was not "
+            "merged: main NetBox is unchanged. Delete the branch in NetBox (or review and merge "
+            "it), fix the cause above, and push again."
+        )
     if not written:
         return "Nothing was written to NetBox. Fix the cause above and push again."
     return (
@@ -341,6 +351,18 @@ def push_run(*, push_id: int) -> NetBoxPush:
                 code="build_changed",
             )
         data = build_handoff_input(build, create_manufacturers=push.connection.create_manufacturers)
+
+        def on_branch(branch: dict[str, Any]) -> None:
+            push.branch = str(branch.get("name", ""))[:100]
+            NetBoxPush.objects.filter(pk=push.pk).update(branch=push.branch)
+
+        branching = None
+        if push.connection.use_branching:
+            branching = Branching(
+                name=f"mdc build {build.pk} rev {push.build_revision} push {push.pk}",
+                on_branch=on_branch,
+                timeout_seconds=settings.NETBOX_BRANCH_TIMEOUT_SECONDS,
+            )
         plan = reconcile(
             _client(push.connection),
             build.pk,
@@ -348,6 +370,7 @@ def push_run(*, push_id: int) -> NetBoxPush:
             write=True,
             on_write=on_write,
             on_progress=on_progress,
+            branching=branching,
         )
     except (PushFailed, HandoffUnavailable, NetBoxError) as exc:
         push.refresh_from_db()
@@ -366,7 +389,8 @@ def push_run(*, push_id: int) -> NetBoxPush:
         for note in plan.notes:
             _log(push, f"not in NetBox: {note}", level="warning")
         counts = ", ".join(f"{n} {action}" for action, n in plan.counts.items())
-        _log(push, f"done: {counts} (NetBox {plan.netbox_version})")
+        through = f", through branch {plan.branch!r}, merged" if plan.branch else ""
+        _log(push, f"done: {counts} (NetBox {plan.netbox_version}{through})")
     push.seconds = round(time.perf_counter() - started, 2)
     push.finished_at = timezone.now()
     push.save()

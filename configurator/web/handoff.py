@@ -153,6 +153,7 @@ def connections(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 verify_tls=request.POST.get("verify_tls") == "on",
                 create_manufacturers=request.POST.get("create_manufacturers") == "on",
+                use_branching=request.POST.get("use_branching") == "on",
             )
         except ValidationError as exc:
             error = "; ".join(exc.messages)
@@ -196,6 +197,7 @@ def connection_update(request: HttpRequest, pk: int) -> HttpResponse:
             token=request.POST.get("token") or None,
             verify_tls=request.POST.get("verify_tls") == "on",
             create_manufacturers=request.POST.get("create_manufacturers") == "on",
+            use_branching=request.POST.get("use_branching") == "on",
         )
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))

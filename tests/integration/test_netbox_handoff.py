@@ -90,8 +90,28 @@ def demo(django_db_setup: Any, django_db_blocker: Any, nb: pynetbox.api) -> Iter
         transaction.set_rollback(True)
 
 
+def _forget(nb: pynetbox.api, build: Build) -> None:
+    """Delete what NetBox holds of this build id: on SQLite a rolled-back test's ids come back."""
+    for endpoint in (
+        nb.dcim.cables,
+        nb.dcim.power_feeds,
+        nb.dcim.power_panels,
+        nb.dcim.devices,
+        nb.dcim.racks,
+    ):
+        ids = [record.id for record in endpoint.filter(cf_mdc_build_id=build.pk)]
+        if ids:
+            endpoint.delete(ids)
+
+
 def _connection(organisation: Organisation, name: str, **fields: Any) -> NetBoxConnection:
-    values = {"url": NETBOX_URL, "token": NETBOX_TOKEN, "create_manufacturers": True} | fields
+    # Direct writes by default (the faster path); the branch test turns branching on.
+    values = {
+        "url": NETBOX_URL,
+        "token": NETBOX_TOKEN,
+        "create_manufacturers": True,
+        "use_branching": False,
+    } | fields
     return services.connection_create(organisation=organisation, name=name, **values)
 
 
@@ -395,6 +415,7 @@ def test_missing_manufacturer_blocks_the_push_before_any_write(
     line_services.build_line_add(build=copy, component=panel)
     Build.objects.filter(pk=copy.pk).update(status=Build.Status.APPROVED)
     copy.refresh_from_db()
+    _forget(nb, copy)
     connection = _connection(demo, "strict", create_manufacturers=False)
     plan = services.handoff_dry_run(build=copy, connection=connection)
     assert any("Nowhere Panels Ltd" in problem for problem in plan.problems)
@@ -447,6 +468,7 @@ def test_a_refusal_mid_push_reports_what_was_written_and_a_retry_resumes(
     copy = build_services.build_clone(build=retail, name="Retail, partial rights", user=None)
     Build.objects.filter(pk=copy.pk).update(status=Build.Status.APPROVED)
     copy.refresh_from_db()
+    _forget(nb, copy)
     connection = _connection(demo, "partial", token=secret)
     push = _push(copy, connection, django_capture_on_commit_callbacks)
     assert push.status == NetBoxPush.Status.FAILED
@@ -467,3 +489,34 @@ def test_a_refusal_mid_push_reports_what_was_written_and_a_retry_resumes(
     assert retry.status == NetBoxPush.Status.SUCCEEDED, retry.error
     assert {w["object_type"] for w in retry.written} == {"dcim.cables"}
     assert _differences(nb, copy) == []
+
+
+def test_push_goes_through_a_branch_merged_at_the_end_where_netbox_has_branching(
+    demo: Organisation, nb: pynetbox.api, django_capture_on_commit_callbacks: Any
+) -> None:
+    """With the NetBox Branching plugin, the writes go into a branch that is merged once all
+    succeeded: main then holds the build, with the ids the push recorded."""
+    if "netbox_branching" not in (nb.status().get("plugins") or {}):
+        pytest.skip("this NetBox has no NetBox Branching plugin (NETBOX_BRANCHING=0)")
+    retail = Build.objects.get(name=RETAIL)
+    copy = build_services.build_clone(build=retail, name="Retail, through a branch", user=None)
+    Build.objects.filter(pk=copy.pk).update(status=Build.Status.APPROVED)
+    copy.refresh_from_db()
+    _forget(nb, copy)
+    connection = _connection(demo, "branching", use_branching=True)
+    started = time.perf_counter()
+    push = _push(copy, connection, django_capture_on_commit_callbacks)
+    print(f"TIMING push through a branch: {time.perf_counter() - started:.1f} s")
+    assert push.status == NetBoxPush.Status.SUCCEEDED, push.error
+    assert push.branch == f"mdc build {copy.pk} rev {copy.revision} push {push.pk}"
+    assert "merged" in push.log[-1]["message"]
+    branches = nb.plugins.branching.branches.filter(name=push.branch)
+    assert [str(b.status.value if hasattr(b.status, "value") else b.status) for b in branches] == [
+        "merged"
+    ]
+    for write in push.written:
+        if write["object_type"] == "dcim.devices":
+            assert nb.dcim.devices.get(write["netbox_id"]).custom_fields["mdc_key"] == write["key"]
+    assert _differences(nb, copy) == []
+    again = services.handoff_dry_run(build=copy, connection=connection)
+    assert again.writes == 0

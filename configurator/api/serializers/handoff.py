@@ -49,6 +49,7 @@ class NetBoxConnectionSerializer(serializers.ModelSerializer[NetBoxConnection]):
             "has_token",
             "verify_tls",
             "create_manufacturers",
+            "use_branching",
             "token_set_at",
             "last_tested_at",
             "last_test_ok",
@@ -112,6 +113,9 @@ class PlanSerializer(serializers.Serializer[Any]):
     """A dry run: per object, what a push would do, against the target NetBox."""
 
     netbox_version = serializers.CharField()
+    branching = serializers.BooleanField(
+        help_text="The target has NetBox Branching: a push writes into a branch, then merges it."
+    )
     counts = serializers.DictField(child=serializers.IntegerField())
     problems = serializers.ListField(
         child=serializers.CharField(), help_text="Blocking: a push writes nothing while any."
@@ -151,6 +155,7 @@ class NetBoxPushSerializer(serializers.ModelSerializer[NetBoxPush]):
             "log",
             "error",
             "advice",
+            "branch",
             "seconds",
             "enqueued_at",
             "started_at",

@@ -46,6 +46,9 @@ class Command(BaseCommand):
         )
         conn.add_argument("--create-manufacturers", action="store_true")
         conn.add_argument("--no-verify-tls", action="store_true")
+        conn.add_argument(
+            "--no-branching", action="store_true", help="Never write through NetBox Branching."
+        )
         test = actions.add_parser("connection-test", help="Reach NetBox with the stored token.")
         test.add_argument("--organisation", required=True)
         test.add_argument("--name", required=True)
@@ -114,6 +117,7 @@ class Command(BaseCommand):
             "url": options["url"],
             "verify_tls": not options["no_verify_tls"],
             "create_manufacturers": options["create_manufacturers"],
+            "use_branching": not options["no_branching"],
         }
         existing = NetBoxConnection.objects.filter(
             organisation=organisation, name=options["name"]

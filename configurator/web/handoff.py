@@ -75,7 +75,7 @@ def dry_run(request: HttpRequest, pk: int) -> HttpResponse:
         plan = services.handoff_dry_run(build=build, connection=connection)
     except (DomainError, ValidationError) as exc:
         return _panel(request, build, error=_message(exc))
-    changed = [s for s in plan.steps if s.action != "unchanged"]
+    changed = [s for s in plan.steps if s.action not in ("unchanged", "from_template")]
     return _panel(request, build, plan=plan, changed=changed, chosen=connection)
 
 

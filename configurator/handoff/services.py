@@ -18,6 +18,7 @@ module never imports the tasks module.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,8 @@ __all__ = [
     "push_request",
     "push_run",
 ]
+
+logger = logging.getLogger(__name__)
 
 PUSH_TASK = "configurator.tasks.netbox_push"
 CONNECTION_FIELDS = frozenset(
@@ -305,6 +308,15 @@ def _advice(push: NetBoxPush, written: list[dict[str, Any]]) -> str:
     )
 
 
+def _failed(push: NetBoxPush, message: str, written: list[dict[str, Any]]) -> None:
+    push.refresh_from_db()
+    push.status = NetBoxPush.Status.FAILED
+    push.error = message
+    push.written = written
+    push.advice = _advice(push, written)
+    _log(push, message, level="error")
+
+
 def push_run(*, push_id: int) -> NetBoxPush:
     """Run a queued push: dry pass, then the writes in dependency order, recorded as they go."""
     with transaction.atomic():
@@ -373,12 +385,11 @@ def push_run(*, push_id: int) -> NetBoxPush:
             branching=branching,
         )
     except (PushFailed, HandoffUnavailable, NetBoxError) as exc:
-        push.refresh_from_db()
-        push.status = NetBoxPush.Status.FAILED
-        push.error = exc.message
-        push.written = written
-        push.advice = _advice(push, written)
-        _log(push, exc.message, level="error")
+        _failed(push, exc.message, written)
+    except Exception as exc:
+        # Anything else (a missing key, a bug) must not leave the push "running" for ever.
+        logger.exception("NetBox push %s failed unexpectedly", push.pk)
+        _failed(push, f"Unexpected error: {type(exc).__name__}: {exc}", written)
     else:
         push.refresh_from_db()
         push.status = NetBoxPush.Status.SUCCEEDED

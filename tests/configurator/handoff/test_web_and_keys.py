@@ -107,3 +107,19 @@ def test_start_up_fails_without_a_key_outside_debug_when_connections_exist(
             crypto.encrypt_token(TOKEN)
     with override_settings(NETBOX_TOKEN_KEYS=[Fernet.generate_key().decode()]):
         crypto.require_key_at_start_up()
+
+
+def test_a_push_that_cannot_read_its_token_fails_instead_of_hanging(
+    world: World, django_capture_on_commit_callbacks: object
+) -> None:
+    """No key in a worker: the push is marked failed with the reason, nothing written."""
+    connection = services.connection_create(
+        organisation=world.contoso, name="ops", url=NOWHERE, token=TOKEN
+    )
+    with override_settings(NETBOX_TOKEN_KEYS=[], DEBUG=False, TESTING=False):
+        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+            push = services.push_request(build=world.build, connection=connection)
+    push.refresh_from_db()
+    assert push.status == "failed"
+    assert "NETBOX_TOKEN_KEY" in push.error
+    assert push.written == []

@@ -253,7 +253,11 @@ def _stale(push: NetBoxPush) -> bool:
 @transaction.atomic
 def push_request(*, build: Build, connection: NetBoxConnection, user: Any = None) -> NetBoxPush:
     """Queue a push of the build's current revision; one push of a build runs at a time."""
-    build = Build.objects.select_for_update().select_related("site__organisation").get(pk=build.pk)
+    build = (
+        Build.objects.select_for_update(of=("self",))
+        .select_related("site__organisation")
+        .get(pk=build.pk)
+    )
     _check_handoff(build, connection)
     running = (
         NetBoxPush.objects.select_for_update()
@@ -321,7 +325,8 @@ def push_run(*, push_id: int) -> NetBoxPush:
     """Run a queued push: dry pass, then the writes in dependency order, recorded as they go."""
     with transaction.atomic():
         push = (
-            NetBoxPush.objects.select_for_update()
+            # Lock the push row only: its connection is a nullable (outer) join.
+            NetBoxPush.objects.select_for_update(of=("self",))
             .select_related("build__site__organisation", "connection")
             .get(pk=push_id)
         )

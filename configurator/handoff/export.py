@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from configurator.handoff.mapping import ENDPOINT_ORDER, Mapping_, NetBoxObject, Ref
+from configurator.handoff.mapping import ENDPOINT_ORDER, HandoffMapping, NetBoxObject, Ref
 
 __all__ = ["export_files", "export_zip"]
 
@@ -40,7 +40,7 @@ TERMINATION_TYPES = {"dcim.powerport", "dcim.poweroutlet", "dcim.powerfeed"}
 class _Names:
     """What an import file writes for a reference: the object's name (model, slug)."""
 
-    def __init__(self, mapping: Mapping_) -> None:
+    def __init__(self, mapping: HandoffMapping) -> None:
         self.objects = {o.key: o for o in mapping.objects}
 
     def name(self, ref: Ref) -> str:
@@ -90,7 +90,9 @@ def _cable_row(obj: NetBoxObject, names: _Names) -> dict[str, Any]:
     return row
 
 
-def _device_type_document(obj: NetBoxObject, mapping: Mapping_, names: _Names) -> dict[str, Any]:
+def _device_type_document(
+    obj: NetBoxObject, mapping: HandoffMapping, names: _Names
+) -> dict[str, Any]:
     document = _row(obj, names)
     ports = [
         {k: v for k, v in _row(t, names).items() if k != "device_type"}
@@ -113,7 +115,7 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 
-def export_files(mapping: Mapping_) -> dict[str, str]:
+def export_files(mapping: HandoffMapping) -> dict[str, str]:
     """File name -> YAML text, in import order (the names sort in that order)."""
     names = _Names(mapping)
     files: dict[str, str] = {}
@@ -143,7 +145,11 @@ def export_files(mapping: Mapping_) -> dict[str, str]:
 
 
 def export_zip(
-    mapping: Mapping_, *, build_name: str, revision: int, notes: Mapping[str, str] | None = None
+    mapping: HandoffMapping,
+    *,
+    build_name: str,
+    revision: int,
+    notes: Mapping[str, str] | None = None,
 ) -> bytes:
     """The import files in a zip, with a README naming the order and the NetBox menu of each."""
     files = export_files(mapping)

@@ -37,7 +37,7 @@ __all__ = [
     "TAG_SLUG",
     "CatalogueRow",
     "HandoffInput",
-    "Mapping_",
+    "HandoffMapping",
     "NetBoxObject",
     "Ref",
     "map_build",
@@ -170,7 +170,7 @@ class HandoffInput:
 
 
 @dataclass
-class Mapping_:
+class HandoffMapping:
     """The objects in dependency order, and what NetBox cannot hold of this build."""
 
     objects: list[NetBoxObject] = field(default_factory=list)
@@ -245,7 +245,9 @@ def _inlet_type(voltage_v: float, phases: int, amps: float | None) -> str | None
     return "iec-60309-p-n-e-6h"
 
 
-def _spread_outlets(count_c13: int, count_c19: int, other: int, *, port: str, phases: int):
+def _spread_outlets(
+    count_c13: int, count_c19: int, other: int, *, port: str, phases: int
+) -> list[Outlet]:
     outlets: list[Outlet] = []
     kinds = ["iec-60320-c13"] * count_c13 + ["iec-60320-c19"] * count_c19 + [None] * other
     for n, kind in enumerate(kinds, start=1):
@@ -369,13 +371,13 @@ def _device_type_key(row: CatalogueRow) -> str:
     return f"devicetype/{row.manufacturer_slug}/{slugify(row.sku)}"
 
 
-def map_build(data: HandoffInput, *, keep: Mapping[str, str] | None = None) -> Mapping_:
+def map_build(data: HandoffInput, *, keep: Mapping[str, str] | None = None) -> HandoffMapping:
     """The NetBox objects of a build in dependency order, and the notes on what is lost.
 
     ``keep`` maps a cable key to the outlet (or feed) name it ends on in NetBox today, so a
     later revision leaves existing cables where they are and only new cords take free outlets.
     """
-    out = Mapping_()
+    out = HandoffMapping()
     spec = data.spec
     site = spec.site
     owned_types = list(OWNED_TYPES)

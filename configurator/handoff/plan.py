@@ -25,7 +25,7 @@ from configurator.handoff.mapping import (
     CF_KEY,
     CF_REVISION,
     ENDPOINT_ORDER,
-    Mapping_,
+    HandoffMapping,
     NetBoxObject,
     Ref,
 )
@@ -193,7 +193,7 @@ class _Run:
         self,
         client: NetBoxClient,
         build_id: int,
-        mapping: Mapping_,
+        mapping: HandoffMapping,
         *,
         write: bool,
         on_write: Callable[[Write], None] | None,
@@ -450,7 +450,7 @@ class Branching:
 def reconcile(
     client: NetBoxClient,
     build_id: int,
-    make_mapping: Callable[[Mapping[str, str]], Mapping_],
+    make_mapping: Callable[[Mapping[str, str]], HandoffMapping],
     *,
     write: bool = False,
     on_write: Callable[[Write], None] | None = None,

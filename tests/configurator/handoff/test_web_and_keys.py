@@ -116,9 +116,9 @@ def test_a_push_that_cannot_read_its_token_fails_instead_of_hanging(
     connection = services.connection_create(
         organisation=world.contoso, name="ops", url=NOWHERE, token=TOKEN
     )
-    with override_settings(NETBOX_TOKEN_KEYS=[], DEBUG=False, TESTING=False):
-        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-            push = services.push_request(build=world.build, connection=connection)
+    no_key = override_settings(NETBOX_TOKEN_KEYS=[], DEBUG=False, TESTING=False)
+    with no_key, django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        push = services.push_request(build=world.build, connection=connection)
     push.refresh_from_db()
     assert push.status == "failed"
     assert "NETBOX_TOKEN_KEY" in push.error

@@ -14,7 +14,8 @@
 # migrated database, so later runs skip the install (~90 s) and the migrations (~5 min). A dump
 # committed under tests/integration/netbox/ (same version) is used before the cache, so a clean
 # machine migrates nothing either. Its own PostgreSQL database and Redis db numbers; gunicorn
-# on a loopback port. Every step prints its time.
+# on a loopback port. Every step prints its time. A second instance beside CI's takes its own
+# NETBOX_ROOT_DIR, NETBOX_RUN_DIR, NETBOX_DB, NETBOX_PORT and NETBOX_REDIS_*_DB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -24,7 +25,7 @@ NETBOX_BRANCHING=${NETBOX_BRANCHING:-1}
 BRANCHING_VERSION=${BRANCHING_VERSION:-1.2.2}
 CACHE=${NETBOX_CACHE_DIR:-${HOME}/.cache/mdc-netbox}/${NETBOX_VERSION}
 VENV=$CACHE/venv
-ROOT=$CACHE/root                       # NETBOX_ROOT: conf/configuration.py, media, reports
+ROOT=${NETBOX_ROOT_DIR:-$CACHE/root}   # NETBOX_ROOT: conf/configuration.py, media, reports
 RUN=${NETBOX_RUN_DIR:-$CACHE/run}      # pid file and server log
 COMMITTED_DUMP=$REPO/tests/integration/netbox/netbox-${NETBOX_VERSION}.pgdump
 CACHED_DUMP=$CACHE/migrated.pgdump

@@ -90,6 +90,20 @@ def _cable_row(obj: NetBoxObject, names: _Names) -> dict[str, Any]:
     return row
 
 
+def _device_row(obj: NetBoxObject, names: _Names) -> dict[str, Any]:
+    """A device names its type's manufacturer: NetBox looks the type's model up within it."""
+    row = _row(obj, names)
+    device_type = names.obj(obj.fields["device_type"])
+    return {"manufacturer": names.name(device_type.fields["manufacturer"]), **row}
+
+
+def _feed_row(obj: NetBoxObject, names: _Names) -> dict[str, Any]:
+    """A power feed names its panel's site: NetBox looks the panel up within it."""
+    row = _row(obj, names)
+    panel = names.obj(obj.fields["power_panel"])
+    return {"site": names.name(panel.fields["site"]), **row}
+
+
 def _device_type_document(
     obj: NetBoxObject, mapping: HandoffMapping, names: _Names
 ) -> dict[str, Any]:
@@ -138,6 +152,10 @@ def export_files(mapping: HandoffMapping) -> dict[str, str]:
             )
         elif endpoint == "dcim.cables":
             text = _dump([_cable_row(o, names) for o in objects])
+        elif endpoint == "dcim.devices":
+            text = _dump([_device_row(o, names) for o in objects])
+        elif endpoint == "dcim.power_feeds":
+            text = _dump([_feed_row(o, names) for o in objects])
         else:
             text = _dump([_row(o, names) for o in objects])
         files[filename] = text

@@ -284,10 +284,10 @@ class _Run:
         status = self.client.status()
         self.plan.netbox_version = str(status.get("netbox-version", ""))
         self.plan.branching = self.client.has_branching(status)
-        owned: dict[str, dict[str, dict[str, Any]]] = {}
-        for endpoint in OWNED_ENDPOINTS:
-            records = self.client.list(endpoint, **{f"cf_{CF_BUILD}": self.build_id})
-            owned[endpoint] = {str((r.get("custom_fields") or {}).get(CF_KEY)): r for r in records}
+        owned = {
+            endpoint: _owned_records(self.client, endpoint, self.build_id)
+            for endpoint in OWNED_ENDPOINTS
+        }
         wanted_keys = {o.key for o in self.mapping.objects}
         self._delete_stale(owned, wanted_keys)
         for endpoint in ENDPOINT_ORDER:
@@ -524,9 +524,25 @@ def _through_branch(client: NetBoxClient, run: _Run, branching: Branching) -> Pl
 def _current_outlets(client: NetBoxClient, build_id: int) -> dict[str, str]:
     """The outlet or feed name each of the build's cables ends on in NetBox today."""
     keep: dict[str, str] = {}
-    for cable in client.list("dcim.cables", **{f"cf_{CF_BUILD}": build_id}):
-        key = (cable.get("custom_fields") or {}).get(CF_KEY)
+    for key, cable in _owned_records(client, "dcim.cables", build_id).items():
         ends = cable.get("b_terminations") or []
-        if key and ends and isinstance(ends[0].get("object"), dict):
-            keep[str(key)] = str(ends[0]["object"].get("name", ""))
+        if ends and isinstance(ends[0].get("object"), dict):
+            keep[key] = str(ends[0]["object"].get("name", ""))
     return keep
+
+
+def _owned_records(client: NetBoxClient, endpoint: str, build_id: int) -> dict[str, Any]:
+    """The build's own objects of one type, by mdc_key.
+
+    NetBox ignores a filter on a custom field it does not have (before the first push it would
+    list every object): nothing is read then, and every record is checked here as well, so an
+    object that is not this build's is never taken for one, let alone deleted.
+    """
+    if not client.list("extras.custom_fields", name=CF_BUILD):
+        return {}
+    found: dict[str, Any] = {}
+    for record in client.list(endpoint, **{f"cf_{CF_BUILD}": build_id}):
+        fields = record.get("custom_fields") or {}
+        if fields.get(CF_BUILD) == build_id and fields.get(CF_KEY):
+            found[str(fields[CF_KEY])] = record
+    return found

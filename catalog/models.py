@@ -129,6 +129,15 @@ class Component(models.Model):
     comments = models.TextField(blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
     source_ref = models.CharField(max_length=500, blank=True)
+    netbox_type = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The NetBox devicetype-library file (device type or rack type) this component was "
+            "imported from, as parsed; empty for other sources. The NetBox hand-off recreates "
+            "the device type from it."
+        ),
+    )
 
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -14,4 +14,6 @@ class ConfiguratorConfig(AppConfig):
         # web included, so a name always resolves and eager mode runs it in-process.
         import configurator.configure.tasks
         import configurator.documents.tasks
+        import configurator.handoff.checks
+        import configurator.handoff.tasks
         import configurator.quotes.tasks  # noqa: F401

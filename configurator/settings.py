@@ -289,6 +289,18 @@ QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
 # Twice the broker's visibility timeout: by then the broker itself has handed a lost render
 # to another worker, so this only catches a message the broker lost altogether.
 DOCUMENT_RENDER_STALE_SECONDS = env_int("DOCUMENT_RENDER_STALE_SECONDS", 120)
+# --- NetBox hand-off (configurator/handoff)
+# Fernet key(s) that encrypt the organisations' NetBox API tokens at rest, comma-separated: the
+# first encrypts, every one decrypts (rotation). Unset: debug and tests use a development key
+# derived from the secret key; elsewhere start-up fails while NetBox connections exist.
+NETBOX_TOKEN_KEYS = env_list("NETBOX_TOKEN_KEY", [])
+# Seconds one NetBox API request may take before the push or dry run gives up on it.
+NETBOX_TIMEOUT_SECONDS = env_int("NETBOX_TIMEOUT_SECONDS", 30)
+# A push still pending or running after this long (worker lost) may be requested again.
+NETBOX_PUSH_STALE_SECONDS = env_int("NETBOX_PUSH_STALE_SECONDS", 1800)
+# Seconds a NetBox branch may take to be provisioned, or merged, before the push gives up.
+NETBOX_BRANCH_TIMEOUT_SECONDS = env_int("NETBOX_BRANCH_TIMEOUT_SECONDS", 600)
+
 # Expiry runs once a day under `celery beat`; it is idempotent, so a missed or doubled run
 # is harmless.
 CELERY_BEAT_SCHEDULE = {
@@ -370,6 +382,7 @@ SPECTACULAR_SETTINGS = {
         "QuoteStatusEnum": "configurator.quotes.models.QuoteStatus",
         "QuoteRequestStatusEnum": "configurator.quotes.models.QuoteRequestStatus",
         "DocumentStatusEnum": "configurator.documents.models.DocumentStatus",
+        "NetBoxPushStatusEnum": "configurator.handoff.models.NetBoxPushStatus",
     },
 }
 

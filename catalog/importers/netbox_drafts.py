@@ -6,6 +6,7 @@ Part of the NetBox importer (catalog.importers.netbox has the rules).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,15 @@ class ComponentDraft:
     # IT kinds: "stated" when the library's text says liquid-cooled, else "absent" (reference 8;
     # netbox_liquid). Other kinds: "" (not applicable).
     liquid: str = ""
+
+
+def source_document(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The file's mapping as JSON values, kept on the component for the NetBox hand-off.
+
+    YAML may hold dates or other scalars JSON lacks; they are kept as text, so a re-import of
+    an unchanged file stores an equal value and leaves the row unchanged.
+    """
+    return json.loads(json.dumps(dict(data), default=str, sort_keys=True))
 
 
 def comments_with_notes(original: str, notes: Sequence[str]) -> str:

@@ -17,6 +17,7 @@ from catalog.importers.netbox_drafts import (
     assumed_note,
     comments_with_notes,
     identity,
+    source_document,
 )
 from catalog.importers.netbox_power import IP_RE, LOAD_RE, parse_number
 from catalog.importers.netbox_read import (
@@ -214,6 +215,7 @@ def map_rack_type(data: Mapping[str, Any], ref: str) -> ComponentDraft:
         "spec": spec,
         "assumed": assumed.entries,
         "comments": comments_with_notes(text_field(data, "comments"), notes),
+        "netbox_type": source_document(data),
     }
     if weight:
         fields["weight_kg"] = decimal_places(weight, 2)

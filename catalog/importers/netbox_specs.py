@@ -16,6 +16,7 @@ from catalog.importers.netbox_drafts import (
     assumed_note,
     comments_with_notes,
     identity,
+    source_document,
 )
 from catalog.importers.netbox_kinds import (
     DeviceFacts,
@@ -416,6 +417,7 @@ def map_device_type(
     fields["spec"] = spec
     fields["assumed"] = assumed.entries
     fields["comments"] = comments_with_notes(text_field(data, "comments"), notes)
+    fields["netbox_type"] = source_document(data)
     return ComponentDraft(ref, manufacturer, sku, kind, rule, fields, tuple(notes), liquid)
 
 

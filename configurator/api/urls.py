@@ -5,6 +5,13 @@ from rest_framework.routers import SimpleRouter
 
 from configurator.api.builds import BuildViewSet
 from configurator.api.configure import ConfigureJobView, ConfigureSaveView, ConfigureView
+from configurator.api.handoff import (
+    BuildNetBoxExportView,
+    BuildNetBoxPlanView,
+    BuildNetBoxPushesView,
+    NetBoxConnectionViewSet,
+    NetBoxPushView,
+)
 from configurator.api.lines import BuildLineViewSet
 from configurator.api.organisations import MeView, OrganisationViewSet
 from configurator.api.quote_requests import QuoteRequestViewSet
@@ -21,6 +28,7 @@ router.register("builds", BuildViewSet, basename="build")
 router.register(r"builds/(?P<build_pk>\d+)/lines", BuildLineViewSet, basename="build-line")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("quote-requests", QuoteRequestViewSet, basename="quote-request")
+router.register("netbox-connections", NetBoxConnectionViewSet, basename="netbox-connection")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
@@ -34,6 +42,20 @@ urlpatterns = [
         SpecSheetStatusView.as_view(),
         name="build-spec-sheet-status",
     ),
+    path(
+        "builds/<int:pk>/netbox/dry-run/", BuildNetBoxPlanView.as_view(), name="build-netbox-plan"
+    ),
+    path(
+        "builds/<int:pk>/netbox/pushes/",
+        BuildNetBoxPushesView.as_view(),
+        name="build-netbox-pushes",
+    ),
+    path(
+        "builds/<int:pk>/netbox/export/",
+        BuildNetBoxExportView.as_view(),
+        name="build-netbox-export",
+    ),
+    path("netbox-pushes/<int:pk>/", NetBoxPushView.as_view(), name="netbox-push"),
     *router.urls,
     path("", include("catalog.api.urls")),
 ]

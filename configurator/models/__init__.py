@@ -8,6 +8,7 @@ package imports models from their room, never from here.
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.configure.models import ConfigureJob
 from configurator.documents.models import RenderedDocument
+from configurator.handoff.models import NetBoxConnection, NetBoxPush
 from configurator.quotes.models import Quote, QuoteNumberSequence, QuoteRequest
 from configurator.tenancy.models import ApiToken, Membership, Organisation
 
@@ -17,6 +18,8 @@ __all__ = [
     "BuildLine",
     "ConfigureJob",
     "Membership",
+    "NetBoxConnection",
+    "NetBoxPush",
     "Organisation",
     "Quote",
     "QuoteNumberSequence",

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from configurator.web import catalogue, configure, dashboard, selfservice, sites
+from configurator.web import catalogue, configure, dashboard, handoff, selfservice, sites
 
 catalogue_patterns = (
     [
@@ -41,6 +41,20 @@ configure_patterns = (
     "configure",
 )
 
+netbox_patterns = (
+    [
+        path("connections/", handoff.connections, name="connections"),
+        path("connections/<int:pk>/", handoff.connection_update, name="connection_update"),
+        path("connections/<int:pk>/test/", handoff.connection_test, name="connection_test"),
+        path("builds/<int:pk>/", handoff.panel, name="panel"),
+        path("builds/<int:pk>/dry-run/", handoff.dry_run, name="dry_run"),
+        path("builds/<int:pk>/push/", handoff.push, name="push"),
+        path("builds/<int:pk>/netbox.zip", handoff.export, name="export"),
+        path("pushes/<int:pk>/", handoff.push_status, name="push_status"),
+    ],
+    "netbox",
+)
+
 urlpatterns = [
     path("", dashboard.home, name="home"),
     # Exactly "builds/" is the list; the editor's pages live below it.
@@ -52,4 +66,5 @@ urlpatterns = [
     path("self-service/", include(selfservice_patterns)),
     path("configure/", include(configure_patterns)),
     path("quotes/", include(("configurator.web.quote_urls", "quotes"))),
+    path("netbox/", include(netbox_patterns)),
 ]

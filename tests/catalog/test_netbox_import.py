@@ -661,3 +661,19 @@ def test_whole_subset_imports_with_hand_checked_values() -> None:
     call_command("import_devicetypes", str(LIBRARY), stdout=out)
     assert "created 0, updated 0, unchanged 229." in out.getvalue()
     assert Component.objects.count() == 229
+
+
+@pytest.mark.django_db
+def test_import_keeps_the_source_file_for_the_netbox_hand_off() -> None:
+    """The parsed file stays on the component (netbox_type), equal on a re-import."""
+    call_command("import_devicetypes", str(SAMPLES), stdout=StringIO())
+    server = _by_sku("R200-BASE")
+    assert server.netbox_type is not None
+    assert server.netbox_type["model"] == server.model_name
+    assert [port["name"] for port in server.netbox_type["power-ports"]]
+    racks = Component.objects.filter(kind="rack")
+    assert racks.exists()
+    assert all(rack.netbox_type and "u_height" in rack.netbox_type for rack in racks)
+    out = StringIO()
+    call_command("import_devicetypes", str(SAMPLES), stdout=out)
+    assert "created 0, updated 0, unchanged 11." in out.getvalue()

@@ -92,7 +92,7 @@ def quote_create(
     )
     role = issuer_role(user, quote)
     request = (
-        QuoteRequest.objects.select_for_update()
+        QuoteRequest.objects.select_for_update(of=("self",))
         .select_related("requested_by")
         .filter(build=build, status=QuoteRequest.Status.OPEN)
         .first()

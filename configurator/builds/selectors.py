@@ -36,6 +36,9 @@ __all__ = [
     "line_ref",
     "site_get",
     "site_list",
+    "snapshot_rows",
+    "snapshots_from_rows",
+    "with_sites",
 ]
 
 LINE_REF_PREFIX = "L"
@@ -115,10 +118,10 @@ def build_line_list(build: Build) -> QuerySet[BuildLine]:
 
 def _with_site(build: Build) -> Build:
     """The build with site and organisation loaded: free if they are, one query if not."""
-    return _with_sites([build])[0]
+    return with_sites([build])[0]
 
 
-def _with_sites(builds: Sequence[Build]) -> list[Build]:
+def with_sites(builds: Sequence[Build]) -> list[Build]:
     """The builds with site and organisation loaded: free if they are, one query if not."""
     missing = [
         b.pk
@@ -150,7 +153,16 @@ _SNAPSHOT_LINE_FIELDS = (
     "ups_id",
     "phase",
     "note",
+    # The catalogue versions of the line's component (not engine input: fingerprint input).
+    "component__updated",
+    "component__manufacturer__updated",
 )
+# Where the snapshot's own values end in a row of `snapshot_rows` (after the build id).
+_SNAPSHOT_VALUES = len(_SNAPSHOT_LINE_FIELDS) - 3
+
+# A build's lines as plain values: (pk, component_id, quantity, rack_id, position_u, face,
+# feed_a_id, feed_b_id, ups_id, phase, note, component updated, manufacturer updated).
+SnapshotRows = dict[int, list[tuple[Any, ...]]]
 
 
 def build_snapshot(build: Build) -> BuildSpec:
@@ -162,24 +174,40 @@ def build_snapshots(builds: Sequence[Build]) -> list[BuildSpec]:
     """The engine's input for each build, in three queries whatever their number and size.
 
     One query for the builds' sites and organisations (skipped when already loaded), one for
-    all their lines as plain values, one for the distinct components they use with their
-    manufacturer. Builds repeat few components over many lines, so each is loaded and parsed
-    once instead of once per line. Rack lines become racks, every other line a placed item;
-    both carry the id ``L<line pk>`` (see `line_id_from_ref`).
+    all their lines as plain values (`snapshot_rows`), one for the distinct components they
+    use with their manufacturer (`snapshots_from_rows`). Builds repeat few components over
+    many lines, so each is loaded and parsed once instead of once per line. Rack lines become
+    racks, every other line a placed item; both carry the id ``L<line pk>`` (see
+    `line_id_from_ref`).
     """
-    builds = _with_sites(builds)
-    rows: dict[int, list[tuple[Any, ...]]] = {build.pk: [] for build in builds}
+    builds = with_sites(builds)
+    return snapshots_from_rows(builds, snapshot_rows(builds))
+
+
+def snapshot_rows(builds: Sequence[Build]) -> SnapshotRows:
+    """Every line of these builds as plain values, by build pk, in display order: one query.
+
+    Each row also carries its component's and manufacturer's last-change times, so the rows
+    alone fingerprint a build's lines and catalogue versions (configurator.builds.fingerprints).
+    """
+    rows: SnapshotRows = {build.pk: [] for build in builds}
+    if not rows:
+        return rows
     for row in (
         BuildLine.objects.filter(build_id__in=rows)
         .order_by("build_id", "sort_order", "pk")
         .values_list(*_SNAPSHOT_LINE_FIELDS)
     ):
         rows[row[0]].append(row[1:])
+    return rows
+
+
+def snapshots_from_rows(builds: Sequence[Build], rows: SnapshotRows) -> list[BuildSpec]:
+    """The engine's input for each build (site loaded) from its `snapshot_rows`: one query."""
+    wanted = {row[1] for build in builds for row in rows[build.pk]}
     components: dict[int, ComponentSpec] = {
         component.pk: component_to_engine(component)
-        for component in Component.objects.select_related("manufacturer").filter(
-            pk__in={row[1] for lines in rows.values() for row in lines}
-        )
+        for component in Component.objects.select_related("manufacturer").filter(pk__in=wanted)
     }
     return [_snapshot(build, rows[build.pk], components) for build in builds]
 
@@ -189,7 +217,10 @@ def _snapshot(
 ) -> BuildSpec:
     racks: list[RackInstance] = []
     items: list[PlacedItem] = []
-    for pk, component_id, quantity, rack_id, position_u, face, a, b, ups, phase, note in rows:
+    for row in rows:
+        pk, component_id, quantity, rack_id, position_u, face, a, b, ups, phase, note = row[
+            :_SNAPSHOT_VALUES
+        ]
         component = components[component_id]
         if component.kind is Kind.RACK:
             racks.append(

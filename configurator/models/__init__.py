@@ -5,7 +5,7 @@ Django loads an app's models from `<app>.models`; the classes live in the rooms
 package imports models from their room, never from here.
 """
 
-from configurator.builds.models import Build, BuildLine, Site
+from configurator.builds.models import Build, BuildLine, BuildReport, Site
 from configurator.documents.models import RenderedDocument
 from configurator.quotes.models import Quote, QuoteNumberSequence
 from configurator.tenancy.models import ApiToken, Membership, Organisation
@@ -14,6 +14,7 @@ __all__ = [
     "ApiToken",
     "Build",
     "BuildLine",
+    "BuildReport",
     "Membership",
     "Organisation",
     "Quote",

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from configurator.builds import selectors
 from configurator.builds.models import Build
+from configurator.builds.services.reports import build_report_with_spec
 from configurator.documents.elevation import (
     kind_legend,
     rack_elevation_svg,
@@ -174,8 +175,9 @@ def editor_context(
     parts: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """Everything the editor page (or the requested `parts` of it) renders."""
-    spec = selectors.build_snapshot(build)
-    report = evaluate(spec)
+    # The snapshot always (the page draws it); the report from the cache when current.
+    spec, stored = build_report_with_spec(build=build)
+    report = stored.report
     names = _names(spec)
     show_cost = can_see_cost(request.user)
     wanted = set(parts) if parts is not None else {"all"}

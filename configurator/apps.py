@@ -13,4 +13,9 @@ class ConfiguratorConfig(AppConfig):
         # import the services). Importing them here registers every task in every process,
         # web included, so a name always resolves and eager mode runs it in-process.
         import configurator.documents.tasks
+        import configurator.fleet.tasks
         import configurator.quotes.tasks  # noqa: F401
+        from configurator.fleet import signals
+
+        # A component saved with other figures is a catalogue change whose impact is judged.
+        signals.connect()

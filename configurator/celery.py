@@ -10,7 +10,7 @@ app = Celery("configurator")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Every installed app's `tasks` module, and the rooms of the configurator app that hold tasks.
 app.autodiscover_tasks()
-app.autodiscover_tasks(["configurator.documents", "configurator.quotes"])
+app.autodiscover_tasks(["configurator.documents", "configurator.fleet", "configurator.quotes"])
 
 
 @app.task(name="configurator.tasks.ping")

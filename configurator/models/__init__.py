@@ -7,6 +7,15 @@ package imports models from their room, never from here.
 
 from configurator.builds.models import Build, BuildLine, BuildReport, Site
 from configurator.documents.models import RenderedDocument
+from configurator.fleet.models import (
+    CatalogueChange,
+    FleetValidation,
+    FleetValidationItem,
+    Standard,
+    StandardBuild,
+    StandardVariant,
+    StandardVersion,
+)
 from configurator.quotes.models import Quote, QuoteNumberSequence
 from configurator.tenancy.models import ApiToken, Membership, Organisation
 
@@ -15,10 +24,17 @@ __all__ = [
     "Build",
     "BuildLine",
     "BuildReport",
+    "CatalogueChange",
+    "FleetValidation",
+    "FleetValidationItem",
     "Membership",
     "Organisation",
     "Quote",
     "QuoteNumberSequence",
     "RenderedDocument",
     "Site",
+    "Standard",
+    "StandardBuild",
+    "StandardVariant",
+    "StandardVersion",
 ]

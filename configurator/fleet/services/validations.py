@@ -229,20 +229,10 @@ def fleet_validation_chunk_run(*, job_id: int, chunk: int) -> dict[str, Any] | N
         )
         for item in items:
             _record(item, results.get(item.build_id), counts, now)
-        Item.objects.bulk_update(
-            items,
-            [
-                "status",
-                "outcome",
-                "fingerprint",
-                "verdict",
-                "worst",
-                "before_verdict",
-                "new_findings",
-                "error",
-                "finished_at",
-            ],
-        )
+        # Replace the locked rows rather than UPDATE ... CASE per field: one DELETE and one
+        # INSERT cost a fraction of Django's bulk_update for a hundred rows of nine fields.
+        Item.objects.filter(pk__in=[item.pk for item in items]).delete()
+        Item.objects.bulk_create(items)
         FleetValidation.objects.filter(pk=job_id).update(
             done=F("done") + len(items),
             progressed_at=now,

@@ -297,6 +297,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "QuoteStatusEnum": "configurator.quotes.models.QuoteStatus",
         "DocumentStatusEnum": "configurator.documents.models.DocumentStatus",
+        "BuildStatusEnum": "configurator.builds.models.BuildStatus",
+        "FleetValidationStatusEnum": "configurator.fleet.models.FleetValidationStatus",
+        "FleetItemStatusEnum": "configurator.fleet.models.FleetItemStatus",
     },
 }
 

@@ -4,11 +4,22 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from configurator.api.builds import BuildViewSet
+from configurator.api.fleet import (
+    CatalogueChangeViewSet,
+    FleetBomView,
+    FleetBuildsView,
+    FleetImpactView,
+    FleetSummaryView,
+    FleetValidationViewSet,
+    SitesBulkView,
+    SitesImportView,
+)
 from configurator.api.lines import BuildLineViewSet
 from configurator.api.organisations import MeView, OrganisationViewSet
 from configurator.api.quotes import QuoteViewSet
 from configurator.api.sites import SiteViewSet
 from configurator.api.spec_sheets import SpecSheetStatusView, SpecSheetView
+from configurator.api.standards import StandardViewSet
 from configurator.api.validate import ValidateView
 
 # SimpleRouter: other apps bring their own routers; one API root view is enough (none).
@@ -18,6 +29,9 @@ router.register("sites", SiteViewSet, basename="site")
 router.register("builds", BuildViewSet, basename="build")
 router.register(r"builds/(?P<build_pk>\d+)/lines", BuildLineViewSet, basename="build-line")
 router.register("quotes", QuoteViewSet, basename="quote")
+router.register("standards", StandardViewSet, basename="standard")
+router.register("fleet-validations", FleetValidationViewSet, basename="fleet-validation")
+router.register("catalogue-changes", CatalogueChangeViewSet, basename="catalogue-change")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
@@ -28,6 +42,12 @@ urlpatterns = [
         SpecSheetStatusView.as_view(),
         name="build-spec-sheet-status",
     ),
+    path("sites/bulk/", SitesBulkView.as_view(), name="site-bulk"),
+    path("sites/import/", SitesImportView.as_view(), name="site-import"),
+    path("fleet/", FleetSummaryView.as_view(), name="fleet-summary"),
+    path("fleet/builds/", FleetBuildsView.as_view(), name="fleet-builds"),
+    path("fleet/bom/", FleetBomView.as_view(), name="fleet-bom"),
+    path("fleet/impact/", FleetImpactView.as_view(), name="fleet-impact"),
     *router.urls,
     path("", include("catalog.api.urls")),
 ]

@@ -361,6 +361,10 @@ class BuildLine(models.Model):
             raise ValidationError(errors)
 
 
+# Named at module level for drf-spectacular's ENUM_NAME_OVERRIDES (an import path).
+BuildStatus = Build.Status
+
+
 class BuildReport(models.Model):
     """The engine's last report on a build, stored under the fingerprint of its inputs.
 

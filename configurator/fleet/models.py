@@ -302,3 +302,8 @@ class FleetValidationItem(models.Model):
 
     def __str__(self) -> str:
         return f"job {self.job_id} build {self.build_id}: {self.status}"
+
+
+# Named at module level for drf-spectacular's ENUM_NAME_OVERRIDES (an import path).
+FleetValidationStatus = FleetValidation.Status
+FleetItemStatus = FleetValidationItem.Status

@@ -130,8 +130,8 @@ class FleetSummaryView(_FleetQueryMixin, APIView):
         description=(
             "How many builds, by verdict of their last stored report (`none`: never "
             "validated), and the engine's figures summed over the builds with a report: "
-            "typical IT load, energy a year, CO2 a year, and energy cost and bill total by "
-            "currency (never converted). " + FILTER_DOCS
+            "typical IT load, energy a year, CO2 a year, and energy cost by currency (never "
+            "converted); and the list price of the fleet BOM. " + FILTER_DOCS
         ),
         parameters=[FleetQuerySerializer],
         responses={200: FleetSummarySerializer, 400: BAD_INPUT},

@@ -19,7 +19,7 @@ from configurator.builds.bom import Bom, bom_compute
 from configurator.builds.fingerprints import build_fingerprint
 from configurator.builds.models import Build, BuildLine, BuildReport
 from configurator.builds.selectors import snapshot_rows, with_sites
-from configurator.errors import NotFound
+from configurator.errors import Conflict, NotFound
 from configurator.fleet.designs import design_difference, design_with_substitutions
 from configurator.fleet.models import (
     CatalogueChange,
@@ -189,12 +189,15 @@ class FleetSummary:
     annual_kwh: float = 0.0
     co2_kg_per_year: float = 0.0
     energy_cost_per_year: dict[str, float] = field(default_factory=dict)
-    bill_total: dict[str, float] = field(default_factory=dict)
+    # List price of the fleet BOM (every component of every build) and its currency; None
+    # when the components are priced in several currencies (prices are never converted).
+    list_price_total: Decimal | None = None
+    list_price_currency: str | None = None
     standards: list[dict[str, Any]] = field(default_factory=list)
 
 
 def fleet_summary(builds: QuerySet[Build]) -> FleetSummary:
-    """The summary of a filtered fleet: three aggregate queries."""
+    """The summary of a filtered fleet: four aggregate queries and the fleet BOM's two."""
     summary = FleetSummary()
     reports = BuildReport.objects.filter(build__in=builds.values("pk")).exclude(fingerprint="")
     counts = dict(
@@ -217,7 +220,6 @@ def fleet_summary(builds: QuerySet[Build]) -> FleetSummary:
             annual_kwh=Sum("annual_kwh"),
             co2=Sum("co2_kg_per_year"),
             energy_cost=Sum("energy_cost_per_year"),
-            bill=Sum("bill_total"),
         )
         .order_by("currency")
     ):
@@ -225,7 +227,13 @@ def fleet_summary(builds: QuerySet[Build]) -> FleetSummary:
         summary.annual_kwh += row["annual_kwh"] or 0.0
         summary.co2_kg_per_year += row["co2"] or 0.0
         summary.energy_cost_per_year[row["currency"]] = row["energy_cost"] or 0.0
-        summary.bill_total[row["currency"]] = row["bill"] or 0.0
+    try:
+        bom = fleet_bom(builds, show_cost=False)
+    except Conflict:
+        pass  # several currencies: no single total
+    else:
+        summary.list_price_total = bom.totals.list_price
+        summary.list_price_currency = bom.currency
     summary.standards = list(
         builds.filter(standard_link__isnull=False)
         .order_by()

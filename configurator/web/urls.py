@@ -42,4 +42,5 @@ urlpatterns = [
     path("sites/", include(site_patterns)),
     path("self-service/", include(selfservice_patterns)),
     path("quotes/", include(("configurator.web.quote_urls", "quotes"))),
+    path("fleet/", include(("configurator.web.fleet_urls", "fleet"))),
 ]

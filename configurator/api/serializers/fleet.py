@@ -262,7 +262,13 @@ class FleetSummarySerializer(serializers.Serializer[Any]):
     energy_cost_per_year = serializers.DictField(
         child=serializers.FloatField(), help_text="By currency (never converted)."
     )
-    bill_total = serializers.DictField(child=serializers.FloatField(), help_text="By currency.")
+    list_price_total = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        help_text="List price of the fleet BOM; null when its parts mix currencies.",
+    )
+    list_price_currency = serializers.CharField(allow_null=True)
     standards = serializers.ListField(child=serializers.DictField())
 
 

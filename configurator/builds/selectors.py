@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from catalog.models import Component
 from catalog.selectors import component_to_engine
@@ -153,9 +154,10 @@ _SNAPSHOT_LINE_FIELDS = (
     "ups_id",
     "phase",
     "note",
-    # The catalogue versions of the line's component (not engine input: fingerprint input).
-    "component__updated",
-    "component__manufacturer__updated",
+    # The catalogue versions of the line's component (not engine input: fingerprint input),
+    # read as text: they are only compared, so the driver need not parse a timestamp a line.
+    "component_version",
+    "manufacturer_version",
 )
 # Where the snapshot's own values end in a row of `snapshot_rows` (after the build id).
 _SNAPSHOT_VALUES = len(_SNAPSHOT_LINE_FIELDS) - 3
@@ -195,6 +197,10 @@ def snapshot_rows(builds: Sequence[Build]) -> SnapshotRows:
         return rows
     for row in (
         BuildLine.objects.filter(build_id__in=rows)
+        .annotate(
+            component_version=Cast("component__updated", TextField()),
+            manufacturer_version=Cast("component__manufacturer__updated", TextField()),
+        )
         .order_by("build_id", "sort_order", "pk")
         .values_list(*_SNAPSHOT_LINE_FIELDS)
     ):

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from configurator.builds.fingerprints import build_fingerprint
@@ -227,11 +227,30 @@ _STORED_FIELDS = [f for f in _SUMMARY_FIELDS if f != "fingerprint"] + ["fingerpr
 
 
 def _store(rows: list[BuildReport]) -> None:
-    """Insert or replace the rows in one statement."""
-    if rows:
-        BuildReport.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["build"], update_fields=_STORED_FIELDS
-        )
+    """Insert or replace the rows: one upsert statement, sent once per row in one batch.
+
+    Not bulk_create(update_conflicts=True): on PostgreSQL it binds every column as an array
+    (UNNEST), and quoting a hundred reports of several kB into array literals cost more than
+    the engine's evaluations of the chunk. `executemany` pipelines plain upserts instead.
+    """
+    if not rows:
+        return
+    fields = [BuildReport._meta.get_field(name) for name in ("build", *_STORED_FIELDS)]
+    quote = connection.ops.quote_name
+    columns = [quote(field.column) for field in fields]
+    # Every name comes from the model's own metadata, quoted; the values are parameters.
+    sql = (
+        f"INSERT INTO {quote(BuildReport._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({columns[0]}) DO UPDATE SET "
+        + ", ".join(f"{column} = EXCLUDED.{column}" for column in columns[1:])
+    )
+    params = [
+        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _store_best_effort(rows: list[BuildReport]) -> None:

@@ -35,7 +35,7 @@ from typing import Any
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -229,10 +229,7 @@ def fleet_validation_chunk_run(*, job_id: int, chunk: int) -> dict[str, Any] | N
         )
         for item in items:
             _record(item, results.get(item.build_id), counts, now)
-        # Replace the locked rows rather than UPDATE ... CASE per field: one DELETE and one
-        # INSERT cost a fraction of Django's bulk_update for a hundred rows of nine fields.
-        Item.objects.filter(pk__in=[item.pk for item in items]).delete()
-        Item.objects.bulk_create(items)
+        _save_items(items)
         FleetValidation.objects.filter(pk=job_id).update(
             done=F("done") + len(items),
             progressed_at=now,
@@ -240,6 +237,42 @@ def fleet_validation_chunk_run(*, job_id: int, chunk: int) -> dict[str, Any] | N
         )
     _finish_if_done(job_id)
     return {"job": job_id, "chunk": chunk, "builds": len(items), **counts}
+
+
+_ITEM_FIELDS = (
+    "status",
+    "outcome",
+    "fingerprint",
+    "verdict",
+    "worst",
+    "before_verdict",
+    "new_findings",
+    "error",
+    "finished_at",
+)
+
+
+def _save_items(items: Sequence[FleetValidationItem]) -> None:
+    """Write the items' outcomes: one UPDATE by primary key, sent once per item in a batch.
+
+    Not bulk_update: it builds a CASE per field per row, which for a hundred rows cost as much
+    as the engine; `executemany` pipelines one plain statement instead.
+    """
+    fields = [Item._meta.get_field(name) for name in _ITEM_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    # Every name comes from the model's own metadata, quoted; the values are parameters.
+    sql = (
+        f"UPDATE {quote(Item._meta.db_table)} SET {assignments} "  # noqa: S608
+        f"WHERE {quote(Item._meta.pk.column)} = %s"
+    )
+    params = [
+        [field.get_db_prep_save(getattr(item, field.attname), connection) for field in fields]
+        + [item.pk]
+        for item in items
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _record(item: Any, result: Any, counts: dict[str, int], now: datetime.datetime) -> None:

@@ -139,7 +139,7 @@ def test_chunk_costs_constant_queries_with_three_for_the_snapshot(
         )
     ]
     assert len(snapshot) == 3, snapshot
-    assert len(sql) == 15, sql
+    assert len(sql) == 14, sql
 
 
 def test_chunk_run_twice_does_the_work_once(rolled_out: Fleet, engine: EngineRuns) -> None:

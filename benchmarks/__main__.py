@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, str] = {
     "rules": "benchmarks.rules_bench",
     "pdf": "benchmarks.pdf_bench",
     "api": "benchmarks.api_bench",
+    "fleet": "benchmarks.fleet_bench",
 }
 
 

@@ -232,7 +232,11 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
     schema = EnvelopeAutoSchema()
 
     def get_queryset(self) -> QuerySet[Build]:
-        return selectors.build_list(user=self.request.user, auth=self.request.auth)
+        queryset = selectors.build_list(user=self.request.user, auth=self.request.auth)
+        if self.action == "validation":
+            # The stored report comes with the build: a current one costs no query of its own.
+            queryset = queryset.select_related("stored_report")
+        return queryset
 
     def _build_response(
         self, build: Build, status_code: int = status.HTTP_200_OK, **context: Any

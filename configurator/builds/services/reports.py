@@ -271,6 +271,18 @@ def _fresh(row: BuildReport, report: Report, *, full: bool) -> StoredReport:
     )
 
 
+def _stored_rows(builds: Sequence[Build], *, full: bool) -> list[BuildReport]:
+    """The builds' report rows: free when the caller loaded them with
+    ``select_related("stored_report")``, else one query."""
+    cache = Build.stored_report.related
+    if all(cache.is_cached(build) for build in builds):
+        return [
+            build.stored_report for build in builds if cache.get_cached_value(build) is not None
+        ]
+    rows = BuildReport.objects.filter(build_id__in=[build.pk for build in builds])
+    return list(rows if full else rows.defer("report"))
+
+
 def _resolve(
     builds: Sequence[Build], *, full: bool, need_specs: bool
 ) -> tuple[list[StoredReport], list[BuildSpec]]:
@@ -278,11 +290,10 @@ def _resolve(
     builds = with_sites(builds)
     rows = snapshot_rows(builds)
     fingerprints = {build.pk: build_fingerprint(build, rows[build.pk]) for build in builds}
-    stored_rows = BuildReport.objects.filter(build_id__in=fingerprints)
-    if not full:
-        stored_rows = stored_rows.defer("report")
     current = {
-        row.build_id: row for row in stored_rows if row.fingerprint == fingerprints[row.build_id]
+        row.build_id: row
+        for row in _stored_rows(builds, full=full)
+        if row.fingerprint == fingerprints[row.build_id]
     }
     misses = [build for build in builds if build.pk not in current]
     to_snapshot = builds if need_specs else misses
@@ -307,7 +318,11 @@ def _resolve(
 
 
 def build_report_get(*, build: Build) -> StoredReport:
-    """The build's report in full: the stored one when current, else computed and stored."""
+    """The build's report in full: the stored one when current, else computed and stored.
+
+    One query (the build's lines) when the build was read with
+    ``select_related("stored_report")`` and its report is current; two otherwise.
+    """
     return _resolve([build], full=True, need_specs=False)[0][0]
 
 

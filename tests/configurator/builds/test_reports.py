@@ -291,3 +291,17 @@ def test_refresh_isolates_a_build_the_engine_refuses(monkeypatch: pytest.MonkeyP
     assert results[bad.pk].stored is None
     assert "engine refused" in results[bad.pk].error
     assert BuildReport.objects.get(build=bad).fingerprint == ""
+
+
+def test_row_loaded_with_the_build_costs_one_query(django_assert_num_queries: Any) -> None:
+    """A build read with select_related("stored_report") needs only its lines read."""
+    build = rack_build()
+    build_report_get(build=fresh(build))
+    loaded = Build.objects.select_related("site__organisation", "stored_report").get(pk=build.pk)
+    with django_assert_num_queries(1):
+        stored = build_report_get(build=loaded)
+    assert not stored.evaluated
+    never = Build.objects.select_related("site__organisation", "stored_report").get(
+        pk=rack_build().pk
+    )
+    assert build_report_get(build=never).evaluated  # no row yet: computed, not an error

@@ -364,8 +364,9 @@ class FleetValidationCreateSerializer(serializers.Serializer[Any]):
     environment = serializers.ChoiceField(choices=Site.Environment.choices, required=False)
     status = serializers.ChoiceField(choices=Build.Status.choices, required=False)
     q = serializers.CharField(max_length=200, required=False)
-    builds = _Ids(required=False, max_length=100_000)
-    sites = _Ids(required=False, max_length=100_000)
+    # Bounded so an id list always fits one query's parameters (SQLite takes 32,766).
+    builds = _Ids(required=False, max_length=10_000)
+    sites = _Ids(required=False, max_length=10_000)
 
 
 class FleetItemSerializer(serializers.ModelSerializer[FleetValidationItem]):

@@ -157,6 +157,12 @@ class FleetRow:
     def verdict(self) -> str:
         return self.report.verdict if self.report is not None else ""
 
+    @property
+    def it_load_kw(self) -> float | None:
+        """The engine's typical IT load in kW (for display)."""
+        value = None if self.report is None else self.report.it_load_w
+        return None if value is None else value / 1000
+
 
 def fleet_rows(builds: Sequence[Build]) -> list[FleetRow]:
     """Rows of a page of builds (loaded by `fleet_builds`): one query tells stale reports."""
@@ -194,6 +200,18 @@ class FleetSummary:
     list_price_total: Decimal | None = None
     list_price_currency: str | None = None
     standards: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def it_load_kw(self) -> float:
+        return self.it_load_w / 1000
+
+    @property
+    def annual_mwh(self) -> float:
+        return self.annual_kwh / 1000
+
+    @property
+    def co2_t_per_year(self) -> float:
+        return self.co2_kg_per_year / 1000
 
 
 def fleet_summary(builds: QuerySet[Build]) -> FleetSummary:

@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help install run test lint fmt check bench worker schema
 
 help:
-	@echo "make run     - install, migrate, seed catalogue and demo users, serve on 127.0.0.1:8000 (PORT=8001 for another)"
+	@echo "make run     - install, migrate, seed catalogue, demo users and demo fleet, serve on 127.0.0.1:8000 (PORT=8001 for another)"
 	@echo "make test    - lint, type-check rules/, migrations check, pytest (SQLite, eager Celery)"
 	@echo "make lint    - ruff check, ruff format --check, import contracts, mypy rules"
 	@echo "make fmt     - ruff format and autofix"
@@ -36,6 +36,7 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_catalog
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_fleet
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)

@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, str] = {
     "editor": "benchmarks.editor_bench",
     # 16 clients for 60 s against gunicorn (two workers): throughput, errors, throttle accuracy.
     "load": "benchmarks.load",
+    "fleet": "benchmarks.fleet_bench",
 }
 
 

@@ -14,6 +14,11 @@ class ConfiguratorConfig(AppConfig):
         # web included, so a name always resolves and eager mode runs it in-process.
         import configurator.configure.tasks
         import configurator.documents.tasks
+        import configurator.fleet.tasks
         import configurator.handoff.checks
         import configurator.handoff.tasks
         import configurator.quotes.tasks  # noqa: F401
+        from configurator.fleet import signals
+
+        # A component saved with other figures is a catalogue change whose impact is judged.
+        signals.connect()

@@ -14,6 +14,7 @@ app.autodiscover_tasks(
     [
         "configurator.configure",
         "configurator.documents",
+        "configurator.fleet",
         "configurator.handoff",
         "configurator.quotes",
     ]

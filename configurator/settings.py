@@ -308,7 +308,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "configurator.tasks.expire_due_quotes",
         "schedule": 3600.0 * 24,
     },
+    # Sends again the chunks of fleet validations that stopped progressing (a worker killed,
+    # a message lost); running twice is harmless.
+    "resume-stalled-fleet-validations": {
+        "task": "configurator.tasks.fleet_validations_resume",
+        "schedule": 60.0,
+    },
 }
+
+# --- Fleets
+# Builds per fleet-validation task: one transaction, one batched snapshot (three queries).
+FLEET_VALIDATION_CHUNK_SIZE = env_int("FLEET_VALIDATION_CHUNK_SIZE", 100)
+# A running job with no chunk finished for this long has its pending chunks sent again.
+FLEET_VALIDATION_STALL_SECONDS = env_int("FLEET_VALIDATION_STALL_SECONDS", 120)
+# Queue of the chunk tasks; empty = Celery's default queue. A queue of their own lets fleet
+# workers scale apart from the PDF renders (`celery worker -Q fleet`).
+FLEET_VALIDATION_QUEUE = env_str("FLEET_VALIDATION_QUEUE")
 
 # --- REST API
 # The catalogue asks the tenancy layer who may edit it and see cost (see catalog/access.py).
@@ -382,6 +397,9 @@ SPECTACULAR_SETTINGS = {
         "QuoteStatusEnum": "configurator.quotes.models.QuoteStatus",
         "QuoteRequestStatusEnum": "configurator.quotes.models.QuoteRequestStatus",
         "DocumentStatusEnum": "configurator.documents.models.DocumentStatus",
+        "BuildStatusEnum": "configurator.builds.models.BuildStatus",
+        "FleetValidationStatusEnum": "configurator.fleet.models.FleetValidationStatus",
+        "FleetItemStatusEnum": "configurator.fleet.models.FleetItemStatus",
         "NetBoxPushStatusEnum": "configurator.handoff.models.NetBoxPushStatus",
     },
 }

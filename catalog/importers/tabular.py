@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,6 +38,18 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from catalog.importers.sheets import (
+    FORMATS,
+    FORMULA_START,
+    HEADER_ROW,
+    RowError,
+    SheetError,
+    check_format,
+    is_blank,
+    read_table,
+    text_cell,
+    validation_errors,
+)
 from catalog.models import COMPONENT_FIELDS, Component
 from catalog.selectors import component_list
 from catalog.services import component_upsert
@@ -54,7 +65,6 @@ __all__ = [
 ]
 
 COLUMNS = COMPONENT_FIELDS
-FORMATS = ("csv", "xlsx")
 KEY_COLUMNS = ("manufacturer", "sku")
 DECIMAL_COLUMNS = frozenset(
     {"list_price", "cost_price", "u_height", "weight_kg", "nameplate_w", "typical_w"}
@@ -62,27 +72,10 @@ DECIMAL_COLUMNS = frozenset(
 INTEGER_COLUMNS = frozenset({"lead_time_days", "depth_mm"})
 BOOLEAN_COLUMNS = frozenset({"is_full_depth"})
 FIELD_COLUMNS = tuple(c for c in COLUMNS if c not in KEY_COLUMNS)
-HEADER_ROW = 1
 
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0"})
-# Leading characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SOURCE_CSV = "csv"
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in one row; ``field`` is empty for a problem of the whole row or file."""
-
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.field:
-            return f"row {self.row}: {self.field}: {self.message}"
-        return f"row {self.row}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -119,13 +112,6 @@ class ImportResult:
         return sum(1 for row in self.rows if row.action == action)
 
 
-def _check_format(fmt: str) -> str:
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
-    return fmt
-
-
 # --------------------------------------------------------------------------- export
 
 
@@ -147,7 +133,7 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    if text.startswith(_FORMULA_START) or text.startswith("'"):
+    if text.startswith(FORMULA_START) or text.startswith("'"):
         # A leading apostrophe in the data itself is escaped too, so import can strip one.
         return "'" + text
     return text
@@ -192,71 +178,12 @@ def _export_xlsx(components: Iterable[Component]) -> bytes:
 
 def catalog_export(fmt: str) -> bytes:
     """The whole catalogue as CSV (UTF-8) or XLSX bytes, one row per component."""
-    fmt = _check_format(fmt)
+    fmt = check_format(fmt)
     components = component_list()
     return _export_csv(components) if fmt == "csv" else _export_xlsx(components)
 
 
 # --------------------------------------------------------------------------- import: reading
-
-
-class _FileError(Exception):
-    """The file as a whole cannot be read."""
-
-
-def _read_bytes(fileobj: IO[Any] | bytes | str) -> bytes | str:
-    data = fileobj if isinstance(fileobj, bytes | str) else fileobj.read()
-    if not isinstance(data, bytes | str):
-        raise _FileError("the upload could not be read")
-    return data
-
-
-def _csv_rows(raw: bytes | str) -> list[list[Any]]:
-    if isinstance(raw, bytes):
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise _FileError(f"the file is not UTF-8 text ({exc.reason})") from exc
-    else:
-        text = raw.removeprefix("\ufeff")
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as exc:
-        raise _FileError(f"not a valid CSV file: {exc}") from exc
-
-
-def _xlsx_rows(raw: bytes | str) -> list[list[Any]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if isinstance(raw, str):
-        raise _FileError("an XLSX file must be read as bytes")
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise _FileError(f"not a valid XLSX file: {exc}") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text_cell(value: Any, *, csv_escaped: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        # A SKU typed as a number in a spreadsheet comes back as 12345.0.
-        return str(int(value))
-    text = str(value)
-    if csv_escaped and text.startswith("'") and text[1:2] in (*_FORMULA_START, "'"):
-        text = text[1:]
-    # XLSX (XML) turns CR LF into LF on reading; do the same for CSV so both agree.
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class _CellError(Exception):
@@ -269,17 +196,17 @@ class _CellError(Exception):
 def _convert(column: str, value: Any, *, csv_escaped: bool) -> Any:
     """A cell as the value handed to the service (validation happens there)."""
     if column in DECIMAL_COLUMNS:
-        if _is_blank(value):
+        if is_blank(value):
             return None
         if isinstance(value, bool):
             raise _CellError(column, "Enter a number.")
         return (
             Decimal(repr(value))
             if isinstance(value, float)
-            else _text_cell(value, csv_escaped=False)
+            else text_cell(value, csv_escaped=False)
         )
     if column in INTEGER_COLUMNS:
-        if _is_blank(value):
+        if is_blank(value):
             return None
         if isinstance(value, bool):
             raise _CellError(column, "Enter a whole number.")
@@ -291,7 +218,7 @@ def _convert(column: str, value: Any, *, csv_escaped: bool) -> Any:
             raise _CellError(column, "Enter a whole number.")
         return int(number)
     if column in BOOLEAN_COLUMNS:
-        if _is_blank(value):
+        if is_blank(value):
             return None
         if isinstance(value, bool):
             return value
@@ -302,7 +229,7 @@ def _convert(column: str, value: Any, *, csv_escaped: bool) -> Any:
             return False
         raise _CellError(column, "Enter true or false.")
     if column == "spec":
-        text = _text_cell(value, csv_escaped=csv_escaped)
+        text = text_cell(value, csv_escaped=csv_escaped)
         if not text:
             return {}
         try:
@@ -313,7 +240,7 @@ def _convert(column: str, value: Any, *, csv_escaped: bool) -> Any:
             raise _CellError(column, "Must be a JSON object.")
         return spec
     if column == "assumed":
-        text = _text_cell(value, csv_escaped=csv_escaped)
+        text = text_cell(value, csv_escaped=csv_escaped)
         if not text:
             return []
         try:
@@ -323,7 +250,7 @@ def _convert(column: str, value: Any, *, csv_escaped: bool) -> Any:
         if not isinstance(entries, list):
             raise _CellError(column, "Must be a JSON list of {field, value, why} objects.")
         return entries
-    return _text_cell(value, csv_escaped=csv_escaped)
+    return text_cell(value, csv_escaped=csv_escaped)
 
 
 @dataclass
@@ -366,11 +293,11 @@ def _parse_rows(
     rows: list[_Row] = []
     first_row: dict[tuple[str, str], int] = {}
     for number, cells in enumerate(table[1:], start=HEADER_ROW + 1):
-        if all(_is_blank(cell) for cell in cells):
+        if all(is_blank(cell) for cell in cells):
             continue
         values: dict[str, Any] = {}
         row_errors: list[RowError] = []
-        extra = [c for c in cells[len(columns) :] if not _is_blank(c)]
+        extra = [c for c in cells[len(columns) :] if not is_blank(c)]
         if extra:
             row_errors.append(RowError(number, "", "more cells than header columns"))
         for column, cell in zip(columns, cells, strict=False):
@@ -398,16 +325,6 @@ def _parse_rows(
 
 
 # --------------------------------------------------------------------------- import: writing
-
-
-def _validation_errors(number: int, exc: ValidationError) -> list[RowError]:
-    if not hasattr(exc, "error_dict"):
-        return [RowError(number, "", message) for message in exc.messages]
-    return [
-        RowError(number, "" if name == "__all__" else name, message)
-        for name, messages in exc.message_dict.items()
-        for message in messages
-    ]
 
 
 def _existing(rows: Sequence[_Row]) -> dict[tuple[str, str], Component]:
@@ -439,7 +356,7 @@ def _write(rows: Sequence[_Row], *, source_ref: str) -> tuple[list[RowResult], l
                     manufacturer_name=row.manufacturer, sku=row.sku, **fields
                 )
         except ValidationError as exc:
-            errors += _validation_errors(row.number, exc)
+            errors += validation_errors(row.number, exc)
             continue
         except IntegrityError as exc:
             errors.append(RowError(row.number, "", f"database refused the row: {exc}"))
@@ -460,12 +377,11 @@ def catalog_import(
     fileobj: IO[Any] | bytes | str, fmt: str, *, dry_run: bool = False
 ) -> ImportResult:
     """Import a CSV/XLSX catalogue sheet all-or-nothing; see the module docstring."""
-    fmt = _check_format(fmt)
+    fmt = check_format(fmt)
     source_ref = Path(str(getattr(fileobj, "name", "") or "")).name
     try:
-        raw = _read_bytes(fileobj)
-        table = _csv_rows(raw) if fmt == "csv" else _xlsx_rows(raw)
-    except _FileError as exc:
+        table = read_table(fileobj, fmt)
+    except SheetError as exc:
         return ImportResult(rows=[], errors=[RowError(HEADER_ROW, "", str(exc))], dry_run=dry_run)
     rows, errors = _parse_rows(table, csv_escaped=fmt == "csv")
     results: list[RowResult] = []

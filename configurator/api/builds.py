@@ -58,6 +58,7 @@ from configurator.builds import selectors
 from configurator.builds.models import Build
 from configurator.builds.services import builds as build_services
 from configurator.builds.services import placement as placement_services
+from configurator.builds.services import reports as report_services
 from configurator.documents.bom_export import XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.tenancy.permissions import can_approve_build, can_see_cost
 
@@ -152,10 +153,9 @@ class BuildFilterSet(django_filters.FilterSet):
 
 
 def _worst_severity(build: Build) -> str | None:
-    """The severity of the build's worst finding, or None when it has none."""
-    findings = selectors.build_report(build).findings
-    # The engine sorts findings worst first.
-    return findings[0].severity.value if findings else None
+    """The severity of the build's worst finding, or None when it has none (report cache)."""
+    worst = report_services.build_reports_get(builds=[build])[0].worst
+    return None if worst is None else str(worst["severity"])
 
 
 @extend_schema_view(
@@ -232,7 +232,11 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
     schema = EnvelopeAutoSchema()
 
     def get_queryset(self) -> QuerySet[Build]:
-        return selectors.build_list(user=self.request.user, auth=self.request.auth)
+        queryset = selectors.build_list(user=self.request.user, auth=self.request.auth)
+        if self.action == "validation":
+            # The stored report comes with the build: a current one costs no query of its own.
+            queryset = queryset.select_related("stored_report")
+        return queryset
 
     def _build_response(
         self, build: Build, status_code: int = status.HTTP_200_OK, **context: Any
@@ -293,7 +297,10 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         description=(
             "The rules engine's report on the build as stored: metrics, every finding "
             "(errors included: validating is a read, so it answers 200) and headroom. Line "
-            "ids in findings are `L<line id>`."
+            "ids in findings are `L<line id>`. Reports are cached under the fingerprint of "
+            "everything they depend on (the build's revision and lines, the site, the policy, "
+            "the catalogue versions of its components, the engine version): a repeat request "
+            "is answered without running the engine, and any change to an input is seen."
         ),
         responses={
             200: OpenApiResponse(
@@ -305,9 +312,8 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
     )
     @action(detail=True, methods=["get"])
     def validation(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """The engine's report on the build."""
-        report = selectors.build_report(self.get_object())
-        return Response(report.model_dump(mode="json"))
+        """The engine's report on the build, from the report cache when its inputs are as then."""
+        return Response(report_services.build_report_get(build=self.get_object()).data)
 
     @extend_schema(
         summary="Bill of materials",

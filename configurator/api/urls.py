@@ -5,6 +5,16 @@ from rest_framework.routers import SimpleRouter
 
 from configurator.api.builds import BuildViewSet
 from configurator.api.configure import ConfigureJobView, ConfigureSaveView, ConfigureView
+from configurator.api.fleet import (
+    CatalogueChangeViewSet,
+    FleetBomView,
+    FleetBuildsView,
+    FleetImpactView,
+    FleetSummaryView,
+    FleetValidationViewSet,
+    SitesBulkView,
+    SitesImportView,
+)
 from configurator.api.handoff import (
     BuildNetBoxExportView,
     BuildNetBoxPlanView,
@@ -18,6 +28,7 @@ from configurator.api.quote_requests import QuoteRequestViewSet
 from configurator.api.quotes import QuoteViewSet
 from configurator.api.sites import SiteViewSet
 from configurator.api.spec_sheets import SpecSheetStatusView, SpecSheetView
+from configurator.api.standards import StandardViewSet
 from configurator.api.validate import ValidateView
 
 # SimpleRouter: other apps bring their own routers; one API root view is enough (none).
@@ -29,6 +40,9 @@ router.register(r"builds/(?P<build_pk>\d+)/lines", BuildLineViewSet, basename="b
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("quote-requests", QuoteRequestViewSet, basename="quote-request")
 router.register("netbox-connections", NetBoxConnectionViewSet, basename="netbox-connection")
+router.register("standards", StandardViewSet, basename="standard")
+router.register("fleet-validations", FleetValidationViewSet, basename="fleet-validation")
+router.register("catalogue-changes", CatalogueChangeViewSet, basename="catalogue-change")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
@@ -56,6 +70,12 @@ urlpatterns = [
         name="build-netbox-export",
     ),
     path("netbox-pushes/<int:pk>/", NetBoxPushView.as_view(), name="netbox-push"),
+    path("sites/bulk/", SitesBulkView.as_view(), name="site-bulk"),
+    path("sites/import/", SitesImportView.as_view(), name="site-import"),
+    path("fleet/", FleetSummaryView.as_view(), name="fleet-summary"),
+    path("fleet/builds/", FleetBuildsView.as_view(), name="fleet-builds"),
+    path("fleet/bom/", FleetBomView.as_view(), name="fleet-bom"),
+    path("fleet/impact/", FleetImpactView.as_view(), name="fleet-impact"),
     *router.urls,
     path("", include("catalog.api.urls")),
 ]

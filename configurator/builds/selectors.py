@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, F, OuterRef, QuerySet, When
+from django.db.models import Case, F, OuterRef, QuerySet, TextField, When
+from django.db.models.functions import Cast
 
 from catalog.models import Component
 from catalog.selectors import apply_seller_prices, component_to_engine, with_seller_prices
@@ -36,6 +37,9 @@ __all__ = [
     "line_ref",
     "site_get",
     "site_list",
+    "snapshot_rows",
+    "snapshots_from_rows",
+    "with_sites",
 ]
 
 LINE_REF_PREFIX = "L"
@@ -115,10 +119,10 @@ def build_line_list(build: Build) -> QuerySet[BuildLine]:
 
 def _with_site(build: Build) -> Build:
     """The build with site and organisation loaded: free if they are, one query if not."""
-    return _with_sites([build])[0]
+    return with_sites([build])[0]
 
 
-def _with_sites(builds: Sequence[Build]) -> list[Build]:
+def with_sites(builds: Sequence[Build]) -> list[Build]:
     """The builds with site and organisation loaded: free if they are, one query if not."""
     missing = [
         b.pk
@@ -151,7 +155,26 @@ _SNAPSHOT_LINE_FIELDS = (
     "coolant_from_id",
     "phase",
     "note",
+    # The catalogue versions of the line's component (not engine input: fingerprint input),
+    # read as text: they are only compared, so the driver need not parse a timestamp a line.
+    "component_version",
+    "manufacturer_version",
+    # The build's seller's price book entry for the component (`_priced_lines`): engine
+    # input (its price, currency and lead time) and, by content, fingerprint input.
+    "price_entry",
+    "price_list_price",
+    "price_currency",
+    "price_lead_time_days",
 )
+# Where the snapshot's own values end in a row of `snapshot_rows` (after the build id), and
+# where the seller's price starts.
+_SNAPSHOT_VALUES = _SNAPSHOT_LINE_FIELDS.index("component_version") - 1
+_PRICE_VALUES = _SNAPSHOT_LINE_FIELDS.index("price_entry") - 1
+
+# A build's lines as plain values: (pk, component_id, quantity, rack_id, position_u, face,
+# feed_a_id, feed_b_id, ups_id, coolant_from_id, phase, note, component updated, manufacturer
+# updated, then the seller's price entry, list price, currency and lead time).
+SnapshotRows = dict[int, list[tuple[Any, ...]]]
 
 
 def build_snapshot(build: Build) -> BuildSpec:
@@ -163,28 +186,36 @@ def build_snapshots(builds: Sequence[Build]) -> list[BuildSpec]:
     """The engine's input for each build, in three queries whatever their number and size.
 
     One query for the builds' sites and organisations (skipped when already loaded), one for
-    all their lines as plain values, one for the distinct components they use with their
-    manufacturer. Builds repeat few components over many lines, so each is loaded and parsed
-    once instead of once per line. Rack lines become racks, every other line a placed item;
-    both carry the id ``L<line pk>`` (see `line_id_from_ref`).
+    all their lines as plain values (`snapshot_rows`), one for the distinct components they
+    use with their manufacturer (`snapshots_from_rows`). Builds repeat few components over
+    many lines, so each is loaded and parsed once instead of once per line. Rack lines become
+    racks, every other line a placed item; both carry the id ``L<line pk>`` (see
+    `line_id_from_ref`).
     """
-    builds = _with_sites(builds)
-    rows: dict[int, list[tuple[Any, ...]]] = {build.pk: [] for build in builds}
-    for row in _priced_lines(BuildLine.objects.filter(build_id__in=rows)).values_list(
-        *_SNAPSHOT_LINE_FIELDS,
-        "price_entry",
-        "price_list_price",
-        "price_currency",
-        "price_lead_time_days",
+    builds = with_sites(builds)
+    return snapshots_from_rows(builds, snapshot_rows(builds))
+
+
+def snapshot_rows(builds: Sequence[Build]) -> SnapshotRows:
+    """Every line of these builds as plain values, by build pk, in display order: one query.
+
+    Each row also carries its component's and manufacturer's last-change times, so the rows
+    alone fingerprint a build's lines and catalogue versions (configurator.builds.fingerprints).
+    """
+    rows: SnapshotRows = {build.pk: [] for build in builds}
+    if not rows:
+        return rows
+    for row in (
+        _priced_lines(BuildLine.objects.filter(build_id__in=rows))
+        .annotate(
+            component_version=Cast("component__updated", TextField()),
+            manufacturer_version=Cast("component__manufacturer__updated", TextField()),
+        )
+        .order_by("build_id", "sort_order", "pk")
+        .values_list(*_SNAPSHOT_LINE_FIELDS)
     ):
         rows[row[0]].append(row[1:])
-    components: dict[int, ComponentSpec] = {
-        component.pk: component_to_engine(component)
-        for component in Component.objects.select_related("manufacturer").filter(
-            pk__in={row[1] for lines in rows.values() for row in lines}
-        )
-    }
-    return [_snapshot(build, rows[build.pk], components) for build in builds]
+    return rows
 
 
 def _priced_lines(lines: QuerySet[BuildLine]) -> QuerySet[BuildLine]:
@@ -204,6 +235,16 @@ def _priced_lines(lines: QuerySet[BuildLine]) -> QuerySet[BuildLine]:
     )
 
 
+def snapshots_from_rows(builds: Sequence[Build], rows: SnapshotRows) -> list[BuildSpec]:
+    """The engine's input for each build (site loaded) from its `snapshot_rows`: one query."""
+    wanted = {row[1] for build in builds for row in rows[build.pk]}
+    components: dict[int, ComponentSpec] = {
+        component.pk: component_to_engine(component)
+        for component in Component.objects.select_related("manufacturer").filter(pk__in=wanted)
+    }
+    return [_snapshot(build, rows[build.pk], components) for build in builds]
+
+
 def _snapshot(
     build: Build, rows: list[tuple[Any, ...]], components: dict[int, ComponentSpec]
 ) -> BuildSpec:
@@ -212,9 +253,9 @@ def _snapshot(
     priced: dict[tuple[int, int], ComponentSpec] = {}
     for row in rows:
         pk, component_id, quantity, rack_id, position_u, face, a, b, ups, coolant, phase, note = (
-            row[:12]
+            row[:_SNAPSHOT_VALUES]
         )
-        entry, list_price, currency, lead_time_days = row[12:]
+        entry, list_price, currency, lead_time_days = row[_PRICE_VALUES:]
         component = components[component_id]
         if entry is not None:
             # The seller's own price, currency and lead time over the library's reference.

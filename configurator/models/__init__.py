@@ -5,9 +5,18 @@ Django loads an app's models from `<app>.models`; the classes live in the rooms
 package imports models from their room, never from here.
 """
 
-from configurator.builds.models import Build, BuildLine, Site
+from configurator.builds.models import Build, BuildLine, BuildReport, Site
 from configurator.configure.models import ConfigureJob
 from configurator.documents.models import RenderedDocument
+from configurator.fleet.models import (
+    CatalogueChange,
+    FleetValidation,
+    FleetValidationItem,
+    Standard,
+    StandardBuild,
+    StandardVariant,
+    StandardVersion,
+)
 from configurator.handoff.models import NetBoxConnection, NetBoxPush
 from configurator.quotes.models import Quote, QuoteNumberSequence, QuoteRequest
 from configurator.tenancy.models import ApiToken, Membership, Organisation
@@ -16,7 +25,11 @@ __all__ = [
     "ApiToken",
     "Build",
     "BuildLine",
+    "BuildReport",
+    "CatalogueChange",
     "ConfigureJob",
+    "FleetValidation",
+    "FleetValidationItem",
     "Membership",
     "NetBoxConnection",
     "NetBoxPush",
@@ -26,4 +39,8 @@ __all__ = [
     "QuoteRequest",
     "RenderedDocument",
     "Site",
+    "Standard",
+    "StandardBuild",
+    "StandardVariant",
+    "StandardVersion",
 ]

@@ -8,32 +8,16 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
-from configurator.builds import selectors
 from configurator.builds.models import Build
-from rules.model import Finding, Report, Severity
+from configurator.builds.services.reports import build_reports_get, worst_finding
+from rules.model import Finding
 
 __all__ = ["BuildRow", "build_rows", "is_htmx", "paginate", "worst_finding"]
-
-_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def is_htmx(request: HttpRequest) -> bool:
     """Whether htmx sent the request (it then swaps a partial, not a whole page)."""
     return request.headers.get("HX-Request") == "true"
-
-
-def _overshoot(finding: Finding) -> float:
-    """How far past its limit a finding's measured value is (value / limit), 0 if unknown."""
-    if finding.value is None or not finding.limit:
-        return 0.0
-    return finding.value / finding.limit
-
-
-def worst_finding(report: Report) -> Finding | None:
-    """The most severe finding of a report; among equals, the one furthest past its limit."""
-    if not report.findings:
-        return None
-    return min(report.findings, key=lambda f: (_SEVERITY_RANK[f.severity], -_overshoot(f)))
 
 
 @dataclass(frozen=True)
@@ -47,17 +31,15 @@ class BuildRow:
 
 
 def build_rows(builds: Any) -> list[BuildRow]:
-    """Evaluate each build for a list: three queries for all of them (`build_reports`) and one
-    engine run per build (about a millisecond each); callers page or cap the list."""
+    """Each build with its report's summary, from the report cache: two queries for all of
+    them when their reports are current; stale ones are evaluated and stored (one engine run
+    each, about a millisecond). Callers page or cap the list."""
     builds = list(builds)
     return [
         BuildRow(
-            build=build,
-            worst=worst_finding(report),
-            errors=sum(f.severity is Severity.ERROR for f in report.findings),
-            warnings=sum(f.severity is Severity.WARNING for f in report.findings),
+            build=build, worst=stored.worst_finding, errors=stored.errors, warnings=stored.warnings
         )
-        for build, report in zip(builds, selectors.build_reports(builds), strict=True)
+        for build, stored in zip(builds, build_reports_get(builds=builds), strict=True)
     ]
 
 

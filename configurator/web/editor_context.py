@@ -24,6 +24,7 @@ from django.urls import reverse
 from configurator.builds import selectors
 from configurator.builds.bom import Bom
 from configurator.builds.models import Build
+from configurator.builds.services.reports import build_report_with_spec
 from configurator.documents.elevation import kind_legend, rack_elevation_svg
 from configurator.errors import Conflict
 from configurator.tenancy.permissions import SERVING_ROLES, can_see_cost, user_role
@@ -141,8 +142,9 @@ class EditorState:
     ) -> None:
         self.request = request
         self.build = build
-        self.spec = selectors.build_snapshot(build)
-        self.report = evaluate(self.spec)
+        # The snapshot always (the page draws it); the report from the cache when current.
+        self.spec, stored = build_report_with_spec(build=build)
+        self.report = stored.report
         self.names = Names(self.spec)
         self.faces = dict(faces or {})
         self.selected = selected or None

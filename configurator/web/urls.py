@@ -66,5 +66,6 @@ urlpatterns = [
     path("self-service/", include(selfservice_patterns)),
     path("configure/", include(configure_patterns)),
     path("quotes/", include(("configurator.web.quote_urls", "quotes"))),
+    path("fleet/", include(("configurator.web.fleet_urls", "fleet"))),
     path("netbox/", include(netbox_patterns)),
 ]

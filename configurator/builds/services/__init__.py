@@ -26,6 +26,12 @@ placement.py
 - build_auto_place(*, build, expected_revision=None) -> list[Placement]
 - check_line(candidate, lines): the checks of a line against the rest of its build
 
+reports.py (the report cache: every reader of a build's report calls one of these)
+- build_report_get(*, build) -> StoredReport                       one build, report in full
+- build_reports_get(*, builds, full=False) -> list[StoredReport]   lists: summaries
+- build_report_with_spec(*, build) -> (BuildSpec, StoredReport)    the editor
+- build_reports_refresh(*, builds, before=None) -> list[Refreshed]  fleet jobs, rows locked
+
 Every build write locks the build row, compares `expected_revision` (None = do not check)
 with the stored revision, and bumps the revision (guards.py); a mismatch raises
 PreconditionFailed and the transaction leaves nothing changed.

@@ -12,8 +12,15 @@ import os
 import time
 from pathlib import Path
 
+import django
+
 from configurator.celery import app
-from configurator.documents import pdf
+
+# The renderer's module imports models: the app registry must be ready first (the worker
+# itself sets Django up only after it has imported this module).
+django.setup()
+
+from configurator.documents import pdf  # noqa: E402
 
 __all__ = ["app"]
 

@@ -180,7 +180,7 @@ class ComponentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Component]:
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:  # type: ignore[union-attr]
+        if request.user.is_superuser:
             return queryset
         return queryset.filter(
             Q(owner__isnull=True) | Q(owner__in=private_component_owners(request.user))
@@ -229,12 +229,12 @@ class PriceBookEntryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PriceBookEntry]:
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:  # type: ignore[union-attr]
+        if request.user.is_superuser:
             return queryset
         return queryset.filter(seller__in=price_book_owners(request.user))
 
     def _may_write(self, request: HttpRequest, obj: Any) -> bool:
-        if request.user.is_superuser:  # type: ignore[union-attr]
+        if request.user.is_superuser:
             return True
         sellers = price_book_owners(request.user, write=True)
         return any(s.pk == obj.seller_id for s in sellers) if obj is not None else bool(sellers)
@@ -249,6 +249,6 @@ class PriceBookEntryAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and self._may_write(request, obj)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "seller" and not request.user.is_superuser:  # type: ignore[union-attr]
+        if db_field.name == "seller" and not request.user.is_superuser:
             kwargs["queryset"] = price_book_owners(request.user, write=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

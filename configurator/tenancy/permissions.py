@@ -81,7 +81,8 @@ def user_role(user: Any, organisation: Organisation) -> str | None:
     )
     if organisation.pk in roles:
         return roles[organisation.pk]
-    served_role = roles.get(organisation.served_by_id)
+    served_by = organisation.served_by_id
+    served_role = roles.get(served_by) if served_by is not None else None
     if served_role in SERVING_ROLES:
         return served_role
     if user.is_superuser:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 from django import forms
@@ -161,7 +161,7 @@ class LineAddForm(LineForm):
 
     component = forms.IntegerField(min_value=1)
 
-    def feed_ref(self, field: str) -> int | str | None:
+    def feed_ref(self, field: str) -> int | Literal["auto"] | None:
         """Like `line_ref`, and "auto" (the rack's PDU or UPS) passes through."""
         if self.cleaned_data.get(field) == AUTO:
             return AUTO

@@ -264,7 +264,8 @@ class _Run:
         for filter_name, parent_ids in by_parent.items():
             found = self.client.list(objects[0].endpoint, **{filter_name: sorted(parent_ids)})
             parent_field = filter_name.removesuffix("_id")
-            index: dict[tuple[int, str], dict[str, Any]] = {}
+            # (parent id, name) as NetBox returned them: JSON values.
+            index: dict[tuple[Any, Any], dict[str, Any]] = {}
             for record in found:
                 index[(_plain(record.get(parent_field)), record.get("name"))] = record
             for obj in objects:
@@ -274,8 +275,8 @@ class _Run:
                 if not isinstance(parent_id, int):
                     continue
                 filters = {filter_name: parent_id, "name": criteria["name"]}
-                record = index.get((parent_id, criteria["name"]))
-                cache[(obj.endpoint, *sorted(filters.items()))] = [record] if record else []
+                hit = index.get((parent_id, criteria["name"]))
+                cache[(obj.endpoint, *sorted(filters.items()))] = [hit] if hit else []
 
     # ---------------------------------------------------------------- the run
 

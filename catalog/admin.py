@@ -7,7 +7,7 @@ library, and change only their organisation's price book entries and private com
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db import models
@@ -25,20 +25,26 @@ from rules.specs.describe import describe_fields
 SPEC_FIELDSET = "Kind-specific figures"
 
 
-class LibraryAdminMixin:
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]  # what the mixin is mixed into, to mypy only
+else:
+    _ModelAdmin = object
+
+
+class LibraryAdminMixin(_ModelAdmin):
     """Writes of shared rows for platform staff only."""
 
     def _library_editor(self, request: HttpRequest) -> bool:
         return can_edit_library(request.user)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return self._library_editor(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+        return self._library_editor(request) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._library_editor(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+        return self._library_editor(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._library_editor(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return self._library_editor(request) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Manufacturer)

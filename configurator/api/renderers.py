@@ -7,7 +7,7 @@ label them, so `?format=csv|xlsx` and `Accept:` negotiation both pick the right 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -50,7 +50,13 @@ class XlsxRenderer(FileRenderer):
     render_style = "binary"
 
 
-class JsonErrorsMixin:
+if TYPE_CHECKING:
+    from rest_framework.views import APIView as _APIView  # the mixin's base, to mypy only
+else:
+    _APIView = object
+
+
+class JsonErrorsMixin(_APIView):
     """View mixin: errors answer the JSON envelope even when a file format was negotiated."""
 
     def handle_exception(self, exc: Exception) -> Response:
@@ -60,4 +66,4 @@ class JsonErrorsMixin:
         ):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = "application/json"
-        return super().handle_exception(exc)  # type: ignore[misc]
+        return super().handle_exception(exc)

@@ -17,7 +17,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.cache import cache as default_cache
 from rest_framework.settings import api_settings
@@ -56,7 +56,13 @@ return {0, count, oldest[2], tostring(now)}
 _local_lock = threading.Lock()
 
 
-class AtomicRateMixin:
+if TYPE_CHECKING:
+    _Throttle = SimpleRateThrottle  # what the mixin is mixed into, to mypy only
+else:
+    _Throttle = object
+
+
+class AtomicRateMixin(_Throttle):
     """DRF's sliding-window throttle, counted atomically, degrading open on cache errors."""
 
     cache = default_cache
@@ -69,7 +75,7 @@ class AtomicRateMixin:
     def allow_request(self, request: Any, view: Any) -> bool:
         if self.rate is None or self.num_requests is None or self.duration is None:
             return True
-        self.key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
+        self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
         self.history: list[float] = []

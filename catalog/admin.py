@@ -7,7 +7,7 @@ library, and change only their organisation's price book entries and private com
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db import models
@@ -25,20 +25,26 @@ from rules.specs.describe import describe_fields
 SPEC_FIELDSET = "Kind-specific figures"
 
 
-class LibraryAdminMixin:
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]  # what the mixin is mixed into, to mypy only
+else:
+    _ModelAdmin = object
+
+
+class LibraryAdminMixin(_ModelAdmin):
     """Writes of shared rows for platform staff only."""
 
     def _library_editor(self, request: HttpRequest) -> bool:
         return can_edit_library(request.user)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return self._library_editor(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+        return self._library_editor(request) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._library_editor(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+        return self._library_editor(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._library_editor(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return self._library_editor(request) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Manufacturer)
@@ -180,7 +186,7 @@ class ComponentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Component]:
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:  # type: ignore[union-attr]
+        if request.user.is_superuser:
             return queryset
         return queryset.filter(
             Q(owner__isnull=True) | Q(owner__in=private_component_owners(request.user))
@@ -229,12 +235,12 @@ class PriceBookEntryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PriceBookEntry]:
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:  # type: ignore[union-attr]
+        if request.user.is_superuser:
             return queryset
         return queryset.filter(seller__in=price_book_owners(request.user))
 
     def _may_write(self, request: HttpRequest, obj: Any) -> bool:
-        if request.user.is_superuser:  # type: ignore[union-attr]
+        if request.user.is_superuser:
             return True
         sellers = price_book_owners(request.user, write=True)
         return any(s.pk == obj.seller_id for s in sellers) if obj is not None else bool(sellers)
@@ -249,6 +255,6 @@ class PriceBookEntryAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and self._may_write(request, obj)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "seller" and not request.user.is_superuser:  # type: ignore[union-attr]
+        if db_field.name == "seller" and not request.user.is_superuser:
             kwargs["queryset"] = price_book_owners(request.user, write=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

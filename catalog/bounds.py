@@ -171,7 +171,6 @@ class Bounds:
     def drf_kwargs(self, *, decimal: bool = False) -> dict[str, Any]:
         """Keyword arguments of a DRF number field enforcing this range with its message."""
         message = self.message()
-        convert = Decimal if decimal else (lambda v: v)
         # Every way a number can be refused names the range: too small, too large, not a
         # finite number at all, or too many digits for the column.
         kwargs: dict[str, Any] = {
@@ -188,9 +187,9 @@ class Bounds:
         # An exclusive bound is enforced by its StrictBoundValidator alone: DRF's min_value
         # is inclusive (and would make the schema drop exclusiveMinimum).
         if self.minimum is not None and not self.exclusive_minimum:
-            kwargs["min_value"] = convert(str(self.minimum)) if decimal else self.minimum
+            kwargs["min_value"] = Decimal(str(self.minimum)) if decimal else self.minimum
         if self.maximum is not None and not self.exclusive_maximum:
-            kwargs["max_value"] = convert(str(self.maximum)) if decimal else self.maximum
+            kwargs["max_value"] = Decimal(str(self.maximum)) if decimal else self.maximum
         strict = [
             v for v in self.validators() if isinstance(v, StrictBoundValidator | FiniteValidator)
         ]

@@ -155,7 +155,8 @@ class ComponentAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         """Gather the spec from its fields; the model's validator judges it."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.spec_fields:
             return data
         spec: dict[str, Any] = {}
@@ -179,7 +180,7 @@ class ComponentAdminForm(forms.ModelForm):
                 messages = [in_words(m, labels) for error in field_errors for m in error.messages]
                 if field == "spec" or field.startswith("spec."):
                     head = field.split(".")[1] if "." in field else ""
-                    if SPEC_PREFIX + head in self._errors:
+                    if SPEC_PREFIX + head in self.errors:  # set: this runs inside full_clean
                         continue  # the field's own check said it already
                     if head in labels and SPEC_PREFIX + head in self.fields:
                         remapped.setdefault(SPEC_PREFIX + head, []).extend(messages)
@@ -196,4 +197,5 @@ class ComponentAdminForm(forms.ModelForm):
                 else:
                     remapped.setdefault(field, []).extend(field_errors)
             errors = ValidationError(remapped)
-        super()._update_errors(errors)
+        # A private hook of Django's forms, absent from django-stubs.
+        super()._update_errors(errors)  # type: ignore[misc]

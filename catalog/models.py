@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import BaseConstraint, Q
 from django.utils.text import slugify
 
 from catalog.choices import (
@@ -188,7 +189,7 @@ class Component(models.Model):
             self.kind not in UNPOWERED_KINDS and self.nameplate_w is None and self.typical_w is None
         )
 
-    def get_constraints(self) -> list[tuple[type[models.Model], list[Any]]]:
+    def get_constraints(self) -> list[tuple[type[models.Model], Sequence[BaseConstraint]]]:
         # The check constraints back up rules that clean() already enforces through
         # validate_component_data; full_clean would evaluate each again with a query per
         # check per row (seeding the demo catalogue took seconds). The database keeps them.

@@ -42,7 +42,10 @@ def _check_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:90] or "manufacturer"
     slug, n = base, 1
-    while Manufacturer.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    others = Manufacturer.objects.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    while others.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -8,21 +8,27 @@ from django.http import HttpRequest
 from configurator.builds.models import Build, BuildLine, Site, validate_partial_policy
 from configurator.tenancy.models import ApiToken, Membership, Organisation
 
+if TYPE_CHECKING:
+    _ModelForm = forms.ModelForm[Any]  # what the mixin is mixed into, to mypy only
+else:
+    _ModelForm = object
 
-class PolicyFormMixin:
+
+class PolicyFormMixin(_ModelForm):
     """A partial Policy field validated by the engine's Policy: keys and ranges (issue 11.2)."""
 
     policy_field = "policy"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()  # type: ignore[misc]
+        super().clean()
+        cleaned = self.cleaned_data
         name = self.policy_field
         if name in cleaned:
             try:
                 cleaned[name] = validate_partial_policy(cleaned[name] or {}, field=name)
             except forms.ValidationError as exc:
                 for key, messages in exc.message_dict.items():
-                    self.add_error(None, [f"{key}: {m}" for m in messages])  # type: ignore[attr-defined]
+                    self.add_error(None, [f"{key}: {m}" for m in messages])
         return cleaned
 
 

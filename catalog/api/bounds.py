@@ -7,6 +7,7 @@ pydantic enforces it, exclusive bounds included.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -51,7 +52,7 @@ class BoundedDecimalField(serializers.DecimalField):
         super().__init__(validators=validators, error_messages=messages, **{**kwargs, **merged})
 
 
-_BOUNDED = {
+_BOUNDED: dict[type[serializers.Field], Callable[..., serializers.Field]] = {
     serializers.FloatField: BoundedFloatField,
     serializers.IntegerField: BoundedIntegerField,
     serializers.DecimalField: BoundedDecimalField,
@@ -62,6 +63,7 @@ def _rebuild(field: serializers.Field, bounds: Bounds) -> serializers.Field:
     """The same field (its kwargs kept) as the bounded class of its type."""
     for base, bounded in _BOUNDED.items():
         if isinstance(field, base):
+            # The constructor's arguments, kept by DRF's Field.__new__ (not in the stubs).
             kwargs = dict(field._kwargs)  # type: ignore[attr-defined]
             for key in ("min_value", "max_value"):
                 kwargs.pop(key, None)
@@ -70,13 +72,10 @@ def _rebuild(field: serializers.Field, bounds: Bounds) -> serializers.Field:
                 for v in kwargs.get("validators", [])
                 if type(v).__name__ not in ("MinValueValidator", "MaxValueValidator")
             ]
-            if base is serializers.DecimalField:
-                kwargs.setdefault("max_digits", field.max_digits)  # type: ignore[attr-defined]
-                kwargs.setdefault(
-                    "decimal_places",
-                    field.decimal_places,  # type: ignore[attr-defined]
-                )
-            return bounded(bounds=bounds, **kwargs)  # type: ignore[no-any-return]
+            if isinstance(field, serializers.DecimalField):
+                kwargs.setdefault("max_digits", field.max_digits)
+                kwargs.setdefault("decimal_places", field.decimal_places)
+            return bounded(bounds=bounds, **kwargs)
     return field
 
 

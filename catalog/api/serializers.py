@@ -7,8 +7,6 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import build_basic_type
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -82,7 +80,9 @@ class ManufacturerRefField(serializers.SlugRelatedField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="slug", queryset=Manufacturer.objects.all(), **kwargs)
 
-    def to_representation(self, value: Manufacturer) -> dict[str, str]:
+    # Slug in, object out: the stubs type SlugRelatedField's output as the slug (a str), and
+    # use_pk_only_optimization below keeps PKOnlyObject away.
+    def to_representation(self, value: Manufacturer) -> dict[str, str]:  # type: ignore[override]
         return {"slug": value.slug, "name": value.name}
 
     def use_pk_only_optimization(self) -> bool:
@@ -96,9 +96,7 @@ class ManufacturerRefFieldExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
         if direction == "request":
-            schema = build_basic_type(OpenApiTypes.STR)
-            schema["description"] = "Slug of the manufacturer."
-            return schema
+            return {"type": "string", "description": "Slug of the manufacturer."}
         return auto_schema.resolve_serializer(ManufacturerRefSerializer, direction).ref
 
 
@@ -147,7 +145,7 @@ class AssumedField(serializers.JSONField):
     """The list of assumed figures (a JSON array of {field, value, why})."""
 
 
-class OwnerField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+class OwnerField(serializers.SlugRelatedField):
     """A seller organisation by slug; the queryset is set per request by the view."""
 
     def to_internal_value(self, data: Any) -> Any:

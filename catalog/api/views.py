@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import ProtectedError, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
@@ -152,8 +152,10 @@ class ManufacturerViewSet(viewsets.ModelViewSet):
         serializer.instance = services.manufacturer_create(**serializer.validated_data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        # An update: DRF built the serializer on get_object().
+        manufacturer = cast(Manufacturer, serializer.instance)
         serializer.instance = services.manufacturer_update(
-            manufacturer=serializer.instance, **serializer.validated_data
+            manufacturer=manufacturer, **serializer.validated_data
         )
 
     def perform_destroy(self, instance: Manufacturer) -> None:
@@ -308,7 +310,8 @@ class ComponentViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         if "owner" in data:
             self._check_owner(data["owner"])
-        serializer.instance = services.component_update(component=serializer.instance, **data)
+        component = cast(Component, serializer.instance)  # an update: built on get_object()
+        serializer.instance = services.component_update(component=component, **data)
 
     def perform_destroy(self, instance: Component) -> None:
         try:
@@ -409,7 +412,7 @@ class PriceBookEntryViewSet(viewsets.ModelViewSet):
             raise exceptions.PermissionDenied(PriceBookPermission.message)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        entry = serializer.instance
+        entry = cast(PriceBookEntry, serializer.instance)  # an update: built on get_object()
         self._check_writable(entry)
         data = dict(serializer.validated_data)
         data.pop("seller", None)

@@ -257,7 +257,7 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         build = self.get_object()
-        context = {}
+        context: dict[str, Any] = {}
         if request.query_params.get("include") == "severity":
             context["worst_severity"] = {build.pk: _worst_severity(build)}
         return self._build_response(build, **context)

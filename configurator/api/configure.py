@@ -142,7 +142,7 @@ def _job_body(job: ConfigureJob, request: Request) -> dict[str, Any]:
     result = selectors.configure_job_result(job, user=request.user, auth=request.auth)
     body = ConfigureJobOut(
         id=job.pk,
-        status=job.status,  # type: ignore[arg-type]
+        status=job.status,
         stage=job.stage,
         progress_pct=job.progress_pct,
         site=job.site_id,

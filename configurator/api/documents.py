@@ -125,7 +125,7 @@ def document_response(
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "1"})
     if not serve_file:
         return Response(body)
-    response = HttpResponse(bytes(document.content), content_type=PDF_CONTENT_TYPE)
+    response = HttpResponse(document.file_bytes, content_type=PDF_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response["Content-Length"] = str(document.size_bytes)
     # The bytes of a stored document never change: its digest is a strong validator.

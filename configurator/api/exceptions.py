@@ -96,17 +96,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
 
     if isinstance(exc, exceptions.ValidationError):
-        details = exc.detail if isinstance(exc.detail, Mapping) else {NON_FIELD_KEY: exc.detail}
-        response.data = envelope("validation_error", _validation_message(details), details)
+        fields = exc.detail if isinstance(exc.detail, Mapping) else {NON_FIELD_KEY: exc.detail}
+        response.data = envelope("validation_error", _validation_message(fields), fields)
         return response
 
     detail = exc.detail
+    details: Any
     if isinstance(detail, exceptions.ErrorDetail):
         code, message, details = detail.code or exc.default_code, str(detail), None
     else:
         code, message, details = exc.default_code, str(exc.default_detail), detail
     if isinstance(exc, exceptions.Throttled):
-        details = {"wait_seconds": exc.wait}
+        # DRF's Throttled sets `wait` (seconds, or None); the stubs leave the attribute out.
+        details = {"wait_seconds": exc.wait}  # type: ignore[attr-defined]
     response.data = envelope(str(code), message, details)
     return response
 

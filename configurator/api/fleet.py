@@ -101,10 +101,8 @@ def caller_organisation(request: Request, slug: str | None) -> Organisation:
     return candidates[0]
 
 
-class _FleetQueryMixin:
+class _FleetQueryMixin(APIView):
     """The fleet's builds for the request, filtered; bad filters are a 400 naming them."""
-
-    request: Request
 
     def fleet_queryset(self) -> QuerySet[Any]:
         filterset = FleetBuildFilterSet(
@@ -167,7 +165,8 @@ class FleetBuildsView(generics.ListAPIView[Any]):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = selectors.fleet_rows(page if page is not None else list(queryset))
-        return self.get_paginated_response(FleetRowSerializer(rows, many=True).data)
+        # many=True makes a ListSerializer of the rows; the stubs type a plain Serializer's one.
+        return self.get_paginated_response(FleetRowSerializer(rows, many=True).data)  # type: ignore[arg-type]
 
 
 class FleetBomView(JsonErrorsMixin, _FleetQueryMixin, APIView):
@@ -245,7 +244,8 @@ class FleetImpactView(generics.ListAPIView[Any]):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = selectors.fleet_rows(page if page is not None else list(queryset))
-        return self.get_paginated_response(FleetRowSerializer(rows, many=True).data)
+        # many=True makes a ListSerializer of the rows; the stubs type a plain Serializer's one.
+        return self.get_paginated_response(FleetRowSerializer(rows, many=True).data)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- validations
@@ -371,7 +371,8 @@ class FleetValidationViewSet(
         outcome = request.query_params.get("outcome")
         if outcome:
             items = items.filter(outcome=outcome)
-        page = self.paginate_queryset(items)
+        # Items of the job, not jobs: DRF pages any queryset; the stubs want the view's model's.
+        page = self.paginate_queryset(items)  # type: ignore[arg-type]
         return self.get_paginated_response(FleetItemSerializer(page, many=True).data)
 
 

@@ -7,7 +7,7 @@ revision, so two editors of the same build never silently overwrite each other.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -151,6 +151,10 @@ class BuildLineViewSet(viewsets.ModelViewSet[BuildLine]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
         return with_etag(response, self.build.revision)
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> BuildLineSerializer:
+        # serializer_class; the stubs type DRF's answer as the BaseSerializer of the model.
+        return cast(BuildLineSerializer, super().get_serializer(*args, **kwargs))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._respond(self.get_serializer(self.get_object()).data)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
@@ -20,7 +21,7 @@ from configurator.tenancy.permissions import (
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
-    served_by = serializers.SlugRelatedField(
+    served_by = serializers.SlugRelatedField[Organisation](
         slug_field="slug",
         read_only=True,
         allow_null=True,
@@ -33,7 +34,7 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField[Organisation](slug_field="slug", read_only=True)
 
     class Meta:
         model = Membership
@@ -75,7 +76,8 @@ class MeView(APIView):
         )
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = request.user
+        # Signed in: IsAuthenticated, the default permission, has let no one else through.
+        user = cast(User, request.user)
         token = token_of(request.auth)
         memberships = Membership.objects.filter(user=user).select_related("organisation")
         return Response(

@@ -6,7 +6,8 @@ label them, so `?format=csv|xlsx` and `Accept:` negotiation both pick the right 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -24,7 +25,7 @@ class FileRenderer(BaseRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         if isinstance(data, bytes):
             return data
@@ -49,7 +50,13 @@ class XlsxRenderer(FileRenderer):
     render_style = "binary"
 
 
-class JsonErrorsMixin:
+if TYPE_CHECKING:
+    from rest_framework.views import APIView as _APIView  # the mixin's base, to mypy only
+else:
+    _APIView = object
+
+
+class JsonErrorsMixin(_APIView):
     """View mixin: errors answer the JSON envelope even when a file format was negotiated."""
 
     def handle_exception(self, exc: Exception) -> Response:
@@ -59,4 +66,4 @@ class JsonErrorsMixin:
         ):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = "application/json"
-        return super().handle_exception(exc)  # type: ignore[misc]
+        return super().handle_exception(exc)

@@ -17,6 +17,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 
@@ -156,14 +157,14 @@ class PydanticSchema(serializers.Serializer[Any]):
 
     pydantic_model: ClassVar[type[BaseModel]]
     schema_name: ClassVar[str]
-    mode: ClassVar[str] = "serialization"
+    mode: ClassVar[JsonSchemaMode] = "serialization"
     # Engine models share names with API resources (Site): keep them apart in the document.
     component_prefix: ClassVar[str] = "Engine"
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
         """The model's JSON Schema, as the subclass wants it shown."""
-        return cls.pydantic_model.model_json_schema(mode=cls.mode)  # type: ignore[arg-type]
+        return cls.pydantic_model.model_json_schema(mode=cls.mode)
 
 
 def _tag_enums(schema: Any, component: str) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import django_filters
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
@@ -92,9 +94,8 @@ class SiteViewSet(viewsets.ModelViewSet[Site]):
         serializer.instance = site_services.site_create(**serializer.validated_data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Site]) -> None:
-        serializer.instance = site_services.site_update(
-            site=serializer.instance, **serializer.validated_data
-        )
+        site = cast(Site, serializer.instance)  # an update: built on get_object()
+        serializer.instance = site_services.site_update(site=site, **serializer.validated_data)
 
     def perform_destroy(self, instance: Site) -> None:
         site_services.site_delete(site=instance)

@@ -6,7 +6,7 @@ standards answer 404. Roll-outs are all or nothing: a refused site or build is n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -58,6 +58,10 @@ STANDARD_EXAMPLE = {
 }
 
 
+@overload
+def _visible_build(request: Request, pk: int, field: str = "build") -> Build: ...
+@overload
+def _visible_build(request: Request, pk: None, field: str = "build") -> None: ...
 def _visible_build(request: Request, pk: int | None, field: str = "build") -> Build | None:
     """A build the caller sees, or a 400 naming `field` (never a hint that it exists)."""
     if pk is None:
@@ -306,8 +310,10 @@ class StandardViewSet(
         rows = selectors.standard_site_rows(standard=self.get_object())
         if request.query_params.get("behind") in ("true", "1"):
             rows = [row for row in rows if row.behind]
+        # DRF pages lists too, and many=True makes a ListSerializer of the rows; the stubs type
+        # the view's own queryset and a plain Serializer's single instance.
         page = self.paginate_queryset(rows)  # type: ignore[arg-type]
-        data = StandardSiteSerializer(page if page is not None else rows, many=True).data
+        data = StandardSiteSerializer(page if page is not None else rows, many=True).data  # type: ignore[arg-type]
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     @extend_schema(

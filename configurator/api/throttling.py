@@ -16,7 +16,8 @@ import logging
 import secrets
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.cache import cache as default_cache
 from rest_framework.settings import api_settings
@@ -55,11 +56,17 @@ return {0, count, oldest[2], tostring(now)}
 _local_lock = threading.Lock()
 
 
-class AtomicRateMixin:
+if TYPE_CHECKING:
+    _Throttle = SimpleRateThrottle  # what the mixin is mixed into, to mypy only
+else:
+    _Throttle = object
+
+
+class AtomicRateMixin(_Throttle):
     """DRF's sliding-window throttle, counted atomically, degrading open on cache errors."""
 
     cache = default_cache
-    timer = time.time
+    timer: Callable[[], float] = time.time
     num_requests: int | None
     duration: int | None
     rate: str | None
@@ -68,7 +75,7 @@ class AtomicRateMixin:
     def allow_request(self, request: Any, view: Any) -> bool:
         if self.rate is None or self.num_requests is None or self.duration is None:
             return True
-        self.key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
+        self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
         self.history: list[float] = []
@@ -111,11 +118,21 @@ class AtomicRateMixin:
         return max(remaining, 0.001) / float(available)
 
 
+def _rate(scope: str | None) -> str | None:
+    """The scope's rate ("100/min"), read per request, not at import, so settings overrides
+    take effect."""
+    if scope is None:
+        return None
+    # The stubs type the rates as numbers; DRF's settings hold strings such as "100/min".
+    rates = cast(dict[str, str | None], api_settings.DEFAULT_THROTTLE_RATES)
+    return rates.get(scope)
+
+
 def _redis_client(cache: Any, key: str) -> Any:
     """The raw redis-py client behind Django's RedisCache, or None for other backends."""
     # `cache` may be Django's proxy of the default cache: look at the client behind it.
     backend = getattr(cache, "_cache", None)
-    if type(backend).__name__ != "RedisCacheClient":
+    if backend is None or type(backend).__name__ != "RedisCacheClient":
         return None
     return backend.get_client(key, write=True)
 
@@ -126,10 +143,8 @@ class TokenRateThrottle(AtomicRateMixin, SimpleRateThrottle):
     scope = "token"
 
     def get_rate(self) -> str | None:
-        # Read the rates per request, not at import, so settings overrides take effect;
-        # fall back to the user rate while settings name no dedicated token rate.
-        rates = api_settings.DEFAULT_THROTTLE_RATES
-        return rates.get(self.scope) or rates.get("user")
+        # Fall back to the user rate while settings name no dedicated token rate.
+        return _rate(self.scope) or _rate("user")
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         token = token_of(request.auth)
@@ -142,7 +157,7 @@ class SessionUserRateThrottle(AtomicRateMixin, UserRateThrottle):
     """The `user` rate for session requests only; token requests count per token instead."""
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return _rate(self.scope)
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         if token_of(request.auth) is not None:
@@ -154,7 +169,7 @@ class CurrentAnonRateThrottle(AtomicRateMixin, AnonRateThrottle):
     """The `anon` rate, read per request."""
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return _rate(self.scope)
 
 
 # Throttle classes of every sites/builds/validate view.

@@ -109,9 +109,9 @@ def _resolve(payload: dict[str, Any], owners: Any) -> dict[str, Any]:
     components = _fetch(references, owners)
     by_pk = {component.pk: component for component in components}
     by_key: dict[tuple[str, str], Component] = {}
-    for component in components:
-        by_key.setdefault((component.manufacturer.slug, component.sku), component)
-        by_key.setdefault((component.manufacturer.name, component.sku), component)
+    for known in components:
+        by_key.setdefault((known.manufacturer.slug, known.sku), known)
+        by_key.setdefault((known.manufacturer.name, known.sku), known)
 
     resolved: dict[str, ComponentSpec] = {}
     engine_views: dict[int, ComponentSpec] = {}

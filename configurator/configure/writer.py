@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -94,7 +95,8 @@ def spec_lines_write(
         def ref(name: str | None) -> BuildLine | None:
             return None if name is None else made[name]
 
-        fields = {
+        # Keyword arguments of both build_line_update and build_line_add.
+        fields: dict[str, Any] = {
             "quantity": item.quantity,
             "rack": ref(item.rack_id),
             "position_u": _position(item.position_u),

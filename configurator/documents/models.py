@@ -90,6 +90,13 @@ class RenderedDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename or self.pk} ({self.status})"
 
+    @property
+    def file_bytes(self) -> bytes:
+        """The stored file, as bytes (a memoryview on PostgreSQL); a ready document has one."""
+        if self.content is None:
+            raise ValueError(f"{self} has no content yet.")
+        return bytes(self.content)
+
 
 # Named at module level for drf-spectacular's ENUM_NAME_OVERRIDES (an import path).
 DocumentStatus = RenderedDocument.Status

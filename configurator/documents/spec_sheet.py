@@ -105,7 +105,7 @@ def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]
     # existed show none.
     capacity = {s["source"]: s for s in report.get("metrics", {}).get("sources", [])}
 
-    def load(source_id: str) -> dict[str, str]:
+    def source_load(source_id: str) -> dict[str, str]:
         found = capacity.get(source_id)
         if found is None:
             return {"load_w": EN_DASH, "usable_w": EN_DASH}
@@ -122,7 +122,7 @@ def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]
                 "name": item.component.name,
                 "kind": item.component.kind.value.upper(),
                 "fed_from": ", ".join(fed_from),
-                **load(item.id),
+                **source_load(item.id),
                 "phases": phases.get(item.id, []),
             }
         )
@@ -132,7 +132,7 @@ def _power_chain(spec: BuildSpec, report: dict[str, Any]) -> list[dict[str, Any]
             "name": "Site supply",
             "kind": "SUPPLY",
             "fed_from": "Utility",
-            **load(SITE_SOURCE),
+            **source_load(SITE_SOURCE),
             "phases": phases.get(SITE_SOURCE, []),
         }
     )

@@ -395,7 +395,8 @@ def change_impact(*, change: CatalogueChange, user: Any, auth: Any = None) -> di
                 site = item.build.site.name if item.build else ""
                 entry["example"] = f"{site}: {finding['message']}" if site else finding["message"]
     price = change.changes.get("list_price")
-    units = dict(
+    # Keyed by build id; looked up with a quote's build_id, which the model allows to be None.
+    units: dict[int | None, int] = dict(
         BuildLine.objects.filter(component_id=component.pk, build__in=builds.values("pk"))
         .order_by()
         .values("build_id")

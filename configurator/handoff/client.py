@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import time
 from typing import Any
@@ -29,7 +30,7 @@ class _TimeoutSession(requests.Session):
         super().__init__()
         self.timeout = timeout
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
         return super().request(*args, **kwargs)
 
@@ -124,7 +125,10 @@ class NetBoxClient:
         )
         return [dict(record) for record in records]
 
-    def create(self, endpoint: str, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # builtins.list: in this class body, `list` is the method above.
+    def create(
+        self, endpoint: str, payloads: builtins.list[dict[str, Any]]
+    ) -> builtins.list[dict[str, Any]]:
         """Create objects in one request (NetBox applies a list in one transaction)."""
         readable = endpoint.split(".")[1].replace("_", " ")
         created = self._call(f"create {readable}", self._endpoint(endpoint).create, payloads)
@@ -132,13 +136,15 @@ class NetBoxClient:
             created = [created]
         return [dict(record) for record in created]
 
-    def update(self, endpoint: str, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def update(
+        self, endpoint: str, payloads: builtins.list[dict[str, Any]]
+    ) -> builtins.list[dict[str, Any]]:
         """Change objects in one request; each payload carries its `id`."""
         readable = endpoint.split(".")[1].replace("_", " ")
         updated = self._call(f"update {readable}", self._endpoint(endpoint).update, payloads)
         return [dict(record) for record in updated]
 
-    def delete(self, endpoint: str, ids: list[int]) -> None:
+    def delete(self, endpoint: str, ids: builtins.list[int]) -> None:
         """Delete objects by id in one request."""
         readable = endpoint.split(".")[1].replace("_", " ")
         self._call(f"delete {readable}", self._endpoint(endpoint).delete, ids)

@@ -122,7 +122,8 @@ class Run:
         for filter_name, parent_ids in by_parent.items():
             found = self.client.list(objects[0].endpoint, **{filter_name: sorted(parent_ids)})
             parent_field = filter_name.removesuffix("_id")
-            index: dict[tuple[int, str], dict[str, Any]] = {}
+            # (parent id, name) as NetBox returned them: JSON values.
+            index: dict[tuple[Any, Any], dict[str, Any]] = {}
             for record in found:
                 index[(plain(record.get(parent_field)), record.get("name"))] = record
             for obj in objects:
@@ -132,8 +133,8 @@ class Run:
                 if not isinstance(parent_id, int):
                     continue
                 filters = {filter_name: parent_id, "name": criteria["name"]}
-                record = index.get((parent_id, criteria["name"]))
-                cache[(obj.endpoint, *sorted(filters.items()))] = [record] if record else []
+                hit = index.get((parent_id, criteria["name"]))
+                cache[(obj.endpoint, *sorted(filters.items()))] = [hit] if hit else []
 
     # ---------------------------------------------------------------- the run
 

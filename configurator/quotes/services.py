@@ -214,7 +214,7 @@ def _issue(
     build = (
         Build.objects.select_for_update(of=("self",))
         .select_related("site__organisation")
-        .get(pk=quote.build_id)
+        .get(pk=quote.build.pk)
     )
     spec = build_snapshot(build)
     if not spec.racks and not spec.items:

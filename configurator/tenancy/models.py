@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.core.files import File
 
 LOGO_MAX_BYTES = 512 * 1024
@@ -146,9 +146,7 @@ class Membership(models.Model):
 class ApiTokenManager(models.Manager["ApiToken"]):
     """Issues tokens; the clear key exists only in the return value of `issue`."""
 
-    def issue(
-        self, *, user: AbstractBaseUser, organisation: Organisation, name: str
-    ) -> tuple[ApiToken, str]:
+    def issue(self, *, user: User, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
         """Create a token and return it with its clear key, which is never stored."""
         key = ApiToken.KEY_PREFIX + secrets.token_urlsafe(32)
         token = self.create(

@@ -26,8 +26,15 @@ from rest_framework.permissions import BasePermission
 from configurator.tenancy.models import ApiToken, Membership, Organisation
 
 if TYPE_CHECKING:
+    from rest_framework.generics import GenericAPIView
     from rest_framework.request import Request
     from rest_framework.views import APIView
+
+    # What the mixins below are mixed into. Not imported at run time: DRF loads this module
+    # (through the throttle classes) while rest_framework.views is still being imported.
+    _GenericView = GenericAPIView[Any]
+else:
+    _GenericView = object
 
 Role = Membership.Role
 
@@ -81,7 +88,8 @@ def user_role(user: Any, organisation: Organisation) -> str | None:
     )
     if organisation.pk in roles:
         return roles[organisation.pk]
-    served_role = roles.get(organisation.served_by_id)
+    served_by = organisation.served_by_id
+    served_role = roles.get(served_by) if served_by is not None else None
     if served_role in SERVING_ROLES:
         return served_role
     if user.is_superuser:
@@ -257,7 +265,7 @@ class IsInVisibleOrganisation(BasePermission):
         return True
 
 
-class OrganisationScopedMixin:
+class OrganisationScopedMixin(_GenericView):
     """Viewset mixin: the queryset holds only objects of the request's organisations.
 
     Set `organisation_field` to the path from the model to Organisation. On create, call
@@ -266,10 +274,9 @@ class OrganisationScopedMixin:
     """
 
     organisation_field = "organisation"
-    request: Request
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset = super().get_queryset()  # type: ignore[misc]
+        queryset = super().get_queryset()
         return scope_to_organisations(queryset, self.request, self.organisation_field)
 
     def visible_organisations(self) -> QuerySet[Organisation]:

@@ -107,10 +107,11 @@ def _bom_rows(a: Bom | None, b: Bom | None, show_cost: bool) -> list[Row]:
     if show_cost:
         figures += [("Cost", "cost"), ("Margin %", "margin_pct")]
     rows = []
+    either = a or b
     for label, attribute in figures:
         first = getattr(a.totals, attribute) if a else None
         second = getattr(b.totals, attribute) if b else None
-        unit = "%" if attribute == "margin_pct" else (a or b).currency if (a or b) else ""
+        unit = "%" if attribute == "margin_pct" else either.currency if either else ""
         rows.append(
             Row(
                 label,

@@ -113,7 +113,8 @@ class WorkloadForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         """A workload needs some IT or a load to reach."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         counts = ("servers", "gpu_servers", "storage", "switches")
         if not any(data.get(k) for k in counts) and not data.get("it_kw"):
             raise ValidationError(

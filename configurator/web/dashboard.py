@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -25,16 +26,16 @@ DASHBOARD_REQUESTS = 10
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     """The dashboard for a signed-in user; the sign-in page for anyone else."""
-    if not request.user.is_authenticated:
-        return auth_views.LoginView.as_view()(request)
-    return dashboard(request)
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Organisations, sites and recent builds (status and worst finding) the user acts on."""
     user = request.user
+    if not user.is_authenticated:
+        return auth_views.LoginView.as_view()(request)
+    return dashboard(request, user)
+
+
+def dashboard(request: HttpRequest, user: User) -> HttpResponse:
+    """Organisations, sites and recent builds (status and worst finding) the user acts on."""
     organisations = (
         organisations_visible_to(user)
         .select_related("served_by")

@@ -140,6 +140,6 @@ def spec_sheet_download(request: HttpRequest, pk: int, document: int) -> HttpRes
         raise Http404("Spec sheet not found.")
     if found.status != RenderedDocument.Status.READY:
         return redirect("documents:spec-sheet", pk=build.pk)
-    response = HttpResponse(bytes(found.content), content_type=PDF_CONTENT_TYPE)
+    response = HttpResponse(found.file_bytes, content_type=PDF_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     return response

@@ -11,7 +11,7 @@ small. Without htmx, writes redirect back to the page with the message (post/red
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -91,7 +91,7 @@ def _error_lines(exc: ValidationError) -> list[str]:
     """A service's field errors as sentences naming the field."""
     if not hasattr(exc, "error_dict"):
         return list(exc.messages)
-    out = []
+    out: list[str] = []
     for field, errors in exc.message_dict.items():
         label = FIELD_LABELS.get(field, "" if field == "__all__" else field)
         out.extend(f"{label}: {error}" if label else error for error in errors)
@@ -273,7 +273,7 @@ def build_editor(request: HttpRequest, pk: int) -> HttpResponse:
 def rack_elevation(request: HttpRequest, pk: int, rack: int) -> HttpResponse:
     """One rack's card with its SVG (lazy load, front/rear toggle); ?download=1 the bare SVG."""
     build = _build_or_404(request, pk)
-    face = "rear" if request.GET.get("face") == "rear" else "front"
+    face: Literal["front", "rear"] = "rear" if request.GET.get("face") == "rear" else "front"
     rack_id = selectors.line_ref(rack)
     state = _state(
         request, build, {f"face_{rack}": face}, highlight=ctx.highlight_from(request.GET)
@@ -341,7 +341,7 @@ def line_panel(request: HttpRequest, pk: int, line: int) -> HttpResponse:
         raise Http404("Build line not found.")
     shown = parse_shown(request.GET.get("shown"))
     if shown is None:
-        fragments = [
+        fragments: list[str] = [
             render_to_string(
                 "configurator/editor/elevations.html",
                 state.context(racks=state.rack_cards(), oob=True),

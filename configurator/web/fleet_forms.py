@@ -20,18 +20,21 @@ __all__ = [
 ]
 
 
+class _BuildChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Build) -> str:
+        return f"{obj.name} · {obj.site.name} ({obj.site.organisation})"
+
+
 class StandardCreateForm(forms.Form):
     """Make a standard of one of the builds the user may act on."""
 
-    build = forms.ModelChoiceField(queryset=Build.objects.none(), help_text="Its lines become v1.")
+    build = _BuildChoiceField(queryset=Build.objects.none(), help_text="Its lines become v1.")
     name = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, builds: QuerySet[Build], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["build"])
-        field.queryset = builds
-        field.label_from_instance = lambda b: f"{b.name} · {b.site.name} ({b.site.organisation})"
+        cast(_BuildChoiceField, self.fields["build"]).queryset = builds
 
 
 class PublishForm(forms.Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 from django import forms
@@ -161,7 +161,7 @@ class LineAddForm(LineForm):
 
     component = forms.IntegerField(min_value=1)
 
-    def feed_ref(self, field: str) -> int | str | None:
+    def feed_ref(self, field: str) -> int | Literal["auto"] | None:
         """Like `line_ref`, and "auto" (the rack's PDU or UPS) passes through."""
         if self.cleaned_data.get(field) == AUTO:
             return AUTO
@@ -237,8 +237,8 @@ def site_form_class() -> type[SiteFormBase]:
     fields = forms.fields_for_model(Site, fields=SITE_FORM_FIELDS)
     # Django offers a blank choice for choice fields with a default; a site always has one.
     phases = fields["supply_phases"]
-    phases.choices = [(1, "Single phase"), (3, "Three phase")]  # type: ignore[attr-defined]
-    phases.coerce = int  # type: ignore[attr-defined]
+    phases.choices = [(1, "Single phase"), (3, "Three phase")]
+    phases.coerce = int
     # The ranges of rules.specs.Site: the same validators and messages as the model and API.
     bound_form_fields(fields, engine_specs.Site, Site.BOUNDED_FIELDS)
     return type("SiteForm", (SiteFormBase,), dict(fields))
@@ -324,7 +324,8 @@ class CatalogueFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         """Refuse ranges whose lower bound exceeds the upper one."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for low, high in (("power_min", "power_max"), ("u_height_min", "u_height_max")):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
                 self.add_error(high, "Must not be below the lower bound.")

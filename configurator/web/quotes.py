@@ -296,7 +296,7 @@ def quote_issue(request: HttpRequest, pk: int) -> HttpResponse:
 def _sentences(exc: ValidationError) -> str:
     if not hasattr(exc, "error_dict"):
         return " ".join(exc.messages)
-    parts = []
+    parts: list[str] = []
     for field, errors in exc.message_dict.items():
         label = field.replace("_", " ").capitalize()
         parts.extend(f"{label}: {error}" for error in errors)
@@ -368,7 +368,9 @@ def quote_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
             word = "accepted" if answer == Quote.Status.ACCEPTED else "declined"
             messages.success(request, f"{quote.label} {word}. The seller sees your answer.")
     else:
-        messages.error(request, "Not answered: " + " ".join(form.errors.get("note", [])))
+        messages.error(
+            request, "Not answered: " + " ".join(str(e) for e in form.errors.get("note", []))
+        )
     return redirect("quotes:detail", pk=quote.pk)
 
 
@@ -379,7 +381,9 @@ def quote_request(request: HttpRequest, build_pk: int) -> HttpResponse:
     build = _build_or_404(request, build_pk)
     form = RequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Not sent: " + " ".join(form.errors.get("message", [])))
+        messages.error(
+            request, "Not sent: " + " ".join(str(e) for e in form.errors.get("message", []))
+        )
         return redirect("editor:detail", pk=build.pk)
     try:
         quote_services.quote_request_create(
@@ -431,7 +435,7 @@ def quote_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
     ).first()
     if document is None:
         return redirect("quotes:detail", pk=quote.pk)
-    response = HttpResponse(bytes(document.content), content_type=PDF_CONTENT_TYPE)
+    response = HttpResponse(document.file_bytes, content_type=PDF_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     return response
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from catalog.choices import ComponentKind
@@ -11,6 +12,7 @@ from catalog.selectors import component_list
 from configurator.api.serializers.common import MAX_ID
 from configurator.builds import selectors
 from configurator.builds.models import Build, Site
+from configurator.tenancy.models import Organisation
 
 __all__ = [
     "ApplyToSiteSerializer",
@@ -42,7 +44,7 @@ class BuildSerializer(serializers.ModelSerializer[Build]):
         queryset=Site.objects.none(), help_text="Id of a site the caller may act on."
     )
     site_name = serializers.CharField(source="site.name", read_only=True)
-    organisation = serializers.SlugRelatedField(
+    organisation = serializers.SlugRelatedField[Organisation](
         source="site.organisation", slug_field="slug", read_only=True
     )
     status = serializers.ChoiceField(
@@ -60,10 +62,10 @@ class BuildSerializer(serializers.ModelSerializer[Build]):
             "figure within its range, else 400 naming `policy_override.<key>` and the range."
         ),
     )
-    created_by = serializers.SlugRelatedField(
+    created_by = serializers.SlugRelatedField[User](
         slug_field="username", read_only=True, allow_null=True
     )
-    approved_by = serializers.SlugRelatedField(
+    approved_by = serializers.SlugRelatedField[User](
         slug_field="username", read_only=True, allow_null=True
     )
     worst_severity = serializers.SerializerMethodField(

@@ -3,8 +3,9 @@ bulk sites and catalogue changes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -22,6 +23,7 @@ from configurator.fleet.models import (
 from configurator.fleet.selectors import FleetRow, StandardSiteRow
 from configurator.fleet.services.sites_import import MAX_SITES
 from configurator.fleet.services.standards import MAX_SITES_PER_APPLY
+from configurator.tenancy.models import Organisation
 
 __all__ = [
     "ApplySerializer",
@@ -46,7 +48,13 @@ __all__ = [
     "StandardVersionSerializer",
 ]
 
-_ID = {"min_value": 1, "max_value": MAX_ID}
+
+class _Bounds(TypedDict):
+    min_value: int
+    max_value: int
+
+
+_ID: _Bounds = {"min_value": 1, "max_value": MAX_ID}
 
 
 class _Ids(serializers.ListField):
@@ -63,8 +71,8 @@ class _Ids(serializers.ListField):
 class StandardSerializer(serializers.ModelSerializer[Standard]):
     """A standard build of an organisation: its current version and how many builds follow."""
 
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    source_build = serializers.PrimaryKeyRelatedField(read_only=True)
+    organisation = serializers.SlugRelatedField[Organisation](slug_field="slug", read_only=True)
+    source_build = serializers.PrimaryKeyRelatedField[Build](read_only=True)
     build_count = serializers.IntegerField(read_only=True, help_text="Builds rolled out from it.")
 
     class Meta:
@@ -101,7 +109,7 @@ class StandardUpdateSerializer(serializers.Serializer[Any]):
 class StandardVersionSerializer(serializers.ModelSerializer[StandardVersion]):
     """A published version: its design (lines by key, policy override) and notes."""
 
-    source_build = serializers.PrimaryKeyRelatedField(read_only=True)
+    source_build = serializers.PrimaryKeyRelatedField[Build](read_only=True)
     line_count = serializers.SerializerMethodField()
 
     class Meta:
@@ -278,8 +286,8 @@ class FleetSummarySerializer(serializers.Serializer[Any]):
 class FleetValidationSerializer(serializers.ModelSerializer[FleetValidation]):
     """A fleet validation job and its progress."""
 
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    requested_by = serializers.SlugRelatedField(
+    organisation = serializers.SlugRelatedField[Organisation](slug_field="slug", read_only=True)
+    requested_by = serializers.SlugRelatedField[User](
         slug_field="username", read_only=True, allow_null=True
     )
     percent = serializers.IntegerField(read_only=True)
@@ -469,7 +477,8 @@ class CatalogueChangeSerializer(serializers.ModelSerializer[CatalogueChange]):
 
 class _QuoteRef(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
-    label = serializers.CharField()
+    # The serializer metaclass moves declared fields off the class: no clash with Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     status = serializers.CharField()
     build = serializers.IntegerField(source="build_id", allow_null=True)
 

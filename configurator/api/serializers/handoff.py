@@ -6,7 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from configurator.builds.models import Build
 from configurator.handoff.models import NetBoxConnection, NetBoxPush
+from configurator.tenancy.models import Organisation
 
 __all__ = [
     "ConnectionChoiceSerializer",
@@ -20,7 +22,7 @@ __all__ = [
 class NetBoxConnectionSerializer(serializers.ModelSerializer[NetBoxConnection]):
     """A NetBox connection; the token is write-only and never read back."""
 
-    organisation = serializers.SlugRelatedField(
+    organisation = serializers.SlugRelatedField[Organisation](
         slug_field="slug", read_only=True, help_text="Slug of the owning organisation."
     )
     organisation_slug = serializers.SlugField(
@@ -100,7 +102,8 @@ class _ChangeSerializer(serializers.Serializer[Any]):
 class _StepSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text="The object's identity in the hand-off.")
     object_type = serializers.CharField(help_text="NetBox endpoint, e.g. dcim.devices.")
-    label = serializers.CharField()
+    # The serializer metaclass moves declared fields off the class: no clash with Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     action = serializers.ChoiceField(
         choices=["create", "update", "delete", "unchanged", "from_template", "blocked"]
     )
@@ -130,8 +133,8 @@ class PlanSerializer(serializers.Serializer[Any]):
 class NetBoxPushSerializer(serializers.ModelSerializer[NetBoxPush]):
     """A push of a build revision: status, progress, counts, what was written, the log."""
 
-    build = serializers.PrimaryKeyRelatedField(read_only=True)
-    connection = serializers.PrimaryKeyRelatedField(read_only=True)
+    build = serializers.PrimaryKeyRelatedField[Build](read_only=True)
+    connection = serializers.PrimaryKeyRelatedField[NetBoxConnection](read_only=True)
     status_url = serializers.SerializerMethodField()
     written = serializers.JSONField(
         help_text="Every write NetBox accepted: action, object_type, netbox_id, key, label."

@@ -25,7 +25,7 @@ MAX_QUANTITY = 10_000  # rules.model.PlacedItem's bound: the engine refuses more
 MAX_SORT_ORDER = 2**31 - 1
 
 
-class ComponentRefField(serializers.Field):  # type: ignore[type-arg]
+class ComponentRefField(serializers.Field):
     """A catalogue component: written as an id or {"manufacturer", "sku"}, read as a summary."""
 
     default_error_messages = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -13,6 +14,7 @@ from configurator.builds import selectors
 from configurator.builds.bom import money
 from configurator.builds.models import Build
 from configurator.quotes.models import Quote, QuoteRequest
+from configurator.tenancy.models import Organisation
 
 __all__ = [
     "QuoteAnswerSerializer",
@@ -117,34 +119,35 @@ class QuoteAnswerSerializer(serializers.Serializer[Any]):
 class QuoteSerializer(serializers.ModelSerializer[Quote]):
     """A quote revision; cost and margin only for roles that may see cost."""
 
-    label = serializers.CharField(read_only=True)
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    customer_organisation = serializers.SlugRelatedField(
+    # The serializer metaclass moves declared fields off the class: no clash with Field.label.
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
+    organisation = serializers.SlugRelatedField[Organisation](slug_field="slug", read_only=True)
+    customer_organisation = serializers.SlugRelatedField[Organisation](
         slug_field="slug",
         read_only=True,
         allow_null=True,
         help_text="Slug of the buying organisation when it is not the build's own; else null.",
     )
-    seller = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    answered_by = serializers.SlugRelatedField(
+    seller = serializers.SlugRelatedField[Organisation](slug_field="slug", read_only=True)
+    answered_by = serializers.SlugRelatedField[User](
         slug_field="username",
         read_only=True,
         allow_null=True,
         help_text="Username of who recorded the answer; null until answered.",
     )
-    overridden_by = serializers.SlugRelatedField(
+    overridden_by = serializers.SlugRelatedField[User](
         slug_field="username",
         read_only=True,
         allow_null=True,
         help_text="Username of who issued despite error findings; null otherwise.",
     )
-    issued_by = serializers.SlugRelatedField(
+    issued_by = serializers.SlugRelatedField[User](
         slug_field="username",
         read_only=True,
         allow_null=True,
         help_text="Username of the issuer; null for a draft.",
     )
-    created_by = serializers.SlugRelatedField(
+    created_by = serializers.SlugRelatedField[User](
         slug_field="username",
         read_only=True,
         allow_null=True,
@@ -245,8 +248,8 @@ class QuoteDetailSerializer(QuoteSerializer):
 class QuoteRequestSerializer(serializers.ModelSerializer[QuoteRequest]):
     """A customer's request for a quote of a build, and the quote that answered it."""
 
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    requested_by = serializers.SlugRelatedField(
+    organisation = serializers.SlugRelatedField[Organisation](slug_field="slug", read_only=True)
+    requested_by = serializers.SlugRelatedField[User](
         slug_field="username",
         read_only=True,
         allow_null=True,

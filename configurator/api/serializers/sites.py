@@ -15,7 +15,7 @@ from rules import specs as engine_specs
 __all__ = ["OrganisationSlugField", "SiteSerializer"]
 
 
-class OrganisationSlugField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+class OrganisationSlugField(serializers.SlugRelatedField):
     """An organisation by slug; text PostgreSQL cannot compare is refused, not a crash."""
 
     def to_internal_value(self, data: Any) -> Any:

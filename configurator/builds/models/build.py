@@ -141,6 +141,10 @@ class BuildLine(models.Model):
     sort_order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not a column: the line services and place_one set it to the blanking panels a write took
+    # over, in words.
+    made_way: list[str]
+
     # What a person sets on a line, in reading order: the admin inline and the API show these.
     EDITABLE_FIELDS = (
         "component",

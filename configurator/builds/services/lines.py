@@ -7,7 +7,7 @@ A line placed over blanking panels takes their U (placement.make_way); the line 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -112,8 +112,8 @@ def build_line_add_auto(
     position_u: Decimal | float | str | None = None,
     auto_place: bool = False,
     face: str = BuildLine.Face.FRONT,
-    feed_a: LineRef | str = None,
-    feed_b: LineRef | str = None,
+    feed_a: LineRef | Literal["auto"] = None,
+    feed_b: LineRef | Literal["auto"] = None,
     ups: LineRef = None,
     coolant_from: LineRef = None,
     phase: int | None = None,
@@ -134,15 +134,17 @@ def build_line_add_auto(
         if rack is not None:
             target = resolve_line(rack, "rack", lines)
             probe.rack_id = target.pk if target is not None else None
-        rack_line, position = place_one(probe, lines)
-        rack, position_u, made_way = rack_line, position, probe.made_way
+        placed_in, position = place_one(probe, lines)
+        rack, position_u, made_way = placed_in, position, probe.made_way
     rack_line = resolve_line(rack, "rack", lines)
+    source_a: LineRef = None if feed_a == AUTO else feed_a
+    source_b: LineRef = None if feed_b == AUTO else feed_b
     if AUTO in (feed_a, feed_b):
         auto_a, auto_b = default_feeds(component, rack_line, lines)
-        feed_a = auto_a if feed_a == AUTO else feed_a
-        feed_b = auto_b if feed_b == AUTO else feed_b
-        if feed_a is None and feed_b is not None:
-            feed_a, feed_b = feed_b, None
+        source_a = auto_a if feed_a == AUTO else source_a
+        source_b = auto_b if feed_b == AUTO else source_b
+        if source_a is None and source_b is not None:
+            source_a, source_b = source_b, None
     line = build_line_add(
         build=build,
         component=component,
@@ -150,8 +152,8 @@ def build_line_add_auto(
         rack=rack,
         position_u=position_u,
         face=face,
-        feed_a=feed_a,
-        feed_b=feed_b,
+        feed_a=source_a,
+        feed_b=source_b,
         ups=ups,
         coolant_from=coolant_from,
         phase=phase,
@@ -290,7 +292,7 @@ def build_line_restore(
 
     A reference to a line that is gone since is dropped (the add then says what is missing).
     """
-    component = Component.objects.filter(pk=removed.get("component")).first()
+    component = Component.objects.filter(pk=removed.get("component", 0)).first()
     if component is None:
         raise ValidationError("The removed line's component is no longer in the catalogue.")
     guards.writable(build, expected_revision)

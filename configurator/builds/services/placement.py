@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -53,7 +53,7 @@ __all__ = [
 LineRef = BuildLine | int | None
 HALF_U = Decimal("0.5")
 # A feed (or position) the editor leaves to the services: the rack's PDU or UPS, the lowest U.
-AUTO = "auto"
+AUTO: Final = "auto"
 
 
 def _u_text(value: Decimal) -> str:
@@ -260,7 +260,8 @@ def _check_position(
     # A panel never gives way to another panel: that would only move the same U around.
     yielding = not gives_way_line(candidate)
     panels = [o for o in others if yielding and gives_way_line(o)]
-    taken = [_occupant(o, o.position_u) for o in others if o not in panels]
+    # Every line in `others` is placed (position_u is not None, filtered above).
+    taken = [_occupant(o, cast(Decimal, o.position_u)) for o in others if o not in panels]
     span = (float(start), float(end), candidate.face, _depth_mm(candidate.component))
     hit = collision(taken, *span, _usable_depth_mm(rack))
     if hit is not None:
@@ -270,7 +271,11 @@ def _check_position(
         ]
         return []
     usable = _usable_depth_mm(rack)
-    return [p for p in panels if collision([_occupant(p, p.position_u)], *span, usable) is not None]
+    return [
+        p
+        for p in panels
+        if collision([_occupant(p, cast(Decimal, p.position_u))], *span, usable) is not None
+    ]
 
 
 def make_way(
@@ -322,7 +327,7 @@ def _check_feeds(
     ones, and the write leaves no loop."""
     nodes = {
         str(pk): FeedNode(
-            line.component.kind,
+            Kind(line.component.kind),
             None if line.feed_a_id is None else str(line.feed_a_id),
             None if line.feed_b_id is None else str(line.feed_b_id),
         )
@@ -330,7 +335,7 @@ def _check_feeds(
     }
     if candidate.pk is not None:
         nodes[str(candidate.pk)] = FeedNode(
-            candidate.component.kind,
+            Kind(candidate.component.kind),
             None if candidate.feed_a is None else str(candidate.feed_a.pk),
             None if candidate.feed_b is None else str(candidate.feed_b.pk),
         )
@@ -505,7 +510,8 @@ def _take_over_panels(
     taken[rack.pk] = [o for o in taken[rack.pk] if o.owner not in gone]
     for panel in left:
         lines[panel.pk] = panel
-        taken[rack.pk].append(_occupant(panel, panel.position_u))
+        # make_way leaves placed panels only.
+        taken[rack.pk].append(_occupant(panel, cast(Decimal, panel.position_u)))
     return texts
 
 

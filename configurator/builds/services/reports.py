@@ -235,7 +235,8 @@ def _store(rows: list[BuildReport]) -> None:
     """
     if not rows:
         return
-    fields = [BuildReport._meta.get_field(name) for name in ("build", *_STORED_FIELDS)]
+    concrete = {field.name: field for field in BuildReport._meta.concrete_fields}
+    fields = [concrete[name] for name in ("build", *_STORED_FIELDS)]
     quote = connection.ops.quote_name
     columns = [quote(field.column) for field in fields]
     # Every name comes from the model's own metadata, quoted; the values are parameters.

@@ -30,6 +30,7 @@ import datetime
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from celery import current_app
@@ -223,12 +224,13 @@ def fleet_validation_chunk_run(*, job_id: int, chunk: int) -> dict[str, Any] | N
             site__organisation_id=job.organisation_id,
         ).select_related("site__organisation")
         before = _before_change(job.change) if job.change is not None else None
-        results = {r.build.pk: r for r in build_reports_refresh(builds=builds, before=before)}
+        results = {r.build.pk: r for r in build_reports_refresh(builds=list(builds), before=before)}
         counts = dict.fromkeys(
             ("validated", "reused", "missing", "errored", "passed", "warned", "failed"), 0
         )
         for item in items:
-            _record(item, results.get(item.build_id), counts, now)
+            result = results.get(item.build_id) if item.build_id is not None else None
+            _record(item, result, counts, now)
         _save_items(items)
         FleetValidation.objects.filter(pk=job_id).update(
             done=F("done") + len(items),
@@ -258,7 +260,8 @@ def _save_items(items: Sequence[FleetValidationItem]) -> None:
     Not bulk_update: it builds a CASE per field per row, which for a hundred rows cost as much
     as the engine; `executemany` pipelines one plain statement instead.
     """
-    fields = [Item._meta.get_field(name) for name in _ITEM_FIELDS]
+    concrete = {field.name: field for field in Item._meta.concrete_fields}
+    fields = [concrete[name] for name in _ITEM_FIELDS]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     # Every name comes from the model's own metadata, quoted; the values are parameters.
@@ -352,8 +355,6 @@ def fleet_validations_resume(
         )
         logger.warning("Re-sending %d stalled chunk(s) of %s", len(chunks), stalled)
         job_id = stalled.pk
-        transaction.on_commit(
-            lambda job_id=job_id, chunks=chunks: _send_chunks(job_id, chunks), robust=True
-        )
+        transaction.on_commit(partial(_send_chunks, job_id, chunks), robust=True)
         sent += len(chunks)
     return sent

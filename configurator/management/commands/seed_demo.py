@@ -158,7 +158,7 @@ class Command(BaseCommand):
             )
             lines: dict[str, BuildLine] = {}
             for key, manufacturer, sku, placement in demo["lines"]:
-                fields = {
+                fields: dict[str, Any] = {
                     field: lines[value] if field in LINE_REFERENCES else value
                     for field, value in placement.items()
                 }

@@ -10,6 +10,7 @@ not see cost (``without_cost``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,9 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules.model import Severity
 from rules.solver import Configuration, Proposal
 from rules.solver.alternatives import Alternative
+from rules.solver.render import cooling_data
+from rules.solver.requirements import CoolingMedium
 
 __all__ = [
     "ConfigurationResult",
+    "CoolingOut",
     "KitComparison",
     "Option",
     "configuration_result",
@@ -29,6 +33,13 @@ __all__ = [
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class CoolingWay(StrEnum):
+    """How a build cools: by air alone, or cold-plate nodes on a CDU loop and the rest by air."""
+
+    AIR = "air"
+    LIQUID = "liquid"
 
 
 class FindingCounts(_Out):
@@ -63,6 +74,10 @@ class Option(_Out):
     tco: float = Field(description="Price plus the energy of the objective's years.")
     power_vendor: str
     racks: int
+    cooling: CoolingWay = Field(
+        default=CoolingWay.AIR,
+        description="liquid: cold-plate nodes on a CDU loop, the rest by air.",
+    )
     findings: FindingCounts
     errors: list[OptionFinding] = Field(default_factory=list)
     build: dict[str, Any] = Field(description="The wired build (the engine's BuildSpec).")
@@ -121,6 +136,30 @@ class ConflictOut(_Out):
     relaxations: list[Relaxation] = Field(default_factory=list)
 
 
+class CoolingOut(_Out):
+    """How the optimum cools, what was asked, and why (reference 8)."""
+
+    asked: CoolingMedium
+    chosen: CoolingWay | None = Field(description="None: no build fits.")
+    reason: str = Field(description="Why, in a sentence or two, with the figures compared.")
+    air_limit_kw: float = Field(
+        description="The most air-cooled heat a rack was allowed: the policy's air density "
+        "limit when liquid was on the table, else 1.5 times it (the engine's error edge)."
+    )
+    densest_air_kw: float | None = Field(
+        default=None, description="The optimum's densest rack, air-cooled heat."
+    )
+    liquid_kw: float | None = Field(
+        default=None, description="Heat the optimum's cold plates carry into liquid."
+    )
+    air_price: float | None = Field(
+        default=None, description="The best air-only build's list price, when solved for."
+    )
+    liquid_price: float | None = Field(
+        default=None, description="The best liquid build's list price, when solved for."
+    )
+
+
 class ConfigurationResult(_Out):
     """The solver's whole answer: the proof, the builds, the kits, or the conflict."""
 
@@ -134,6 +173,10 @@ class ConfigurationResult(_Out):
     objective_terms: list[str]
     currency: str
     problems: list[str] = Field(default_factory=list)
+    cooling: CoolingOut | None = Field(
+        default=None, description="Air or liquid: what was asked, what the optimum does, why."
+    )
+    notes: list[str] = Field(default_factory=list, description="How the answer was reached.")
     options: list[Option] = Field(default_factory=list)
     kits: list[KitComparison] = Field(default_factory=list)
     conflict: ConflictOut | None = None
@@ -165,6 +208,7 @@ def _option(
         "tco": round(p.tco, 2),
         "power_vendor": p.design.ups.ups.vendor,
         "racks": len(p.build.racks),
+        "cooling": "liquid" if p.design.liquid else "air",
         "findings": _counts(p),
         "errors": [{"code": f.code, "message": f.message} for f in errors],
         "build": p.build.model_dump(mode="json"),
@@ -235,6 +279,15 @@ def configuration_result(
                 for x in c.relaxations
             ],
         }
+    cooling = None
+    if conf.cooling is not None:
+        cooling = cooling_data(conf.cooling)
+        for key in ("air_price", "liquid_price"):
+            if cooling[key] is not None:
+                cooling[key] = round(cooling[key], 2)
+        for key in ("densest_air_kw", "liquid_kw"):
+            if cooling[key] is not None:
+                cooling[key] = round(cooling[key], 3)
     return ConfigurationResult.model_validate(
         {
             "name": req.name,
@@ -247,6 +300,8 @@ def configuration_result(
             "objective_terms": [t.value for t in req.objective.terms],
             "currency": req.site.currency,
             "problems": list(r.problems),
+            "cooling": cooling,
+            "notes": list(conf.notes),
             "options": options,
             "kits": kits,
             "conflict": conflict,

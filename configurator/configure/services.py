@@ -66,6 +66,7 @@ POLICY_KEYS = (
     "ups_redundancy",
     "cooling_redundancy",
     "require_fire_suppression",
+    "liquid_redundancy",
 )
 MAX_ERROR_CHARS = 2000
 
@@ -266,12 +267,16 @@ def _facility_lines(build: Build) -> list[BuildLine]:
 
 
 @transaction.atomic
-def build_configure(*, build: Build, user: Any, replace: bool = False) -> ConfigureJob:
+def build_configure(
+    *, build: Build, user: Any, replace: bool = False, cooling: str = "auto"
+) -> ConfigureJob:
     """Fill in what a draft build lacks around the IT placed in it: the IT's models and counts
     become the fixed workload, the site and the build's policy the requirements; the cheapest
     valid facility is written around it (the IT lines moved into the proposal's racks,
-    positions and feeds). Facility parts already in the build are replaced only with
-    ``replace``. When nothing fits, the build is left as it was and the job says why."""
+    positions and feeds; cold-plate nodes onto their rack's CDU). ``cooling`` is the
+    requirements' ``air``, ``liquid`` or ``auto``. Facility parts already in the build are
+    replaced only with ``replace``. When nothing fits, the build is left as it was and the job
+    says why."""
     guards.writable(build, None)
     spec = build_selectors.build_snapshot(build)
     it_lines = [i for i in spec.items if i.component.kind.is_it]
@@ -287,7 +292,10 @@ def build_configure(*, build: Build, user: Any, replace: bool = False) -> Config
                 ]
             }
         )
-    requirements = requirements_around(spec, name=build.name)
+    try:
+        requirements = requirements_around(spec, name=build.name, extra={"cooling": cooling})
+    except pydantic.ValidationError as exc:
+        raise ValidationError(pydantic_details(exc)) from exc
     job = configure_for_site(site=build.site, requirements=requirements, user=user, extras=False)
     result = job.result_json or {}
     options = result.get("options") or []

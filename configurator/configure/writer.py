@@ -2,7 +2,8 @@
 
 Every line goes through ``build_line_add`` / ``build_line_update``, so it passes the same
 placement and feed checks as a line an engineer adds. Lines are written sources first (a line
-can only name a feed, a rack or a UPS that exists), racks before anything in them.
+can only name a feed, a rack, a UPS or a coolant source that exists), racks before anything in
+them.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def spec_components(spec: BuildSpec) -> dict[str, Component]:
 
 
 def _ordered(items: Iterable[PlacedItem]) -> list[PlacedItem]:
-    """Items with every feed and UPS they name before them (the spec is acyclic)."""
+    """Items with every feed, UPS and coolant source they name before them (the spec is
+    acyclic)."""
     pending = list(items)
     done: set[str] = set()
     out: list[PlacedItem] = []
@@ -56,7 +58,9 @@ def _ordered(items: Iterable[PlacedItem]) -> list[PlacedItem]:
         ready = [
             i
             for i in pending
-            if all(ref is None or ref in done for ref in (i.feed_a, i.feed_b, i.ups_id))
+            if all(
+                ref is None or ref in done for ref in (i.feed_a, i.feed_b, i.ups_id, i.coolant_from)
+            )
         ]
         if not ready:
             raise ValidationError({"option": ["The proposal's feeds form a loop."]})
@@ -104,6 +108,7 @@ def spec_lines_write(
             "feed_a": ref(item.feed_a),
             "feed_b": ref(item.feed_b),
             "ups": ref(item.ups_id),
+            "coolant_from": ref(item.coolant_from),
             "phase": item.phase,
         }
         own = spare.get(item.component.ref)

@@ -73,19 +73,24 @@ def build_configure(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_approve_build(request.user, None, build.site.organisation):
         raise PermissionDenied("Configure for me is for sales engineers and administrators.")
     form = ConfigureForMeForm(request.POST)
-    replace = form.is_valid() and form.cleaned_data["replace"]
+    valid = form.is_valid()
+    replace = valid and form.cleaned_data["replace"]
+    cooling = (form.cleaned_data.get("cooling") if valid else None) or "auto"
     try:
-        job = services.build_configure(build=build, user=request.user, replace=replace)
+        job = services.build_configure(
+            build=build, user=request.user, replace=replace, cooling=cooling
+        )
     except (ValidationError, Conflict) as exc:
         text = exc.message if isinstance(exc, Conflict) else "; ".join(_messages_of(exc))
         messages.error(request, text)
         return redirect("editor:detail", pk=build.pk)
     if job.build_id == build.pk:
         result = job.result_json or {}
+        why = (result.get("cooling") or {}).get("reason")
         messages.success(
             request,
             f"Configured around the placed IT: {result.get('status', '')}, the cheapest valid "
-            "facility for this site and policy.",
+            "facility for this site and policy." + (f" Cooling: {why}" if why else ""),
         )
         return redirect("editor:detail", pk=build.pk)
     messages.error(request, "Nothing fits around this IT: see why below.")

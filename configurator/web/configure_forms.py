@@ -26,6 +26,11 @@ COOLING_CHOICES = [
     ("N+1", "N+1 — one spare cooling unit"),
     ("none", "None — the room's own air conditioning (the site states it)"),
 ]
+COOLING_MEDIA = [
+    ("auto", "Automatic — liquid where a rack would pass the air density limit, if cheaper"),
+    ("air", "Air only"),
+    ("liquid", "Liquid — cold-plate servers on an in-rack CDU and facility water"),
+]
 RACK_FORMS = [
     ("any", "Any"),
     ("floor", "Floor-standing rack"),
@@ -80,6 +85,14 @@ class WorkloadForm(forms.Form):
     )
     ups_redundancy = forms.ChoiceField(label="UPS redundancy", choices=UPS_CHOICES, initial="N")
     cooling_redundancy = forms.ChoiceField(label="Cooling", choices=COOLING_CHOICES, initial="N")
+    cooling_medium = forms.ChoiceField(
+        label="Cooled by",
+        choices=COOLING_MEDIA,
+        initial="auto",
+        required=False,
+        help_text="Automatic proposes liquid cooling when the GPU density calls for it, and "
+        "says why it chose air or liquid.",
+    )
     max_racks = forms.IntegerField(min_value=1, max_value=4, initial=1, label="Racks at most")
     rack_form = forms.ChoiceField(label="Enclosure", choices=RACK_FORMS, initial="any")
     fire_suppression = forms.BooleanField(required=False, label="Fire suppression required")
@@ -164,6 +177,7 @@ class WorkloadForm(forms.Form):
             },
             "constraints": constraints,
             "objective": {"terms": [data["objective"]]},
+            "cooling": data.get("cooling_medium") or "auto",
         }
 
 
@@ -173,4 +187,7 @@ class ConfigureForMeForm(forms.Form):
     replace = forms.BooleanField(
         required=False,
         label="Replace the racks, power, cooling and fire parts already in the build",
+    )
+    cooling = forms.ChoiceField(
+        label="Cooled by", choices=COOLING_MEDIA, initial="auto", required=False
     )

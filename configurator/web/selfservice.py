@@ -134,6 +134,7 @@ _FORM_FIELD = {
     "requirements.constraints.max_lead_time_days": "max_lead_time_days",
     "requirements.redundancy.ups": "ups_redundancy",
     "requirements.redundancy.cooling": "cooling_redundancy",
+    "requirements.cooling": "cooling_medium",
     "requirements.objective.terms": "objective",
 }
 

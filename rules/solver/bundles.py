@@ -39,6 +39,8 @@ ROLE_OF = {
     Kind.COOLING: "cooling",
     Kind.FIRE_SUPPRESSION: "fire suppression",
     Kind.ACCESSORY: "accessories",
+    Kind.CDU: "CDUs",
+    Kind.FACILITY_WATER: "facility water",
 }
 
 

@@ -19,7 +19,13 @@ declines to propose) are applied here, once, for the CP-SAT model and for any en
 * IT: inlet range at the site's altitude contains the site's ambient range (the engine's
   ``thermal.ashrae_inlet``; outdoors with closed-loop cooling only the minimum counts), and the
   site's humidity is within its class (``thermal.humidity``, judged where the inlet air is the
-  room's or the outside air's).
+  room's or the outside air's);
+* liquid cooling (``rules.solver.liquid``, unless ``cooling`` is ``air``): in-rack CDUs and
+  facility water sources whose input the site supply takes (``power.source_mismatch``), the
+  sources rated for the site's outdoor design range (``liquid.facility_ambient``) with water
+  above the room's dew point plus the margin (``liquid.condensation``), leak detection
+  accessories; a cold-plate node only where some source and CDU can carry it (connector,
+  inlet temperature).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from rules.model import PlacedItem
 from rules.solver.catalog import Catalog, CatalogEntry
 from rules.solver.fit import battery_capacity_factor, fire_kg_per_m3, humidity_ok, inlet_ok
 from rules.solver.requirements import (
+    CoolingMedium,
     CoolingRedundancy,
     RackForm,
     Requirements,
@@ -60,6 +67,8 @@ from rules.specs import (
 )
 
 __all__ = [
+    "MAX_CDUS_PER_RACK",
+    "MAX_FACILITY_UNITS",
     "MAX_PACKS_PER_SYSTEM",
     "MAX_PARALLEL_UPS",
     "Candidates",
@@ -75,6 +84,8 @@ MAX_PARALLEL_UPS = 4
 MAX_PACKS_PER_SYSTEM = 8
 MAX_COOLING_UNITS = 6
 MAX_FIRE_UNITS = 12
+MAX_CDUS_PER_RACK = 4
+MAX_FACILITY_UNITS = 4
 
 
 def _matched(phases: int, volts: float, up_phases: int, up_volts: float) -> bool:
@@ -98,11 +109,28 @@ class ItOption:
     kg: float
     cords_a: dict[str, int]  # outlets per unit on the A PDU (or ATS)
     cords_b: dict[str, int]
+    # A cold-plate node (reference 8, L5): its liquid share of the grown typical draw, its own
+    # coolant flow per unit, the warmest coolant it takes and its quick disconnect.
+    liquid_w: float = 0.0
+    flow_lpm: float = 0.0
+    max_inlet_c: float | None = None
+    connector: str | None = None
 
     @property
     def component(self) -> ComponentSpec:
         """The component."""
         return self.entry.component
+
+    @property
+    def liquid(self) -> bool:
+        """A cold-plate node: it sits on a CDU loop."""
+        return self.liquid_w > 0
+
+    @property
+    def air_w(self) -> float:
+        """Per unit, the (grown) heat it gives to the air: all of it, or what the cold plates
+        leave (L5)."""
+        return self.typ_w - self.liquid_w
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +217,16 @@ class Candidates:
     fire_kg_per_m3: dict[str, float] = field(default_factory=dict)  # per fire ref
     cooling_eff_w: dict[str, float] = field(default_factory=dict)  # per cooling ref, one unit
     tags: dict[str, frozenset[str]] = field(default_factory=dict)  # relax mode: per ref
+    # Liquid cooling (rules.solver.liquid): in-rack CDUs, facility water sources with their
+    # supply temperature and one unit's capacity at the site's design ambient, leak detection.
+    medium: CoolingMedium = CoolingMedium.AUTO
+    cdus: list[CatalogEntry] = field(default_factory=list)
+    plants: list[CatalogEntry] = field(default_factory=list)
+    leaks: list[CatalogEntry] = field(default_factory=list)
+    plant_supply_c: dict[str, float] = field(default_factory=dict)
+    plant_cap_w: dict[str, float] = field(default_factory=dict)
+    dew_floor_c: float | None = None  # room dew point + policy margin (L3), when known
+    liquid_notes: list[str] = field(default_factory=list)  # why no loop can be built
 
     def tags_of(self, *entries: CatalogEntry | None) -> frozenset[str]:
         """The relaxable requirements that rule out any of these entries."""
@@ -207,6 +245,28 @@ class Candidates:
     def systems(self) -> int:
         """UPS systems: 2 on 2N, else 1."""
         return 2 if self.two_n else 1
+
+    @property
+    def loops_possible(self) -> bool:
+        """A CDU loop on facility water can be built at this site (and liquid is allowed)."""
+        return self.medium is not CoolingMedium.AIR and bool(self.cdus and self.plants)
+
+    @property
+    def liquid_options(self) -> bool:
+        """Some IT option is a cold-plate node."""
+        return any(o.liquid for o in self.it)
+
+    @property
+    def air_limit_w(self) -> float:
+        """The most air-cooled heat a rack may give off (reference 8, L7): the policy's limit
+        when liquid is on the table (asked, or ``auto`` with a cold-plate node that could
+        serve), else the engine's error edge, 1.5 x that limit (above the limit it warns)."""
+        limit = self.policy.air_density_limit_kw * 1000
+        if self.medium is CoolingMedium.LIQUID or (
+            self.medium is CoolingMedium.AUTO and self.liquid_options
+        ):
+            return limit
+        return 1.5 * limit
 
     def pdu_limit_a(self, pdu: CatalogEntry) -> float:
         """Continuous current per phase (the engine's ``source_limit_a``: C4, NEC, banks)."""
@@ -420,9 +480,18 @@ def candidates(req: Requirements, catalog: Catalog, *, relax: bool = False) -> C
         cands.ats = [
             e for e in allowed if isinstance(s := e.component.spec, AtsSpec) and s.phases == 1
         ]
-    from rules.solver.it_options import add_it  # it_options builds on this module's types
+    # it_options and liquid build on this module's types
+    from rules.solver.it_options import add_it
+    from rules.solver.liquid import add_liquid_parts
 
+    cands.medium = req.cooling
+    add_liquid_parts(cands, allowed)
     add_it(cands, req, catalog, allowed)
+    if req.cooling is CoolingMedium.LIQUID and not cands.liquid_options:
+        why = "; ".join(cands.liquid_notes) or (
+            "no cold-plate node of the catalogue serves this workload at this site"
+        )
+        cands.problems.append(f"cooling: liquid cooling was asked, but {why}")
     pfs = [o.typ_w / o.va_w for o in cands.it if o.va_w > 0]
     cands.pf_floor = min([policy.power_factor_default, *pfs])
     if site.altitude_m > ASHRAE_MAX_ELEVATION_M:

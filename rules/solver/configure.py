@@ -1,5 +1,6 @@
-"""One call for a whole configuration: the optimum, its proof, alternatives, the Pareto front,
-the kits compared, or the conflict when nothing fits."""
+"""One call for a whole configuration: the optimum, its proof, how it cools and why (air or
+liquid, ``rules.solver.medium``), alternatives, the Pareto front, the kits compared, or the
+conflict when nothing fits."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rules.solver.bundles import BundleComparison, compare_bundles
 from rules.solver.candidates import candidates
 from rules.solver.catalog import Catalog
 from rules.solver.explain import Conflict, explain
+from rules.solver.medium import CoolingChoice, cooling_choice
 from rules.solver.requirements import Requirements
 from rules.solver.solve import SolveResult, solve_candidates
 
@@ -35,6 +37,7 @@ class Configuration:
     bundles: tuple[BundleComparison, ...] = ()
     conflict: Conflict | None = None
     notes: tuple[str, ...] = field(default=())
+    cooling: CoolingChoice | None = None  # air or liquid, and why
 
 
 def configure(
@@ -52,17 +55,23 @@ def configure(
     tell("solving", 0.05)
     cands = candidates(requirements, catalog)
     result = solve_candidates(cands, time_limit_s=time_limit_s, workers=workers)
+    side = max(0.5, time_limit_s / 5)
     if result.proposal is None:
         conflict = None
         if result.status == "INFEASIBLE":
             tell("explaining", 0.5)
             conflict = explain(requirements, catalog, time_limit_s=max(1.0, time_limit_s / 4))
         tell("done", 1.0)
-        return Configuration(requirements, result, conflict=conflict)
+        choice = cooling_choice(cands, result)
+        return Configuration(
+            requirements, result, conflict=conflict, notes=(choice.reason,), cooling=choice
+        )
+    tell("cooling", 0.25)
+    choice = cooling_choice(cands, result, time_limit_s=max(2.0, time_limit_s / 2), workers=workers)
+    notes = (choice.reason,)
     if not extras:
         tell("done", 1.0)
-        return Configuration(requirements, result)
-    side = max(0.5, time_limit_s / 5)
+        return Configuration(requirements, result, notes=notes, cooling=choice)
     tell("alternatives", 0.35)
     others = tuple(alternatives(cands, result, time_limit_s=side, workers=workers))
     tell("pareto", 0.6)
@@ -72,4 +81,12 @@ def configure(
         compare_bundles(requirements, catalog, result.proposal, time_limit_s=side, workers=workers)
     )
     tell("done", 1.0)
-    return Configuration(requirements, result, alternatives=others, pareto=front, bundles=kits)
+    return Configuration(
+        requirements,
+        result,
+        alternatives=others,
+        pareto=front,
+        bundles=kits,
+        notes=notes,
+        cooling=choice,
+    )

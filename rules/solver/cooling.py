@@ -8,6 +8,9 @@ it) must be within u x their sensible capacity at the site; in-row, split and fr
 and the room's own air conditioning (``Site.room_cooling_w``, indoors), carry the room's heat:
 everything the rack units do not. Capacities are the engine's ``effective_sensible_w``: derated
 for colder return air and altitude.
+
+With liquid cooling (``rules.solver.liquid``) the air carries what the cold plates do not
+(L5): each node's ``(1 - f) x P_typ``, and each CDU's own draw (its pumps are in the room).
 """
 
 from __future__ import annotations
@@ -86,13 +89,16 @@ def add_cooling(sm: SolverModel) -> None:
 
 
 def _rack_heat(sm: SolverModel, r: int, loss: Lin) -> Lin:
-    """Heat given off inside rack slot ``r``: its IT and fire units at their typical draw, and
-    on the first rack the UPS losses (C5; S2; the engine's ``rack_heat_w``)."""
+    """Heat given off to the air inside rack slot ``r``: its IT (less the cold plates' liquid
+    share, L5), CDUs and fire units at their typical draw, and on the first rack the UPS losses
+    (C5; S2; the engine's ``rack_heat_w``)."""
     c = sm.cands
     heat = Lin()
     for (rr, i, _), var in sm.it.items():
         if rr == r:
-            heat.add(c.it[i].typ_w, var)
+            heat.add(c.it[i].air_w, var)
+    if sm.liq is not None:
+        heat.plus(sm.liq.rack_cdu_heat(c, r))
     for n_f, entry in enumerate(c.fire):
         if sm.fire_in[n_f]:
             typ, _ = unit_draw_w(entry.component)
@@ -109,8 +115,12 @@ def add_heat(sm: SolverModel) -> None:
     policy = c.policy
     u = policy.utilisation_limit
     loss = sm.ups_terms("typ_w", "loss")
-    # S2, C5: every room load plus UPS losses; cooling units' own draw leaves outside.
-    heat = Lin().plus(sm.it_sum("typ_w")).plus(loss)
+    # S2, C5: every room load plus UPS losses, less what the cold plates carry into liquid
+    # (L5); cooling units' and facility water sources' own draw leaves outside, a CDU's stays.
+    heat = Lin().plus(sm.it_sum("air_w")).plus(loss)
+    if sm.liq is not None:
+        for r in range(sm.slots):
+            heat.plus(sm.liq.rack_cdu_heat(c, r))
     loose = Lin()  # heat outside every rack: fire units in the room
     for n_f, entry in enumerate(c.fire):
         typ, _ = unit_draw_w(entry.component)
@@ -123,13 +133,14 @@ def add_heat(sm: SolverModel) -> None:
     m.add(any_scoped == sum(sm.cool_pick[n] for n in scoped))
     # Rack-scoped units: each rack's heat within u x its own units (a rack without units would
     # leave its heat to the room: the model does not, see README); the room keeps the loose heat.
-    # liquid.air_density (L7): no rack gives more than 1.5 x the policy's air limit to the air
-    # (a rear door without water takes none of it away); above the limit itself the engine
-    # only warns.
-    air_max = 1.5 * policy.air_density_limit_kw * 1000
+    # liquid.air_density (L7): no rack gives the air more than ``Candidates.air_limit_w``: the
+    # policy's limit when liquid is on the table, else the engine's error edge, 1.5 x it (a
+    # rear door without water takes none of it away).
+    air_max = c.air_limit_w
+    density = [sm.assumption("air_density")]
     for r in range(sm.slots):
         rack_heat = _rack_heat(sm, r, loss)
-        Lin().plus(rack_heat).le(m, air_max)
+        Lin().plus(rack_heat).le(m, air_max, density)
         own = Lin().plus(rack_heat)
         for n in scoped:
             own.add(-u * c.cooling_w(c.cooling[n]), sm.cool_in[n][r])

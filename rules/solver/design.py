@@ -15,6 +15,12 @@ Wiring, the same for every design:
 * cooling and fire units with U, and cooling that cools its own rack, in the racks the model
   put them in, the others in the room; all on the site supply (a compressor on the UPS would
   drain it in minutes), on a three-phase supply each line on the phase the model chose;
+* liquid cooling (``rules.solver.liquid``): in a rack with cold-plate nodes, a CDU line
+  (``cdu-N``) stacked above the cooling and fire units and a leak sensor (``leak-N``; a zero-U
+  one hangs in the rack without a position); every node line of that rack takes its coolant
+  from ``cdu-N``; every CDU line from the one facility water line in the room (``water``); the
+  CDU and water lines are on the site supply, on the phase the model chose (a three-phase
+  unit on all three: no phase named);
 * lines are stacked bottom-up in that order without gaps from U1, so every item gets a
   contiguous span (the model keeps the U of each rack within its height); blanking panels
   close the open U above when the policy requires them.
@@ -31,7 +37,9 @@ from rules.solver.candidates import Candidates, ItOption, UpsOption
 from rules.solver.catalog import CatalogEntry
 from rules.specs import ComponentSpec, ItSpec, PduSpec, UpsSpec
 
-__all__ = ["Design", "RackPlan", "grown_build", "wire"]
+__all__ = ["WATER_ID", "Design", "RackPlan", "grown_build", "wire"]
+
+WATER_ID = "water"  # the facility water source line
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +52,9 @@ class RackPlan:
     it: tuple[tuple[int, int, int], ...] = ()  # (IT option index, phase 0..2, units)
     cooling: int = 0  # units of the design's cooling model in this rack
     fire: int = 0
+    cdu: int = 0  # units of the design's CDU model on this rack's loop
+    cdu_phase: int | None = None  # site phase 1..3 of a single-phase CDU line
+    leak: CatalogEntry | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +74,15 @@ class Design:
     fire_phases: tuple[int, ...] = ()
     panel: CatalogEntry | None = None
     it_options: tuple[ItOption, ...] = field(default=(), repr=False)
+    cdu: CatalogEntry | None = None
+    plant: CatalogEntry | None = None  # the facility water source model
+    plant_count: int = 0
+    plant_phase: int | None = None  # site phase 1..3 of a single-phase source line
+
+    @property
+    def liquid(self) -> bool:
+        """The design cools some IT with liquid."""
+        return self.plant is not None and any(p.cdu for p in self.racks)
 
     def it_units(self) -> dict[int, int]:
         """Units per IT option over every rack."""
@@ -198,6 +218,7 @@ def wire(design: Design, cands: Candidates, *, name: str = "Proposal") -> BuildS
                     phase=1 if three_phase else None,
                 )
             )
+        cdu_id = f"cdu-{r + 1}" if design.cdu is not None and plan.cdu else None
         for i, ph, n in plan.it:
             option = design.it_options[i]
             c = option.component
@@ -212,6 +233,7 @@ def wire(design: Design, cands: Candidates, *, name: str = "Proposal") -> BuildS
                     feed_a=feed_a,
                     feed_b=pdu_b if option.dual else None,
                     phase=ph + 1 if three_phase and not option.via_ats else None,
+                    coolant_from=cdu_id if option.liquid else None,
                 )
             )
         for entry, count, prefix in (
@@ -222,6 +244,27 @@ def wire(design: Design, cands: Candidates, *, name: str = "Proposal") -> BuildS
                 items += _site_lines(
                     entry, count, f"{prefix}-{r + 1}", phases[prefix], rack_id, stack
                 )
+        if cdu_id is not None and design.cdu is not None:
+            items.append(
+                PlacedItem(
+                    id=cdu_id,
+                    component=design.cdu.component,
+                    quantity=plan.cdu,
+                    rack_id=rack_id,
+                    position_u=stack.place(design.cdu.component, plan.cdu),
+                    phase=plan.cdu_phase,
+                    coolant_from=WATER_ID,
+                )
+            )
+        if plan.leak is not None:
+            items.append(
+                PlacedItem(
+                    id=f"leak-{r + 1}",
+                    component=plan.leak.component,
+                    rack_id=rack_id,
+                    position_u=stack.place(plan.leak.component, 1),
+                )
+            )
         pdu_phase = r % 3 + 1 if three_output and not three_phase else None
         for pdu_id, upstream in pdus:
             items.append(
@@ -254,6 +297,16 @@ def wire(design: Design, cands: Candidates, *, name: str = "Proposal") -> BuildS
         room = count - in_racks
         if entry is not None and room > 0:
             items += _site_lines(entry, room, f"{prefix}-room", phases[prefix], None, None)
+    if design.plant is not None and design.plant_count:
+        items.append(
+            PlacedItem(
+                id=WATER_ID,
+                component=design.plant.component,
+                quantity=design.plant_count,
+                phase=design.plant_phase,
+                note="Facility water for the CDUs",
+            )
+        )
     return BuildSpec(
         name=name,
         site=cands.requirements.site,

@@ -11,7 +11,9 @@
 3. For each member, the requirements are solved again with only that member relaxed, cheapest
    first, and the change stated: the longest runtime that fits (bisection on whole minutes), the
    budget the cheapest build needs, one more rack, the rack height, the shortest lead time, the
-   vendor rules, fire suppression, N instead of N+1, the supply breaker the build needs.
+   vendor rules, fire suppression, N instead of N+1, the supply breaker the build needs, and
+   for the air density limit (reference 8 L7) the other way of cooling: liquid when air was
+   asked, air (up to the engine's error edge, with its warning) otherwise.
 
 When the requirements are infeasible with every relaxable one dropped, the conflict is with the
 site or the workload itself, and ``requirements`` is empty.
@@ -20,7 +22,8 @@ site or the workload itself, and ``requirements`` is empty.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -32,6 +35,7 @@ from rules.solver.design import grown_build
 from rules.solver.linear import Lin
 from rules.solver.model import RELAXABLE, SolverModel
 from rules.solver.requirements import (
+    CoolingMedium,
     CoolingRedundancy,
     ObjectiveTerm,
     RackForm,
@@ -55,6 +59,7 @@ DESCRIPTION = {
     "cooling_n_plus_1": "N+1 cooling",
     "ups_n_plus_1": "N+1 UPS",
     "site_supply": "the site's supply breaker",
+    "air_density": "air cooling's density limit",
 }
 # Preferred rated currents of circuit breakers (IEC 60898-1 / IEC 60947-2 series).
 STANDARD_BREAKERS_A = (10, 13, 16, 20, 25, 32, 40, 50, 63, 80, 100, 125, 160, 200, 250)
@@ -80,13 +85,31 @@ class Conflict:
     requirements: tuple[str, ...]
     verified_minimal: bool
     relaxations: tuple[Relaxation, ...]
+    # Names with their figures where a bare name says too little (the air density limit).
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> str:
         """One sentence naming the conflict."""
         if not self.requirements:
             return "Nothing relaxable conflicts: the site or the workload cannot be met."
-        names = ", ".join(DESCRIPTION.get(r, r) for r in self.requirements)
+        names = ", ".join(self.labels.get(r) or DESCRIPTION.get(r, r) for r in self.requirements)
         return f"These requirements cannot all hold together: {names}."
+
+
+def density_label(cands: Candidates) -> str:
+    """The air density limit the requirements hold every rack to, with its figures."""
+    policy_kw = cands.policy.air_density_limit_kw
+    limit_kw = cands.air_limit_w / 1000
+    if limit_kw > policy_kw:
+        return (
+            f"air cooling's density limit (at most {limit_kw:g} kW of air-cooled heat per rack: "
+            f"1.5 x the policy's {policy_kw:g} kW air_density_limit_kw, where the engine's "
+            "liquid.air_density errs; reference 8 L7)"
+        )
+    return (
+        f"air cooling's density limit (at most {limit_kw:g} kW of air-cooled heat per rack, the "
+        "policy's air_density_limit_kw: beyond it a rack calls for liquid; reference 8 L7)"
+    )
 
 
 class _Probe:
@@ -168,12 +191,19 @@ def _relaxed(req: Requirements, name: str) -> Requirements:
         redundancy["cooling"] = CoolingRedundancy.N
     elif name == "ups_n_plus_1":
         redundancy["ups"] = UpsRedundancy.N
-    return req.model_copy(
-        update={
-            "constraints": c.model_copy(update=update),
-            "redundancy": req.redundancy.model_copy(update=redundancy),
-        }
-    )
+    out: dict[str, Any] = {
+        "constraints": c.model_copy(update=update),
+        "redundancy": req.redundancy.model_copy(update=redundancy),
+    }
+    if name == "air_density":
+        out["cooling"] = _other_medium(req)
+    return req.model_copy(update=out)
+
+
+def _other_medium(req: Requirements) -> CoolingMedium:
+    """Past the air density limit: liquid when air was asked, else air (up to the engine's
+    error edge, 1.5 x the policy's limit, with its warning)."""
+    return CoolingMedium.LIQUID if req.cooling is CoolingMedium.AIR else CoolingMedium.AIR
 
 
 def _solve(req: Requirements, catalog: Catalog, time_limit_s: float, **kw: Any) -> SolveResult:
@@ -227,6 +257,16 @@ def _relaxation(
     if name == "max_rack_u":
         used = max(getattr(r.component.spec, "u", 0) for r in found.proposal.build.racks)
         return Relaxation(name, f"max rack U {c.max_rack_u} -> {used}", price)
+    if name == "air_density":
+        limit = req.policy.air_density_limit_kw
+        change = (
+            f"cooling air -> liquid: cold plates carry what air cannot (air per rack at most "
+            f"{1.5 * limit:g} kW)"
+            if req.cooling is CoolingMedium.AIR
+            else f"cooling {req.cooling.value} -> air: up to {1.5 * limit:g} kW of air-cooled "
+            f"heat per rack, with the engine's warning above {limit:g} kW"
+        )
+        return Relaxation(name, change, price)
     changes = {
         "rack_form": f"rack form {c.rack_form.value} -> any",
         "vendors": "drop the vendor rules",
@@ -274,4 +314,5 @@ def explain(req: Requirements, catalog: Catalog, *, time_limit_s: float = 5.0) -
             )
         relaxations.append(found)
     relaxations.sort(key=lambda r: (r.list_price is None, r.list_price or 0.0))
-    return Conflict(tuple(core), verified, tuple(relaxations))
+    labels = {"air_density": density_label(cands)} if "air_density" in core else {}
+    return Conflict(tuple(core), verified, tuple(relaxations), labels)

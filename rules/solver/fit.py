@@ -14,7 +14,26 @@ from rules.derive.thermal import (
 )
 from rules.specs import Agent, ComponentSpec, FireSuppressionSpec, ItSpec, Policy, Site
 
-__all__ = ["battery_capacity_factor", "fire_kg_per_m3", "humidity_ok", "inlet_ok"]
+__all__ = [
+    "battery_capacity_factor",
+    "fire_kg_per_m3",
+    "humidity_ok",
+    "inlet_ok",
+    "room_dew_point",
+]
+
+
+def room_dew_point(site: Site) -> tuple[float, float] | None:
+    """The room air's highest (dew point, relative humidity) as the engine derives them
+    (``rules.derive.thermal``: at the highest ambient, Magnus formula, L3); None when the site
+    gives neither figure."""
+    if site.relative_humidity_max_pct is not None:
+        rh = site.relative_humidity_max_pct
+        return dew_point_c(site.ambient_max_c, rh), rh
+    if site.dew_point_max_c is not None:
+        dew = site.dew_point_max_c
+        return dew, relative_humidity_pct(site.ambient_max_c, dew)
+    return None
 
 
 def humidity_ok(component: ComponentSpec, site: Site) -> bool:
@@ -23,14 +42,10 @@ def humidity_ok(component: ComponentSpec, site: Site) -> bool:
     spec = component.spec
     if not isinstance(spec, ItSpec) or spec.ashrae_class is None:
         return True
-    if site.relative_humidity_max_pct is not None:
-        rh = site.relative_humidity_max_pct
-        dew = dew_point_c(site.ambient_max_c, rh)
-    elif site.dew_point_max_c is not None:
-        dew = site.dew_point_max_c
-        rh = relative_humidity_pct(site.ambient_max_c, dew)
-    else:
+    found = room_dew_point(site)
+    if found is None:
         return True
+    dew, rh = found
     rh_max, dew_max = ASHRAE_HUMIDITY_MAX[spec.ashrae_class]
     return dew <= dew_max and rh <= rh_max
 

@@ -1,8 +1,10 @@
 """IT options: how each workload demand becomes IT lines the solver may choose from.
 
-Air-cooled IT only: a cold-plate node needs a CDU loop and facility water (the engine's
-``liquid.*`` checks), which the solver does not design, so such a model is never chosen and
-asking for one by reference is a problem the answer states.
+A cold-plate node (``ItSpec.liquid_fraction``) is an option only when a CDU loop on facility
+water can be built (``Candidates.loops_possible``: ``cooling`` is not ``air`` and an in-rack
+CDU and a facility water source fit the site) and some source and CDU carry it (its connector
+and coolant inlet, ``rules.solver.liquid.node_fits``); asking for one by reference otherwise
+is a problem the answer states.
 
 Per catalogue model: its draws grown by ``growth_pct`` (C1), its load PF (C3), whether it is
 dual-corded on the A and B PDUs (its supplies on either cord carry it: the engine's
@@ -17,7 +19,8 @@ from rules.derive.lines import psus_needed, psus_per_feed, unit_draw_w
 from rules.solver.candidates import Candidates, ItDemandSpec, ItOption
 from rules.solver.catalog import Catalog, CatalogEntry
 from rules.solver.fit import humidity_ok, inlet_ok
-from rules.solver.requirements import ClassDemand, Requirements
+from rules.solver.liquid import node_fits
+from rules.solver.requirements import ClassDemand, CoolingMedium, Requirements
 from rules.specs import ComponentSpec, Environment, ItSpec, Kind
 
 __all__ = ["CUSTOMER_REF", "add_it", "customer_component", "outlet_cords"]
@@ -75,8 +78,8 @@ def _it_option(cands: Candidates, entry: CatalogEntry, demand: int) -> ItOption 
     typ, np_ = unit_draw_w(c)
     if typ is None or np_ is None:
         return None  # unknown draw: nothing to size on (C1)
-    if spec.liquid_cooled:
-        return None  # its cold plates need a CDU loop, which the solver does not design
+    if spec.liquid_cooled and not (cands.loops_possible and node_fits(cands, spec)):
+        return None  # its cold plates need a CDU loop that can carry it
     closed_loop_outdoors = req.site.environment is Environment.OUTDOOR
     if not inlet_ok(c, req.site, high=None if closed_loop_outdoors else req.site.ambient_max_c):
         return None
@@ -89,6 +92,14 @@ def _it_option(cands: Candidates, entry: CatalogEntry, demand: int) -> ItOption 
     pf = spec.power_factor or policy.power_factor_default
     g = cands.growth
     cords_a, cords_b = outlet_cords(spec, dual=dual)
+    liquid: dict[str, object] = {}
+    if spec.liquid_fraction is not None:
+        liquid = {
+            "liquid_w": typ * g * spec.liquid_fraction,  # L5: f x P_typ into liquid
+            "flow_lpm": spec.coolant_flow_lpm or 0.0,
+            "max_inlet_c": spec.max_coolant_inlet_c,
+            "connector": spec.coolant_connector,
+        }
     return ItOption(
         entry=entry,
         demand=demand,
@@ -102,6 +113,7 @@ def _it_option(cands: Candidates, entry: CatalogEntry, demand: int) -> ItOption 
         kg=c.weight_or_zero_kg,
         cords_a=cords_a,
         cords_b=cords_b,
+        **liquid,  # type: ignore[arg-type]
     )
 
 
@@ -119,13 +131,7 @@ def add_it(
             continue
         option = _it_option(cands, entry, len(cands.demands))
         if option is None:
-            spec = entry.component.spec
-            why = (
-                "is cooled by liquid (a CDU loop the solver does not design)"
-                if isinstance(spec, ItSpec) and spec.liquid_cooled
-                else "cannot run at this site"
-            )
-            cands.problems.append(f"workload.items: {item.ref!r} {why}")
+            cands.problems.append(f"workload.items: {item.ref!r} {_why_not(cands, entry)}")
             continue
         cands.it.append(option)
         cands.demands.append(
@@ -145,6 +151,22 @@ def add_it(
         cands.demands.append(
             ItDemandSpec("customer IT", (len(cands.it) - 1,), load.devices, None, load.devices)
         )
+
+
+def _why_not(cands: Candidates, entry: CatalogEntry) -> str:
+    """Why a catalogue IT model asked for by reference cannot be proposed."""
+    spec = entry.component.spec
+    if not (isinstance(spec, ItSpec) and spec.liquid_cooled):
+        return "cannot run at this site"
+    if cands.medium is CoolingMedium.AIR:
+        return "is a cold-plate node, cooled by liquid: cooling 'air' cannot carry it"
+    if not cands.loops_possible:
+        notes = "; ".join(cands.liquid_notes)
+        return f"is a cold-plate node, cooled by liquid, but no loop can be built: {notes}"
+    return (
+        "is a cold-plate node, but no CDU and facility water source of the catalogue take its "
+        "connector and supply coolant it takes at this site"
+    )
 
 
 def _class_demand(

@@ -30,6 +30,7 @@ from rules.solver.candidates import MAX_FIRE_UNITS, Candidates
 from rules.solver.catalog import CatalogEntry
 from rules.solver.cooling import add_cooling, add_heat
 from rules.solver.linear import Lin, scaled_up, upper_bound
+from rules.solver.liquid import LiquidVars, add_liquid
 from rules.solver.power import add_power
 from rules.solver.racks import PHASES, add_rack_limits
 from rules.solver.requirements import UpsRedundancy
@@ -50,6 +51,7 @@ RELAXABLE = (
     "cooling_n_plus_1",
     "ups_n_plus_1",
     "site_supply",
+    "air_density",
 )
 
 
@@ -78,6 +80,7 @@ class SolverModel:
     fire_n: list[cp_model.IntVar] = field(default_factory=list)
     fire_in: list[list[cp_model.IntVar]] = field(default_factory=list)
     fire_ph: list[list[cp_model.IntVar]] = field(default_factory=list)
+    liq: LiquidVars | None = None  # cold plates, CDUs, facility water (rules.solver.liquid)
     # Figures for objectives and reports (float-coefficient expressions).
     price_list: Lin = field(default_factory=Lin)
     price_cost: Lin = field(default_factory=Lin)
@@ -130,6 +133,7 @@ class SolverModel:
         self._it()
         add_cooling(self)
         self._fire()
+        add_liquid(self)
         add_rack_limits(self)
         add_heat(self)
         add_power(self)

@@ -85,6 +85,8 @@ def add_power(sm: SolverModel) -> None:
         for count, entry in zip(counts, entries, strict=True):
             draw, _ = unit_draw_w(entry.component)
             sm.energy_w.add(draw or 0.0, count)
+    if sm.liq is not None:  # CDU pumps and the facility water source's fans (and compressor)
+        sm.energy_w.plus(sm.liq.draw(c, typical=True))
 
 
 def _output_phases(sm: SolverModel) -> None:
@@ -113,7 +115,8 @@ def _site_supply(sm: SolverModel, into: Lin) -> None:
     A UPS system draws its output / eta plus its recharge allowance (conv); in the worst
     scenario one system carries everything, and each live system recharges. A three-phase
     UPS input draws evenly from the three phases; a single-phase one sits on L1 (system A) or
-    L2 (system B on 2N). Cooling and fire units draw from the phase each line names.
+    L2 (system B on 2N). Cooling and fire units draw from the phase each line names; CDUs and
+    facility water sources too, or a third on each phase when they are three-phase units.
 
     The engine's current is W / (V x PF) with the site's PF = W / VA of its normal draw (C3): an
     online UPS draws at its input PF, other loads at theirs. On a single-phase supply the worst
@@ -145,6 +148,10 @@ def _site_supply(sm: SolverModel, into: Lin) -> None:
             _, np_ = unit_draw_w(entry.component)
             watts.add(np_ or 0.0, count)
             va.add((np_ or 0.0) / pf_default, count)
+    if sm.liq is not None:  # CDUs and facility water sources, at the default PF (C3)
+        plant = sm.liq.draw(c, typical=False)
+        watts.plus(plant)
+        va.plus(plant, 1 / pf_default)
     if site.supply_phases == 1:
         va.le(m, limit, [guard])
         return
@@ -165,6 +172,8 @@ def _site_supply(sm: SolverModel, into: Lin) -> None:
             for per_phase, entry in zip(phases, entries, strict=True):
                 _, np_ = unit_draw_w(entry.component)
                 demand.add(np_ or 0.0, per_phase[ph])
+        if sm.liq is not None:
+            demand.plus(sm.liq.site_phase_w(c, ph))
         if pf is not None:
             demand.le(m, limit * pf, [guard])
             continue
@@ -175,12 +184,16 @@ def _site_supply(sm: SolverModel, into: Lin) -> None:
         w_p = _integer(sm, demand, f"site_w{ph}", up=True)
         va_i = _integer(sm, va, f"site_va{ph}", up=True)
         w_i = _integer(sm, watts, f"site_np{ph}", up=False)
-        product = m.new_int_var(0, upper_bound(w_p) * upper_bound(va_i), f"site_wva{ph}")
+        # Clipped far below int64: a site drawing that much (W x VA above 2^61 in hundredths,
+        # some 150 MW) is no edge site, and the product of loose bounds would overflow.
+        top = min(upper_bound(w_p) * upper_bound(va_i), _PRODUCT_MAX)
+        product = m.new_int_var(0, top, f"site_wva{ph}")
         m.add_multiplication_equality(product, [w_p, va_i])
         Lin().add(1.0, product).add(-_CENTI * limit, w_i).le(m, 0.0, [guard])
 
 
 _CENTI = 100  # hundredths of a W or VA
+_PRODUCT_MAX = 2**61
 
 
 def _one_pf(sm: SolverModel) -> float | None:
@@ -189,7 +202,7 @@ def _one_pf(sm: SolverModel) -> float | None:
     pfs = {o.input_pf for o in c.ups if o.input_pf is not None}
     if any(o.input_pf is None for o in c.ups):
         pfs |= {round(o.typ_w / o.va_w, 9) for o in c.it if o.va_w > 0}
-    if c.cooling or c.fire:
+    if c.cooling or c.fire or sm.liq is not None:
         pfs.add(c.policy.power_factor_default)
     return pfs.pop() if len(pfs) == 1 else None
 

@@ -41,6 +41,13 @@ def add_rack_limits(sm: SolverModel) -> None:
             if sm.fire_in[n_f]:
                 used_u.add(entry.component.u_height, sm.fire_in[n_f][r])
                 kg.add(entry.component.weight_or_zero_kg, sm.fire_in[n_f][r])
+        if sm.liq is not None:  # the rack's CDU line and leak sensor
+            for k, entry in enumerate(c.cdus):
+                used_u.add(entry.component.u_height, sm.liq.cdu[r][k])
+                kg.add(entry.component.weight_or_zero_kg, sm.liq.cdu[r][k])
+            for n, entry in enumerate(c.leaks):
+                used_u.add(entry.component.u_height, sm.liq.leak[r][n])
+                kg.add(entry.component.weight_or_zero_kg, sm.liq.leak[r][n])
         for p, entry in enumerate(c.pdus):
             used_u.add(entry.component.u_height * per_rack, sm.pdu[r][p])
             kg.add(entry.component.weight_or_zero_kg * per_rack, sm.pdu[r][p])
@@ -124,6 +131,13 @@ def _depth(sm: SolverModel, r: int) -> None:
         for n_f, entry in enumerate(c.fire):
             if sm.fire_in[n_f] and not c.fits_rack(entry.component, rack):
                 m.add(sm.fire_in[n_f][r] == 0).only_enforce_if(lit)
+        if sm.liq is not None:
+            for k, entry in enumerate(c.cdus):
+                if not c.fits_rack(entry.component, rack):
+                    m.add(sm.liq.cdu[r][k] == 0).only_enforce_if(lit)
+            for n, entry in enumerate(c.leaks):
+                if not c.fits_rack(entry.component, rack):
+                    m.add_bool_or([lit.Not(), sm.liq.leak[r][n].Not()])
         for p, entry in enumerate(c.pdus):
             if not c.fits_rack(entry.component, rack):
                 m.add_bool_or([lit.Not(), sm.pdu[r][p].Not()])

@@ -7,9 +7,10 @@ from typing import Any
 from rules.model import Severity
 from rules.solver.alternatives import Alternative
 from rules.solver.configure import Configuration
+from rules.solver.medium import CoolingChoice
 from rules.solver.solve import Proposal, SolveResult
 
-__all__ = ["as_data", "as_text"]
+__all__ = ["as_data", "as_text", "cooling_data"]
 
 
 def _proposal(p: Proposal) -> dict[str, Any]:
@@ -44,9 +45,25 @@ def _result(r: SolveResult) -> dict[str, Any]:
     }
 
 
+def cooling_data(choice: CoolingChoice) -> dict[str, Any]:
+    """How a configuration cools and why, JSON-ready."""
+    return {
+        "asked": choice.asked,
+        "chosen": choice.chosen,
+        "reason": choice.reason,
+        "air_limit_kw": choice.air_limit_kw,
+        "densest_air_kw": choice.densest_air_kw,
+        "liquid_kw": choice.liquid_kw,
+        "air_price": choice.air_price,
+        "liquid_price": choice.liquid_price,
+    }
+
+
 def as_data(conf: Configuration) -> dict[str, Any]:
     """Everything of a configuration, JSON-ready."""
     out: dict[str, Any] = {"name": conf.requirements.name, **_result(conf.result)}
+    if conf.cooling is not None:
+        out["cooling"] = cooling_data(conf.cooling)
     if conf.result.proposal is not None:
         out["proposal"] = _proposal(conf.result.proposal)
     out["alternatives"] = [a.summary() for a in conf.alternatives]
@@ -116,6 +133,8 @@ def as_text(conf: Configuration) -> str:
     lines += [proof + f"; {r.wall_s:.2f} s", ""]
     for problem in r.problems:
         lines.append(f"  ! {problem}")
+    if conf.cooling is not None and conf.cooling.chosen is not None:
+        lines += [f"Cooling ({conf.cooling.asked} asked): {conf.cooling.reason}", ""]
     p = r.proposal
     if p is not None:
         counts = p.counts()
@@ -140,8 +159,10 @@ def as_text(conf: Configuration) -> str:
             feeds = " + ".join(f for f in (item.feed_a, item.feed_b) if f)
             fed = f" <- {feeds}" if feeds else ""
             phase = f" L{item.phase}" if item.phase else ""
+            water = f" ~ {item.coolant_from}" if item.coolant_from else ""
             lines.append(
-                f"  {item.quantity:>3} x {item.component.name} ({item.id}, {where}{fed}{phase})"
+                f"  {item.quantity:>3} x {item.component.name} ({item.id}, {where}{fed}{phase}"
+                f"{water})"
             )
         findings = [f for f in p.report.findings if f.severity is not Severity.INFO]
         if findings:

@@ -18,6 +18,19 @@ How a workload becomes IT lines (``Workload``)
   carries them as one line so the engine judges the real load, U and weight ("rack units per
   kW" is ``devices * u_per_device / typical_kw``).
 
+How heat leaves (``Requirements.cooling``)
+------------------------------------------
+* ``air``: air-cooled IT only, every rack within the engine's error edge of air density
+  (1.5 x ``policy.air_density_limit_kw``, reference 8 L7; above the limit itself it warns).
+* ``liquid``: at least one cold-plate node, on an in-rack CDU in its rack, the CDUs on a
+  facility water source, leak detection in every rack with liquid; the heat the cold plates
+  leave in the air, and every air-cooled device, still cooled by air, each rack within the
+  policy's air density limit.
+* ``auto`` (the default): whichever valid design is cheaper. When a cold-plate node of the
+  catalogue could serve the workload and a loop can be built at the site, no rack may give
+  the air more than the policy's limit (the density that calls for liquid); otherwise it is
+  ``air``. A workload that names a cold-plate node is liquid either way.
+
 ``growth_pct`` sizes the facility (UPS, PDUs, ATS, cooling, supply) for every IT draw
 multiplied by ``1 + growth_pct / 100``; space and weight are sized for the IT as listed. The
 proposal is judged twice by the engine: as built, and with its IT draws grown.
@@ -36,6 +49,7 @@ __all__ = [
     "IT_CLASSES",
     "ClassDemand",
     "Constraints",
+    "CoolingMedium",
     "CoolingRedundancy",
     "CustomerLoad",
     "ItemDemand",
@@ -135,6 +149,15 @@ class CoolingRedundancy(StrEnum):
     N_PLUS_1 = "N+1"
 
 
+class CoolingMedium(StrEnum):
+    """How the heat leaves: by air, by liquid (cold-plate nodes on an in-rack CDU and facility
+    water, the rest by air), or whichever valid design is cheaper."""
+
+    AIR = "air"
+    LIQUID = "liquid"
+    AUTO = "auto"
+
+
 class RedundancyNeeds(Frozen):
     """Redundancy of the power path and the cooling."""
 
@@ -228,6 +251,13 @@ class Requirements(Frozen):
     redundancy: RedundancyNeeds = Field(default_factory=RedundancyNeeds)
     constraints: Constraints = Field(default_factory=Constraints)
     objective: Objective = Field(default_factory=Objective)
+    cooling: CoolingMedium = Field(
+        default=CoolingMedium.AUTO,
+        description="How the heat leaves: `air`, `liquid` (cold-plate nodes on an in-rack CDU "
+        "and a facility water source, the rest by air) or `auto`: whichever valid design is "
+        "cheaper, liquid when a rack would pass the policy's air density limit "
+        "(`policy.air_density_limit_kw`).",
+    )
     policy: Policy = Field(
         default_factory=Policy,
         description="Engine conventions; its runtime, redundancy and fire fields are set from "
@@ -249,8 +279,14 @@ class Requirements(Frozen):
         return self
 
     def build_policy(self) -> Policy:
-        """The engine policy a proposal is judged by: the base policy with these requirements."""
+        """The engine policy a proposal is judged by: the base policy with these requirements.
+
+        N+1 cooling asks N+1 of the liquid loops too (one CDU and one pump lost, L4); without
+        it the base policy's ``liquid_redundancy`` stands."""
         cooling = self.redundancy.cooling
+        liquid = self.policy.liquid_redundancy
+        if cooling is CoolingRedundancy.N_PLUS_1 and liquid.rank < Redundancy.N_PLUS_1.rank:
+            liquid = Redundancy.N_PLUS_1
         return self.policy.model_copy(
             update={
                 "required_runtime_min": self.constraints.runtime_min,
@@ -259,5 +295,6 @@ class Requirements(Frozen):
                 if cooling is CoolingRedundancy.N_PLUS_1
                 else Redundancy.N,
                 "require_fire_suppression": self.constraints.fire_suppression,
+                "liquid_redundancy": liquid,
             }
         )

@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from rules.model import BuildSpec, Report, Severity
 from rules.report import evaluate
 from rules.solver.candidates import Candidates, candidates
-from rules.solver.catalog import Catalog
+from rules.solver.catalog import Catalog, CatalogEntry
 from rules.solver.design import Design, RackPlan, grown_build, wire
 from rules.solver.linear import Lin, strict_rounding
 from rules.solver.model import SolverModel
@@ -183,7 +183,9 @@ def _read(sm: SolverModel, solver: cp_model.CpSolver) -> Design:
         )
         if ats is not None and not any(c.it[i].via_ats for i, _, _ in it):
             ats = None  # an ATS with nothing on it (a free one, tied in price) is left out
-        plans.append(RackPlan(rack, pdu, ats, it, n_cool, n_fire))
+        cdu, cdu_phase, leak = _read_rack_liquid(sm, solver, r)
+        plans.append(RackPlan(rack, pdu, ats, it, n_cool, n_fire, cdu, cdu_phase, leak))
+    cdu_model, plant, plant_count, plant_phase = _read_liquid(sm, solver)
     return Design(
         racks=tuple(plans),
         ups=ups,
@@ -197,7 +199,41 @@ def _read(sm: SolverModel, solver: cp_model.CpSolver) -> Design:
         fire_phases=fire_phases,
         panel=c.panel,
         it_options=tuple(c.it),
+        cdu=cdu_model,
+        plant=plant,
+        plant_count=plant_count,
+        plant_phase=plant_phase,
     )
+
+
+def _read_rack_liquid(
+    sm: SolverModel, solver: cp_model.CpSolver, r: int
+) -> tuple[int, int | None, CatalogEntry | None]:
+    """Rack ``r``'s CDU units, the site phase of its CDU line (1..3, None: three-phase unit or
+    single-phase site) and its leak sensor."""
+    lv, c, value = sm.liq, sm.cands, solver.value
+    if lv is None or not value(lv.wet[r]):
+        return 0, None, None
+    units = sum(value(var) for var in lv.cdu[r])
+    phase = None
+    for (rr, _, p), var in lv.cdu_on.items():
+        if rr == r and value(var) > 0:
+            phase = p + 1
+    leak = next((c.leaks[n] for n, lit in enumerate(lv.leak[r]) if value(lit)), None)
+    return units, phase, leak
+
+
+def _read_liquid(
+    sm: SolverModel, solver: cp_model.CpSolver
+) -> tuple[CatalogEntry | None, CatalogEntry | None, int, int | None]:
+    """The CDU model, the facility water model, its units and the site phase of its line."""
+    lv, c, value = sm.liq, sm.cands, solver.value
+    if lv is None or not value(lv.liquid):
+        return None, None, 0, None
+    cdu = next(c.cdus[k] for k, lit in enumerate(lv.cdu_pick) if value(lit))
+    n = next(n for n, lit in enumerate(lv.plant_pick) if value(lit))
+    phase = next((p + 1 for (nn, p), var in lv.plant_on.items() if nn == n and value(var)), None)
+    return cdu, c.plants[n], value(lv.plant_n[n]), phase
 
 
 def evaluate_design(design: Design, cands: Candidates) -> Proposal:
@@ -252,6 +288,9 @@ def _entry_of(ref: str, design: Design, cands: Candidates) -> Any:
         *cands.ats,
         *cands.cooling,
         *cands.fire,
+        *cands.cdus,
+        *cands.plants,
+        *cands.leaks,
         *(o.entry for o in cands.it),
     ):
         if entry.ref == ref:
@@ -442,6 +481,12 @@ def _hintable(sm: SolverModel) -> list[cp_model.IntVar]:
     for row in (*sm.rack, *sm.pdu, *sm.ats, *sm.cool_in, *sm.cool_ph, *sm.fire_in, *sm.fire_ph):
         out.extend(row)
     out.extend(sm.it.values())
+    lv = sm.liq
+    if lv is not None:
+        out += [lv.liquid, *lv.cdu_pick, *lv.wet, *lv.plant_pick, *lv.plant_n, *lv.plant_phase]
+        for row in (*lv.cdu, *lv.cdu_phase, *lv.leak):
+            out.extend(row)
+        out += [*lv.cdu_on.values(), *lv.plant_on.values(), *lv.used.values()]
     return out
 
 

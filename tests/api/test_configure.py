@@ -12,7 +12,10 @@ from rest_framework.test import APIClient
 from configurator.builds import selectors as build_selectors
 from configurator.builds.models import Build
 from configurator.configure.models import ConfigureJob
-from tests.configurator.conftest import parts  # noqa: F401 (the proposals' parts, a fixture)
+from tests.configurator.conftest import (  # noqa: F401 (the proposals' parts, fixtures)
+    liquid_parts,
+    parts,
+)
 from tests.factories import SiteFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("parts")]
@@ -184,3 +187,49 @@ def test_configure_save_of_an_unknown_option_answers_400(
     response = customer.post(body["save_url"], {"option": 7}, format="json")
     assert response.status_code == 400
     assert "option" in response.json()["details"]
+
+
+def test_configure_liquid_is_asked_and_explained_through_the_api(
+    customer: APIClient,
+    customer_org: Any,
+    liquid_parts: Any,  # noqa: F811 (the fixture, imported above)
+) -> None:
+    """``requirements.cooling`` liquid for two cold-plate servers asked by reference: the
+    optimum cools by liquid and says so (``result.cooling``), each option names its cooling,
+    and the saved build has the loop wired (the servers on the CDU, the CDU on the water)
+    with 0 engine errors."""
+    site = SiteFactory(
+        organisation=customer_org, outdoor_min_c=-10, outdoor_max_c=27, relative_humidity_max_pct=50
+    )
+    node = liquid_parts["node"]
+    body = _request(
+        site, workload={"items": [{"ref": str(node.pk), "quantity": 2}]}, cooling="liquid"
+    )
+    response = customer.post(URL, body, format="json")
+    assert response.status_code == 200, response.json()
+    result = response.json()["result"]
+    assert result["cooling"]["asked"] == "liquid"
+    assert result["cooling"]["chosen"] == "liquid"
+    assert result["cooling"]["reason"].startswith("Liquid cooling was asked")
+    assert result["options"][0]["cooling"] == "liquid"
+    saved = customer.post(response.json()["save_url"], {"option": 0}, format="json")
+    assert saved.status_code == 201, saved.json()
+    build = Build.objects.get(pk=saved.json()["id"])
+    nodes = build.lines.filter(component=node)
+    cdus = {line.coolant_from for line in nodes}
+    assert len(cdus) == 1
+    (cdu,) = cdus
+    assert cdu is not None
+    assert cdu.component == liquid_parts["cdu"]
+    assert cdu.coolant_from is not None
+    assert cdu.coolant_from.component == liquid_parts["water"]
+    assert not build_selectors.build_report(build).errors
+
+
+def test_configure_bad_cooling_choice_answers_400_naming_the_field(
+    customer: APIClient, customer_org: Any
+) -> None:
+    site = SiteFactory(organisation=customer_org)
+    response = customer.post(URL, _request(site, cooling="immersion"), format="json")
+    assert response.status_code == 400
+    assert "requirements.cooling" in response.json()["details"]

@@ -216,3 +216,86 @@ def test_configure_for_me_keeps_existing_facility_unless_told(
     services.build_configure(build=build, user=None, replace=True)
     assert not BuildLine.objects.filter(pk=rack.pk).exists()
     assert not build_selectors.build_report(build).errors
+
+
+def _liquid_site(customer_org: Any) -> Any:
+    """A site whose outdoor design range and humidity say what a dry cooler and the pipes
+    see: at 27 degC outside the dry cooler supplies max(30, 27 + 5) = 32 degC (W32); the room's
+    dew point at 27 degC and 50 % is 15.7 degC."""
+    return SiteFactory(
+        organisation=customer_org,
+        outdoor_min_c=-10,
+        outdoor_max_c=27,
+        relative_humidity_max_pct=50,
+    )
+
+
+def test_configure_writes_a_liquid_loop_with_its_coolant_sources(
+    customer_org: Any, liquid_parts: Any
+) -> None:
+    """Two cold-plate servers asked by reference (``auto``): the saved build has the CDU in the
+    rack on the dry cooler's water, both servers on the CDU, a leak rope in the rack; the
+    answer says liquid, and the build has 0 engine errors under the policy it was proposed for.
+    Into liquid: 2 x 800 W x 0.8 = 1,280 W."""
+    site = _liquid_site(customer_org)
+    node = liquid_parts["node"]
+    job, build = _configured(site, workload={"items": [{"ref": str(node.pk), "quantity": 2}]})
+    result = job.result_json
+    assert result["cooling"]["asked"] == "auto"
+    assert result["cooling"]["chosen"] == "liquid"
+    assert result["cooling"]["liquid_kw"] == pytest.approx(1.28)
+    assert result["options"][0]["cooling"] == "liquid"
+    assert result["notes"] == [result["cooling"]["reason"]]
+    lines = {line.component_id: line for line in build.lines.select_related("component")}
+    cdu = lines[liquid_parts["cdu"].pk]
+    water = lines[liquid_parts["water"].pk]
+    assert cdu.coolant_from_id == water.pk
+    assert cdu.rack_id is not None
+    assert water.rack_id is None
+    nodes = BuildLine.objects.filter(build=build, component=node)
+    assert sum(line.quantity for line in nodes) == 2
+    assert {line.coolant_from_id for line in nodes} == {cdu.pk}
+    assert lines[liquid_parts["leak"].pk].rack_id == cdu.rack_id
+    report = build_selectors.build_report(build)
+    assert not report.errors
+    assert report.metrics.liquid_w == pytest.approx(1280)
+
+
+def test_configure_for_me_puts_placed_cold_plate_servers_on_a_cdu(
+    customer_org: Any, liquid_parts: Any
+) -> None:
+    """Configure for me around two placed cold-plate servers: the same lines, now in a rack
+    and on the CDU the configurator added, with facility water and leak detection; 0 errors."""
+    build = BuildFactory(site=_liquid_site(customer_org))
+    placed = BuildLineFactory(build=build, component=liquid_parts["node"], quantity=2)
+    job = services.build_configure(build=build, user=None, cooling="auto")
+    assert job.build == build
+    assert job.result_json["cooling"]["chosen"] == "liquid"
+    moved = BuildLine.objects.get(pk=placed.pk)
+    assert moved.coolant_from is not None
+    assert moved.coolant_from.component == liquid_parts["cdu"]
+    assert moved.coolant_from.coolant_from.component == liquid_parts["water"]
+    assert not build_selectors.build_report(build).errors
+
+
+def test_configure_for_me_with_air_refuses_cold_plate_servers(
+    customer_org: Any, liquid_parts: Any
+) -> None:
+    """Asked to cool by air, configure for me leaves the build as it was and the job says
+    why: a cold-plate server cannot be cooled by air."""
+    build = BuildFactory(site=_liquid_site(customer_org))
+    BuildLineFactory(build=build, component=liquid_parts["node"], quantity=1)
+    job = services.build_configure(build=build, user=None, cooling="air")
+    assert job.build is None
+    assert any("cooling 'air' cannot carry it" in p for p in job.result_json["problems"])
+    assert BuildLine.objects.filter(build=build).count() == 1
+
+
+def test_configure_for_me_refuses_an_unknown_cooling_choice(
+    customer_org: Any, liquid_parts: Any
+) -> None:
+    build = BuildFactory(site=_liquid_site(customer_org))
+    BuildLineFactory(build=build, component=liquid_parts["node"], quantity=1)
+    with pytest.raises(ValidationError) as caught:
+        services.build_configure(build=build, user=None, cooling="oil")
+    assert "cooling" in caught.value.message_dict

@@ -79,3 +79,27 @@ def test_configuration_page_shows_the_proof_and_saves_options(
     response = sales.post(f"/configure/{job.pk}/save/0/")
     assert response.status_code == 302
     assert sales.post(f"/configure/{job.pk}/save/9/", follow=True).status_code == 200
+
+
+def test_configure_for_me_offers_the_cooling_choice_and_wires_a_loop(
+    sales: Client, customer_org: Any, liquid_parts: Any
+) -> None:
+    """The editor's form offers air, liquid or automatic cooling; on cold-plate servers the
+    configured build has them on a CDU, and the message says why liquid."""
+    site = SiteFactory(
+        organisation=customer_org, outdoor_min_c=-10, outdoor_max_c=27, relative_humidity_max_pct=50
+    )
+    build = BuildFactory(site=site)
+    placed = BuildLineFactory(build=build, component=liquid_parts["node"], quantity=2)
+    page = sales.get(f"/builds/{build.pk}/").content.decode()
+    assert 'name="cooling"' in page
+    response = sales.post(
+        f"/builds/{build.pk}/configure/", {"revision": build.revision, "cooling": "auto"}
+    )
+    assert response["Location"] == f"/builds/{build.pk}/"
+    moved = BuildLine.objects.get(pk=placed.pk)
+    assert moved.coolant_from is not None
+    assert moved.coolant_from.component == liquid_parts["cdu"]
+    assert not build_selectors.build_report(build).errors
+    shown = [str(m) for m in sales.get(f"/builds/{build.pk}/").context["messages"]]
+    assert any("Cooling: Liquid" in m for m in shown)

@@ -150,3 +150,31 @@ def test_selfservice_of_another_organisation_answers_404(
     )
     assert customer.get(f"/configure/{job.pk}/").status_code == 404
     assert customer.post(f"/configure/{job.pk}/save/0/").status_code == 404
+
+
+def test_selfservice_offers_liquid_cooling_and_explains_the_choice(
+    customer: Client, customer_org: Any, liquid_parts: Any
+) -> None:
+    """Step 2 offers air, liquid or automatic cooling (automatic first); asked for liquid with
+    cold-plate servers, the build gets its CDU and facility water and step 3 says why."""
+    site = SiteFactory(
+        organisation=customer_org, outdoor_min_c=-10, outdoor_max_c=27, relative_humidity_max_pct=50
+    )
+    form = customer.get(f"/self-service/sites/{site.pk}/").content.decode()
+    assert 'name="cooling_medium"' in form
+    assert '<option value="auto" selected>' in form
+    data = {
+        **WORKLOAD,
+        "name": "Cold plate rack",
+        "server_model": str(liquid_parts["node"].pk),
+        "cooling_medium": "liquid",
+    }
+    response = customer.post(f"/self-service/sites/{site.pk}/", data)
+    build = Build.objects.get(name="Cold plate rack")
+    assert response["Location"] == f"/self-service/builds/{build.pk}/"
+    assert build.lines.filter(component=liquid_parts["cdu"]).exists()
+    assert build.lines.filter(component=liquid_parts["water"]).exists()
+    assert not build_selectors.build_report(build).errors
+    html = customer.get(response["Location"]).content.decode()
+    assert "Air or liquid" in html
+    assert "Liquid cooling was asked" in html

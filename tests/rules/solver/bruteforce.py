@@ -1,7 +1,8 @@
 """A brute-force enumerator of one-rack builds, independent of the CP-SAT model.
 
 It walks every combination of rack, PDU model, ATS, UPS system (model, units 1-4, pack model,
-packs), cooling model and count, fire model and count and IT model per demand, in order of
+packs), cooling model and count, fire model and count, liquid loop (none, or a CDU model and
+count, a facility water model and count and a leak sensor) and IT model per demand, in order of
 price (a best-first walk over the product of the per-role lists sorted by price, which is exact
 because the price is a sum over roles; blanking panels are priced per open U, so each part's
 price carries minus its U times the panel price and the rack plus its U times it). Each
@@ -9,8 +10,9 @@ combination is wired by ``rules.solver.design.wire`` and judged by ``rules.evalu
 (as built, and with its IT grown); the IT of a three-phase PDU is spread over the phases to
 the lowest worst-phase draw, by exhaustive search, and on a three-phase site the cooling and
 fire units over the site phases to the lowest worst phase, the UPS draw per phase read from the
-engine's own power flow. It shares with the solver only the candidate lists (what may be
-proposed at all) and the wiring, never the model.
+engine's own power flow; a single-phase CDU or water source on a three-phase site is tried on
+each phase. It shares with the solver only the candidate lists (what may be proposed at all)
+and the wiring, never the model.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from rules.derive.thermal import airflow_required_m3h
 from rules.model import BuildSpec, RackInstance
 from rules.report import evaluate
 from rules.solver.candidates import (
+    MAX_CDUS_PER_RACK,
     MAX_COOLING_UNITS,
+    MAX_FACILITY_UNITS,
     MAX_FIRE_UNITS,
     MAX_PACKS_PER_SYSTEM,
     MAX_PARALLEL_UPS,
@@ -39,10 +43,12 @@ from rules.solver.candidates import (
 )
 from rules.solver.catalog import CatalogEntry
 from rules.solver.design import Design, RackPlan, grown_build, wire
-from rules.solver.requirements import CoolingRedundancy
+from rules.solver.requirements import CoolingMedium, CoolingRedundancy
 from rules.specs import (
     BatteryPackSpec,
+    CduSpec,
     CoolingSpec,
+    FacilityWaterSpec,
     FireSuppressionSpec,
     PduSpec,
     RackSpec,
@@ -211,6 +217,10 @@ def _roles(cands: Candidates) -> list[list[Choice]]:
     heat_max = it_max / eta + sum(
         e.component.typical_or_nameplate_w * n for e, n in fire_top.items()
     )
+    # A CDU's pumps heat the room too.
+    heat_max += MAX_CDUS_PER_RACK * max(
+        [unit_draw_w(e.component)[0] or 0.0 for e in cands.cdus] + [0.0]
+    )
     spare = 1 if req.redundancy.cooling is CoolingRedundancy.N_PLUS_1 else 0
     air = airflow_required_m3h(1.0, cands.policy.airflow_delta_t_k, req.site.altitude_m)
     for e in cands.cooling:
@@ -229,7 +239,7 @@ def _roles(cands: Candidates) -> list[list[Choice]]:
             for n in range(1, fire_top[e] + 1):
                 price = e.component.list_price * n
                 fire.append(Choice(price, eff(price, e.component.u_height * n), (e, n)))
-    roles = [racks, pdus, ups, ats, cooling, fire]
+    roles = [racks, pdus, ups, ats, cooling, fire, _loops(cands, eff)]
     for demand in cands.demands:
         assert demand.count is not None
         roles.append(
@@ -246,6 +256,41 @@ def _roles(cands: Candidates) -> list[list[Choice]]:
             ]
         )
     return [sorted(r, key=lambda c: c.effective) for r in roles]
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A liquid loop: the CDU model and units in the rack, the water source and its units, the
+    leak sensor (None only when the catalogue has none)."""
+
+    cdu: CatalogEntry
+    cdus: int
+    plant: CatalogEntry
+    plants: int
+    leak: CatalogEntry | None
+
+
+def _loops(cands: Candidates, eff: object) -> list[Choice]:
+    """No loop, or every CDU model and count with every water model and count and leak sensor
+    (only when some IT option is a cold-plate node)."""
+    out = [Choice(0.0, 0.0, None)]
+    if not any(o.liquid for o in cands.it):
+        return out
+    leaks: list[CatalogEntry | None] = list(cands.leaks) or [None]
+    for cdu in cands.cdus:
+        for n in range(1, MAX_CDUS_PER_RACK + 1):
+            for plant in cands.plants:
+                for m in range(1, MAX_FACILITY_UNITS + 1):
+                    for leak in leaks:
+                        price = cdu.component.list_price * n + plant.component.list_price * m
+                        u = cdu.component.u_height * n
+                        if leak is not None:
+                            price += leak.component.list_price
+                            u += leak.component.u_height
+                        out.append(
+                            Choice(price, eff(price, u), Loop(cdu, n, plant, m, leak))  # type: ignore[operator]
+                        )
+    return out
 
 
 def combinations(cands: Candidates) -> Iterator[tuple[float, tuple[Choice, ...]]]:
@@ -286,13 +331,28 @@ def plausible(cands: Candidates, combo: tuple[Choice, ...]) -> bool:
     ``fire.protected_volume``, with the engine's own formulas), outlets of the A PDU
     (``power.pdu_outlets``); and the wiring rule that single-corded IT on 2N goes through an
     ATS (without one it would not be wired at all)."""
-    rack, pdu, ups, ats, cooling, fire, *it = (c.value for c in combo)
+    rack, pdu, ups, ats, cooling, fire, loop, *it = (c.value for c in combo)
     assert isinstance(rack, CatalogEntry)
     assert isinstance(pdu, CatalogEntry)
     assert isinstance(ups, UpsOption)
+    assert loop is None or isinstance(loop, Loop)
     spec = rack.component.spec
     assert isinstance(spec, RackSpec)
     usable = spec.usable_depth_mm
+    # A loop exactly when some IT is a cold-plate node (the design space: no dry CDU).
+    liquid_w = sum(cands.it[i].liquid_w * n for i, n in it)  # type: ignore[misc]
+    if (loop is not None) != (liquid_w > 0):
+        return False
+    air_w = sum(cands.it[i].air_w * n for i, n in it)  # type: ignore[misc]
+    if loop is not None:
+        cdu = loop.cdu.component.spec
+        assert isinstance(cdu, CduSpec)
+        # liquid.cdu_capacity and liquid.facility_capacity at u (C4)
+        if liquid_w > 0.8 * cdu.capacity_w * loop.cdus:
+            return False
+        if liquid_w > 0.8 * cands.plant_cap_w[loop.plant.ref] * loop.plants:
+            return False
+        air_w += (unit_draw_w(loop.cdu.component)[0] or 0.0) * loop.cdus
     per_rack = 2 if cands.requirements.redundancy.ab_feeds else 1
     s = cands.systems
     parts: list[tuple[object, float]] = [(ups.ups.component, ups.q * s), (pdu.component, per_rack)]
@@ -305,6 +365,10 @@ def plausible(cands: Candidates, combo: tuple[Choice, ...]) -> bool:
             entry, n = extra  # type: ignore[misc]
             if entry.component.u_height > 0:
                 parts.append((entry.component, n))
+    if loop is not None:
+        parts.append((loop.cdu.component, loop.cdus))
+        if loop.leak is not None:
+            parts.append((loop.leak.component, 1))
     typ = 0.0
     via_ats = False
     for i, n in it:  # type: ignore[misc]
@@ -343,14 +407,15 @@ def plausible(cands: Candidates, combo: tuple[Choice, ...]) -> bool:
         # N+1 on the units alone (redundancy.cooling_below_policy), capacity with the room's
         # own cooling for room units (thermal.cooling_capacity).
         n_plus_1 = req.redundancy.cooling is CoolingRedundancy.N_PLUS_1
-        if n_plus_1 and typ > 0.8 * cands.cooling_w(entry) * (n - 1):
+        # The air's heat is at least the IT's air share and the CDUs' pumps (L5).
+        if n_plus_1 and air_w > 0.8 * cands.cooling_w(entry) * (n - 1):
             return False
         cooling_spec = entry.component.spec
         assert isinstance(cooling_spec, CoolingSpec)
         room = 0.0 if cooling_spec.cooling_type.rack_scoped else stated
-        if typ > 0.8 * (cands.cooling_w(entry) * n + room):
+        if air_w > 0.8 * (cands.cooling_w(entry) * n + room):
             return False
-    elif typ > 0.8 * stated:
+    elif air_w > 0.8 * stated:
         return False
     if fire is not None:
         entry, n = fire  # type: ignore[misc]
@@ -384,9 +449,34 @@ def plausible(cands: Candidates, combo: tuple[Choice, ...]) -> bool:
     return cords["c13"] + cords["c19"] <= pdu_spec.outlets_c13 + pdu_spec.outlets_c19
 
 
-def design_of(cands: Candidates, combo: tuple[Choice, ...]) -> Design:
+def designs_of(cands: Candidates, combo: tuple[Choice, ...]) -> list[Design]:
+    """The designs a combination describes: a single-phase CDU or water source on a
+    three-phase site on each phase it may take."""
+    loop = combo[6].value
+    if not isinstance(loop, Loop) or cands.requirements.site.supply_phases != 3:
+        return [design_of(cands, combo)]
+    cdu, plant = loop.cdu.component.spec, loop.plant.component.spec
+    assert isinstance(cdu, CduSpec)
+    assert isinstance(plant, FacilityWaterSpec)
+    cdu_phases = [None] if cdu.input_phases == 3 else [1, 2, 3]
+    plant_phases = [None] if plant.input_phases == 3 else [1, 2, 3]
+    return [
+        design_of(cands, combo, cdu_phase=a, plant_phase=b)
+        for a in cdu_phases
+        for b in plant_phases
+    ]
+
+
+def design_of(
+    cands: Candidates,
+    combo: tuple[Choice, ...],
+    *,
+    cdu_phase: int | None = None,
+    plant_phase: int | None = None,
+) -> Design:
     """The design a combination describes, IT spread over the PDU phases."""
-    rack, pdu, ups, ats, cooling, fire, *it = (c.value for c in combo)
+    rack, pdu, ups, ats, cooling, fire, loop, *it = (c.value for c in combo)
+    assert loop is None or isinstance(loop, Loop)
     assert isinstance(rack, CatalogEntry)
     assert isinstance(pdu, CatalogEntry)
     assert isinstance(ups, UpsOption)
@@ -416,6 +506,9 @@ def design_of(cands: Candidates, combo: tuple[Choice, ...]) -> Design:
         it=placed,
         cooling=cool_n if in_rack else 0,
         fire=fire_n if fire_entry is not None and fire_entry.component.u_height > 0 else 0,
+        cdu=loop.cdus if loop is not None else 0,
+        cdu_phase=cdu_phase,
+        leak=loop.leak if loop is not None else None,
     )
     design = Design(
         racks=(plan,),
@@ -428,6 +521,10 @@ def design_of(cands: Candidates, combo: tuple[Choice, ...]) -> Design:
         fire_count=fire_n,
         panel=cands.panel,
         it_options=tuple(cands.it),
+        cdu=loop.cdu if loop is not None else None,
+        plant=loop.plant if loop is not None else None,
+        plant_count=loop.plants if loop is not None else 0,
+        plant_phase=plant_phase,
     )
     if cands.requirements.site.supply_phases != 3 or not (cool_n or fire_n):
         return design
@@ -483,14 +580,23 @@ def _site_worst_w(build: BuildSpec) -> list[float]:
 def valid(cands: Candidates, design: Design) -> tuple[bool, float]:
     """Whether the engine accepts the design (as built and grown), and its list price.
 
-    Two requirements are the solver's, not the engine's (which only warns or informs): with a
-    runtime asked for, the UPS's runtime must be known (``power.ups_runtime_unknown``), and a
-    proposal is wired (``power.feeds_assumed``)."""
+    Some requirements are the solver's, not the engine's (which only warns or informs): with a
+    runtime asked for, the UPS's runtime must be known (``power.ups_runtime_unknown``); a
+    proposal is wired (``power.feeds_assumed``); ``cooling`` liquid means a loop; and where
+    liquid is on the table (``Candidates.air_limit_w`` is the policy's limit) no rack, as built
+    or grown, gives the air more than the policy's limit (``liquid.air_density`` warns)."""
     build = wire(design, cands)
     report = evaluate(build)
     asked = {"power.ups_runtime_unknown", "power.feeds_assumed"}
+    if cands.air_limit_w <= cands.policy.air_density_limit_kw * 1000:
+        asked.add("liquid.air_density")
+    price = report.metrics.bill_total
+    if cands.medium is CoolingMedium.LIQUID and not design.liquid:
+        return False, price
     if not report.ok or any(f.code in asked for f in report.findings):
-        return False, report.metrics.bill_total
-    if cands.growth != 1 and not evaluate(grown_build(build, cands.growth)).ok:
-        return False, report.metrics.bill_total
-    return True, report.metrics.bill_total
+        return False, price
+    if cands.growth != 1:
+        grown = evaluate(grown_build(build, cands.growth))
+        if not grown.ok or any(f.code in asked for f in grown.findings):
+            return False, price
+    return True, price

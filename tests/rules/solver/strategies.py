@@ -17,9 +17,11 @@ from rules.specs import (
     Agent,
     AtsSpec,
     BatteryPackSpec,
+    CduSpec,
     ComponentSpec,
     CoolingSpec,
     CoolingType,
+    FacilityWaterSpec,
     FireSuppressionSpec,
     ItSpec,
     Kind,
@@ -335,3 +337,207 @@ def problem(seed: int) -> tuple[Requirements, Catalog]:
 def problems() -> st.SearchStrategy[tuple[Requirements, Catalog]]:
     """Problems from seeds Hypothesis chooses (and shrinks)."""
     return st.integers(0, 2**32 - 1).map(problem)
+
+
+# --------------------------------------------------------------------------- liquid cooling
+
+
+def liquid_racks(draw: _Draw, n: int) -> ComponentSpec:
+    """A floor rack deep and strong enough for cold-plate nodes and a CDU."""
+    return ComponentSpec(
+        ref=f"rack{n}",
+        name=f"Rack {n}",
+        manufacturer=draw.choice(VENDORS),
+        sku=f"R{n}",
+        kind=Kind.RACK,
+        weight_kg=draw.randint(60, 150),
+        list_price=draw.randint(500, 2500),
+        spec=RackSpec(
+            u=draw.choice([24, 42]),
+            depth_mm=draw.choice([1000, 1200]),
+            static_load_kg=draw.choice([400, 1000]),
+        ),
+    )
+
+
+def cold_plates(draw: _Draw, n: int) -> ComponentSpec:
+    """A small cold-plate node: a liquid share, its flow, its inlet limit and connector."""
+    np_w = draw.randint(8, 30) * 50
+    fraction = draw.choice([0.6, 0.75, 0.9])
+    return ComponentSpec(
+        ref=f"node{n}",
+        name=f"Node {n}",
+        manufacturer=draw.choice(VENDORS),
+        sku=f"N{n}",
+        kind=Kind.SERVER,
+        u_height=draw.randint(1, 2),
+        weight_kg=draw.randint(10, 30),
+        depth_mm=draw.choice([600, 700]),
+        nameplate_w=np_w,
+        typical_w=np_w * draw.choice([0.7, 0.85]),
+        list_price=draw.randint(800, 4000),
+        spec=ItSpec(
+            psu_count=2,
+            redundant_psus=True,
+            psu_rating_w=np_w * 1.2,
+            psu_connector="C14",
+            ashrae_class="A2",
+            liquid_fraction=fraction,
+            # L1: the liquid share at about a 10 K rise, give or take
+            coolant_flow_lpm=round(np_w * fraction / 1000 * 1.44 * draw.choice([0.7, 1, 1.5]), 2),
+            max_coolant_inlet_c=draw.choice([35, 40, 45]),
+            coolant_connector=draw.choice([None, "QA", "QB"]),
+        ),
+    )
+
+
+def cdus(draw: _Draw, n: int, phases: int) -> ComponentSpec:
+    """A small in-rack CDU."""
+    capacity = draw.choice([1500, 3000, 6000])
+    top = capacity / 1000 * 1.44 * draw.choice([0.8, 1.2, 2.0])  # L1 at 10 K, water
+    pumps = draw.choice([1, 2, 2])
+    classes = draw.choice(
+        [("W17", "W27"), ("W17", "W27", "W32"), ("W27", "W32", "W40"), ("W17", "W27", "W32", "W40")]
+    )
+    return ComponentSpec(
+        ref=f"cdu{n}",
+        name=f"CDU {n}",
+        manufacturer=draw.choice(VENDORS),
+        sku=f"D{n}",
+        kind=Kind.CDU,
+        u_height=draw.randint(1, 3),
+        weight_kg=draw.randint(20, 60),
+        depth_mm=draw.choice([600, 900]),
+        nameplate_w=capacity * 0.02,
+        typical_w=capacity * 0.02,
+        list_price=draw.randint(1500, 6000),
+        spec=CduSpec(
+            capacity_w=capacity,
+            approach_k=draw.choice([2, 3, 5]),
+            secondary_flow_min_lpm=round(top / 4, 2),
+            secondary_flow_max_lpm=round(top, 2),
+            pumps=pumps,
+            pumps_required=1,
+            facility_classes=classes,  # type: ignore[arg-type]
+            connectors=draw.choice([(), ("QA",), ("QA", "QB")]),
+            ports=draw.choice([None, 2, 4]),
+            power_draw_w=capacity * 0.02,
+            input_phases=phases,  # type: ignore[arg-type]
+        ),
+    )
+
+
+def plants(draw: _Draw, n: int, phases: int) -> ComponentSpec:
+    """A small dry cooler or chiller."""
+    capacity = draw.choice([2000, 5000, 9000])
+    chiller = draw.random() < 0.4
+    return ComponentSpec(
+        ref=f"water{n}",
+        name=f"Water {n}",
+        manufacturer=draw.choice(VENDORS),
+        sku=f"W{n}",
+        kind=Kind.FACILITY_WATER,
+        weight_kg=draw.randint(100, 400),
+        nameplate_w=capacity * (0.25 if chiller else 0.03),
+        typical_w=capacity * (0.25 if chiller else 0.03),
+        list_price=draw.randint(2000, 9000),
+        spec=FacilityWaterSpec(
+            source_type="chiller" if chiller else "dry_cooler",
+            capacity_w=capacity,
+            rated_ambient_c=35,
+            capacity_change_pct_per_k=draw.choice([0, 2]),
+            supply_temp_c=draw.choice([12, 18]) if chiller else draw.choice([25, 30]),
+            ambient_approach_k=None if chiller else draw.choice([3, 5]),
+            power_draw_w=capacity * (0.25 if chiller else 0.03),
+            input_phases=phases,  # type: ignore[arg-type]
+            ambient_min_c=-20,
+            ambient_max_c=draw.choice([40, 45]),
+        ),
+    )
+
+
+def leaks(draw: _Draw, n: int) -> ComponentSpec:
+    """A leak sensor: a rope (zero U) or a drip tray (1 U)."""
+    tray = draw.random() < 0.5
+    return ComponentSpec(
+        ref=f"leak{n}",
+        name=f"Leak {n}",
+        manufacturer=draw.choice(VENDORS),
+        sku=f"L{n}",
+        kind=Kind.ACCESSORY,
+        u_height=1 if tray else 0,
+        depth_mm=500 if tray else None,
+        weight_kg=1,
+        list_price=draw.randint(50, 300),
+        spec=AccessorySpec(accessory_type="leak_detection"),
+    )
+
+
+def liquid_problem(seed: int) -> tuple[Requirements, Catalog]:
+    """A small random catalogue with cold-plate nodes, CDUs, facility water and leak sensors,
+    and requirements for a one-rack build under a cooling choice, from one seed. The policy's
+    air density limit is often low, so that it binds on these small loads."""
+    draw = random.Random(seed)
+    site_phases = draw.choice([1, 3])
+    parts: list[ComponentSpec] = []
+    parts += _several(liquid_racks, draw, 1, 2)
+    parts += _several(upss, draw, 2, 3)
+    parts += _several(packs, draw, 0, 1)
+    parts += _several(pdus, draw, 2, 3)
+    parts += _several(coolers, draw, 1, 2)
+    air_it = _several(servers, draw, 0, 2)
+    nodes = _several(cold_plates, draw, 1, 2)
+    parts += air_it + nodes
+    # Mostly units that match the supply; now and then a single-phase one on three phases.
+    unit_phases = 1 if site_phases == 1 or draw.random() < 0.3 else 3
+    parts += [cdus(draw, n, unit_phases) for n in range(draw.randint(1, 2))]
+    parts += [plants(draw, n, unit_phases) for n in range(draw.randint(1, 2))]
+    parts += _several(leaks, draw, 0, 2)
+    catalog = Catalog(entries=tuple(_entry(c) for c in parts))
+    cooling = draw.choice(["none", "N", "N", "N+1"])
+    room_cooling = 3000.0 if cooling == "none" else draw.choice([None, 1500.0])
+    count = draw.randint(1, 3)
+    if draw.random() < 0.6:
+        workload = {"classes": [{"it_class": "server", "count": count}]}
+    else:
+        workload = {"items": [{"ref": draw.choice(nodes).ref, "quantity": count}]}
+    outdoor = draw.choice([None, (-10.0, 25.0), (-10.0, 25.0), (-10.0, 32.0)])
+    requirements = Requirements.model_validate(
+        {
+            "name": "random liquid",
+            "site": {
+                "supply_phases": site_phases,
+                "supply_breaker_a": 32,
+                "ambient_min_c": 20,
+                "ambient_max_c": draw.choice([24, 27]),
+                "relative_humidity_max_pct": draw.choice([None, 50.0, 70.0]),
+                "room_cooling_w": room_cooling,
+                **(
+                    {"outdoor_min_c": outdoor[0], "outdoor_max_c": outdoor[1]}
+                    if outdoor is not None
+                    else {}
+                ),
+            },
+            "workload": workload,
+            "redundancy": {
+                "ups": draw.choice(["N", "N+1"]),
+                "cooling": cooling,
+                "ab_feeds": draw.random() < 0.5,
+            },
+            "cooling": draw.choice(["auto", "auto", "liquid", "air"]),
+            "policy": {
+                "air_density_limit_kw": draw.choice([1.0, 2.0, 35.0]),
+                "liquid_redundancy": draw.choice(["N", "N", "N", "N+1"]),
+            },
+            "constraints": {
+                "runtime_min": draw.choice([0, 0, 5]),
+                "growth_pct": draw.choice([0, 0, 25]),
+            },
+        }
+    )
+    return requirements, catalog
+
+
+def liquid_problems() -> st.SearchStrategy[tuple[Requirements, Catalog]]:
+    """Liquid problems from seeds Hypothesis chooses (and shrinks)."""
+    return st.integers(0, 2**32 - 1).map(liquid_problem)

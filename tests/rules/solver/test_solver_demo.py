@@ -35,7 +35,9 @@ def _found(result: SolveResult) -> Any:
     return result.proposal
 
 
-@pytest.mark.parametrize("name", ["hospital_2n.json", "retail_customer_it.json"])
+@pytest.mark.parametrize(
+    "name", ["hospital_2n.json", "retail_customer_it.json", "edge_ai_liquid.json"]
+)
 def test_solver_examples_are_proven_optimal_and_accepted(demo_catalog: Catalog, name: str) -> None:
     """Each example requirements file solves to a proven optimum the engine accepts."""
     req = Requirements.model_validate_json((EXAMPLES / name).read_text(encoding="utf-8"))

@@ -170,6 +170,11 @@ class FleetBuildsView(generics.ListAPIView[Any]):
         return self.get_paginated_response(FleetRowSerializer(rows, many=True).data)
 
 
+FLEET_BOM_CSV = OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8.")
+FLEET_BOM_XLSX = OpenApiResponse(OpenApiTypes.BINARY, description="An XLSX workbook.")
+MIXED_CURRENCIES = error_response("The components mix currencies (`mixed_currencies`).")
+
+
 class FleetBomView(JsonErrorsMixin, _FleetQueryMixin, APIView):
     """The fleet's bill of materials."""
 
@@ -181,17 +186,18 @@ class FleetBomView(JsonErrorsMixin, _FleetQueryMixin, APIView):
         summary="Fleet bill of materials",
         description=(
             "Units of each component summed over the selected builds, grouped and priced "
-            "like a build's BOM, for procurement. JSON, CSV or XLSX (`?format=` or Accept). "
-            "Cost columns only for roles that see cost. 409 `mixed_currencies` when the "
-            "components are priced in several currencies. " + FILTER_DOCS
+            "like a build's BOM, for procurement. JSON, CSV or XLSX (`?format=` or Accept; "
+            "`fleet/bom/csv/` and `fleet/bom/xlsx/` for typed clients). Cost columns only for "
+            "roles that see cost. 409 `mixed_currencies` when the components are priced in "
+            "several currencies. " + FILTER_DOCS
         ),
         parameters=[FleetQuerySerializer],
         responses={
-            (200, "application/json"): BomSchema,
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8."),
-            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "application/json"): OpenApiResponse(BomSchema, description="The BOM."),
+            (200, "text/csv"): FLEET_BOM_CSV,
+            (200, XLSX_CONTENT_TYPE): FLEET_BOM_XLSX,
             400: BAD_INPUT,
-            409: error_response("The components mix currencies."),
+            409: MIXED_CURRENCIES,
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -204,6 +210,34 @@ class FleetBomView(JsonErrorsMixin, _FleetQueryMixin, APIView):
             disposition = f'attachment; filename="fleet-bom.{file_format}"'
             return Response(content, headers={"Content-Disposition": disposition})
         return Response(bom.model_dump(mode="json"))
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Fleet bill of materials as CSV",
+        description="The fleet BOM as CSV, for typed clients. " + FILTER_DOCS,
+        parameters=[FleetQuerySerializer],
+        responses={200: FLEET_BOM_CSV, 400: BAD_INPUT, 409: MIXED_CURRENCIES},
+    )
+)
+class FleetBomCsvView(FleetBomView):
+    """The fleet's bill of materials as CSV."""
+
+    renderer_classes = [CsvRenderer]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Fleet bill of materials as XLSX",
+        description="The fleet BOM as an XLSX workbook, for typed clients. " + FILTER_DOCS,
+        parameters=[FleetQuerySerializer],
+        responses={200: FLEET_BOM_XLSX, 400: BAD_INPUT, 409: MIXED_CURRENCIES},
+    )
+)
+class FleetBomXlsxView(FleetBomView):
+    """The fleet's bill of materials as XLSX."""
+
+    renderer_classes = [XlsxRenderer]
 
 
 @extend_schema_view(
@@ -331,9 +365,13 @@ class FleetValidationViewSet(
             user=request.user,
         )
         job = self.get_queryset().get(pk=job.pk)
+        data = self.get_serializer(job).data
+        if not created:
+            return Response(data)
         return Response(
-            self.get_serializer(job).data,
-            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+            data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": data["status_url"], "Retry-After": "1"},
         )
 
     @extend_schema(

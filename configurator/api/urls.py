@@ -7,7 +7,9 @@ from configurator.api.builds import BuildViewSet
 from configurator.api.configure import ConfigureJobView, ConfigureSaveView, ConfigureView
 from configurator.api.fleet import (
     CatalogueChangeViewSet,
+    FleetBomCsvView,
     FleetBomView,
+    FleetBomXlsxView,
     FleetBuildsView,
     FleetImpactView,
     FleetSummaryView,
@@ -75,6 +77,8 @@ urlpatterns = [
     path("fleet/", FleetSummaryView.as_view(), name="fleet-summary"),
     path("fleet/builds/", FleetBuildsView.as_view(), name="fleet-builds"),
     path("fleet/bom/", FleetBomView.as_view(), name="fleet-bom"),
+    path("fleet/bom/csv/", FleetBomCsvView.as_view(), name="fleet-bom-csv"),
+    path("fleet/bom/xlsx/", FleetBomXlsxView.as_view(), name="fleet-bom-xlsx"),
     path("fleet/impact/", FleetImpactView.as_view(), name="fleet-impact"),
     *router.urls,
     path("", include("catalog.api.urls")),

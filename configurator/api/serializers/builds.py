@@ -18,6 +18,7 @@ __all__ = [
     "BomQuerySerializer",
     "BuildCloneSerializer",
     "BuildSerializer",
+    "BuildUpdateSerializer",
     "PlacementSerializer",
 ]
 
@@ -49,8 +50,10 @@ class BuildSerializer(serializers.ModelSerializer[Build]):
         choices=Build.Status.choices,
         required=False,
         help_text=(
-            "draft or archived; approve with POST approve/, and set draft again to reopen "
-            "an approved build."
+            "Read-only on create (a new build is a draft). On PUT/PATCH: `draft` reopens an "
+            "approved build (sales engineers and admins; it forgets who approved it), "
+            "`archived` retires a build; `approved` only through POST approve/, which runs "
+            "the rules (sent unchanged it is accepted)."
         ),
     )
     policy_override = PolicyOverrideField(
@@ -108,6 +111,16 @@ class BuildSerializer(serializers.ModelSerializer[Build]):
     def get_worst_severity(self, build: Build) -> str | None:
         severities: dict[int, str | None] = self.context.get("worst_severity", {})
         return severities.get(build.pk)
+
+
+class BuildUpdateSerializer(BuildSerializer):
+    """A build as PUT and PATCH take it: the site is fixed, the status may change."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["site"].read_only = True
+        fields["status"].read_only = False
+        return fields
 
 
 class BuildCloneSerializer(serializers.Serializer[Any]):

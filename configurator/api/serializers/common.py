@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-__all__ = ["MAX_ID", "ErrorSerializer"]
+__all__ = ["MAX_ID", "ErrorSerializer", "FindingField"]
 
 # Primary keys are 64-bit; a larger id names nothing (and SQLite cannot even bind it).
 MAX_ID = 2**63 - 1
@@ -21,3 +21,8 @@ class ErrorSerializer(serializers.Serializer[Any]):
         allow_null=True,
         help_text="Per-field messages (400), blocking findings (422), or other context.",
     )
+
+
+class FindingField(serializers.JSONField):
+    """One stored finding of the rules engine, or null (documented as EngineFinding by
+    configurator.api.schema, which imports this module)."""

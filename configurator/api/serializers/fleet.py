@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from configurator.api.serializers.common import MAX_ID
+from configurator.api.serializers.common import MAX_ID, FindingField
 from configurator.builds.models import Build, BuildReport, Site
 from configurator.fleet.filters import VERDICT_CHOICES
 from configurator.fleet.models import (
@@ -212,6 +212,10 @@ class StandardSiteSerializer(serializers.Serializer[StandardSiteRow]):
 
 
 class _StoredReportSerializer(serializers.ModelSerializer[BuildReport]):
+    worst = FindingField(
+        read_only=True, allow_null=True, help_text="The worst finding, or null when none."
+    )
+
     class Meta:
         model = BuildReport
         fields = ["verdict", "errors", "warnings", "worst", "figures", "validated_at"]
@@ -375,6 +379,9 @@ class FleetItemSerializer(serializers.ModelSerializer[FleetValidationItem]):
     build_name = serializers.CharField(source="build.name", allow_null=True, default=None)
     site = serializers.IntegerField(source="build.site_id", allow_null=True, default=None)
     site_name = serializers.CharField(source="build.site.name", allow_null=True, default=None)
+    worst = FindingField(
+        read_only=True, allow_null=True, help_text="The worst finding, or null when none."
+    )
 
     class Meta:
         model = FleetValidationItem

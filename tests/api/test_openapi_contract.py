@@ -76,7 +76,8 @@ def test_the_strict_validator_refuses_what_it_should(document: dict[str, Any]) -
 def test_identity_is_what_installers_read(document: dict[str, Any]) -> None:
     """A PEP 440 version, a server, and a description on every tag in use."""
     assert str(Version(document["info"]["version"])) == document["info"]["version"]
-    assert document["servers"] and document["servers"][0]["url"]
+    assert document["servers"]
+    assert document["servers"][0]["url"]
     described = {tag["name"] for tag in document["tags"] if tag.get("description")}
     used = {tag for _, _, operation in operations(document) for tag in operation["tags"]}
     assert used <= described

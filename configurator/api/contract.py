@@ -102,6 +102,15 @@ def _integer_ids(operation: dict[str, Any]) -> None:
             schema.update({"minimum": 1, "maximum": MAX_ID})
 
 
+def _plain_parameters(operation: dict[str, Any]) -> None:
+    """A query string has no null: an empty value is how a filter says "unknown"."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if schema.pop("nullable", False) and "enum" in schema:
+            schema["enum"] = [value for value in schema["enum"] if value is not None]
+        _walk(schema)
+
+
 def _error_components(components: dict[str, Any]) -> None:
     """`Error` with every code, and one envelope per status with that status's codes."""
     error = components["Error"]
@@ -149,7 +158,7 @@ def contract_hook(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             if operation is None:
                 continue
             _integer_ids(operation)
-            _walk(operation.get("parameters", []))
+            _plain_parameters(operation)
             _responses(operation)
     if "Error" in components:
         _error_components(components)

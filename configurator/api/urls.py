@@ -6,17 +6,14 @@ from rest_framework.routers import SimpleRouter
 from configurator.api.builds import BuildViewSet
 from configurator.api.configure import ConfigureJobView, ConfigureSaveView, ConfigureView
 from configurator.api.fleet import (
-    CatalogueChangeViewSet,
     FleetBomCsvView,
     FleetBomView,
     FleetBomXlsxView,
     FleetBuildsView,
     FleetImpactView,
     FleetSummaryView,
-    FleetValidationViewSet,
-    SitesBulkView,
-    SitesImportView,
 )
+from configurator.api.fleet_validations import CatalogueChangeViewSet, FleetValidationViewSet
 from configurator.api.handoff import (
     BuildNetBoxExportView,
     BuildNetBoxPlanView,
@@ -29,6 +26,7 @@ from configurator.api.organisations import MeView, OrganisationViewSet
 from configurator.api.quote_requests import QuoteRequestViewSet
 from configurator.api.quotes import QuoteViewSet
 from configurator.api.sites import SiteViewSet
+from configurator.api.sites_bulk import SitesBulkView, SitesImportView
 from configurator.api.spec_sheets import SpecSheetStatusView, SpecSheetView
 from configurator.api.standards import StandardViewSet
 from configurator.api.validate import ValidateView

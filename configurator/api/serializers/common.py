@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-__all__ = ["MAX_ID", "ErrorSerializer", "FindingField"]
+__all__ = ["ID_BOUNDS", "MAX_ID", "ErrorSerializer", "FindingField", "IdListField"]
 
 # Primary keys are 64-bit; a larger id names nothing (and SQLite cannot even bind it).
 MAX_ID = 2**63 - 1
@@ -26,3 +26,14 @@ class ErrorSerializer(serializers.Serializer[Any]):
 class FindingField(serializers.JSONField):
     """One stored finding of the rules engine, or null (documented as EngineFinding by
     configurator.api.schema, which imports this module)."""
+
+
+ID_BOUNDS = {"min_value": 1, "max_value": MAX_ID}
+
+
+class IdListField(serializers.ListField):
+    """A list of ids, at most `max_length`, each a positive 64-bit integer."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("child", serializers.IntegerField(**ID_BOUNDS))
+        super().__init__(**kwargs)

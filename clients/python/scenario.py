@@ -75,6 +75,12 @@ def step(title: str) -> None:
     print(f"--- {title}", flush=True)
 
 
+def check(condition: object, what: object) -> None:
+    """Stop the scenario when a step does not answer as the contract says."""
+    if not condition:
+        raise SystemExit(f"check failed: {what}")
+
+
 def expect(value: Any, kind: type) -> Any:
     """The parsed answer, which must be of the model ``kind`` (else the answer is shown)."""
     if not isinstance(value, kind):
@@ -118,7 +124,7 @@ def main() -> None:
         components_list.sync(client=integrator, search="UPS", limit=10), PaginatedComponentList
     )
     print(f"{page.count} components match 'UPS'; first {page.results[0].sku}")
-    assert page.count > 0
+    check(page.count > 0, "page.count > 0")
     rack = first_component(integrator, ComponentsListKindItem.RACK, "42U")
     ups = first_component(integrator, ComponentsListKindItem.UPS, "3 kVA")
     server = first_component(integrator, ComponentsListKindItem.SERVER, "")
@@ -177,28 +183,37 @@ def main() -> None:
     etag = current.headers["ETag"]
     stale = f'"{int(etag.strip(chr(34))) - 1}"'
     answer = builds_partial_update.sync_detailed(
-        id=build.id, client=integrator, body=PatchedBuildUpdateRequest(name="Renamed"), if_match=stale
+        id=build.id,
+        client=integrator,
+        body=PatchedBuildUpdateRequest(name="Renamed"),
+        if_match=stale,
     )
-    assert answer.status_code == 412, answer.status_code
+    check(answer.status_code == 412, answer.status_code)
     refused = expect(answer.parsed, PreconditionFailedError)
-    assert refused.code == PreconditionFailedErrorCode.PRECONDITION_FAILED
+    check(
+        refused.code == PreconditionFailedErrorCode.PRECONDITION_FAILED,
+        "refused.code == PreconditionFailedErrorCode.PRECONDITION_FAILED",
+    )
     print(f"{answer.status_code} {refused.code.value}: {refused.message}")
     renamed = builds_partial_update.sync_detailed(
-        id=build.id, client=integrator, body=PatchedBuildUpdateRequest(name="Renamed"), if_match=etag
+        id=build.id,
+        client=integrator,
+        body=PatchedBuildUpdateRequest(name="Renamed"),
+        if_match=etag,
     )
-    assert renamed.status_code == 200, renamed.status_code
+    check(renamed.status_code == 200, renamed.status_code)
     print(f"with {etag}: 200, now ETag {renamed.headers['ETag']}")
 
     step("the BOM in every format")
     bom = expect(builds_bom_retrieve.sync(id=build.id, client=integrator), Bom)
     print(f"JSON: {bom.line_count} lines, total {bom.totals.list_price} {bom.currency}")
     text = builds_bom_csv_retrieve.sync(id=build.id, client=integrator)
-    assert isinstance(text, str), text
+    check(isinstance(text, str), text)
     rows = list(csv.reader(io.StringIO(text)))
     print(f"CSV: {len(rows) - 1} rows, columns {rows[0][:4]}...")
     sheet = expect(builds_bom_xlsx_retrieve.sync(id=build.id, client=integrator), File)
     content = sheet.payload.read()
-    assert content.startswith(b"PK"), content[:8]
+    check(content.startswith(b"PK"), content[:8])
     print(f"XLSX: {len(content)} bytes")
 
     step("clone")
@@ -238,20 +253,23 @@ def main() -> None:
     quote = expect(issued.parsed, QuoteDetail)
     print(f"issued {quote.label} ({quote.status.value})")
     started = quotes_pdf_create.sync_detailed(id=quote.id, client=seller)
-    assert started.status_code in (200, 202), started.status_code
+    check(started.status_code in (200, 202), started.status_code)
     status = expect(started.parsed, DocumentStatus)
     if started.status_code == 202:
-        assert started.headers["Location"] and started.headers["Retry-After"]
+        check(
+            started.headers["Location"] and started.headers["Retry-After"],
+            'started.headers["Location"] and started.headers["Retry-After"]',
+        )
     deadline = time.monotonic() + 120
     while status.status.value != "ready":
-        assert status.status.value == "rendering", status
-        assert time.monotonic() < deadline, "the PDF is not ready after 120 s"
+        check(status.status.value == "rendering", status)
+        check(time.monotonic() < deadline, "the PDF is not ready after 120 s")
         time.sleep(int(started.headers.get("Retry-After", "1")))
         status = expect(quotes_pdf_status_retrieve.sync(id=quote.id, client=seller), DocumentStatus)
     download = quotes_pdf_retrieve.sync_detailed(id=quote.id, client=seller)
     pdf = expect(download.parsed, File).payload.read()
-    assert download.status_code == 200
-    assert pdf.startswith(b"%PDF"), pdf[:8]
+    check(download.status_code == 200, "download.status_code == 200")
+    check(pdf.startswith(b"%PDF"), pdf[:8])
     print(f"PDF {status.filename}: {len(pdf)} bytes (first answer {started.status_code})")
 
     step("validate/ with an example build")
@@ -259,7 +277,9 @@ def main() -> None:
     inline = validate_create.sync(client=integrator, body=InlineBuildSpecRequest.from_dict(example))
     inline = expect(inline, EngineReport)
     errors = [f for f in inline.findings if f.severity.value == "error"]
-    print(f"{example['name']}: ok={inline.ok}, {len(errors)} errors, {len(inline.findings)} findings")
+    print(
+        f"{example['name']}: ok={inline.ok}, {len(errors)} errors, {len(inline.findings)} findings"
+    )
 
     step("the error envelope of a bad line")
     bad = builds_lines_create.sync_detailed(
@@ -267,9 +287,12 @@ def main() -> None:
         client=integrator,
         body=BuildLineRequest(component=server, rack=rack_line.id, position_u="5.0"),
     )
-    assert bad.status_code == 400, bad.status_code
+    check(bad.status_code == 400, bad.status_code)
     envelope = expect(bad.parsed, BadRequestError)
-    assert envelope.code == BadRequestErrorCode.VALIDATION_ERROR
+    check(
+        envelope.code == BadRequestErrorCode.VALIDATION_ERROR,
+        "envelope.code == BadRequestErrorCode.VALIDATION_ERROR",
+    )
     print(f"{bad.status_code} {envelope.code.value}: {envelope.message} {envelope.details}")
     print("scenario passed")
 

@@ -235,3 +235,23 @@ def test_build_status_is_writable_on_change(document: dict[str, Any]) -> None:
     ref = patch["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert "status" in schemas[ref]["properties"]
     assert "status" not in schemas["BuildRequest"]["properties"]
+
+
+def test_form_and_multipart_bodies_are_refused_with_415() -> None:
+    """Only JSON is documented for writes, and only JSON is accepted: a form body answers
+    415 in the envelope instead of being half-read."""
+    from tests.api import API, assert_envelope, make_world
+
+    world = make_world()
+    client = world.client("admin")
+    url = f"{API}/builds/{world.build.pk}/lines/"
+    component = world.components["server"].pk
+    for body_format in ("multipart", None):
+        if body_format is None:
+            response = client.post(
+                url, f"component={component}", content_type="application/x-www-form-urlencoded"
+            )
+        else:
+            response = client.post(url, {"component": component}, format=body_format)
+        assert_envelope(response, 415, "unsupported_media_type")
+    assert client.post(url, {"component": component}, format="json").status_code == 201

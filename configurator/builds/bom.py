@@ -19,7 +19,7 @@ from catalog.models import Component
 from configurator.builds.models import BuildLine
 from configurator.errors import Conflict
 from rules.model import Report
-from rules.specs import BundleSpec, Policy
+from rules.specs import BundleSpec, Kind, Policy
 
 __all__ = [
     "COST_FIELDS",
@@ -370,7 +370,11 @@ class SideBySide(BaseModel):
 
 
 class BundleComparison(BaseModel):
-    """A modular build next to a pre-integrated bundle: price and engineering capacity."""
+    """A modular build next to a pre-integrated bundle: price and engineering capacity.
+
+    Prices compare the facility only (racks, power, cooling, fire, accessories): a kit
+    carries no IT, and the IT is the customer's either way.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -398,9 +402,10 @@ def bundle_compare(
 ) -> BundleComparison:
     """Compare a build (its BOM and engine report) with a bundle of the catalogue.
 
-    Modular IT capacity is what both power and cooling carry within the policy's utilisation
-    limit: min(UPS kW x u, cooling sensible W x u); without cooling units the build relies
-    on the room, so the UPS alone bounds it.
+    The modular price is the BOM's facility rows only; IT rows are left out because a kit
+    holds none. Modular IT capacity is what both power and cooling carry within the
+    policy's utilisation limit: min(UPS kW x u, cooling sensible W x u); without cooling
+    units the build relies on the room, so the UPS alone bounds it.
     """
     if bundle.kind != ComponentKind.BUNDLE:
         raise Conflict(f"{bundle} is a {bundle.get_kind_display()}, not a bundle.")
@@ -420,6 +425,9 @@ def bundle_compare(
     modular_it = min(bounds) if bounds else 0.0
     rack_units = sum(rack.u_total for rack in metrics.racks)
     bundle_price = money(bundle.list_price)
+    facility = [row for row in bom.rows if not Kind(row.kind).is_it]
+    facility_list = money(sum((row.extended_list_price for row in facility), ZERO))
+    facility_net = money(sum((row.extended_net_price for row in facility), ZERO))
 
     def per_kw(price: Decimal, watts: float) -> Decimal | None:
         return money(price / Decimal(str(watts)) * 1000) if watts > 0 else None
@@ -428,8 +436,8 @@ def bundle_compare(
         bundle_id=bundle.pk,
         bundle_name=f"{bundle.manufacturer.name} {bundle.model_name}",
         currency=bom.currency,
-        list_price=_side(bundle_price, bom.totals.list_price, bom.currency),
-        net_price=_side(bundle_price, bom.totals.net_price, bom.currency),
+        list_price=_side(bundle_price, facility_list, bom.currency),
+        net_price=_side(bundle_price, facility_net, bom.currency),
         it_capacity_w=_side(spec.it_capacity_w, modular_it, "W"),
         ups_it_capacity_w=ups_capacity,
         cooling_it_capacity_w=cooling_capacity,
@@ -440,7 +448,7 @@ def bundle_compare(
         rack_units=_side(spec.rack_units, rack_units, "U"),
         price_per_it_kw=_side(
             per_kw(bundle_price, spec.it_capacity_w),
-            per_kw(bom.totals.list_price, modular_it),
+            per_kw(facility_list, modular_it),
             f"{bom.currency}/kW",
         ),
     )

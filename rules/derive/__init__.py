@@ -20,7 +20,7 @@ from rules.derive.fire import Fire, derive_fire
 from rules.derive.flow import PowerFlow, derive_flow
 from rules.derive.geometry import RackLayout, derive_layouts
 from rules.derive.lines import Lines, derive_lines
-from rules.derive.liquid import Liquid, derive_liquid, loop_heat_w
+from rules.derive.liquid import Liquid, derive_liquid, loop_heat_w, plant_annual_water_l
 from rules.derive.names import Names
 from rules.derive.redundancy import RedundancyResult, cooling_redundancy, ups_redundancy
 from rules.derive.runtime import UpsFigures, derive_ups
@@ -76,6 +76,8 @@ def derive(spec: BuildSpec) -> Derived:
     liquid = derive_liquid(lines)
     thermal = derive_thermal(lines, ups, liquid)
     policy = spec.policy
+    liquid_heat = loop_heat_w(liquid, thermal.door_heat_w)
+    water_l = thermal.annual_water_l + plant_annual_water_l(liquid, liquid_heat)
     return Derived(
         spec=spec,
         lines=lines,
@@ -85,10 +87,10 @@ def derive(spec: BuildSpec) -> Derived:
         layouts=derive_layouts(lines.racks, lines.items_by_rack),
         thermal=thermal,
         liquid=liquid,
-        liquid_heat_w=loop_heat_w(liquid, thermal.door_heat_w),
+        liquid_heat_w=liquid_heat,
         fire=derive_fire(lines),
         ups_redundancy=ups_redundancy(ups, flow, electrical, policy, lines.it_typical_w),
         cooling_redundancy=cooling_redundancy(thermal.units, thermal.heat_w, policy),
-        energy=derive_energy(lines, flow.normal, thermal.annual_water_l),
+        energy=derive_energy(lines, flow.normal, water_l),
         names=Names(spec),
     )

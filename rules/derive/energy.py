@@ -29,7 +29,7 @@ class Energy:
     co2_kg: float
     cost: float
     cue_kg_per_kwh: float  # kg CO2 per IT kWh = grid factor x PUE (reference 6)
-    annual_water_l: float  # evaporated by the cooling units
+    annual_water_l: float  # evaporated by the cooling units and the facility water sources
     wue_l_per_kwh: float | None  # litres per IT kWh (The Green Grid, S20); None without IT
     bill_total: float  # list price x quantity over every item and rack
     lead_time_days: int  # longest of any item or rack

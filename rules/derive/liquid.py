@@ -28,6 +28,7 @@ from rules.specs import (
     Site,
     WaterClass,
 )
+from rules.units import HOURS_PER_YEAR
 
 __all__ = [
     "COOLANT_PROPERTIES",
@@ -41,6 +42,7 @@ __all__ = [
     "flow_lpm_for",
     "loop_heat_w",
     "plant_ambient_c",
+    "plant_annual_water_l",
     "plant_capacity_w",
     "rear_door_capacity_w",
     "rise_k_for",
@@ -319,3 +321,13 @@ def loop_heat_w(liquid: Liquid, door_heat_w: Mapping[str, float]) -> dict[str, f
             + sum(door_heat_w.get(d.line.id, 0.0) for d in plant.doors)
         )
     return out
+
+
+def plant_annual_water_l(liquid: Liquid, heat_w: Mapping[str, float]) -> float:
+    """Water the facility sources evaporate a year: each one's heat (``heat_w``, from
+    :func:`loop_heat_w`, at typical load all year) x its litres per kWh rejected; 0 when dry.
+    Counted into the site's water for WUE (The Green Grid, S20)."""
+    return sum(
+        heat_w.get(pid, 0.0) * HOURS_PER_YEAR / 1000 * plant.spec.water_l_per_kwh
+        for pid, plant in liquid.plants.items()
+    )

@@ -169,6 +169,17 @@ def test_heat_split_hand_worked() -> None:
     assert m.racks[0].air_kw == pytest.approx(8.6)
 
 
+def test_an_adiabatic_dry_cooler_counts_its_water_into_wue() -> None:
+    """S20: the dry cooler rejects the loop's 32 kW all year, 32 x 8,760 = 280,320 kWh, and
+    evaporates 0.3 L per kWh: 84,096 L a year. The IT draws 4 x 10 kW x 8,760 = 350,400 kWh,
+    so WUE = 84,096 / 350,400 = 0.24 L/kWh. Dry (0 L/kWh), it evaporates nothing."""
+    wet = evaluate(ai_rack(plant=dry_cooler(water_l_per_kwh=0.3))).metrics
+    assert wet.annual_water_l == pytest.approx(84_096)
+    assert wet.wue_l_per_kwh == pytest.approx(0.24)
+    dry = evaluate(ai_rack()).metrics
+    assert (dry.annual_water_l, dry.wue_l_per_kwh) == (0, 0)
+
+
 def test_the_40_kw_rack_passes_every_liquid_check() -> None:
     """The whole loop holds: no liquid finding at all."""
     report = evaluate(ai_rack())

@@ -213,12 +213,13 @@ def test_bom_of_an_empty_build_uses_the_site_currency() -> None:
 
 
 def test_bundle_comparison_price_and_capacity() -> None:
-    """Bundle vs modular side by side.
+    """Bundle vs modular side by side, facility only.
 
-    Modular: rack + 2.7 kW UPS + PDU + server, each 1000.00 -> 4000.00 list.
+    Modular: rack + 2.7 kW UPS + PDU + server, each 1000.00; the kit holds no IT, so the
+    server is left out: 3000.00 list against the bundle's 5000.00, difference -2000.00.
     IT capacity: UPS 2.7 kW x 1000 x utilisation 0.8 = 2160 W; no cooling unit, so the UPS
-    alone bounds it. Per kW: bundle 5000.00 / 2 kW = 2500.00; modular 4000.00 / 2.16 kW
-    = 1851.851.. -> 1851.85.
+    alone bounds it. Per kW: bundle 5000.00 / 2 kW = 2500.00; modular 3000.00 / 2.16 kW
+    = 1388.888.. -> 1388.89.
     """
     build = BuildFactory()
     rack = line_services.build_line_add(build=build, component=ComponentFactory(kind="rack"))
@@ -246,9 +247,9 @@ def test_bundle_comparison_price_and_capacity() -> None:
     comparison = build_bundle_comparison(build, bundle=bundle)
     assert (comparison.list_price.bundle, comparison.list_price.modular) == (
         D("5000.00"),
-        D("4000.00"),
+        D("3000.00"),
     )
-    assert comparison.list_price.difference == D("-1000.00")
+    assert comparison.list_price.difference == D("-2000.00")
     assert comparison.ups_it_capacity_w == pytest.approx(2160)
     assert comparison.cooling_it_capacity_w == 0
     assert comparison.it_capacity_w.bundle == 2000
@@ -261,7 +262,7 @@ def test_bundle_comparison_price_and_capacity() -> None:
     assert comparison.runtime_min.modular is not None
     assert (comparison.rack_units.bundle, comparison.rack_units.modular) == (24, 42)
     assert comparison.price_per_it_kw.bundle == D("2500.00")
-    assert comparison.price_per_it_kw.modular == D("1851.85")
+    assert comparison.price_per_it_kw.modular == D("1388.89")
 
 
 def test_bundle_comparison_refuses_a_non_bundle_or_other_currency() -> None:

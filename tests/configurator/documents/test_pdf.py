@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from configurator.builds.services import lines as line_services
 from configurator.builds.services import sites as site_services
-from configurator.documents import pdf
+from configurator.documents import pdf, print_elevations
 from configurator.documents import services as document_services
 from configurator.documents.models import RenderedDocument
 from configurator.documents.tasks import render_quote_pdf, render_spec_sheet_pdf
@@ -226,7 +226,7 @@ def test_spec_sheet_falls_back_to_position_tables(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without the elevation module the racks are listed as position tables."""
-    monkeypatch.setattr(pdf, "ELEVATION_MODULE", "configurator.no_such_module")
+    monkeypatch.setattr(print_elevations, "ELEVATION_MODULE", "configurator.no_such_module")
     html = pdf.render_spec_sheet_html(world.build)
     assert "<svg" not in html
     assert "Position</th>" in html

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from configurator.handoff.plan import Plan, Step, _differences, _plain
+from configurator.handoff.compare import differences, plain
+from configurator.handoff.plan import Plan, Step
 
 
 def test_netbox_values_reduce_to_ids_and_choice_values() -> None:
     """Nested objects become ids, choices their value, terminations (type, id)."""
-    assert _plain({"id": 4, "name": "Lyon", "url": "x"}) == 4
-    assert _plain({"value": "planned", "label": "Planned"}) == "planned"
-    assert _plain([{"object_type": "dcim.powerport", "object_id": 9, "object": {}}]) == [
+    assert plain({"id": 4, "name": "Lyon", "url": "x"}) == 4
+    assert plain({"value": "planned", "label": "Planned"}) == "planned"
+    assert plain([{"object_type": "dcim.powerport", "object_id": 9, "object": {}}]) == [
         ("dcim.powerport", 9)
     ]
 
@@ -32,12 +33,12 @@ def test_equal_objects_have_no_differences_whatever_netbox_adds() -> None:
         "custom_fields": {"mdc_build_id": 7, "mdc_build_revision": 2, "mdc_key": "b7/device/L5"},
         "rack": {"id": 3, "name": "Main rack (L1)"},
     }
-    assert _differences(wanted, record) == {}
+    assert differences(wanted, record) == {}
 
 
-def test_a_moved_device_and_a_re_plugged_cable_are_differences() -> None:
+def test_a_moved_device_and_a_re_plugged_cable_aredifferences() -> None:
     """A position, a face and a cable's far end are compared by value."""
-    assert _differences(
+    assert differences(
         {"position": 7.0, "face": "rear"},
         {"position": 5, "face": {"value": "front", "label": "Front"}},
     ) == {
@@ -46,7 +47,7 @@ def test_a_moved_device_and_a_re_plugged_cable_are_differences() -> None:
     }
     wanted = {"b_terminations": [{"object_type": "dcim.poweroutlet", "object_id": 12}]}
     record = {"b_terminations": [{"object_type": "dcim.poweroutlet", "object_id": 11}]}
-    assert "b_terminations" in _differences(wanted, record)
+    assert "b_terminations" in differences(wanted, record)
 
 
 def test_plan_counts_and_writes() -> None:

@@ -163,6 +163,11 @@ def test_nullable_always_has_a_type_and_nullable_enums_list_null(document: dict[
     assert not problems
 
 
+def test_no_help_text_of_django_models_leaks(document: dict[str, Any]) -> None:
+    """A username field says whose it is, not Django's sign-up rules for usernames."""
+    assert "150 characters or fewer" not in json.dumps(document)
+
+
 def test_error_codes_are_enumerated_per_status(document: dict[str, Any]) -> None:
     """Every error response is the envelope of its status, whose `code` lists its codes."""
     schemas = document["components"]["schemas"]

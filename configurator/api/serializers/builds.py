@@ -64,10 +64,16 @@ class BuildSerializer(serializers.ModelSerializer[Build]):
         ),
     )
     created_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who created the build; null if that user was deleted.",
     )
     approved_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who approved the build; null unless approved.",
     )
     worst_severity = serializers.SerializerMethodField(
         help_text=(

@@ -110,7 +110,10 @@ class FleetValidationSerializer(serializers.ModelSerializer[FleetValidation]):
 
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     requested_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who started the job; null if that user was deleted.",
     )
     percent = serializers.IntegerField(read_only=True)
     status_url = serializers.SerializerMethodField()

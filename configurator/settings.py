@@ -352,12 +352,10 @@ REST_FRAMEWORK = {
     ],
     # Documents the error envelope and the statuses each endpoint really answers.
     "DEFAULT_SCHEMA_CLASS": "configurator.api.schema.EnvelopeAutoSchema",
+    # JSON only: the one body format the serializers are written for, and the only one the
+    # OpenAPI document lists (uploads that need multipart name their parsers themselves).
     # Refuses absurdly nested JSON with a 400 instead of letting RecursionError become a 500.
-    "DEFAULT_PARSER_CLASSES": [
-        "configurator.api.parsers.SafeJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    "DEFAULT_PARSER_CLASSES": ["configurator.api.parsers.SafeJSONParser"],
     "EXCEPTION_HANDLER": "configurator.api.exceptions.exception_handler",
     # Anonymous callers by address, sessions by user, API tokens by token (own bucket each).
     "DEFAULT_THROTTLE_CLASSES": [
@@ -373,6 +371,30 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
+# One line per tag of the OpenAPI document (the first path segment under /api/v1/).
+API_TAGS = [
+    {"name": name, "description": description}
+    for name, description in [
+        ("me", "Who the caller is: user, organisations and roles, API token."),
+        ("organisations", "Organisations the caller belongs to or serves."),
+        ("manufacturers", "Manufacturers of the catalogue's components."),
+        ("components", "The catalogue: shared library and sellers' private components."),
+        ("price-book-entries", "Sellers' own prices for catalogue components."),
+        ("sites", "Edge sites: environment, room and utility supply."),
+        ("builds", "Builds of a site, their lines, validation, BOM and commands."),
+        ("validate", "Validate a build sent inline, without storing it."),
+        ("configure", "The auto-configurator: the cheapest valid build for a workload."),
+        ("quotes", "Quotes of a build: draft, issue, PDF, answer, revise."),
+        ("quote-requests", "Customers' requests for a quote of one of their builds."),
+        ("standards", "Standard builds rolled out to many sites, with versions and variants."),
+        ("fleet", "The fleet: sites by standard and verdict, its BOM, catalogue impact."),
+        ("fleet-validations", "Background validation of many builds at once."),
+        ("catalogue-changes", "Catalogue changes and the builds they affect."),
+        ("netbox-connections", "An organisation's NetBox instances (token write-only)."),
+        ("netbox-pushes", "Hand-offs of approved builds to NetBox, one push at a time."),
+    ]
+]
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Micro Data Center Configurator API",
     "DESCRIPTION": (
@@ -381,7 +403,12 @@ SPECTACULAR_SETTINGS = {
         "`Authorization: Token <key>`; errors share one envelope "
         '`{"code", "message", "details"}`.'
     ),
+    # PEP 440 and semver alike: generated clients take it as their package version.
     "VERSION": "1.0.0",
+    "LICENSE": {"name": "Apache-2.0", "url": "https://www.apache.org/licenses/LICENSE-2.0"},
+    # Relative: the API is served by the same host as this document.
+    "SERVERS": [{"url": "/", "description": "The host that serves this document."}],
+    "TAGS": API_TAGS,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
@@ -391,13 +418,14 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status` field with different choices: name each set.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "configurator.api.schema.positive_ids_hook",
+        "configurator.api.contract.contract_hook",
     ],
     "ENUM_NAME_OVERRIDES": {
         "QuoteStatusEnum": "configurator.quotes.models.QuoteStatus",
         "QuoteRequestStatusEnum": "configurator.quotes.models.QuoteRequestStatus",
         "DocumentStatusEnum": "configurator.documents.models.DocumentStatus",
         "BuildStatusEnum": "configurator.builds.models.BuildStatus",
+        "SiteEnvironmentEnum": "configurator.builds.models.Site.Environment",
         "FleetValidationStatusEnum": "configurator.fleet.models.FleetValidationStatus",
         "FleetItemStatusEnum": "configurator.fleet.models.FleetItemStatus",
         "NetBoxPushStatusEnum": "configurator.handoff.models.NetBoxPushStatus",

@@ -6,9 +6,10 @@ come from pydantic models; one conversion serves both (the configurator imports 
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-__all__ = ["openapi_30"]
+__all__ = ["openapi_30", "tag_enums"]
 
 # The null member of a union, before and after this conversion turned it into nullable.
 NULLS = ({"type": "null"}, {"nullable": True})
@@ -71,3 +72,24 @@ def openapi_30(
         del out["type"]
         out["nullable"] = True
     return out
+
+
+def tag_enums(schema: Any, component: str) -> Any:
+    """Give each inline enum of an engine component its own identity.
+
+    drf-spectacular's enum hook names choice sets by property name across the document;
+    engine literals such as `phases: 1 | 3` recur under many names and would collide with
+    the API's own choice fields. A per-(component, property) id keeps each name stable.
+    """
+    if isinstance(schema, list):
+        for item in schema:
+            tag_enums(item, component)
+    elif isinstance(schema, dict):
+        for name, prop in (schema.get("properties") or {}).items():
+            target = prop.get("items") if prop.get("type") == "array" else prop
+            if isinstance(target, dict) and "enum" in target:
+                key = f"{component}.{name}.{target['enum']}".encode()
+                target["x-spec-enum-id"] = hashlib.sha256(key).hexdigest()[:16]
+        for combinator in ("oneOf", "allOf", "anyOf"):
+            tag_enums(schema.get(combinator, []), component)
+    return schema

@@ -7,11 +7,12 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api.bounds import bound_fields
-from catalog.api.openapi import openapi_30
+from catalog.api.openapi import openapi_30, tag_enums
 from catalog.assumed import ASSUMABLE_COLUMNS, MAX_ENTRIES, MAX_WHY
 from catalog.bounds import COMPONENT_FIGURES
 from catalog.models import (
@@ -27,23 +28,33 @@ from rules.specs import SPEC_MODELS
 # ------------------------------------------------------------------ spec schema for OpenAPI
 
 
-def _spec_schema() -> dict[str, Any]:
-    variants = []
-    seen: set[str] = set()
+def _spec_variants() -> dict[str, dict[str, Any]]:
+    """Each spec model's schema in OpenAPI 3.0, by model name (ItSpec serves every IT kind)."""
+    variants: dict[str, dict[str, Any]] = {}
     for model in SPEC_MODELS.values():
-        if model.__name__ in seen:
-            continue
-        seen.add(model.__name__)
-        schema = model.model_json_schema()
-        variant = openapi_30(schema, defs=copy.deepcopy(schema.get("$defs", {})))
-        variant["title"] = model.__name__
-        variants.append(variant)
-    kinds = ", ".join(f"{kind.value} -> {model.__name__}" for kind, model in SPEC_MODELS.items())
+        if model.__name__ not in variants:
+            schema = model.model_json_schema()
+            variants[model.__name__] = openapi_30(
+                schema, defs=copy.deepcopy(schema.get("$defs", {}))
+            )
+    return variants
+
+
+SPEC_VARIANTS = _spec_variants()
+_SPEC_KINDS = ", ".join(f"{kind.value} -> {model.__name__}" for kind, model in SPEC_MODELS.items())
+
+
+def _spec_schema() -> dict[str, Any]:
+    """The spec as a request takes it: `kind` inside it may be left out."""
+    variants = [
+        {**copy.deepcopy(schema), "title": f"{name}Input"} for name, schema in SPEC_VARIANTS.items()
+    ]
+    # anyOf: without `kind` the variants overlap; the component's kind picks the model.
     return {
-        "oneOf": variants,
+        "anyOf": variants,
         "description": (
             "Kind-specific figures, validated by the spec model of the component's kind "
-            f"({kinds}). `kind` inside the spec is optional on input ('it' for IT kinds) "
+            f"({_SPEC_KINDS}). `kind` inside the spec is optional on input ('it' for IT kinds) "
             "and always present in responses, with every default filled in."
         ),
     }
@@ -103,9 +114,42 @@ class ManufacturerRefFieldExtension(OpenApiSerializerFieldExtension):
 # ------------------------------------------------------------------ component
 
 
-@extend_schema_field(SPEC_SCHEMA)
 class SpecField(serializers.JSONField):
     """The kind-specific spec (a JSON object)."""
+
+
+class SpecFieldExtension(OpenApiSerializerFieldExtension):
+    """Document the spec: inline variants in requests, a union discriminated by `kind` (one
+    component per spec model) in responses, where `kind` is always present."""
+
+    target_class = "catalog.api.serializers.SpecField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        if direction == "request":
+            return copy.deepcopy(SPEC_SCHEMA)
+        mapping: dict[str, str] = {}
+        for name, variant in SPEC_VARIANTS.items():
+            schema = copy.deepcopy(variant)
+            schema["required"] = [
+                "kind",
+                *[key for key in schema.get("required", []) if key != "kind"],
+            ]
+            component = ResolvedComponent(
+                name=name,
+                type=ResolvedComponent.SCHEMA,
+                object=f"spec:{name}",
+                schema=tag_enums(schema, name),
+            )
+            auto_schema.registry.register_on_missing(component)
+            mapping[schema["properties"]["kind"]["enum"][0]] = component.ref["$ref"]
+        return {
+            "oneOf": [{"$ref": ref} for ref in dict.fromkeys(mapping.values())],
+            "discriminator": {"propertyName": "kind", "mapping": mapping},
+            "description": (
+                "Kind-specific figures, by the spec model of the component's kind "
+                f"({_SPEC_KINDS}), with every default filled in; `kind` names the model."
+            ),
+        }
 
 
 ASSUMED_SCHEMA: dict[str, Any] = {
@@ -190,6 +234,8 @@ class ComponentSerializer(serializers.ModelSerializer):
             "updated",
         ]
         read_only_fields = ["id", "created", "updated"]
+        # Only for roles that may see cost (get_fields drops it otherwise).
+        conditional_fields = ("cost_price",)
         # The figures' ranges are the engine's (ComponentSpec), applied in get_fields.
         extra_kwargs = {
             "weight_kg": {"help_text": "Mass in kg; null = unknown (never 0)."},

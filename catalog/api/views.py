@@ -39,7 +39,7 @@ def _protected(exc: ProtectedError, message: str) -> ProtectedConflict:
     return ProtectedConflict(detail=message, code="protected")
 
 
-UPS_EXAMPLE = {
+UPS_EXAMPLE: dict[str, Any] = {
     "manufacturer": "eaton",
     "sku": "9PX3000IRT2U",
     "model_name": "9PX 3000i RT2U",
@@ -102,6 +102,8 @@ IMPORTED_UPS_EXAMPLE = {
     "power_unknown": False,
     "source": "netbox",
     "source_ref": "device-types/APC/SMC3000RMI2U.yml",
+    "created": "2026-01-12T09:00:00Z",
+    "updated": "2026-01-12T09:00:00Z",
 }
 
 SPEC_ERROR_EXAMPLE = {
@@ -185,19 +187,18 @@ class ManufacturerViewSet(viewsets.ModelViewSet):
         examples=[
             OpenApiExample(
                 "A page of UPSs",
+                # One item: drf-spectacular wraps it in the page itself.
                 value={
-                    "count": 1,
-                    "next": None,
-                    "previous": None,
-                    "results": [
-                        {
-                            "id": 42,
-                            **UPS_EXAMPLE,
-                            "manufacturer": {"slug": "eaton", "name": "Eaton"},
-                            "assumed": [],
-                            "power_unknown": False,
-                        }
-                    ],
+                    "id": 42,
+                    **UPS_EXAMPLE,
+                    "manufacturer": {"slug": "eaton", "name": "Eaton"},
+                    "assumed": [],
+                    "power_unknown": False,
+                    "spec": {"kind": "ups", **UPS_EXAMPLE["spec"]},
+                    "source": "manual",
+                    "source_ref": "",
+                    "created": "2026-01-12T09:00:00Z",
+                    "updated": "2026-02-02T14:30:00Z",
                 },
                 response_only=True,
             )

@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import filters, status, viewsets
@@ -30,6 +31,7 @@ from rest_framework.response import Response
 
 from catalog.api.filters import StableOrderingFilter
 from configurator.api.etag import expected_revision, with_etag
+from configurator.api.examples import BOM_EXAMPLE, BUILD_EXAMPLE, REPORT_EXAMPLE
 from configurator.api.renderers import CsvRenderer, JsonErrorsMixin, XlsxRenderer
 from configurator.api.schema import (
     BAD_INPUT,
@@ -51,6 +53,7 @@ from configurator.api.serializers.builds import (
     BomQuerySerializer,
     BuildCloneSerializer,
     BuildSerializer,
+    BuildUpdateSerializer,
 )
 from configurator.api.serializers.common import MAX_ID
 from configurator.api.throttling import THROTTLES
@@ -62,73 +65,20 @@ from configurator.builds.services import reports as report_services
 from configurator.documents.bom_export import XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.tenancy.permissions import can_approve_build, can_see_cost
 
-# ------------------------------------------------------------------ documentation
-
-BUILD_EXAMPLE = {
-    "id": 7,
-    "name": "Store 0217 rack",
-    "site": 3,
-    "site_name": "Store 0217 back office, Lyon",
-    "organisation": "contoso",
-    "status": "draft",
-    "revision": 4,
-    "policy_override": {"required_runtime_min": 15},
-    "worst_severity": None,
-    "created_by": "alice",
-    "approved_by": None,
-    "approved_at": None,
-    "created_at": "2025-01-10T09:00:00Z",
-    "updated_at": "2025-01-10T09:30:00Z",
-}
-REPORT_EXAMPLE = {
-    "ok": False,
-    "metrics": {"it_load_typical_w": 1840.0, "ups_capacity_kw": 2.7, "...": "..."},
-    "findings": [
-        {
-            "code": "power.ups_kw_capacity",
-            "severity": "error",
-            "message": "UPS L12 carries 2.31 kW, over 80 % of its 2.7 kW (2.16 kW).",
-            "subject": ["L12"],
-            "value": 2310.0,
-            "limit": 2160.0,
-            "unit": "W",
-        }
-    ],
-    "headroom": {"typical_load_w": 0.0, "binding_constraint": "power.ups_kw_capacity"},
-}
-BOM_EXAMPLE = {
-    "currency": "EUR",
-    "categories": [
-        {
-            "category": "UPS",
-            "kind": "ups",
-            "rows": [
-                {
-                    "component_id": 12,
-                    "category": "UPS",
-                    "kind": "ups",
-                    "manufacturer": "Voltaris",
-                    "sku": "OL3000RT",
-                    "model_name": "OL3000 RT",
-                    "quantity": 2,
-                    "unit_list_price": "1650.00",
-                    "extended_list_price": "3300.00",
-                    "discount_pct": "0.00",
-                    "extended_net_price": "3300.00",
-                    "currency": "EUR",
-                    "lead_time_days": 7,
-                }
-            ],
-            "subtotal": {"list_price": "3300.00", "net_price": "3300.00", "cost_complete": True},
-        }
-    ],
-    "totals": {"list_price": "3300.00", "net_price": "3300.00", "cost_complete": True},
-    "line_count": 1,
-    "longest_lead_time_days": 7,
-    "longest_lead_item": "Voltaris OL3000RT (OL3000 RT)",
-}
+BOM_CSV = OpenApiResponse(
+    OpenApiTypes.STR,
+    description="CSV, UTF-8, for an import: the header row first, then one row per "
+    "component; the build's name is the last column (`Build`). No totals.",
+)
+BOM_XLSX = OpenApiResponse(
+    OpenApiTypes.BINARY,
+    description="Sheet `BOM`: the CSV's table with number formats, then the subtotals and "
+    "totals; sheet `About`: build, currency, longest lead time.",
+)
+MIXED_CURRENCIES = error_response("The build mixes currencies (`mixed_currencies`).")
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
     """An integer id filter: decimals and out-of-range numbers are bad input, not a crash."""
 
@@ -196,6 +146,7 @@ def _worst_severity(build: Build) -> str | None:
     ),
     update=extend_schema(
         summary="Replace a build",
+        request=BuildUpdateSerializer,
         parameters=[IF_MATCH, ETAG],
         responses={200: BuildSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 412: STALE},
     ),
@@ -203,10 +154,14 @@ def _worst_severity(build: Build) -> str | None:
         summary="Change a build",
         description=(
             "Rename, change the policy override, archive, or set an approved build back to "
-            "`draft`. Send `If-Match` with the ETag you read."
+            "`draft` (`status`). Send `If-Match` with the ETag you read."
         ),
+        request=BuildUpdateSerializer,
         parameters=[IF_MATCH, ETAG],
-        examples=[OpenApiExample("Reopen", value={"status": "draft"}, request_only=True)],
+        examples=[
+            OpenApiExample("Reopen", value={"status": "draft"}, request_only=True),
+            OpenApiExample("Rename", value={"name": "Store 0217 rack B"}, request_only=True),
+        ],
         responses=guarded_write(200, BuildSerializer),
     ),
     destroy=extend_schema(
@@ -319,11 +274,12 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         summary="Bill of materials",
         description=(
             "Rows grouped by category with quantities summed per component, totals and the "
-            "longest lead time. JSON, CSV or XLSX: `?format=json|csv|xlsx` or the Accept "
-            "header. Cost columns (`unit_cost`, `extended_cost`, `margin_pct`, totals `cost`) "
-            "only for sales engineers, catalogue managers and admins. `?bundle=<component "
-            "id>` adds `bundle_comparison` (JSON only). 409 `mixed_currencies` when the "
-            "build's components are priced in several currencies."
+            "longest lead time. JSON here; CSV and XLSX too with `?format=csv|xlsx` or the "
+            "Accept header, and as operations of their own (`bom/csv/`, `bom/xlsx/`) that "
+            "typed clients read. Cost columns (`unit_cost`, `extended_cost`, `margin_pct`, "
+            "totals `cost`) only for sales engineers, catalogue managers and admins. "
+            "`?bundle=<component id>` adds `bundle_comparison` (JSON only). 409 "
+            "`mixed_currencies` when the build's components are priced in several currencies."
         ),
         parameters=[
             OpenApiParameter(
@@ -334,21 +290,15 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         ],
         responses={
             (200, "application/json"): OpenApiResponse(
-                BomSchema, examples=[OpenApiExample("Two UPSs", value=BOM_EXAMPLE)]
+                BomSchema,
+                description="The BOM.",
+                examples=[OpenApiExample("Two UPSs", value=BOM_EXAMPLE)],
             ),
-            (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR,
-                description="CSV, UTF-8, for an import: the header row first, then one row "
-                "per component; the build's name is the last column (`Build`). No totals.",
-            ),
-            (200, XLSX_CONTENT_TYPE): OpenApiResponse(
-                OpenApiTypes.BINARY,
-                description="Sheet `BOM`: the CSV's table with number formats, then the "
-                "subtotals and totals; sheet `About`: build, currency, longest lead time.",
-            ),
+            (200, "text/csv"): BOM_CSV,
+            (200, XLSX_CONTENT_TYPE): BOM_XLSX,
             400: BAD_INPUT,
             404: NOT_FOUND,
-            409: error_response("The build mixes currencies."),
+            409: MIXED_CURRENCIES,
         },
     )
     @action(
@@ -361,14 +311,11 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
         query = BomQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         build = self.get_object()
-        show_cost = can_see_cost(request.user, request.auth, build.site.organisation)
-        bom = selectors.build_bom(build, show_cost=show_cost)
         file_format = request.accepted_renderer.format
         if file_format in ("csv", "xlsx"):
-            content = (bom_csv if file_format == "csv" else bom_xlsx)(bom, title=build.name)
-            disposition = f'attachment; filename="build-{build.pk}-bom.{file_format}"'
-            return Response(content, headers={"Content-Disposition": disposition})
-        data = bom.model_dump(mode="json")
+            return self._bom_file(build, file_format)
+        show_cost = can_see_cost(request.user, request.auth, build.site.organisation)
+        data = selectors.build_bom(build, show_cost=show_cost).model_dump(mode="json")
         bundle = query.validated_data.get("bundle")
         if bundle is not None:
             comparison = selectors.build_bundle_comparison(
@@ -376,6 +323,35 @@ class BuildViewSet(JsonErrorsMixin, viewsets.ModelViewSet[Build]):
             )
             data["bundle_comparison"] = comparison.model_dump(mode="json")
         return Response(data)
+
+    def _bom_file(self, build: Build, file_format: str) -> Response:
+        """The build's BOM as a CSV or XLSX download."""
+        request = self.request
+        show_cost = can_see_cost(request.user, request.auth, build.site.organisation)
+        bom = selectors.build_bom(build, show_cost=show_cost)
+        content = (bom_csv if file_format == "csv" else bom_xlsx)(bom, title=build.name)
+        disposition = f'attachment; filename="build-{build.pk}-bom.{file_format}"'
+        return Response(content, headers={"Content-Disposition": disposition})
+
+    @extend_schema(
+        summary="Bill of materials as CSV",
+        description="The BOM as CSV, for typed clients (the same as `bom/?format=csv`).",
+        responses={200: BOM_CSV, 404: NOT_FOUND, 409: MIXED_CURRENCIES},
+    )
+    @action(detail=True, methods=["get"], url_path="bom/csv", renderer_classes=[CsvRenderer])
+    def bom_csv(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The build's BOM as CSV."""
+        return self._bom_file(self.get_object(), "csv")
+
+    @extend_schema(
+        summary="Bill of materials as XLSX",
+        description="The BOM as an XLSX workbook, for typed clients (as `bom/?format=xlsx`).",
+        responses={200: BOM_XLSX, 404: NOT_FOUND, 409: MIXED_CURRENCIES},
+    )
+    @action(detail=True, methods=["get"], url_path="bom/xlsx", renderer_classes=[XlsxRenderer])
+    def bom_xlsx(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The build's BOM as XLSX."""
+        return self._bom_file(self.get_object(), "xlsx")
 
     # ------------------------------------------------------------ commands
 

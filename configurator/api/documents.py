@@ -122,7 +122,11 @@ def document_response(
             details=body,
         )
     if document.status != RenderedDocument.Status.READY:
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "1"})
+        return Response(
+            body,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": status_url, "Retry-After": "1"},
+        )
     if not serve_file:
         return Response(body)
     response = HttpResponse(document.file_bytes, content_type=PDF_CONTENT_TYPE)

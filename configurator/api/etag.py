@@ -18,8 +18,8 @@ from configurator.errors import PreconditionFailed
 
 __all__ = ["etag_for", "expected_revision", "with_etag"]
 
-# One entity-tag of RFC 9110 §8.8.3; weak tags compare equal to strong ones for our use.
-_TAG = re.compile(r'\s*(?:W/)?"([^"]*)"\s*(?:,|$)')
+# One entity-tag of RFC 9110 §8.8.3, weak (`W/"4"`) or strong (`"4"`).
+_TAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
 # A revision fits a PositiveIntegerField; longer digit strings can never match one.
 _MAX_REVISION_DIGITS = 10
 
@@ -35,15 +35,15 @@ def with_etag(response: Response, revision: int) -> Response:
     return response
 
 
-def _tags(header: str) -> list[str] | None:
-    """The opaque values of an If-Match list, or None when the header is malformed."""
-    tags: list[str] = []
+def _tags(header: str) -> list[tuple[bool, str]] | None:
+    """(weak, opaque value) of each tag of an If-Match list; None when the header is malformed."""
+    tags: list[tuple[bool, str]] = []
     position = 0
     while position < len(header):
         match = _TAG.match(header, position)
         if match is None:
             return None
-        tags.append(match.group(1))
+        tags.append((match.group(1) is not None, match.group(2)))
         position = match.end()
     return tags
 
@@ -60,8 +60,10 @@ def expected_revision(request: Request, current: int) -> int | None:
     """The revision a write may proceed from, per the request's `If-Match`.
 
     None when the header is absent or `*` (no precondition). The current revision when one
-    of the listed tags names it; the service then re-checks it atomically. Otherwise the
-    client edited a stale copy (or sent a tag we never issued) and the write is refused.
+    of the listed strong tags names it; the service then re-checks it atomically. Otherwise
+    the client edited a stale copy (or sent a tag we never issued) and the write is refused.
+    If-Match compares strongly (RFC 9110 §13.1.1): a weak tag such as `W/"4"` never matches,
+    and the refusal says so.
     """
     header: Any = request.headers.get("If-Match")
     if header is None:
@@ -70,8 +72,14 @@ def expected_revision(request: Request, current: int) -> int | None:
     if header == "*":
         return None
     tags = _tags(header)
-    if tags and current in _revisions(tags):
+    if tags and current in _revisions([value for weak, value in tags if not weak]):
         return current
+    if tags and all(weak for weak, _ in tags):
+        raise PreconditionFailed(
+            'If-Match compares strongly: send the ETag as read ("<revision>"), never a weak '
+            'tag (W/"<revision>").',
+            details={"current_revision": current, "if_match": header[:200], "weak": True},
+        )
     raise PreconditionFailed(
         "The build changed since you read it: reload it and apply your change again.",
         details={"current_revision": current, "if_match": header[:200]},

@@ -1,9 +1,9 @@
-"""Fleet endpoints: the fleet (summary, builds, BOM), validation jobs, catalogue changes and
-their impact, and sites in bulk.
+"""Fleet endpoints: the fleet itself (summary, builds, BOM) and a component's impact.
 
 The fleet is every build the caller may see, narrowed by the fleet filters (organisation,
 standard, version, behind, variant, verdict, country, environment, status, q, builds, sites).
-Figures are the engine's, from each build's last stored report.
+Figures are the engine's, from each build's last stored report. Validation jobs and catalogue
+changes: configurator.api.fleet_validations; sites in bulk: configurator.api.sites_bulk.
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import generics, mixins, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework import generics
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,45 +30,30 @@ from catalog.models import Component
 from configurator.api.renderers import CsvRenderer, JsonErrorsMixin, XlsxRenderer
 from configurator.api.schema import (
     BAD_INPUT,
-    NOT_FOUND,
     BomSchema,
     EnvelopeAutoSchema,
-    SafeJSONParser,
     error_response,
 )
 from configurator.api.serializers.fleet import (
-    CatalogueChangeSerializer,
-    FleetItemSerializer,
     FleetQuerySerializer,
     FleetRowSerializer,
     FleetSummarySerializer,
-    FleetValidationCreateSerializer,
-    FleetValidationSerializer,
-    ImpactSerializer,
-    SitesBulkSerializer,
-    SitesImportResultSerializer,
-    SitesImportSerializer,
 )
 from configurator.api.throttling import THROTTLES
 from configurator.builds.models import Build
 from configurator.documents.bom_export import XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.fleet import selectors
 from configurator.fleet.filters import FleetBuildFilterSet
-from configurator.fleet.models import CatalogueChange, FleetValidation, FleetValidationItem
-from configurator.fleet.services import validations as validation_services
-from configurator.fleet.services.sites_import import SitesImport, sites_bulk_upsert, sites_import
 from configurator.tenancy.models import Organisation
 from configurator.tenancy.permissions import can_see_cost, organisations_visible_to, token_of
 
 __all__ = [
-    "CatalogueChangeViewSet",
+    "FleetBomCsvView",
     "FleetBomView",
+    "FleetBomXlsxView",
     "FleetBuildsView",
     "FleetImpactView",
     "FleetSummaryView",
-    "FleetValidationViewSet",
-    "SitesBulkView",
-    "SitesImportView",
 ]
 
 FILTER_DOCS = (
@@ -169,6 +151,11 @@ class FleetBuildsView(generics.ListAPIView[Any]):
         return self.get_paginated_response(FleetRowSerializer(rows, many=True).data)  # type: ignore[arg-type]
 
 
+FLEET_BOM_CSV = OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8.")
+FLEET_BOM_XLSX = OpenApiResponse(OpenApiTypes.BINARY, description="An XLSX workbook.")
+MIXED_CURRENCIES = error_response("The components mix currencies (`mixed_currencies`).")
+
+
 class FleetBomView(JsonErrorsMixin, _FleetQueryMixin, APIView):
     """The fleet's bill of materials."""
 
@@ -180,17 +167,18 @@ class FleetBomView(JsonErrorsMixin, _FleetQueryMixin, APIView):
         summary="Fleet bill of materials",
         description=(
             "Units of each component summed over the selected builds, grouped and priced "
-            "like a build's BOM, for procurement. JSON, CSV or XLSX (`?format=` or Accept). "
-            "Cost columns only for roles that see cost. 409 `mixed_currencies` when the "
-            "components are priced in several currencies. " + FILTER_DOCS
+            "like a build's BOM, for procurement. JSON, CSV or XLSX (`?format=` or Accept; "
+            "`fleet/bom/csv/` and `fleet/bom/xlsx/` for typed clients). Cost columns only for "
+            "roles that see cost. 409 `mixed_currencies` when the components are priced in "
+            "several currencies. " + FILTER_DOCS
         ),
         parameters=[FleetQuerySerializer],
         responses={
-            (200, "application/json"): BomSchema,
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8."),
-            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "application/json"): OpenApiResponse(BomSchema, description="The BOM."),
+            (200, "text/csv"): FLEET_BOM_CSV,
+            (200, XLSX_CONTENT_TYPE): FLEET_BOM_XLSX,
             400: BAD_INPUT,
-            409: error_response("The components mix currencies."),
+            409: MIXED_CURRENCIES,
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -203,6 +191,34 @@ class FleetBomView(JsonErrorsMixin, _FleetQueryMixin, APIView):
             disposition = f'attachment; filename="fleet-bom.{file_format}"'
             return Response(content, headers={"Content-Disposition": disposition})
         return Response(bom.model_dump(mode="json"))
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Fleet bill of materials as CSV",
+        description="The fleet BOM as CSV, for typed clients. " + FILTER_DOCS,
+        parameters=[FleetQuerySerializer],
+        responses={200: FLEET_BOM_CSV, 400: BAD_INPUT, 409: MIXED_CURRENCIES},
+    )
+)
+class FleetBomCsvView(FleetBomView):
+    """The fleet's bill of materials as CSV."""
+
+    renderer_classes = [CsvRenderer]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Fleet bill of materials as XLSX",
+        description="The fleet BOM as an XLSX workbook, for typed clients. " + FILTER_DOCS,
+        parameters=[FleetQuerySerializer],
+        responses={200: FLEET_BOM_XLSX, 400: BAD_INPUT, 409: MIXED_CURRENCIES},
+    )
+)
+class FleetBomXlsxView(FleetBomView):
+    """The fleet's bill of materials as XLSX."""
+
+    renderer_classes = [XlsxRenderer]
 
 
 @extend_schema_view(
@@ -246,283 +262,3 @@ class FleetImpactView(generics.ListAPIView[Any]):
         rows = selectors.fleet_rows(page if page is not None else list(queryset))
         # many=True makes a ListSerializer of the rows; the stubs type a plain Serializer's one.
         return self.get_paginated_response(FleetRowSerializer(rows, many=True).data)  # type: ignore[arg-type]
-
-
-# --------------------------------------------------------------------------- validations
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List fleet validations",
-        description="Jobs of the organisations the caller may act on, newest first.",
-    ),
-    retrieve=extend_schema(
-        summary="Status of a fleet validation",
-        description=(
-            "Progress (`done` of `total`, `percent`), what the job did (validated by the "
-            "engine, reused a current report, missing, errored) and the verdict counts. A job "
-            "that stopped progressing (a lost worker) has its pending chunks sent again."
-        ),
-        responses={200: FleetValidationSerializer, 404: NOT_FOUND},
-    ),
-)
-class FleetValidationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[FleetValidation]
-):
-    """Fleet validation jobs; other organisations' answer 404."""
-
-    serializer_class = FleetValidationSerializer
-    throttle_classes = THROTTLES
-    parser_classes = [SafeJSONParser]
-    filter_backends: list[Any] = []
-    lookup_value_regex = r"\d+"
-    schema = EnvelopeAutoSchema()
-
-    def get_queryset(self) -> QuerySet[FleetValidation]:
-        return selectors.validation_list(user=self.request.user, auth=self.request.auth)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        job = self.get_object()
-        if job.is_active:
-            validation_services.fleet_validations_resume(job=job)
-        return Response(self.get_serializer(job).data)
-
-    @extend_schema(
-        summary="Validate a fleet",
-        description=(
-            "Validates the organisation's builds chosen by the fleet filters, in chunks on "
-            "Celery: 202 with the job and its `status_url`. The same selection while a job on "
-            "it is queued or running answers 200 with that job instead of doubling the work. "
-            "Builds whose stored report is current are not evaluated again."
-        ),
-        request=FleetValidationCreateSerializer,
-        examples=[
-            OpenApiExample(
-                "Behind their standard",
-                value={"organisation": "northwind", "standard": 4, "behind": True},
-                request_only=True,
-            )
-        ],
-        responses={
-            202: FleetValidationSerializer,
-            200: OpenApiResponse(FleetValidationSerializer, description="The job already on it."),
-            400: BAD_INPUT,
-        },
-    )
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        body = FleetValidationCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        filters = dict(body.validated_data)
-        organisation = caller_organisation(request, filters.pop("organisation", None))
-        query = {
-            key: ",".join(map(str, value)) if isinstance(value, list) else value
-            for key, value in filters.items()
-            if value is not None
-        }
-        filterset = FleetBuildFilterSet(
-            query, queryset=selectors.fleet_builds(user=request.user, auth=request.auth)
-        )
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        job, created = validation_services.fleet_validation_start(
-            organisation=organisation,
-            builds=filterset.qs,
-            selection={"organisation": organisation.slug, **query},
-            user=request.user,
-        )
-        job = self.get_queryset().get(pk=job.pk)
-        return Response(
-            self.get_serializer(job).data,
-            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
-        )
-
-    @extend_schema(
-        summary="Cancel a fleet validation",
-        description="Pending builds are not validated; those done keep their reports.",
-        request=None,
-        responses={200: FleetValidationSerializer, 404: NOT_FOUND},
-    )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Stop the job."""
-        job = validation_services.fleet_validation_cancel(job=self.get_object())
-        return Response(self.get_serializer(self.get_queryset().get(pk=job.pk)).data)
-
-    @extend_schema(
-        summary="Results of a fleet validation",
-        description=(
-            "Each build of the job by site name: what the job did with it, its verdict and "
-            "worst finding; for catalogue-change jobs the verdict before and the findings "
-            "the change brought. `?verdict=` and `?outcome=` filter."
-        ),
-        parameters=[
-            OpenApiParameter("verdict", OpenApiTypes.STR, enum=["pass", "warning", "fail"]),
-            OpenApiParameter("outcome", OpenApiTypes.STR, enum=FleetValidationItem.Outcome.values),
-        ],
-        responses={200: FleetItemSerializer(many=True), 404: NOT_FOUND},
-    )
-    @action(detail=True, methods=["get"])
-    def results(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """The job's builds and what it found."""
-        items = selectors.validation_items(self.get_object())
-        verdict = request.query_params.get("verdict")
-        if verdict:
-            items = items.filter(verdict=verdict)
-        outcome = request.query_params.get("outcome")
-        if outcome:
-            items = items.filter(outcome=outcome)
-        # Items of the job, not jobs: DRF pages any queryset; the stubs want the view's model's.
-        page = self.paginate_queryset(items)  # type: ignore[arg-type]
-        return self.get_paginated_response(FleetItemSerializer(page, many=True).data)
-
-
-# --------------------------------------------------------------------------- catalogue changes
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List catalogue changes",
-        description=(
-            "Changes of components (spec, price, lead time, lifecycle) that builds of the "
-            "caller's organisations use, newest first."
-        ),
-    ),
-    retrieve=extend_schema(
-        summary="Impact of a catalogue change",
-        description=(
-            "How many of the caller's builds use the component, how many fail after the "
-            "change and how many newly (from the re-validation jobs it started), the findings "
-            "it brought, the price change draft quotes see, and the issued quotes a revision "
-            "would change."
-        ),
-        responses={200: ImpactSerializer, 404: NOT_FOUND},
-    ),
-)
-class CatalogueChangeViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[CatalogueChange]
-):
-    """Recorded catalogue changes and their impact."""
-
-    serializer_class = CatalogueChangeSerializer
-    throttle_classes = THROTTLES
-    filter_backends: list[Any] = []
-    lookup_value_regex = r"\d+"
-    schema = EnvelopeAutoSchema()
-
-    def get_queryset(self) -> QuerySet[CatalogueChange]:
-        return selectors.change_list(user=self.request.user, auth=self.request.auth)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        change = self.get_object()
-        impact = selectors.change_impact(change=change, user=request.user, auth=request.auth)
-        return Response(ImpactSerializer(impact, context={"request": request}).data)
-
-
-# --------------------------------------------------------------------------- sites in bulk
-
-
-def _import_response(result: SitesImport, *, key: str) -> Response:
-    """200 with what was done, or 400 naming each bad row and field (nothing written)."""
-    if result.errors:
-        details: dict[str, list[str]] = {}
-        for error in result.errors:
-            path = f"{key}.{error.row}" + (f".{error.field}" if error.field else "")
-            details.setdefault(path, []).append(error.message)
-        raise ValidationError(details)
-    return Response(
-        SitesImportResultSerializer(
-            {
-                "dry_run": result.dry_run,
-                "written": result.written,
-                "created": result.count("created"),
-                "updated": result.count("updated"),
-                "unchanged": result.count("unchanged"),
-                "rows": result.rows,
-            }
-        ).data
-    )
-
-
-BULK_EXAMPLE = {
-    "organisation": "northwind",
-    "sites": [
-        {
-            "name": "Store 0217 back office, Lyon",
-            "country": "FR",
-            "altitude_m": 170,
-            "ambient_min_c": 18,
-            "ambient_max_c": 27,
-            "supply_breaker_a": 16,
-            "grid_carbon_g_per_kwh": 56,
-        },
-        {"name": "Pickup kiosk 0218, Lyon", "environment": "outdoor", "ambient_min_c": -12},
-    ],
-}
-
-
-class SitesBulkView(APIView):
-    """Create and update sites by name, all or nothing."""
-
-    throttle_classes = THROTTLES
-    parser_classes = [SafeJSONParser]
-    schema = EnvelopeAutoSchema()
-
-    @extend_schema(
-        summary="Create or update sites in bulk",
-        description=(
-            "Each object is a site of the organisation named by `name`: a new name creates "
-            "it, a known one updates the fields given (others untouched). Every object is "
-            "validated by the rules engine's Site model; any error answers 400 with "
-            "`details` keyed `sites.<index>.<field>` and nothing is written. `dry_run` says "
-            "what would be done."
-        ),
-        request=SitesBulkSerializer,
-        examples=[OpenApiExample("Two sites", value=BULK_EXAMPLE, request_only=True)],
-        responses={200: SitesImportResultSerializer, 400: BAD_INPUT},
-    )
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        body = SitesBulkSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        organisation = caller_organisation(request, body.validated_data.get("organisation"))
-        result = sites_bulk_upsert(
-            organisation=organisation,
-            sites=body.validated_data["sites"],
-            dry_run=body.validated_data["dry_run"],
-        )
-        return _import_response(result, key="sites")
-
-
-class SitesImportView(APIView):
-    """Import a CSV or XLSX sheet of sites, all or nothing."""
-
-    throttle_classes = THROTTLES
-    parser_classes = [MultiPartParser, FormParser]
-    schema = EnvelopeAutoSchema()
-
-    @extend_schema(
-        summary="Import sites from CSV or XLSX",
-        description=(
-            "A sheet whose header names site fields (`name` required; see README, 'Sites "
-            "in bulk'). The format follows the file name (.csv or .xlsx). All or nothing: "
-            "any bad row answers 400 with `details` keyed `rows.<row>.<field>` (the header "
-            "is row 1) and nothing is written."
-        ),
-        request={"multipart/form-data": SitesImportSerializer},
-        responses={200: SitesImportResultSerializer, 400: BAD_INPUT},
-    )
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        body = SitesImportSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        organisation = caller_organisation(request, body.validated_data.get("organisation"))
-        upload = body.validated_data["file"]
-        name = str(getattr(upload, "name", "")).lower()
-        fmt = "xlsx" if name.endswith(".xlsx") else "csv" if name.endswith(".csv") else ""
-        if not fmt:
-            raise ValidationError({"file": ["Send a .csv or .xlsx file."]})
-        result = sites_import(
-            organisation=organisation,
-            fileobj=upload,
-            fmt=fmt,
-            dry_run=body.validated_data["dry_run"],
-        )
-        return _import_response(result, key="rows")

@@ -277,9 +277,11 @@ class BuildNetBoxPushesView(_BuildHandoffView):
         connection = self._connection(build, request.data)
         push = services.push_request(build=build, connection=connection, user=request.user)
         push.refresh_from_db()
+        data = NetBoxPushSerializer(push, context={"request": request}).data
         return Response(
-            NetBoxPushSerializer(push, context={"request": request}).data,
+            data,
             status=status.HTTP_202_ACCEPTED,
+            headers={"Location": data["status_url"], "Retry-After": "1"},
         )
 
 

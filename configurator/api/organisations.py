@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -41,6 +41,15 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
         fields = ["organisation", "role"]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List organisations",
+        description="The organisations the caller belongs to, and those its organisations serve.",
+    ),
+    retrieve=extend_schema(
+        summary="Get an organisation", description="By slug; any other answers 404."
+    ),
+)
 class OrganisationViewSet(OrganisationScopedMixin, viewsets.ReadOnlyModelViewSet[Organisation]):
     """Organisations the caller may act on; others answer 404."""
 
@@ -56,6 +65,12 @@ class MeView(APIView):
     """Who the caller is, in which organisations, and through which token."""
 
     @extend_schema(
+        summary="Who am I",
+        description=(
+            "The caller's username, memberships (organisation and role), the organisations it "
+            "may act on, whether it may see cost, and the API token it authenticated with "
+            "(null for a session)."
+        ),
         responses=inline_serializer(
             name="Me",
             fields={
@@ -73,7 +88,7 @@ class MeView(APIView):
                     allow_null=True,
                 ),
             },
-        )
+        ),
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Signed in: IsAuthenticated, the default permission, has let no one else through.

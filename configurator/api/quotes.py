@@ -28,7 +28,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from configurator.api.builds import REPORT_EXAMPLE
 from configurator.api.documents import (
     PDF_RESPONSES,
     READY_EXAMPLE,
@@ -37,6 +36,7 @@ from configurator.api.documents import (
     document_response,
     status_body,
 )
+from configurator.api.examples import BOM_EXAMPLE, REPORT_EXAMPLE
 from configurator.api.schema import BAD_INPUT, NOT_FOUND, EnvelopeAutoSchema, error_response
 from configurator.api.serializers.documents import DocumentStatusSerializer
 from configurator.api.serializers.quotes import (
@@ -98,6 +98,8 @@ QUOTE_EXAMPLE = {
     "updated_at": "2026-03-01T10:00:00Z",
     "pdf_url": "https://mdc.example/api/v1/quotes/41/pdf/",
 }
+# A revision with its frozen BOM and findings, as every single-quote answer gives it.
+QUOTE_DETAIL_EXAMPLE = {**QUOTE_EXAMPLE, "bom": BOM_EXAMPLE, "findings": []}
 BLOCKED_EXAMPLE = {
     "code": "blocked_by_rules",
     "message": "The build has 1 blocking finding(s); fix them, or issue with an "
@@ -126,7 +128,7 @@ NOT_DRAFT = error_response("Only a draft can be changed or issued (`quote_frozen
 def _answer_schema(summary: str, description: str, status: Quote.Status) -> Any:
     """The OpenAPI of a customer's answer to an issued quote (accept, reject)."""
     answered = {
-        **QUOTE_EXAMPLE,
+        **QUOTE_DETAIL_EXAMPLE,
         "status": status.value,
         "answered_by": "dana",
         "answered_at": "2026-03-04T15:20:00Z",
@@ -172,7 +174,7 @@ def _answer_schema(summary: str, description: str, status: Quote.Status) -> Any:
         summary="Get a quote",
         description="One revision with its frozen BOM and findings.",
         responses={200: QuoteDetailSerializer, 404: NOT_FOUND},
-        examples=[OpenApiExample("Issued", value=QUOTE_EXAMPLE, response_only=True)],
+        examples=[OpenApiExample("Issued", value=QUOTE_DETAIL_EXAMPLE, response_only=True)],
     ),
     create=extend_schema(
         summary="Create a draft quote",
@@ -300,7 +302,7 @@ class QuoteViewSet(
         responses={
             200: OpenApiResponse(
                 QuoteDetailSerializer,
-                examples=[OpenApiExample("Issued", value=QUOTE_EXAMPLE)],
+                examples=[OpenApiExample("Issued", value=QUOTE_DETAIL_EXAMPLE)],
             ),
             400: BAD_INPUT,
             403: FORBIDDEN,
@@ -341,7 +343,7 @@ class QuoteViewSet(
                 "Better price", value={"discount_pct": "8", "valid_until": None}, request_only=True
             ),
             OpenApiExample(
-                "New revision", value=QUOTE_EXAMPLE, response_only=True, status_codes=["201"]
+                "New revision", value=QUOTE_DETAIL_EXAMPLE, response_only=True, status_codes=["201"]
             ),
         ],
         responses={

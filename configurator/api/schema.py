@@ -8,22 +8,25 @@ OpenAPI document from the models' own JSON Schema, as named components.
 from __future__ import annotations
 
 import copy
-import hashlib
 from typing import Any, ClassVar
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema_field,
+)
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, MultiPartParser
 
-from catalog.api.openapi import openapi_30
+from catalog.api.openapi import openapi_30, tag_enums
 from configurator.api.parsers import SafeJSONParser
-from configurator.api.serializers.common import ErrorSerializer
+from configurator.api.serializers.common import ErrorSerializer, FindingField
 from configurator.api.serializers.lines import COMPONENT_BY_ID_SCHEMA, COMPONENT_BY_KEY_SCHEMA
 from configurator.builds.bom import COST_FIELDS, Bom, BundleComparison
 from configurator.builds.inline import MAX_INLINE_ITEMS, MAX_INLINE_RACKS
@@ -45,8 +48,8 @@ __all__ = [
 ]
 
 
-# Parsers of every sites/builds/lines view (validate/ takes JSON only).
-PARSERS = [SafeJSONParser, FormParser, MultiPartParser]
+# Parsers of every sites/builds/lines view: JSON only, the one body format documented.
+PARSERS = [SafeJSONParser]
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -125,7 +128,20 @@ _BODY_ERRORS = {
 
 
 class EnvelopeAutoSchema(AutoSchema):
-    """AutoSchema that documents the error envelope for every status an operation can answer."""
+    """AutoSchema that documents the error envelope for every status an operation can answer.
+
+    A serializer whose `Meta.conditional_fields` names fields that only some callers see
+    (cost, margin) documents them as optional: drf-spectacular requires every read-only field.
+    """
+
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        conditional = getattr(getattr(serializer, "Meta", None), "conditional_fields", ())
+        if conditional and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in conditional]
+            if not schema["required"]:
+                del schema["required"]
+        return schema
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
@@ -136,9 +152,10 @@ class EnvelopeAutoSchema(AutoSchema):
             errors |= _BODY_ERRORS
         for code, response in responses.items():
             content = response.get("content")
-            if int(code) >= 400 and content and "application/json" in content:
+            if int(code) >= 400 and content:
                 # Errors are JSON even where a file format was negotiated (JsonErrorsMixin).
-                response["content"] = {"application/json": content["application/json"]}
+                body = content.get("application/json") or next(iter(content.values()))
+                response["content"] = {"application/json": body}
         for code, description in errors.items():
             if code not in responses:
                 response = self._get_response_for_code(
@@ -167,27 +184,6 @@ class PydanticSchema(serializers.Serializer[Any]):
         return cls.pydantic_model.model_json_schema(mode=cls.mode)
 
 
-def _tag_enums(schema: Any, component: str) -> Any:
-    """Give each inline enum of an engine component its own identity.
-
-    drf-spectacular's enum hook names choice sets by property name across the document;
-    engine literals such as `phases: 1 | 3` recur under many names and would collide with
-    the API's own choice fields. A per-(component, property) id keeps each name stable.
-    """
-    if isinstance(schema, list):
-        for item in schema:
-            _tag_enums(item, component)
-    elif isinstance(schema, dict):
-        for name, prop in (schema.get("properties") or {}).items():
-            target = prop.get("items") if prop.get("type") == "array" else prop
-            if isinstance(target, dict) and "enum" in target:
-                key = f"{component}.{name}.{target['enum']}".encode()
-                target["x-spec-enum-id"] = hashlib.sha256(key).hexdigest()[:16]
-        for combinator in ("oneOf", "allOf", "anyOf"):
-            _tag_enums(schema.get(combinator, []), component)
-    return schema
-
-
 class PydanticSchemaExtension(OpenApiSerializerExtension):
     """Register a pydantic model and its sub-models as OpenAPI components."""
 
@@ -208,10 +204,10 @@ class PydanticSchemaExtension(OpenApiSerializerExtension):
                     name=rename[name],
                     type=ResolvedComponent.SCHEMA,
                     object=rename[name],
-                    schema=_tag_enums(openapi_30(definition, rename=rename), rename[name]),
+                    schema=tag_enums(openapi_30(definition, rename=rename), rename[name]),
                 )
             )
-        return _tag_enums(openapi_30(schema, rename=rename), self.target.schema_name)
+        return tag_enums(openapi_30(schema, rename=rename), self.target.schema_name)
 
 
 def _reference_friendly(schema: dict[str, Any]) -> dict[str, Any]:
@@ -294,24 +290,6 @@ class BomSchema(PydanticSchema):
         return schema
 
 
-# Path ids are positive database keys: 0 and negatives are never found, so say so.
-ID_PATH_PARAMETERS = ("id", "build_pk")
-
-
-def positive_ids_hook(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """drf-spectacular postprocessing hook: integer path ids have minimum 1 and maximum 2^63-1."""
-    from configurator.api.serializers.common import MAX_ID
-
-    for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
-            if not isinstance(operation, dict):
-                continue
-            for parameter in operation.get("parameters", []):
-                schema = parameter.get("schema", {})
-                if (
-                    parameter.get("in") == "path"
-                    and parameter.get("name") in ID_PATH_PARAMETERS
-                    and schema.get("type") == "integer"
-                ):
-                    schema.update({"minimum": 1, "maximum": MAX_ID})
-    return result
+# One finding of the engine: the component ReportSchema registers for the report's findings.
+FINDING_REF = {"$ref": "#/components/schemas/EngineFinding"}
+extend_schema_field(FINDING_REF)(FindingField)

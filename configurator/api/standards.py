@@ -24,7 +24,7 @@ from configurator.api.schema import (
     error_response,
 )
 from configurator.api.serializers.builds import BuildSerializer
-from configurator.api.serializers.fleet import (
+from configurator.api.serializers.standards import (
     ApplySerializer,
     PublishSerializer,
     ReapplySerializer,

@@ -6,15 +6,14 @@ from rest_framework.routers import SimpleRouter
 from configurator.api.builds import BuildViewSet
 from configurator.api.configure import ConfigureJobView, ConfigureSaveView, ConfigureView
 from configurator.api.fleet import (
-    CatalogueChangeViewSet,
+    FleetBomCsvView,
     FleetBomView,
+    FleetBomXlsxView,
     FleetBuildsView,
     FleetImpactView,
     FleetSummaryView,
-    FleetValidationViewSet,
-    SitesBulkView,
-    SitesImportView,
 )
+from configurator.api.fleet_validations import CatalogueChangeViewSet, FleetValidationViewSet
 from configurator.api.handoff import (
     BuildNetBoxExportView,
     BuildNetBoxPlanView,
@@ -27,6 +26,7 @@ from configurator.api.organisations import MeView, OrganisationViewSet
 from configurator.api.quote_requests import QuoteRequestViewSet
 from configurator.api.quotes import QuoteViewSet
 from configurator.api.sites import SiteViewSet
+from configurator.api.sites_bulk import SitesBulkView, SitesImportView
 from configurator.api.spec_sheets import SpecSheetStatusView, SpecSheetView
 from configurator.api.standards import StandardViewSet
 from configurator.api.validate import ValidateView
@@ -75,6 +75,8 @@ urlpatterns = [
     path("fleet/", FleetSummaryView.as_view(), name="fleet-summary"),
     path("fleet/builds/", FleetBuildsView.as_view(), name="fleet-builds"),
     path("fleet/bom/", FleetBomView.as_view(), name="fleet-bom"),
+    path("fleet/bom/csv/", FleetBomCsvView.as_view(), name="fleet-bom-csv"),
+    path("fleet/bom/xlsx/", FleetBomXlsxView.as_view(), name="fleet-bom-xlsx"),
     path("fleet/impact/", FleetImpactView.as_view(), name="fleet-impact"),
     *router.urls,
     path("", include("catalog.api.urls")),

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from configurator.api.builds import REPORT_EXAMPLE
+from configurator.api.examples import REPORT_EXAMPLE
 from configurator.api.schema import (
     EnvelopeAutoSchema,
     InlineBuildSpecSchema,

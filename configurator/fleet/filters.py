@@ -7,6 +7,8 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from configurator.builds.models import Build, BuildReport, Site
 
@@ -16,6 +18,8 @@ MAX_ID = 2**63 - 1
 VERDICT_CHOICES = [*BuildReport.Verdict.choices, ("none", "Not validated")]
 
 
+# Documented as an integer (a NumberFilter reads as a float to OpenAPI generators).
+@extend_schema_field(OpenApiTypes.INT)
 class _Id(django_filters.NumberFilter):
     field_class = forms.IntegerField
 

@@ -105,7 +105,8 @@ def test_current_if_match_proceeds_and_bumps(world: World, write: str) -> None:
         (None, 200),  # no precondition: last writer wins (documented)
         ("*", 200),
         ('"1"', 200),
-        ('W/"1"', 200),  # weak tags compare by value
+        ('W/"1"', 412),  # If-Match compares strongly: a weak tag never matches
+        ('W/"0", "1"', 200),  # a strong tag of the list matches
         ('"0", "1"', 200),  # any listed tag may match
         ('"2"', 412),
         ("1", 412),  # unquoted: not an entity tag
@@ -116,10 +117,21 @@ def test_current_if_match_proceeds_and_bumps(world: World, write: str) -> None:
     ],
 )
 def test_if_match_forms(world: World, header: str | None, status: int) -> None:
-    """If-Match follows RFC 9110: list, weak tags, `*`; anything unmatched is 412."""
+    """If-Match follows RFC 9110: list, strong comparison, `*`; anything unmatched is 412."""
     extra = {} if header is None else {"HTTP_IF_MATCH": header}
     response = world.client("admin").patch(build_url(world), {"name": "X"}, format="json", **extra)
     assert response.status_code == status, response.content
+
+
+def test_weak_if_match_is_refused_with_a_clear_error(world: World) -> None:
+    """A weak tag, even of the current revision, answers 412 saying why and changes nothing."""
+    response = world.client("admin").patch(
+        build_url(world), {"name": "X"}, format="json", HTTP_IF_MATCH='W/"1"'
+    )
+    body = assert_envelope(response, 412, "precondition_failed")
+    assert "weak" in body["message"]
+    assert body["details"]["weak"] is True
+    assert Build.objects.get(pk=world.build.pk).name != "X"
 
 
 def test_two_editors_never_silently_overwrite_each_other(world: World) -> None:

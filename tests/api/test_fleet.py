@@ -160,6 +160,8 @@ def test_fleet_validation_runs_and_reports_progress(
             f"{API}/fleet-validations/", {"organisation": "contoso"}, format="json"
         )
     assert response.status_code == 202, response.content
+    assert response["Location"] == response.json()["status_url"]
+    assert response["Retry-After"] == "1"
     job = response.json()
     assert job["status_url"].endswith(f"/fleet-validations/{job['id']}/")
     status = client.get(job["status_url"]).json()

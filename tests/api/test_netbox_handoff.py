@@ -159,6 +159,8 @@ def test_push_is_queued_and_fails_clearly_when_netbox_is_unreachable(
             format="json",
         )
     assert response.status_code == 202, response.content
+    assert response["Location"] == response.json()["status_url"]
+    assert response["Retry-After"] == "1"
     push = NetBoxPush.objects.get(pk=response.json()["id"])
     assert push.status == NetBoxPush.Status.FAILED
     status = client.get(f"{API}/netbox-pushes/{push.pk}/").json()

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from configurator.api.errors_catalogue import error_component_name
 from rules.model import BuildSpec
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,8 @@ def test_errors_are_documented_as_the_envelope(
         if int(code) >= 400:
             content = response["content"]
             assert set(content) == {"application/json"}, (code, content)
-            assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+            name = error_component_name(int(code))
+            assert content["application/json"]["schema"] == {"$ref": f"#/components/schemas/{name}"}
 
 
 def test_if_match_and_etag_are_documented(schema: dict[str, Any]) -> None:

@@ -140,6 +140,8 @@ def test_quote_pdf_permission_matrix(
         assert_envelope(first, 401 if role == "anonymous" else 404)
         return
     assert first.status_code == 202, first.content
+    assert first["Location"].endswith(f"/quotes/{quote.pk}/pdf/status/")
+    assert first["Retry-After"] == "1"
     second = client.get(f"{API}/quotes/{quote.pk}/pdf/")
     assert second.status_code == 200
     assert second["Content-Type"] == "application/pdf"

@@ -471,12 +471,19 @@ def test_manufacturer_list_query_count_is_constant(
 
 
 def test_schema_documents_the_catalogue(client_as: Callable[[str], APIClient]) -> None:
-    """The OpenAPI schema has both endpoints and the spec as a oneOf of the kind models."""
+    """The OpenAPI schema has both endpoints and the spec as a oneOf of the kind models,
+    discriminated by `kind` in responses (one component per model)."""
     response = client_as("customer").get("/api/schema/?format=json")
     assert response.status_code == 200
     schema = response.json()
     assert "/api/v1/components/" in schema["paths"]
     assert "/api/v1/manufacturers/{id}/" in schema["paths"]
-    spec = schema["components"]["schemas"]["Component"]["properties"]["spec"]
-    titles = {variant["title"] for variant in spec["oneOf"]}
-    assert {"UpsSpec", "ItSpec", "BundleSpec", "RackSpec"} <= titles
+    components = schema["components"]["schemas"]
+    spec = components["Component"]["properties"]["spec"]
+    names = {variant["$ref"].rsplit("/", 1)[-1] for variant in spec["oneOf"]}
+    assert {"UpsSpec", "ItSpec", "BundleSpec", "RackSpec"} <= names
+    assert spec["discriminator"]["propertyName"] == "kind"
+    assert spec["discriminator"]["mapping"]["it"] == "#/components/schemas/ItSpec"
+    assert all("kind" in components[name]["required"] for name in names)
+    request = components["ComponentRequest"]["properties"]["spec"]
+    assert "UpsSpecInput" in {variant["title"] for variant in request["anyOf"]}

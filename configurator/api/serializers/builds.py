@@ -20,6 +20,7 @@ __all__ = [
     "BomQuerySerializer",
     "BuildCloneSerializer",
     "BuildSerializer",
+    "BuildUpdateSerializer",
     "PlacementSerializer",
 ]
 
@@ -51,8 +52,10 @@ class BuildSerializer(serializers.ModelSerializer[Build]):
         choices=Build.Status.choices,
         required=False,
         help_text=(
-            "draft or archived; approve with POST approve/, and set draft again to reopen "
-            "an approved build."
+            "Read-only on create (a new build is a draft). On PUT/PATCH: `draft` reopens an "
+            "approved build (sales engineers and admins; it forgets who approved it), "
+            "`archived` retires a build; `approved` only through POST approve/, which runs "
+            "the rules (sent unchanged it is accepted)."
         ),
     )
     policy_override = PolicyOverrideField(
@@ -63,10 +66,16 @@ class BuildSerializer(serializers.ModelSerializer[Build]):
         ),
     )
     created_by = serializers.SlugRelatedField[User](
-        slug_field="username", read_only=True, allow_null=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who created the build; null if that user was deleted.",
     )
     approved_by = serializers.SlugRelatedField[User](
-        slug_field="username", read_only=True, allow_null=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who approved the build; null unless approved.",
     )
     worst_severity = serializers.SerializerMethodField(
         help_text=(
@@ -110,6 +119,16 @@ class BuildSerializer(serializers.ModelSerializer[Build]):
     def get_worst_severity(self, build: Build) -> str | None:
         severities: dict[int, str | None] = self.context.get("worst_severity", {})
         return severities.get(build.pk)
+
+
+class BuildUpdateSerializer(BuildSerializer):
+    """A build as PUT and PATCH take it: the site is fixed, the status may change."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["site"].read_only = True
+        fields["status"].read_only = False
+        return fields
 
 
 class BuildCloneSerializer(serializers.Serializer[Any]):

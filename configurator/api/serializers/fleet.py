@@ -1,32 +1,27 @@
-"""Serializers of fleets: standards, roll-outs, fleet rows and summaries, validation jobs,
-bulk sites and catalogue changes."""
+"""Serializers of fleets: fleet rows and summaries, validation jobs, bulk sites and catalogue
+changes (standards: configurator.api.serializers.standards)."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.urls import reverse
 from rest_framework import serializers
 
-from configurator.api.serializers.common import MAX_ID
+from configurator.api.serializers.common import ID_BOUNDS, FindingField, IdListField
 from configurator.builds.models import Build, BuildReport, Site
 from configurator.fleet.filters import VERDICT_CHOICES
 from configurator.fleet.models import (
     CatalogueChange,
     FleetValidation,
     FleetValidationItem,
-    Standard,
-    StandardVariant,
-    StandardVersion,
 )
-from configurator.fleet.selectors import FleetRow, StandardSiteRow
+from configurator.fleet.selectors import FleetRow
 from configurator.fleet.services.sites_import import MAX_SITES
-from configurator.fleet.services.standards import MAX_SITES_PER_APPLY
 from configurator.tenancy.models import Organisation
 
 __all__ = [
-    "ApplySerializer",
     "CatalogueChangeSerializer",
     "FleetItemSerializer",
     "FleetQuerySerializer",
@@ -35,191 +30,20 @@ __all__ = [
     "FleetValidationCreateSerializer",
     "FleetValidationSerializer",
     "ImpactSerializer",
-    "PublishSerializer",
-    "ReapplySerializer",
     "SitesBulkSerializer",
     "SitesImportResultSerializer",
     "SitesImportSerializer",
-    "StandardCreateSerializer",
-    "StandardSerializer",
-    "StandardSiteSerializer",
-    "StandardUpdateSerializer",
-    "StandardVariantSerializer",
-    "StandardVersionSerializer",
 ]
-
-
-class _Bounds(TypedDict):
-    min_value: int
-    max_value: int
-
-
-_ID: _Bounds = {"min_value": 1, "max_value": MAX_ID}
-
-
-class _Ids(serializers.ListField):
-    """A list of ids, at most `max_length`, each a positive 64-bit integer."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("child", serializers.IntegerField(**_ID))
-        super().__init__(**kwargs)
-
-
-# --------------------------------------------------------------------------- standards
-
-
-class StandardSerializer(serializers.ModelSerializer[Standard]):
-    """A standard build of an organisation: its current version and how many builds follow."""
-
-    organisation = serializers.SlugRelatedField[Organisation](slug_field="slug", read_only=True)
-    source_build = serializers.PrimaryKeyRelatedField[Build](read_only=True)
-    build_count = serializers.IntegerField(read_only=True, help_text="Builds rolled out from it.")
-
-    class Meta:
-        model = Standard
-        fields = [
-            "id",
-            "organisation",
-            "name",
-            "description",
-            "current_version",
-            "source_build",
-            "build_count",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
-
-
-class StandardCreateSerializer(serializers.Serializer[Any]):
-    """Make a standard whose version 1 is a visible build as it is now."""
-
-    build = serializers.IntegerField(**_ID, help_text="Id of the build to standardise.")
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class StandardUpdateSerializer(serializers.Serializer[Any]):
-    """Rename a standard or change its description."""
-
-    name = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
-
-
-class StandardVersionSerializer(serializers.ModelSerializer[StandardVersion]):
-    """A published version: its design (lines by key, policy override) and notes."""
-
-    source_build = serializers.PrimaryKeyRelatedField[Build](read_only=True)
-    line_count = serializers.SerializerMethodField()
-
-    class Meta:
-        model = StandardVersion
-        fields = [
-            "number",
-            "notes",
-            "source_build",
-            "source_build_revision",
-            "line_count",
-            "design",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-    def get_line_count(self, version: StandardVersion) -> int:
-        return len(version.design.get("lines", []))
-
-
-class PublishSerializer(serializers.Serializer[Any]):
-    """Publish the next version from a build (default: the standard's source build)."""
-
-    build = serializers.IntegerField(**_ID, required=False, help_text="Build to publish from.")
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-
-
-class _Substitution(serializers.Serializer[Any]):
-    replace = serializers.IntegerField(**_ID, help_text="Component id the standard uses.")
-    with_ = serializers.IntegerField(**_ID, help_text="Component id of the same kind.")
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        # "with" is a Python keyword: the field is declared as with_ and named "with" here.
-        fields["with"] = fields.pop("with_")
-        return fields
-
-
-class StandardVariantSerializer(serializers.ModelSerializer[StandardVariant]):
-    """A local variant: the components it swaps at the sites that take it."""
-
-    substitutions = _Substitution(many=True)
-
-    class Meta:
-        model = StandardVariant
-        fields = ["id", "name", "description", "substitutions", "created_at"]
-        read_only_fields = ["id", "created_at"]
-        extra_kwargs = {"description": {"required": False}}
-        validators: list[Any] = []
-
-
-class ApplySerializer(serializers.Serializer[Any]):
-    """Roll a version of the standard out to sites of its organisation."""
-
-    sites = _Ids(
-        min_length=1,
-        max_length=MAX_SITES_PER_APPLY,
-        help_text="Ids of the sites that get a build of the standard.",
-    )
-    variant = serializers.IntegerField(**_ID, required=False, help_text="Variant id.")
-    version = serializers.IntegerField(
-        min_value=1, required=False, help_text="Version number (default: the current one)."
-    )
-
-
-class ReapplySerializer(serializers.Serializer[Any]):
-    """Re-apply a version (default: current) to builds of the standard."""
-
-    builds = _Ids(
-        required=False,
-        max_length=MAX_SITES_PER_APPLY,
-        help_text="Ids of builds of this standard; or `behind: true` for all that lag.",
-    )
-    behind = serializers.BooleanField(
-        required=False, default=False, help_text="Every build on an older version."
-    )
-    version = serializers.IntegerField(min_value=1, required=False)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs.get("builds") and not attrs.get("behind"):
-            raise serializers.ValidationError({"builds": ["Name builds, or send behind: true."]})
-        return attrs
-
-
-class StandardSiteSerializer(serializers.Serializer[StandardSiteRow]):
-    """A build of the standard at a site: its version and variant and what it lacks."""
-
-    build = serializers.IntegerField(source="link.build_id")
-    build_name = serializers.CharField(source="link.build.name")
-    build_status = serializers.CharField(source="link.build.status")
-    site = serializers.IntegerField(source="link.site_id")
-    site_name = serializers.CharField(source="link.site.name")
-    version = serializers.IntegerField(source="link.version")
-    variant = serializers.CharField(source="link.variant.name", allow_null=True, default=None)
-    applied_at = serializers.DateTimeField(source="link.applied_at")
-    behind = serializers.BooleanField(help_text="On an older version than the current one.")
-    modified = serializers.BooleanField(help_text="Edited after its roll-out.")
-    difference = serializers.JSONField(
-        allow_null=True,
-        help_text=(
-            "From its version to the current one: components whose units change "
-            "(`components`: component, before, after), lines moved or rewired "
-            "(`lines_changed`), `policy_changed`. Null when current."
-        ),
-    )
 
 
 # --------------------------------------------------------------------------- fleet rows
 
 
 class _StoredReportSerializer(serializers.ModelSerializer[BuildReport]):
+    worst = FindingField(
+        read_only=True, allow_null=True, help_text="The worst finding, or null when none."
+    )
+
     class Meta:
         model = BuildReport
         fields = ["verdict", "errors", "warnings", "worst", "figures", "validated_at"]
@@ -288,7 +112,10 @@ class FleetValidationSerializer(serializers.ModelSerializer[FleetValidation]):
 
     organisation = serializers.SlugRelatedField[Organisation](slug_field="slug", read_only=True)
     requested_by = serializers.SlugRelatedField[User](
-        slug_field="username", read_only=True, allow_null=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who started the job; null if that user was deleted.",
     )
     percent = serializers.IntegerField(read_only=True)
     status_url = serializers.SerializerMethodField()
@@ -341,12 +168,12 @@ class FleetQuerySerializer(serializers.Serializer[Any]):
     """The fleet filters as query parameters (documentation of the GET endpoints)."""
 
     organisation = serializers.SlugField(required=False, help_text="Organisation slug.")
-    standard = serializers.IntegerField(**_ID, required=False, help_text="Standard id.")
+    standard = serializers.IntegerField(**ID_BOUNDS, required=False, help_text="Standard id.")
     version = serializers.IntegerField(min_value=1, required=False)
     behind = serializers.BooleanField(
         required=False, help_text="true: builds on an older version than the standard's."
     )
-    variant = serializers.IntegerField(**_ID, required=False, help_text="Variant id.")
+    variant = serializers.IntegerField(**ID_BOUNDS, required=False, help_text="Variant id.")
     verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, required=False)
     country = serializers.CharField(max_length=2, required=False)
     environment = serializers.ChoiceField(choices=Site.Environment.choices, required=False)
@@ -363,18 +190,18 @@ class FleetValidationCreateSerializer(serializers.Serializer[Any]):
         required=False,
         help_text="Slug; optional for token clients and callers of one organisation.",
     )
-    standard = serializers.IntegerField(**_ID, required=False)
+    standard = serializers.IntegerField(**ID_BOUNDS, required=False)
     version = serializers.IntegerField(min_value=1, required=False)
     behind = serializers.BooleanField(required=False, allow_null=True, default=None)
-    variant = serializers.IntegerField(**_ID, required=False)
+    variant = serializers.IntegerField(**ID_BOUNDS, required=False)
     verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, required=False)
     country = serializers.CharField(max_length=2, required=False)
     environment = serializers.ChoiceField(choices=Site.Environment.choices, required=False)
     status = serializers.ChoiceField(choices=Build.Status.choices, required=False)
     q = serializers.CharField(max_length=200, required=False)
     # Bounded so an id list always fits one query's parameters (SQLite takes 32,766).
-    builds = _Ids(required=False, max_length=10_000)
-    sites = _Ids(required=False, max_length=10_000)
+    builds = IdListField(required=False, max_length=10_000)
+    sites = IdListField(required=False, max_length=10_000)
 
 
 class FleetItemSerializer(serializers.ModelSerializer[FleetValidationItem]):
@@ -383,6 +210,9 @@ class FleetItemSerializer(serializers.ModelSerializer[FleetValidationItem]):
     build_name = serializers.CharField(source="build.name", allow_null=True, default=None)
     site = serializers.IntegerField(source="build.site_id", allow_null=True, default=None)
     site_name = serializers.CharField(source="build.site.name", allow_null=True, default=None)
+    worst = FindingField(
+        read_only=True, allow_null=True, help_text="The worst finding, or null when none."
+    )
 
     class Meta:
         model = FleetValidationItem

@@ -116,6 +116,27 @@ class QuoteAnswerSerializer(serializers.Serializer[Any]):
     )
 
 
+class FrozenBomField(serializers.JSONField):
+    """A quote's frozen BOM (documented as the Bom component)."""
+
+
+class FindingsField(serializers.Field):
+    """The findings of a quote's frozen report (documented as EngineFinding items)."""
+
+    def to_representation(self, quote: Quote) -> list[dict[str, Any]]:
+        return list((quote.report_json or {}).get("findings", []))
+
+
+def _document_frozen_fields() -> None:
+    """Point the fields' OpenAPI schemas at the engine's components (imported late: no cycle)."""
+    from drf_spectacular.utils import extend_schema_field
+
+    from configurator.api.schema import FINDING_REF, BomSchema
+
+    extend_schema_field(BomSchema)(FrozenBomField)
+    extend_schema_field({"type": "array", "items": FINDING_REF})(FindingsField)
+
+
 class QuoteSerializer(serializers.ModelSerializer[Quote]):
     """A quote revision; cost and margin only for roles that may see cost."""
 
@@ -202,6 +223,8 @@ class QuoteSerializer(serializers.ModelSerializer[Quote]):
             "pdf_url",
         ]
         read_only_fields = fields
+        # Only for roles that may see cost (to_representation drops them otherwise).
+        conditional_fields = ("cost_total", "margin_pct")
 
     def get_margin_pct(self, quote: Quote) -> str | None:
         """Gross margin on the net total, percent (a decimal string); cost roles only."""
@@ -233,16 +256,21 @@ class QuoteSerializer(serializers.ModelSerializer[Quote]):
 class QuoteDetailSerializer(QuoteSerializer):
     """A quote with its frozen BOM (priced, with line discounts) and the engine's findings."""
 
-    bom = serializers.JSONField(source="bom_json", read_only=True, allow_null=True)
-    findings = serializers.SerializerMethodField()
+    bom = FrozenBomField(
+        source="bom_json",
+        read_only=True,
+        allow_null=True,
+        help_text="The BOM frozen at issue, priced with the line discounts; null for a draft.",
+    )
+    findings = FindingsField(
+        source="*",
+        read_only=True,
+        help_text="The findings of the report frozen at issue (empty for a draft).",
+    )
 
     class Meta(QuoteSerializer.Meta):
         fields = [*QuoteSerializer.Meta.fields, "bom", "findings"]
         read_only_fields = fields
-
-    def get_findings(self, quote: Quote) -> list[dict[str, Any]]:
-        """The findings of the report frozen at issue (empty for a draft)."""
-        return list((quote.report_json or {}).get("findings", []))
 
 
 class QuoteRequestSerializer(serializers.ModelSerializer[QuoteRequest]):
@@ -292,3 +320,6 @@ class QuoteRequestCreateSerializer(serializers.Serializer[Any]):
             build = cast(serializers.PrimaryKeyRelatedField, fields["build"])
             build.queryset = selectors.build_list(user=request.user, auth=request.auth)
         return fields
+
+
+_document_frozen_fields()

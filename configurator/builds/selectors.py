@@ -208,8 +208,9 @@ def build_snapshots(builds: Sequence[Build]) -> list[BuildSpec]:
 
     One query for the builds' sites and organisations (skipped when already loaded), one for
     all their lines as plain values (`snapshot_rows`), one for the distinct components they
-    use with their manufacturer (`snapshots_from_rows`). Builds repeat few components over
-    many lines, so each is loaded and parsed once instead of once per line. Rack lines become
+    use with their manufacturer (`snapshots_from_rows`; skipped when every one is known at the
+    catalogue version its lines name). Builds repeat few components over many lines, so each
+    is loaded and parsed once instead of once per line. Rack lines become
     racks, every other line a placed item; both carry the id ``L<line pk>`` (see
     `line_id_from_ref`).
     """

@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from configurator.builds.selectors import component_specs_forget
 from configurator.tenancy.models import ApiToken, Membership, Organisation
 from tests.factories import (
     CustomerOrganisationFactory,
@@ -31,8 +32,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
-    """Start each test with empty caches, so throttle counters never leak between tests."""
+    """Start each test with empty caches, so throttle counters and the components the
+    snapshots know never leak between tests."""
     cache.clear()
+    component_specs_forget()
     yield
     cache.clear()
 

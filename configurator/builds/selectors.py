@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,11 @@ from catalog.selectors import apply_seller_prices, component_to_engine, with_sel
 from configurator.builds.models import Build, BuildLine, Site
 from configurator.errors import NotFound
 from configurator.tenancy.models import Organisation
-from configurator.tenancy.permissions import organisations_visible_to
+from configurator.tenancy.permissions import (
+    organisation_visible,
+    organisations_visible_to,
+    roles_around,
+)
 from rules.model import BuildSpec, PlacedItem, RackInstance
 from rules.specs import ComponentSpec, Kind, Policy
 from rules.specs import Site as EngineSite
@@ -26,12 +31,14 @@ __all__ = [
     "build_bom",
     "build_bundle_comparison",
     "build_get",
+    "build_get_with_roles",
     "build_line_list",
     "build_list",
     "build_report",
     "build_reports",
     "build_snapshot",
     "build_snapshots",
+    "component_specs_forget",
     "effective_policy",
     "line_id_from_ref",
     "line_ref",
@@ -106,6 +113,20 @@ def build_get(*, pk: int, user: Any, auth: Any = None) -> Build:
     if build is None:
         raise NotFound("Build not found.")
     return build
+
+
+def build_get_with_roles(*, pk: int, user: Any) -> tuple[Build, dict[int, str]]:
+    """One build visible to a session user, with site and organisation, and the user's
+    `roles_around` its organisation (what the editor's permissions read); NotFound as
+    `build_get`. Two plain queries: cheaper than `build_get`'s visibility subqueries."""
+    build = Build.objects.select_related("site__organisation").filter(pk=pk).first()
+    if build is None:
+        raise NotFound("Build not found.")
+    organisation = build.site.organisation
+    roles = roles_around(user, organisation)
+    if not organisation_visible(user, None, organisation, roles=roles):
+        raise NotFound("Build not found.")
+    return build, roles
 
 
 def build_line_list(build: Build) -> QuerySet[BuildLine]:
@@ -187,8 +208,9 @@ def build_snapshots(builds: Sequence[Build]) -> list[BuildSpec]:
 
     One query for the builds' sites and organisations (skipped when already loaded), one for
     all their lines as plain values (`snapshot_rows`), one for the distinct components they
-    use with their manufacturer (`snapshots_from_rows`). Builds repeat few components over
-    many lines, so each is loaded and parsed once instead of once per line. Rack lines become
+    use with their manufacturer (`snapshots_from_rows`; skipped when every one is known at the
+    catalogue version its lines name). Builds repeat few components over many lines, so each
+    is loaded and parsed once instead of once per line. Rack lines become
     racks, every other line a placed item; both carry the id ``L<line pk>`` (see
     `line_id_from_ref`).
     """
@@ -235,13 +257,56 @@ def _priced_lines(lines: QuerySet[BuildLine]) -> QuerySet[BuildLine]:
     )
 
 
+# The engine's view of a component, by (pk, component version, manufacturer version): the
+# same versions the report cache's fingerprints trust, so a component or manufacturer saved
+# since (`updated` moves on every save) is read again. Per process and bounded: the editor
+# and the fleet jobs snapshot the same few hundred parts over and over.
+_COMPONENT_SPECS: OrderedDict[tuple[Any, ...], ComponentSpec] = OrderedDict()
+_COMPONENT_SPECS_MAX = 4096
+
+
+def component_specs_forget() -> None:
+    """Forget every component's engine view (the next snapshots read them again): tests
+    start from nothing, so the queries they count do not depend on the tests before."""
+    _COMPONENT_SPECS.clear()
+
+
+def _component_specs(wanted: dict[int, tuple[Any, ...]]) -> dict[int, ComponentSpec]:
+    """The engine's view of each wanted component (pk -> its version key), loading only those
+    not known at that version: one query, or none when every one is."""
+    found: dict[int, ComponentSpec] = {}
+    missing = set()
+    for pk, version in wanted.items():
+        spec = _COMPONENT_SPECS.get((pk, *version))
+        if spec is None:
+            missing.add(pk)
+        else:
+            found[pk] = spec
+    if missing:
+        for component in (
+            Component.objects.select_related("manufacturer")
+            .filter(pk__in=missing)
+            .annotate(
+                component_version=Cast("updated", TextField()),
+                manufacturer_version=Cast("manufacturer__updated", TextField()),
+            )
+        ):
+            spec = found[component.pk] = component_to_engine(component)
+            key = (component.pk, component.component_version, component.manufacturer_version)
+            if key[1:] == wanted[component.pk]:
+                _COMPONENT_SPECS[key] = spec
+        while len(_COMPONENT_SPECS) > _COMPONENT_SPECS_MAX:
+            _COMPONENT_SPECS.popitem(last=False)
+    return found
+
+
 def snapshots_from_rows(builds: Sequence[Build], rows: SnapshotRows) -> list[BuildSpec]:
-    """The engine's input for each build (site loaded) from its `snapshot_rows`: one query."""
-    wanted = {row[1] for build in builds for row in rows[build.pk]}
-    components: dict[int, ComponentSpec] = {
-        component.pk: component_to_engine(component)
-        for component in Component.objects.select_related("manufacturer").filter(pk__in=wanted)
+    """The engine's input for each build (site loaded) from its `snapshot_rows`: one query for
+    the components not already known at the versions the rows name (often none)."""
+    wanted = {
+        row[1]: row[_SNAPSHOT_VALUES:_PRICE_VALUES] for build in builds for row in rows[build.pk]
     }
+    components = _component_specs(wanted)
     return [_snapshot(build, rows[build.pk], components) for build in builds]
 
 

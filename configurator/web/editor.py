@@ -1,262 +1,67 @@
-"""The build editor: the page, its htmx partials and its writes (all through the services).
+"""The build editor: the page and its htmx partials (reads); the writes are editor_writes.
 
-Every write carries the build revision the page shows (editor.js sends the newest one); the
-services compare it (`expected_revision`) and a stale one answers "someone else changed this
-build" with the current state re-rendered, never an overwrite. An htmx write answers a message
-for `#editor-message` and out-of-band swaps of the regions whose data changed (editor_regions:
-the page sends the digests of what it shows), so validation is live and a line edit stays
-small. Without htmx, writes redirect back to the page with the message (post/redirect/get).
+The page shows the summary, picker, lazy rack elevations, line panel, validation and BOM of
+one build; each partial answers one region (a rack card, the picker's results, a line's panel,
+the validation panel) from the same editor state (editor_context). The URL conf names every
+editor view through this module, the writes included.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from catalog.selectors import component_list
 from configurator.builds import selectors
-from configurator.builds.models import Build, BuildLine
-from configurator.builds.services import builds as build_services
-from configurator.builds.services import lines as line_services
-from configurator.builds.services import placement as placement_services
 from configurator.documents.bom_export import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, bom_csv, bom_xlsx
 from configurator.documents.elevation import rack_elevation_svg
-from configurator.errors import BlockedByRules, Conflict, NotFound, PreconditionFailed
-from configurator.tenancy.permissions import can_approve_build, can_see_cost
+from configurator.errors import Conflict
+from configurator.tenancy.permissions import can_see_cost
 from configurator.web import editor_context as ctx
-from configurator.web.editor_lines import line_name, where_text
+from configurator.web.editor_http import build_or_404, editor_state, int_or_none
 from configurator.web.editor_regions import oob_fragments, parse_shown
-from configurator.web.forms import LineAddForm, LineForm, form_errors
+from configurator.web.editor_writes import (
+    approve,
+    auto_place,
+    clone,
+    line_add,
+    line_remove,
+    line_restore,
+    line_update,
+    reopen,
+)
 
-UNDO_SALT = "editor.line-undo"
-UNDO_MAX_AGE_S = 24 * 3600
-FIELD_LABELS = {
-    "position_u": "Position",
-    "position": "Position",
-    "rack": "Rack",
-    "quantity": "Quantity",
-    "face": "Face",
-    "feed_a": "Feed A",
-    "feed_b": "Feed B",
-    "ups": "UPS",
-    "coolant_from": "Coolant from",
-    "phase": "Phase",
-    "note": "Note",
-    "lines": "Lines",
-    "revision": "Revision",
-    "component": "Component",
-    "status": "Status",
-}
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _build_or_404(request: HttpRequest, pk: int) -> Build:
-    """The build if the user's organisations include it; another organisation's is a 404."""
-    try:
-        return selectors.build_get(pk=pk, user=request.user)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _line_or_404(build: Build, line_pk: int) -> BuildLine:
-    line = selectors.build_line_list(build).filter(pk=line_pk).first()
-    if line is None:
-        raise Http404("Build line not found.")
-    line.build = build
-    return line
-
-
-def _may_approve(request: HttpRequest, build: Build) -> bool:
-    """Approving (and reopening) is for the serving roles: admins and sales engineers."""
-    return can_approve_build(request.user, None, build.site.organisation)
-
-
-def _error_lines(exc: ValidationError) -> list[str]:
-    """A service's field errors as sentences naming the field."""
-    if not hasattr(exc, "error_dict"):
-        return list(exc.messages)
-    out: list[str] = []
-    for field, errors in exc.message_dict.items():
-        label = FIELD_LABELS.get(field, "" if field == "__all__" else field)
-        out.extend(f"{label}: {error}" if label else error for error in errors)
-    return out
-
-
-def _stale_message(exc: PreconditionFailed, expected: int | None) -> str:
-    details = exc.details if isinstance(exc.details, dict) else {}
-    before = details.get("expected_revision", expected)
-    after = details.get("revision")
-    if after is None:
-        after = "a newer one"
-    return (
-        f"Someone else changed this build (revision {before} \u2192 {after}). The editor has "
-        "been reloaded with their changes; your change was not applied."
-    )
-
-
-def _int_or_none(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
-
-
-def _state(
-    request: HttpRequest,
-    build: Build,
-    data: Any,
-    *,
-    selected: str | None = None,
-    highlight: list[str] | None = None,
-) -> ctx.EditorState:
-    """The editor's view of the build for this request: faces, selection and query from `data`."""
-    return ctx.EditorState(
-        request,
-        build,
-        faces=ctx.faces_from(data),
-        selected=selected if selected is not None else data.get("selected"),
-        highlight=highlight,
-        query=data,
-    )
-
-
-def _respond(
-    request: HttpRequest,
-    build: Build,
-    *,
-    message: str,
-    level: str = "success",
-    details: list[str] | None = None,
-    selected: str | None = None,
-    reload_all: bool = True,
-    everything: bool = False,
-    focus: str = "",
-    undo: str = "",
-) -> HttpResponse:
-    """Answer a write: htmx gets the message plus the regions that changed, others a redirect.
-
-    `everything` redraws every region whatever the page shows (after a stale revision or a
-    refused write, the page may be out of date); `reload_all=False` sends the message alone.
-    """
-    if not _is_htmx(request):
-        text = message + ("" if not details else " " + " ".join(details))
-        messages.add_message(request, messages.ERROR if level == "error" else messages.INFO, text)
-        return redirect("editor:detail", pk=build.pk)
-    if everything or level == "error":
-        # What is stored now, whatever this request believed; the site loaded with it stays.
-        build.refresh_from_db(fields=["name", "status", "revision", "updated_at"])
-    # (After a successful write the services moved this very object's revision already.)
-    data = request.POST
-    state = _state(request, build, data, selected=selected)
-    fragments: list[str] = []
-    if reload_all:
-        fragments = oob_fragments(
-            state,
-            request,
-            shown=None if everything else parse_shown(data.get("shown")),
-            rows=parse_shown(data.get("rows")),
-            add_component=_int_or_none(data.get("add_component")),
-        )
-    context = state.context(
-        message=message,
-        level=level,
-        details=details or [],
-        fragments=fragments,
-        focus=focus or ("message" if level == "error" else ""),
-        undo=undo,
-    )
-    return render(request, "configurator/editor/write_response.html", context)
-
-
-def _run_write(
-    request: HttpRequest,
-    build: Build,
-    write: Callable[[int], str],
-    *,
-    selected: str | Callable[[], str | None] | None = None,
-    focus: str = "",
-    undo: Callable[[], str] | None = None,
-) -> HttpResponse:
-    """Parse the revision, run one service call and answer with its outcome.
-
-    `write(expected_revision)` returns the success message. Validation errors leave the state
-    untouched (only the message is swapped, the form keeps its input); a stale revision, a
-    read-only build or a conflict re-render everything so the person sees what is true now.
-    """
-    expected = _int_or_none(request.POST.get("revision", ""))
-    if expected is None:
-        return _respond(
-            request,
-            build,
-            message="This form is out of date. The editor has been reloaded; try again.",
-            level="error",
-            everything=True,
-        )
-    try:
-        text = write(expected)
-    except PreconditionFailed as exc:
-        return _respond(
-            request, build, message=_stale_message(exc, expected), level="error", everything=True
-        )
-    except ValidationError as exc:
-        return _respond(
-            request,
-            build,
-            message="The change was not applied.",
-            level="error",
-            details=_error_lines(exc),
-            reload_all=False,
-        )
-    except BlockedByRules as exc:
-        findings = exc.details if isinstance(exc.details, list) else []
-        details = [f"{f.get('message', '')} ({f.get('code', '')})" for f in findings]
-        return _respond(request, build, message=exc.message, level="error", details=details)
-    except (Conflict, NotFound) as exc:
-        return _respond(request, build, message=exc.message, level="error", everything=True)
-    chosen = selected() if callable(selected) else selected
-    return _respond(
-        request,
-        build,
-        message=text,
-        selected=chosen,
-        focus=focus,
-        undo=undo() if undo is not None else "",
-    )
-
-
-def _made_way_text(made_way: list[str] | tuple[str, ...]) -> str:
-    """What a placement took over, as a sentence ("" when nothing)."""
-    if not made_way:
-        return ""
-    return " It takes over blanking panels: " + "; ".join(made_way) + "."
-
-
-# --------------------------------------------------------------------------- pages and reads
+__all__ = [
+    "add_panel",
+    "approve",
+    "auto_place",
+    "bom_download",
+    "build_editor",
+    "clone",
+    "elevations",
+    "line_add",
+    "line_panel",
+    "line_remove",
+    "line_restore",
+    "line_update",
+    "picker",
+    "rack_elevation",
+    "reopen",
+    "validation",
+]
 
 
 @login_required
 @require_GET
 def build_editor(request: HttpRequest, pk: int) -> HttpResponse:
     """The editor page: summary, picker, lazy rack elevations, line panel, validation, BOM."""
-    build = _build_or_404(request, pk)
-    state = _state(request, build, request.GET)
-    add = state.add_panel(_int_or_none(request.GET.get("add", "")))
+    build = build_or_404(request, pk)
+    state = editor_state(request, build, request.GET)
+    add = state.add_panel(int_or_none(request.GET.get("add", "")))
     context = state.context(
         oob=False,
         racks=state.rack_cards(lazy=True),
@@ -272,10 +77,10 @@ def build_editor(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def rack_elevation(request: HttpRequest, pk: int, rack: int) -> HttpResponse:
     """One rack's card with its SVG (lazy load, front/rear toggle); ?download=1 the bare SVG."""
-    build = _build_or_404(request, pk)
+    build = build_or_404(request, pk)
     face: Literal["front", "rear"] = "rear" if request.GET.get("face") == "rear" else "front"
     rack_id = selectors.line_ref(rack)
-    state = _state(
+    state = editor_state(
         request, build, {f"face_{rack}": face}, highlight=ctx.highlight_from(request.GET)
     )
     if rack_id not in {r.id for r in state.spec.racks}:
@@ -296,8 +101,8 @@ def rack_elevation(request: HttpRequest, pk: int, rack: int) -> HttpResponse:
 @require_GET
 def elevations(request: HttpRequest, pk: int) -> HttpResponse:
     """Every rack's card, faces as the page shows them, with items highlighted (findings)."""
-    build = _build_or_404(request, pk)
-    state = _state(request, build, request.GET, highlight=ctx.highlight_from(request.GET))
+    build = build_or_404(request, pk)
+    state = editor_state(request, build, request.GET, highlight=ctx.highlight_from(request.GET))
     context = state.context(racks=state.rack_cards(), oob=False)
     return render(request, "configurator/editor/elevations.html", context)
 
@@ -306,7 +111,7 @@ def elevations(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def picker(request: HttpRequest, pk: int) -> HttpResponse:
     """Catalogue search results, one link each to the add panel of that component."""
-    build = _build_or_404(request, pk)
+    build = build_or_404(request, pk)
     context = {
         "build": build,
         "picker": ctx.picker(
@@ -322,8 +127,8 @@ def picker(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def add_panel(request: HttpRequest, pk: int, component: int) -> HttpResponse:
     """The add panel of one component: figures, position, face, feeds (feed B if it has two)."""
-    build = _build_or_404(request, pk)
-    state = _state(request, build, request.GET)
+    build = build_or_404(request, pk)
+    state = editor_state(request, build, request.GET)
     add = state.add_panel(component)
     if add is None:
         raise Http404("Component not found.")
@@ -334,9 +139,9 @@ def add_panel(request: HttpRequest, pk: int, component: int) -> HttpResponse:
 @require_GET
 def line_panel(request: HttpRequest, pk: int, line: int) -> HttpResponse:
     """The panel of one line (move, feeds, quantity, note, remove), its item highlighted."""
-    build = _build_or_404(request, pk)
+    build = build_or_404(request, pk)
     ref = selectors.line_ref(line)
-    state = _state(request, build, request.GET, selected=ref)
+    state = editor_state(request, build, request.GET, selected=ref)
     if state.selected_line is None:
         raise Http404("Build line not found.")
     shown = parse_shown(request.GET.get("shown"))
@@ -381,8 +186,8 @@ def _all_but_racks(state: ctx.EditorState) -> list[tuple[str, str]]:
 @require_GET
 def validation(request: HttpRequest, pk: int) -> HttpResponse:
     """The validation panel alone (findings and gauges)."""
-    build = _build_or_404(request, pk)
-    state = _state(request, build, request.GET)
+    build = build_or_404(request, pk)
+    state = editor_state(request, build, request.GET)
     return render(request, "configurator/editor/validation.html", state.context(oob=False))
 
 
@@ -390,7 +195,7 @@ def validation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def bom_download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     """The BOM as CSV or XLSX; cost columns only for the roles that may see cost."""
-    build = _build_or_404(request, pk)
+    build = build_or_404(request, pk)
     try:
         bom = selectors.build_bom(
             build, show_cost=can_see_cost(request.user, None, build.site.organisation)
@@ -404,217 +209,3 @@ def bom_download(request: HttpRequest, pk: int, file_format: str) -> HttpRespons
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="build-{build.pk}-bom.{file_format}"'
     return response
-
-
-# --------------------------------------------------------------------------- writes
-
-
-@login_required
-@require_POST
-def line_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a catalogue component to the build, placed where chosen (or auto-placed), fed from
-    the rack's PDU or UPS unless another feed is chosen."""
-    build = _build_or_404(request, pk)
-    form = LineAddForm(request.POST)
-    added: dict[str, str] = {}
-
-    def write(expected: int) -> str:
-        if not form.is_valid():
-            raise form_errors(form)
-        data = form.cleaned_data
-        component = component_list().filter(pk=data["component"]).first()
-        if component is None:
-            raise ValidationError({"component": ["This component is no longer in the catalogue."]})
-        mode, rack, position = data["position"]
-        line = line_services.build_line_add_auto(
-            build=build,
-            component=component,
-            quantity=data["quantity"] or 1,
-            rack=rack,
-            position_u=position,
-            auto_place=mode == "auto",
-            face=data["face"] or BuildLine.Face.FRONT,
-            feed_a=form.feed_ref("feed_a"),
-            feed_b=form.feed_ref("feed_b"),
-            ups=form.line_ref("ups"),
-            coolant_from=form.line_ref("coolant_from"),
-            phase=data["phase"],
-            note=data["note"],
-            expected_revision=expected,
-        )
-        added["ref"] = line.ref
-        made_way = line.made_way
-        line.refresh_from_db()
-        return (
-            f"Added {line.quantity} \u00d7 {component.manufacturer} {component.model_name}"
-            f"{where_text(line)}.{_made_way_text(made_way)}"
-        )
-
-    # The new line is selected, so its panel opens next to the elevation.
-    return _run_write(request, build, write, selected=lambda: added.get("ref"), focus="message")
-
-
-@login_required
-@require_POST
-def line_update(request: HttpRequest, pk: int, line: int) -> HttpResponse:
-    """Move or change a line; only the fields the form posted change (drag and drop posts two)."""
-    build = _build_or_404(request, pk)
-    target = _line_or_404(build, line)
-    form = LineForm(request.POST)
-
-    def write(expected: int) -> str:
-        if not form.is_valid():
-            raise form_errors(form)
-        data = form.cleaned_data
-        fields: dict[str, Any] = {}
-        if "position" in request.POST:
-            _, rack, position = data["position"]
-            fields.update(rack=rack, position_u=position)
-        for name in ("feed_a", "feed_b", "ups", "coolant_from"):
-            if name in request.POST:
-                fields[name] = form.line_ref(name)
-        if "quantity" in request.POST and data["quantity"]:
-            fields["quantity"] = data["quantity"]
-        for name in ("face", "note", "phase"):
-            if name in request.POST and (name != "face" or data[name]):
-                fields[name] = data[name]
-        updated = line_services.build_line_update(line=target, expected_revision=expected, **fields)
-        return (
-            f"Saved {line_name(updated)}{where_text(updated)}."
-            f"{_made_way_text(getattr(updated, 'made_way', []))}"
-        )
-
-    # Focus stays on the changed line: its panel's heading.
-    return _run_write(request, build, write, selected=target.ref, focus="#line-panel-title")
-
-
-@login_required
-@require_POST
-def line_remove(request: HttpRequest, pk: int, line: int) -> HttpResponse:
-    """Remove a line (with "detach", the lines using it are detached first); it can be undone."""
-    build = _build_or_404(request, pk)
-    target = _line_or_404(build, line)
-    name = line_name(target)
-    removed: dict[str, Any] = {}
-
-    def write(expected: int) -> str:
-        removed.update(
-            line_services.build_line_remove(
-                line=target, cascade=request.POST.get("cascade") == "1", expected_revision=expected
-            )
-        )
-        return f"Removed {name}."
-
-    def undo() -> str:
-        return signing.dumps({"build": build.pk, "line": removed}, salt=UNDO_SALT, compress=True)
-
-    return _run_write(request, build, write, selected="", focus="message", undo=undo)
-
-
-@login_required
-@require_POST
-def line_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    """Undo a removal: the line comes back as it was, reattached where still possible."""
-    build = _build_or_404(request, pk)
-
-    def write(expected: int) -> str:
-        try:
-            token = signing.loads(
-                request.POST.get("token", ""), salt=UNDO_SALT, max_age=UNDO_MAX_AGE_S
-            )
-        except signing.BadSignature as exc:
-            raise ValidationError("This undo has expired; add the line again instead.") from exc
-        if not isinstance(token, dict) or token.get("build") != build.pk:
-            raise ValidationError("This undo belongs to another build.")
-        line = line_services.build_line_restore(
-            build=build, removed=token.get("line") or {}, expected_revision=expected
-        )
-        restored["ref"] = line.ref
-        return f"Restored {line_name(line)}{where_text(line)}."
-
-    restored: dict[str, str] = {}
-    return _run_write(
-        request, build, write, selected=lambda: restored.get("ref"), focus="#line-panel-title"
-    )
-
-
-@login_required
-@require_POST
-def auto_place(request: HttpRequest, pk: int) -> HttpResponse:
-    """Place every unplaced rack-mount line (placement_services.build_auto_place)."""
-    build = _build_or_404(request, pk)
-
-    def write(expected: int) -> str:
-        placements = placement_services.build_auto_place(build=build, expected_revision=expected)
-        if not placements:
-            return "Nothing to place: every rack-mount line already has a position."
-        made_way = [text for p in placements for text in p.made_way]
-        return f"Placed {len(placements)} line(s).{_made_way_text(made_way)}"
-
-    return _run_write(request, build, write, focus="message")
-
-
-def _reload(request: HttpRequest, build: Build, write: Callable[[int], str]) -> HttpResponse:
-    """Run a write that changes what the whole page may do (approve, reopen); on success htmx
-    reloads the page, which shows the message."""
-    done: list[str] = []
-
-    def run(expected: int) -> str:
-        done.append(write(expected))
-        return done[-1]
-
-    response = _run_write(request, build, run)
-    if done and _is_htmx(request):
-        messages.info(request, done[-1])
-        reloaded = HttpResponse(status=204)
-        reloaded["HX-Redirect"] = reverse("editor:detail", kwargs={"pk": build.pk})
-        return reloaded
-    return response
-
-
-@login_required
-@require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve the build (sales engineers and admins); blocked while errors remain."""
-    build = _build_or_404(request, pk)
-    if not _may_approve(request, build):
-        raise PermissionDenied("Only sales engineers and administrators approve builds.")
-
-    def write(expected: int) -> str:
-        build_services.build_approve(build=build, user=request.user, expected_revision=expected)
-        return "Approved. The build is now read-only."
-
-    return _reload(request, build, write)
-
-
-@login_required
-@require_POST
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    """Set an approved build back to draft (sales engineers and admins)."""
-    build = _build_or_404(request, pk)
-    if not _may_approve(request, build):
-        raise PermissionDenied("Only sales engineers and administrators reopen builds.")
-
-    def write(expected: int) -> str:
-        build_services.build_update(
-            build=build, expected_revision=expected, status=Build.Status.DRAFT
-        )
-        return "Back to draft: the build can be edited again."
-
-    return _reload(request, build, write)
-
-
-@login_required
-@require_POST
-def clone(request: HttpRequest, pk: int) -> HttpResponse:
-    """Copy the build into a new draft and open it."""
-    build = _build_or_404(request, pk)
-    name = (request.POST.get("name") or "").strip()[:200] or None
-    copy = build_services.build_clone(build=build, name=name, user=request.user)
-    url = reverse("editor:detail", kwargs={"pk": copy.pk})
-    messages.info(request, f"This is a copy of {build.name}.")
-    if _is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)

@@ -27,7 +27,7 @@ from configurator.builds.models import Build
 from configurator.builds.services.reports import build_report_with_spec
 from configurator.documents.elevation import kind_legend, rack_elevation_svg
 from configurator.errors import Conflict
-from configurator.tenancy.permissions import SERVING_ROLES, can_see_cost, user_role
+from configurator.tenancy.permissions import SERVING_ROLES, can_see_cost, roles_around, user_role
 from configurator.web.editor_gauges import (
     HEADROOM_BASIS,
     Gauge,
@@ -135,6 +135,7 @@ class EditorState:
         request: HttpRequest,
         build: Build,
         *,
+        roles: dict[int, str] | None = None,
         faces: Mapping[str, str] | None = None,
         selected: str | None = None,
         highlight: Iterable[str] | None = None,
@@ -151,6 +152,7 @@ class EditorState:
         self.highlight = list(highlight) if highlight is not None else self._default_highlight()
         self.query = query or {}
         self.read_only = build.is_read_only
+        self._given_roles = roles
 
     def _default_highlight(self) -> list[str]:
         return [self.selected] if self.selected else []
@@ -158,9 +160,19 @@ class EditorState:
     # ------------------------------------------------------------------ shared pieces
 
     @cached_property
+    def _roles(self) -> dict[int, str]:
+        # The user's roles around the build's organisation (`roles_around`), read once for
+        # both questions unless the caller read them with the build.
+        if self._given_roles is not None:
+            return self._given_roles
+        return roles_around(self.request.user, self.build.site.organisation)
+
+    @cached_property
     def show_cost(self) -> bool:
         # Only a cost role in the seller of this build's organisation counts.
-        return can_see_cost(self.request.user, None, self.build.site.organisation)
+        return can_see_cost(
+            self.request.user, None, self.build.site.organisation, roles=self._roles
+        )
 
     @cached_property
     def seller_id(self) -> int | None:
@@ -169,7 +181,8 @@ class EditorState:
 
     @cached_property
     def can_approve(self) -> bool:
-        return user_role(self.request.user, self.build.site.organisation) in SERVING_ROLES
+        role = user_role(self.request.user, self.build.site.organisation, roles=self._roles)
+        return role in SERVING_ROLES
 
     @cached_property
     def _lines(self) -> tuple[list[LineView], LineView | None]:

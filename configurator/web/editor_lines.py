@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 from catalog.choices import ComponentKind
 from configurator.builds import selectors
 from configurator.builds.models import BuildLine
@@ -109,6 +112,25 @@ class LineView:
     def digest(self) -> str:
         """The row's digest (editor_regions): what it shows, fingerprinted."""
         return digest(self.row_key)
+
+    @property
+    def position_options(self) -> SafeString:
+        """The position select's option groups as HTML, the current position selected.
+
+        Rendered here rather than by a template loop: a select lists every U of every rack,
+        and looping over them in the template cost more than the rest of the panel.
+        """
+        current = self.position_value
+        parts = []
+        for group, options in self.position_groups:
+            if group:
+                parts.append(f'<optgroup label="{escape(group)}">')
+            for value, label in options:
+                selected = " selected" if value == current else ""
+                parts.append(f'<option value="{escape(value)}"{selected}>{escape(label)}</option>')
+            if group:
+                parts.append("</optgroup>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value and label escaped above
 
     @property
     def position_value(self) -> str:

@@ -22,7 +22,7 @@ lines.py
   (fields: quantity, rack, position_u, face, feed_a, feed_b, ups, phase, note, sort_order)
 - build_line_remove(*, line, cascade=False, expected_revision=None) -> None
 
-placement.py
+placement/ (checks.py, auto.py)
 - build_auto_place(*, build, expected_revision=None) -> list[Placement]
 - check_line(candidate, lines): the checks of a line against the rest of its build
 

@@ -10,7 +10,9 @@ from configurator.tenancy.models import ApiToken, Membership
 from configurator.tenancy.permissions import (
     can_edit_catalogue,
     can_see_cost,
+    organisation_visible,
     organisations_visible_to,
+    roles_around,
     user_role,
 )
 from tests.factories import UserFactory
@@ -41,6 +43,27 @@ def test_organisations_visible_to_each_role(
     """Serving roles reach the customers their organisation serves; others only their own."""
     user = user_with_role(role, org if member_of == "acme" else customer_org)
     assert slugs(organisations_visible_to(user, None)) == expected
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("member_of", ["acme", "contoso"])
+def test_organisation_visible_agrees_with_organisations_visible_to(
+    org, customer_org, other_org, user_with_role, role, member_of
+) -> None:
+    """The one-object check (the editor's) answers as the queryset, for every organisation,
+    with the roles read by it or given; and the cost and role answers agree too."""
+    user = user_with_role(role, org if member_of == "acme" else customer_org)
+    visible = slugs(organisations_visible_to(user, None))
+    for organisation in (org, customer_org, other_org):
+        roles = roles_around(user, organisation)
+        assert organisation_visible(user, None, organisation) == (organisation.slug in visible)
+        assert organisation_visible(user, None, organisation, roles=roles) == (
+            organisation.slug in visible
+        )
+        assert user_role(user, organisation, roles=roles) == user_role(user, organisation)
+        assert can_see_cost(user, None, organisation, roles=roles) == can_see_cost(
+            user, None, organisation
+        )
 
 
 def test_organisations_visible_to_superuser_is_everything(org, customer_org, other_org):

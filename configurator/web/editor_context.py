@@ -34,6 +34,7 @@ from configurator.web.editor_gauges import (
     gauges_of,
     headroom_rows,
     headroom_text,
+    site_figures,
 )
 from configurator.web.editor_lines import LineView, line_views, source_options
 from configurator.web.editor_picker import add_panel, picker
@@ -384,6 +385,7 @@ class EditorState:
             "summary_gauges": lambda: self.summary_gauges,
             "headroom_text": lambda: self.headroom_text,
             "headroom_rows": lambda: headroom_rows(self.report),
+            "site_figures": lambda: site_figures(self.report),
             "headroom_basis": HEADROOM_BASIS,
             "binding": self.report.headroom.binding_constraint,
             "legend": kind_legend,

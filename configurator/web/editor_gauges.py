@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rules.model import BuildSpec, Report
 from rules.specs import CduSpec
+from rules.units import cfm
 
 __all__ = [
     "HEADROOM_BASIS",
@@ -14,6 +15,7 @@ __all__ = [
     "headroom_rows",
     "headroom_text",
     "liquid_gauges",
+    "site_figures",
 ]
 
 CONSTRAINT_TEXT = {
@@ -138,6 +140,31 @@ def gauges_of(spec: BuildSpec, report: Report, names: dict[str, str]) -> list[Ga
             key="cooling",
         )
     )
+    # Two airflow bases (the engine's thermal.airflow says which check reads which): the air
+    # the cooling must deliver for all the room heat, against what the units move; and the
+    # air the IT itself pulls through the racks, said beside it.
+    moved, carried = metrics.airflow_installed_m3h, metrics.airflow_required_m3h
+    if moved > 0 and carried > 0:  # as the engine's check: only with cooling units and heat
+        gauges.append(
+            Gauge(
+                label="Airflow (cooling's basis)",
+                value=carried,
+                maximum=max(carried, moved, 1),
+                high=moved,
+                optimum=0,
+                over=carried > moved,
+                text=(
+                    f"{_fmt(carried)} m\u00b3/h ({_fmt(metrics.airflow_required_cfm)} CFM) to "
+                    f"carry all the heat, of {_fmt(moved)} m\u00b3/h ({_fmt(cfm(moved))} CFM) "
+                    "the cooling units move"
+                ),
+                note=(
+                    f"the IT pulls {_fmt(metrics.airflow_it_m3h)} m\u00b3/h "
+                    f"({_fmt(metrics.airflow_it_cfm)} CFM) through its racks"
+                ),
+                key="airflow",
+            )
+        )
     for source in metrics.sources:
         name = "Site supply" if source.source == "site" else names.get(source.source, source.source)
         worst = max(source.worst_a, default=0.0)
@@ -319,3 +346,53 @@ def headroom_rows(report: Report) -> list[tuple[str, str]]:
     """Each constraint's extra typical W, tightest first, as (constraint, figure)."""
     rows = sorted(report.headroom.by_constraint.items(), key=lambda kv: kv[1])
     return [(CONSTRAINT_TEXT.get(name, name), f"{_fmt(max(extra, 0.0))} W") for name, extra in rows]
+
+
+def site_figures(report: Report) -> list[tuple[str, str]]:
+    """The build's heat, air, humidity, energy and water figures that have no limit of their
+    own, as (figure, value with units): what an engineer reads beside the gauges."""
+    m = report.metrics
+    rows = [
+        (
+            "Heat, IT alone",
+            f"{_fmt(m.it_heat_w)} W ({_fmt(m.it_heat_btu_h)} BTU/h)",
+        ),
+        (
+            "Heat, room (with UPS losses)",
+            f"{_fmt(m.heat_w)} W ({_fmt(m.heat_btu_h)} BTU/h)",
+        ),
+        (
+            "Airflow the IT pulls through",
+            f"{_fmt(m.airflow_it_m3h)} m\u00b3/h ({_fmt(m.airflow_it_cfm)} CFM)",
+        ),
+        (
+            "Airflow to carry all the heat",
+            f"{_fmt(m.airflow_required_m3h)} m\u00b3/h ({_fmt(m.airflow_required_cfm)} CFM)",
+        ),
+    ]
+    if m.liquid_w > 0:
+        rows.append(("Heat into liquid", f"{_fmt(m.liquid_w)} W"))
+    if m.relative_humidity_max_pct is not None and m.dew_point_max_c is not None:
+        rows.append(
+            (
+                "Room humidity at its warmest",
+                f"{_fmt(m.relative_humidity_max_pct)} % RH, dew point "
+                f"{_fmt(m.dew_point_max_c, 1)} \u00b0C",
+            )
+        )
+    else:
+        rows.append(("Room humidity", "not stated by the site"))
+    rows += [
+        ("PUE (estimate)", f"{m.pue_estimate:.2f}"),
+        ("Energy a year", f"{_fmt(m.annual_kwh)} kWh"),
+        (
+            "CO\u2082 a year",
+            f"{_fmt(m.co2_kg_per_year)} kg (CUE {m.cue_kg_per_kwh:.3f} kg per IT kWh)",
+        ),
+        (
+            "Water a year",
+            f"{_fmt(m.annual_water_l)} L"
+            + ("" if m.wue_l_per_kwh is None else f" (WUE {m.wue_l_per_kwh:.2f} L per IT kWh)"),
+        ),
+    ]
+    return rows

@@ -4,11 +4,13 @@ field, organisation scoping and cost only for sellers."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
+from catalog.choices import ComponentKind
 from configurator.builds import selectors as build_selectors
 from configurator.builds.models import Build
 from configurator.configure.models import ConfigureJob
@@ -16,7 +18,7 @@ from tests.configurator.conftest import (  # noqa: F401 (the proposals' parts, f
     liquid_parts,
     parts,
 )
-from tests.factories import SiteFactory
+from tests.factories import ComponentFactory, SiteFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("parts")]
 
@@ -233,3 +235,42 @@ def test_configure_bad_cooling_choice_answers_400_naming_the_field(
     response = customer.post(URL, _request(site, cooling="immersion"), format="json")
     assert response.status_code == 400
     assert "requirements.cooling" in response.json()["details"]
+
+
+def test_configure_compares_kits_facility_only_through_the_api(
+    customer: APIClient,
+    customer_org: Any,
+    parts: dict[str, Any],  # noqa: F811 (the fixture, imported above)
+) -> None:
+    """With extras, each kit of the catalogue is priced against the optimum's facility (the IT
+    is the customer's either way): saving = (kit - modular) / kit x 100, and the modular side
+    is the optimum's facility list price, not its whole price."""
+    members = [
+        {"manufacturer": parts[key].manufacturer.name, "sku": parts[key].sku}
+        for key in ("rack", "ups", "pdu", "cooling")
+    ]
+    ComponentFactory(
+        kind=ComponentKind.BUNDLE,
+        model_name="Edge kit 24U",
+        list_price=Decimal("50000.00"),
+        spec={
+            "kind": "bundle",
+            "members": members,
+            "it_capacity_w": 2000,
+            "cooling_capacity_w": 3500,
+            "runtime_min_at_capacity": 10,
+            "rack_units": 24,
+        },
+    )
+    site = SiteFactory(organisation=customer_org)
+    body = customer.post(URL, {**_request(site), "extras": True}, format="json").json()
+    result = body["result"]
+    optimum = result["options"][0]
+    (kit,) = result["kits"]
+    assert kit["name"].endswith("Edge kit 24U")
+    assert kit["modular_price"] == pytest.approx(optimum["facility_list_price"])
+    assert optimum["facility_list_price"] < optimum["list_price"]  # the servers are left out
+    assert kit["feasible"], kit["reason"]
+    expected = (kit["kit_price"] - kit["modular_price"]) / kit["kit_price"] * 100
+    assert kit["saving_pct"] == pytest.approx(expected, abs=0.05)
+    assert kit["kit_price"] >= 50000  # the kit, plus whatever add-ons it still needs

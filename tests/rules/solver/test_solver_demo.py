@@ -206,3 +206,26 @@ def test_solver_weighted_objective_trades_price_against_lead_time(small_catalog:
     quick = _found(solve(weighted, small_catalog))
     assert quick.lead_time_days <= cheap.lead_time_days
     assert quick.list_price >= cheap.list_price
+
+
+@pytest.mark.parametrize("tariff", [0.25, 5.0])
+def test_solver_tco_objective_weighs_energy_over_the_years(
+    demo_catalog: Catalog, tariff: float
+) -> None:
+    """5-year cost = list price + 5 x annual kWh x tariff, annual kWh = 8,760 h x the site's
+    typical draw. Minimising it never ends dearer over 5 years than minimising the price, and
+    minimising the price never ends dearer to buy. At 0.25 a kWh the cheapest build
+    (10,154, 9,110.8 kWh a year: 10,154 + 5 x 9,110.8 x 0.25 = 21,542) loses to one that costs
+    more to buy and draws less (13,354 and 3,399.2 kWh: 17,603)."""
+    site: dict[str, Any] = {"supply_phases": 1, "supply_breaker_a": 32, "ambient_max_c": 25}
+    site["electricity_price_per_kwh"] = tariff
+    cheap = _found(solve(_req(site=site), demo_catalog))
+    thrifty = _found(solve(_req(site=site, objective={"terms": ["tco"]}), demo_catalog))
+    for p in (cheap, thrifty):
+        # The engine's bottom-up site draw, typical, all year.
+        site_w = derive(p.build).flow.normal.site_typical_w
+        assert p.annual_kwh == pytest.approx(site_w * 8760 / 1000)
+        assert p.tco == pytest.approx(p.list_price + 5 * p.annual_kwh * tariff)
+    assert thrifty.tco < cheap.tco
+    assert thrifty.annual_kwh < cheap.annual_kwh
+    assert cheap.list_price <= thrifty.list_price

@@ -151,7 +151,7 @@ def depth_fit(d: Derived) -> Iterator[Finding]:
 )
 def unplaced(d: Derived) -> Iterator[Finding]:
     """Lines with U height but no rack: the build does not yet show where they go."""
-    loose = [i for i in d.lines.items if i.rack_id is None and i.component.u_height > 0]
+    loose = [i for i in d.lines.unracked if i.component.u_height > 0]
     if not loose:
         return
     total = sum(item_u(i) for i in loose)

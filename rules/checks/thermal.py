@@ -20,8 +20,8 @@ from rules.derive.thermal import (
     ASHRAE_MAX_ELEVATION_M,
     CoolingUnit,
 )
-from rules.model import Face, Finding, PlacedItem, Severity
-from rules.specs import IT_KINDS, AirflowDirection, CoolingType, Environment, ItSpec, Kind
+from rules.model import Finding, PlacedItem, Severity
+from rules.specs import AirflowDirection, CoolingType, Environment, ItSpec
 from rules.text import celsius, watts
 from rules.units import btu_h
 
@@ -320,29 +320,9 @@ def airflow_direction(d: Derived) -> Iterator[Finding]:
     round, so a front-to-back switch on the rear rails blows towards the rack front. Cooling
     units are left out: an in-rack cooler returns the IT exhaust to the front by design.
     """
-    directions: dict[tuple[int, Face], AirflowDirection | None] = {}  # per component and face
-    for rack_id, items in d.lines.items_by_rack.items():
-        f2b: list[PlacedItem] = []
-        b2f: list[PlacedItem] = []
-        side: list[PlacedItem] = []
-        unknown: list[PlacedItem] = []
-        for item in items:
-            if item.component.airflow is None and item.component.kind in _FANNED:
-                unknown.append(item)
-                continue
-            key = (id(item.component), item.face)
-            if key in directions:
-                direction = directions[key]
-            else:
-                direction = directions[key] = _mounted_direction(item)
-            if direction is None:
-                continue
-            if direction is AirflowDirection.FRONT_TO_BACK:
-                f2b.append(item)
-            elif direction is AirflowDirection.BACK_TO_FRONT:
-                b2f.append(item)
-            else:
-                side.append(item)
+    for rack_id, flows in d.lines.rack_airflow.items():
+        f2b, b2f = flows.front_to_back, flows.back_to_front
+        side, unknown = flows.side_to_side, flows.unknown
         if f2b and b2f:
             yield finding(
                 "thermal.mixed_airflow",
@@ -373,23 +353,6 @@ def airflow_direction(d: Derived) -> Iterator[Finding]:
                 "or air ducts so they draw cold air.",
                 subject=[rack_id, *(i.id for i in side)],
             )
-
-
-# Kinds that move air with fans of their own: an unknown airflow of these cannot be judged.
-_FANNED = frozenset({*IT_KINDS, Kind.UPS})
-
-
-def _mounted_direction(item: PlacedItem) -> AirflowDirection | None:
-    """Airflow of a line as mounted, or None when it does not count (passive, unknown on a
-    kind without fans, cooling)."""
-    direction = item.component.airflow
-    if direction is None or direction is AirflowDirection.PASSIVE:
-        return None
-    if item.component.kind is Kind.COOLING:
-        return None
-    if item.face is Face.REAR:
-        direction = _REVERSED.get(direction, direction)
-    return direction
 
 
 @rule(

@@ -236,11 +236,17 @@ def _power_factors(lines: Lines) -> tuple[dict[str, float], dict[str, float]]:
 def _worst_phase(
     source_id: str, scenario: str, currents: Sequence[float], limit: float
 ) -> PhaseCurrent:
+    best = _worst_index(currents)
+    return PhaseCurrent(source_id, scenario, best + 1, currents[best], limit)
+
+
+def _worst_index(currents: Sequence[float]) -> int:
+    """Index of the most loaded phase (the first of equals)."""
     best = 0
     for p in range(1, len(currents)):
         if currents[p] > currents[best]:
             best = p
-    return PhaseCurrent(source_id, scenario, best + 1, currents[best], limit)
+    return best
 
 
 def phase_currents(
@@ -270,15 +276,21 @@ def _currents(
         currents = phase_currents(flow.normal, sid, divisor, single_phase)
         worst = list(currents)
         normal = _worst_phase(sid, NORMAL, currents, limit)
-        failover: PhaseCurrent | None = None
+        # The worst failover phase: (current, phase index, lost source), the first of equals.
+        found: tuple[float, int, str] | None = None
         for scenario in flow.failover(sid):
             currents = phase_currents(scenario, sid, divisor, single_phase)
             for p, current in enumerate(currents):
                 if current > worst[p]:
                     worst[p] = current
-            found = _worst_phase(sid, scenario.lost, currents, limit)
-            if failover is None or found.current_a > failover.current_a:
-                failover = found
+            best = _worst_index(currents)
+            if found is None or currents[best] > found[0]:
+                found = (currents[best], best, scenario.lost)
+        failover = (
+            PhaseCurrent(sid, found[2], found[1] + 1, found[0], limit)
+            if found is not None
+            else None
+        )
         out[sid] = SourceCurrents(normal, failover, tuple(worst))
     return out
 
@@ -339,9 +351,7 @@ def _output_of(upstream: PlacedItem | None, site: Site, lines: Lines) -> tuple[i
 def _mismatches(lines: Lines) -> list[SourceMismatch]:
     out: list[SourceMismatch] = []
     site = lines.site
-    for load in lines.consumers:  # a three-phase plant load needs a three-phase supply
-        if getattr(load.component.spec, "input_phases", 1) != 3 or load.component.kind.is_it:
-            continue
+    for load in lines.three_phase_loads:  # a three-phase plant load needs a three-phase supply
         load_feeds: list[str | None] = [f for f in (load.feed_a, load.feed_b) if f is not None]
         for feed in load_feeds or [None]:
             upstream = lines.by_id[feed] if feed is not None else None

@@ -542,14 +542,18 @@ def _scenario(
     graph: _Graph, normal: Flow, deliveries: Mapping[str, Delivery], lost: str
 ) -> Scenario:
     """The loss of ``lost`` as a delta on the normal flow (see the module docstring)."""
-    lines = graph.lines
     dead = _dead_after(graph, lost)
     delta = _Delta()
+    changes = delta.changes
     dropped: list[str] = []
     # Loads whose cords plug into a dead source move to their other cord, or drop. Dead
     # sources end at zero, so only live cords take changes.
-    affected = sorted({n for source_id in dead for n in graph.groups_on.get(source_id, ())})
-    groups = lines.cord_groups
+    groups_on = graph.groups_on
+    if len(dead) == 1:
+        affected: Sequence[int] = groups_on.get(lost, ())
+    else:
+        affected = sorted({n for source_id in dead for n in groups_on.get(source_id, ())})
+    groups = graph.lines.cord_groups
     for n in affected:
         group = groups[n]
         a, b = group.feed_a, group.feed_b
@@ -560,25 +564,39 @@ def _scenario(
         if after is None:
             dropped.extend(group.item_ids)
             after = 0.0
+        k = after - before
+        if not k:
+            continue
         for cord, live, phases in ((a, live_a, group.phases_a), (b, live_b, group.phases_b)):
             if not live or cord is None:
                 continue
-            k = after - before
-            if k:
-                w = (phases[0] * k, phases[1] * k, phases[2] * k)
-                delta.add(cord, group.typical_w * k, w[0] + w[1] + w[2], w)
+            w0, w1, w2 = phases[0] * k, phases[1] * k, phases[2] * k
+            typ = group.typical_w * k
+            acc = changes.get(cord)
+            if acc is None:
+                changes[cord] = [typ, w0 + w1 + w2, w0, w1, w2]
+            else:
+                acc[0] += typ
+                acc[1] += w0 + w1 + w2
+                acc[2] += w0
+                acc[3] += w1
+                acc[4] += w2
     # Bottom-up over the sources whose load or upstream changed: move each one's delivery.
     rank = graph.rank
-    heap = [-rank[s] for s in delta.changes]
+    children = graph.children
+    heap = [-rank[s] for s in changes]
     for source_id in dead:
         heap.append(-rank[source_id])
-        for child in graph.children.get(source_id, ()):  # they deliver elsewhere, or nowhere
+        for child in children.get(source_id, ()):  # they deliver elsewhere, or nowhere
             if child.id not in dead:
                 heap.append(-rank[child.id])
     heapq.heapify(heap)
     order = graph.order
+    efficiency = graph.efficiency
+    normal_typical = normal.typical_w
+    normal_nameplate = normal.nameplate_w
+    normal_phases = normal.phase_nameplate_w
     done = -1
-    changes = delta.changes
     while heap:
         r = -heapq.heappop(heap)
         if r == done:
@@ -591,12 +609,12 @@ def _scenario(
             after_d = _NO_DELIVERY
         else:
             acc = changes.get(sid)
-            typ, np_ = normal.typical(sid), normal.nameplate(sid)
-            now: Sequence[float] = normal.phases(sid)
+            typ, np_ = normal_typical.get(sid, 0.0), normal_nameplate.get(sid, 0.0)
+            now: Sequence[float] = normal_phases.get(sid) or _NO_LOAD
             if acc is not None:
                 typ, np_ = typ + acc[0], np_ + acc[1]
                 now = (now[0] + acc[2], now[1] + acc[3], now[2] + acc[4])
-            if typ or np_ or sid in graph.efficiency:
+            if typ or np_ or sid in efficiency:
                 after_d = _delivery(graph, source, typ, np_, now, dead)
             else:
                 after_d = _NO_DELIVERY
@@ -627,13 +645,15 @@ def _scenario(
     for sid, acc in changes.items():
         if sid in dead:
             continue
-        p = normal.phases(sid)
-        typical[sid] = normal.typical(sid) + acc[0]
-        nameplate[sid] = normal.nameplate(sid) + acc[1]
+        p = normal_phases.get(sid) or _NO_LOAD
+        typical[sid] = normal_typical.get(sid, 0.0) + acc[0]
+        nameplate[sid] = normal_nameplate.get(sid, 0.0) + acc[1]
         phases_of[sid] = [p[0] + acc[2], p[1] + acc[3], p[2] + acc[4]]
     for sid in dead:
         typical[sid] = nameplate[sid] = 0.0
         phases_of[sid] = [0.0, 0.0, 0.0]
+    site_phases = normal.site_phase_nameplate_w
+    d_phases = delta.site_phases
     return Scenario(
         lost,
         normal,
@@ -644,7 +664,7 @@ def _scenario(
         dropped,
         normal.site_typical_w + delta.site_typ,
         normal.site_nameplate_w + delta.site_np,
-        [n + d for n, d in zip(normal.site_phase_nameplate_w, delta.site_phases, strict=True)],
+        [site_phases[0] + d_phases[0], site_phases[1] + d_phases[1], site_phases[2] + d_phases[2]],
     )
 
 
@@ -674,12 +694,18 @@ def derive_flow(lines: Lines) -> PowerFlow:
     changed: dict[str, list[Scenario]] = defaultdict(list)
     assumed = lines.feeds_assumed
     deliveries: dict[str, Delivery] = {}
+    normal_typical = normal.typical_w
+    normal_nameplate = normal.nameplate_w
+    normal_phases = normal.phase_nameplate_w
     if not assumed:
+        efficiency = graph.efficiency
         for source in graph.order:
             sid = source.id
-            typ, np_ = normal.typical(sid), normal.nameplate(sid)
-            if typ or np_ or sid in graph.efficiency:
-                deliveries[sid] = _delivery(graph, source, typ, np_, normal.phases(sid), _NONE_DEAD)
+            typ, np_ = normal_typical.get(sid, 0.0), normal_nameplate.get(sid, 0.0)
+            if typ or np_ or sid in efficiency:
+                deliveries[sid] = _delivery(
+                    graph, source, typ, np_, normal_phases.get(sid) or _NO_LOAD, _NONE_DEAD
+                )
     # Upstream losses first (top-down), as a source's failover scenarios are listed.
     for source in lines.sources if assumed else graph.order:
         if assumed:
@@ -688,13 +714,15 @@ def derive_flow(lines: Lines) -> PowerFlow:
             scenario = _scenario(graph, normal, deliveries, source.id)
         by_lost[source.id] = scenario
         dead = scenario.dead
+        typical_w = scenario.typical_w
+        phases_of = scenario.phase_nameplate_w
         for sid, np_ in scenario.nameplate_w.items():
             if sid in dead:
                 continue
-            p, q = scenario.phase_nameplate_w[sid], normal.phases(sid)
+            p, q = phases_of[sid], normal_phases.get(sid) or _NO_LOAD
             if (
-                np_ != normal.nameplate(sid)
-                or scenario.typical_w[sid] != normal.typical(sid)
+                np_ != normal_nameplate.get(sid, 0.0)
+                or typical_w[sid] != normal_typical.get(sid, 0.0)
                 or p[0] != q[0]
                 or p[1] != q[1]
                 or p[2] != q[2]

@@ -13,8 +13,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rules.model import BuildSpec, PlacedItem, RackInstance
+from rules.model import BuildSpec, Face, PlacedItem, RackInstance
 from rules.specs import (
+    IT_KINDS,
+    AirflowDirection,
     AtsSpec,
     CduSpec,
     ComponentSpec,
@@ -33,9 +35,12 @@ __all__ = [
     "SOURCE_KINDS",
     "CordGroup",
     "Lines",
+    "RackAirflow",
     "ceil_div",
     "cooling_spec",
     "derive_lines",
+    "input_phases",
+    "mounted_airflow",
     "psus_needed",
     "psus_per_feed",
     "unit_draw_w",
@@ -80,6 +85,60 @@ class CordGroup:
     units_by_component: dict[int, int] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class RackAirflow:
+    """The lines of one rack by the way they breathe as mounted, build order.
+
+    Passive parts, cooling units and fanless parts of unknown airflow are in none of them.
+    Filled by the lines pass, read-only afterwards.
+    """
+
+    front_to_back: list[PlacedItem] = field(default_factory=list)
+    back_to_front: list[PlacedItem] = field(default_factory=list)
+    side_to_side: list[PlacedItem] = field(default_factory=list)
+    unknown: list[PlacedItem] = field(default_factory=list)  # fanned, airflow not known
+
+
+# Kinds that move air with fans of their own: an unknown airflow of these cannot be judged.
+_FANNED = frozenset({*IT_KINDS, Kind.UPS})
+_REVERSED = {
+    AirflowDirection.FRONT_TO_BACK: AirflowDirection.BACK_TO_FRONT,
+    AirflowDirection.BACK_TO_FRONT: AirflowDirection.FRONT_TO_BACK,
+}
+# Index of each ``RackAirflow`` list, in field order.
+_AIRFLOW_LIST = {
+    AirflowDirection.FRONT_TO_BACK: 0,
+    AirflowDirection.BACK_TO_FRONT: 1,
+    AirflowDirection.SIDE_TO_SIDE: 2,
+}
+_UNKNOWN_AIRFLOW = 3
+
+
+def mounted_airflow(component: ComponentSpec, face: Face) -> AirflowDirection | None:
+    """A part's airflow as mounted on ``face``, or None when it does not count (passive,
+    unknown, a cooling unit: an in-rack cooler returns the IT exhaust to the front by design).
+
+    A direction is given from the part's own front panel; mounted on the rear face it turns
+    round, so a front-to-back switch on the rear rails blows towards the rack front.
+    """
+    direction = component.airflow
+    if direction is None or direction is AirflowDirection.PASSIVE:
+        return None
+    if component.kind is Kind.COOLING:
+        return None
+    if face is Face.REAR:
+        direction = _REVERSED.get(direction, direction)
+    return direction
+
+
+def _airflow_list(component: ComponentSpec, face: Face) -> int | None:
+    """Which ``RackAirflow`` list (index) a line of ``component`` on ``face`` joins, if any."""
+    if component.airflow is None and component.kind in _FANNED:
+        return _UNKNOWN_AIRFLOW
+    direction = mounted_airflow(component, face)
+    return None if direction is None else _AIRFLOW_LIST[direction]
+
+
 @dataclass(frozen=True, slots=True)
 class Lines:
     """What one pass over a build's lines gathers; every mapping is read-only by convention."""
@@ -93,12 +152,20 @@ class Lines:
     by_kind: Mapping[Kind, Sequence[PlacedItem]]
     # Items of each rack that holds any, in rack order then build order.
     items_by_rack: Mapping[str, Sequence[PlacedItem]]
+    # The same racks' lines by airflow as mounted, and the ids of their lines that carry
+    # liquid (a CDU, or a line on a coolant loop), for the racks with any.
+    rack_airflow: Mapping[str, RackAirflow]
+    wet_by_rack: Mapping[str, Sequence[str]]
+    unracked: Sequence[PlacedItem]  # lines in no rack, build order
     sources: Sequence[PlacedItem]
     ups_lines: Sequence[PlacedItem]
     # Lines that draw power (IT, cooling, ...), with their loads, all units (C1).
     consumers: Sequence[PlacedItem]
     line_typical_w: Mapping[str, float]
     line_nameplate_w: Mapping[str, float]
+    # Consumers whose input is three-phase (cooling, CDUs, facility water): they need a
+    # three-phase supply.
+    three_phase_loads: Sequence[PlacedItem]
     power_unknown: Sequence[str]
     cord_groups: Sequence[CordGroup]
     # Lines of each distinct component (keyed by the component object's id), in build order:
@@ -143,6 +210,22 @@ def cooling_spec(item: PlacedItem) -> CoolingSpec | None:
     """The cooling spec of a line, if it is a cooling unit with one."""
     spec = item.component.spec
     return spec if isinstance(spec, CoolingSpec) else None
+
+
+# Whether each spec model has an ``input_phases`` field, by model class: asking a pydantic model
+# for a field it lacks raises inside pydantic, which the hot paths cannot afford.
+_HAS_INPUT_PHASES: dict[type, bool] = {}
+
+
+def input_phases(spec: object) -> int:
+    """Phases a load's or a source's input takes, as its spec says (1 when it says nothing)."""
+    if spec is None:
+        return 1
+    model = type(spec)
+    has = _HAS_INPUT_PHASES.get(model)
+    if has is None:
+        has = _HAS_INPUT_PHASES[model] = "input_phases" in getattr(model, "model_fields", {})
+    return getattr(spec, "input_phases", 1) if has else 1
 
 
 def _source_phases(item: PlacedItem) -> int:
@@ -209,7 +292,7 @@ class _LinesPass:
         if self._phases_of(source_id) == 1:
             return _ALL_ON_L1
         spec = item.component.spec
-        if getattr(spec, "input_phases", 1) == 3 and not isinstance(spec, UpsSpec):
+        if input_phases(spec) == 3 and not isinstance(spec, UpsSpec):
             return _BALANCED  # a three-phase plant load draws evenly
         if item.phase is not None:
             return _ON_PHASE[item.phase - 1]
@@ -249,16 +332,18 @@ class _LinesPass:
         spec = self.spec
         policy = spec.policy
         racks = {r.id: r for r in spec.racks}
-        by_kind: dict[Kind, list[PlacedItem]] = defaultdict(list)
+        by_kind: dict[Kind, list[PlacedItem]] = {}
         by_rack: dict[str, list[PlacedItem]] = {rack_id: [] for rack_id in racks}
+        airflow: dict[str, tuple[list[PlacedItem], ...]] = {}
+        wet: dict[str, list[str]] = {}
+        unracked: list[PlacedItem] = []
         sources: list[PlacedItem] = []
         consumers: list[PlacedItem] = []
         line_typical: dict[str, float] = {}
         line_nameplate: dict[str, float] = {}
+        three_phase_loads: list[PlacedItem] = []
         power_unknown: list[str] = []
-        groups: dict[tuple[str | bool | None, ...], CordGroup] = {}
-        by_component: dict[int, list[PlacedItem]] = {}
-        quantities: dict[int, int] = {}
+        groups: dict[tuple[str | bool | None, ...], tuple[CordGroup, bool, bool]] = {}
         units: dict[int, _Unit] = {}
         pf_default = policy.power_factor_default
         it_typ = it_np = room_w = 0.0
@@ -266,34 +351,48 @@ class _LinesPass:
         phases_of = self.phases
         turn = self.turn
         deal = self._deal
+        phase_split = self.phase_split
+        split = self._source_split
         for item in spec.items:
             c = item.component
             cid = id(c)
             unit = units.get(cid)
+            q = item.quantity
             if unit is None:
                 unit = units[cid] = _Unit(c, pf_default)
-                by_component[cid] = [item]
-                quantities[cid] = item.quantity
-            else:
-                by_component[cid].append(item)
-                quantities[cid] += item.quantity
-            by_kind[unit.kind].append(item)
+                kind_lines = by_kind.get(unit.kind)
+                if kind_lines is None:
+                    kind_lines = by_kind[unit.kind] = []
+                unit.kind_lines = kind_lines
+            unit.lines.append(item)
+            unit.quantity += q
+            unit.kind_lines.append(item)
             rack_id = item.rack_id
             if rack_id is not None:
                 by_rack[rack_id].append(item)
+                face_list = unit.airflow_rear if item.face is Face.REAR else unit.airflow_front
+                if face_list is not None:
+                    lists = airflow.get(rack_id)
+                    if lists is None:
+                        lists = airflow[rack_id] = ([], [], [], [])
+                    lists[face_list].append(item)
+                if unit.is_cdu or item.coolant_from is not None:
+                    wet.setdefault(rack_id, []).append(item.id)
+            else:
+                unracked.append(item)
             feed_a = item.feed_a
             feed_b = item.feed_b
             if unit.is_source:
                 sources.append(item)
-                if item.id not in phases_of:
+                item_id = item.id
+                if item_id not in phases_of:
                     self._resolve_source(item)
-                split = self._source_split
                 if feed_a is not None:
-                    self.phase_split[(item.id, feed_a)] = split(item, feed_a)
+                    phase_split[(item_id, feed_a)] = split(item, feed_a)
                 if feed_b is not None:
-                    self.phase_split[(item.id, feed_b)] = split(item, feed_b)
+                    phase_split[(item_id, feed_b)] = split(item, feed_b)
                 if feed_a is None:
-                    self.phase_split[(item.id, None)] = split(item, None)
+                    phase_split[(item_id, None)] = split(item, None)
                 continue
             typ = unit.typical_w
             np_ = unit.nameplate_w
@@ -301,7 +400,6 @@ class _LinesPass:
                 if unit.counts_as_load:
                     power_unknown.append(item.id)
                 continue
-            q = item.quantity
             if q != 1:
                 typ *= q
                 np_ *= q
@@ -314,17 +412,27 @@ class _LinesPass:
                 it_np += np_
             if unit.in_room:
                 room_w += typ
+            if unit.three_phase:
+                three_phase_loads.append(item)
             # Dual-fed lines that cannot ride through the loss of one feed get their own group.
             if feed_a is None or feed_b is None or unit.rides_on_both:
                 key: tuple[str | bool | None, ...] = (feed_a, feed_b)
             else:
                 key = (feed_a, feed_b, unit.rides_on_a, unit.rides_on_b)
-            group = groups.get(key)
-            if group is None:
+            entry = groups.get(key)
+            if entry is None:
                 rides = len(key) == 2
-                group = groups[key] = CordGroup(
+                group = CordGroup(
                     feed_a, feed_b, rides or unit.rides_on_a, rides or unit.rides_on_b
                 )
+                # Whether each feed is a three-phase source, on which the usual cord is dealt
+                # to the next phase without ``_deal`` (which gives the same).
+                entry = groups[key] = (
+                    group,
+                    feed_a is not None and self._phases_of(feed_a) == 3,
+                    feed_b is not None and self._phases_of(feed_b) == 3,
+                )
+            group, three_a, three_b = entry
             group.item_ids.append(item_id)
             units_of = group.units_by_component
             units_of[cid] = units_of.get(cid, 0) + q
@@ -332,38 +440,49 @@ class _LinesPass:
             group.nameplate_w += np_
             group.typical_va += typ / unit.power_factor
             group.nameplate_va += np_ / unit.power_factor
-            if feed_a is None and feed_b is None:
-                # On the site supply: its cords are dealt to the site's phases.
-                a, b, c3 = deal(item, None, unit.cords)
-                group.phases_a[0] += np_ * a
-                group.phases_a[1] += np_ * b
-                group.phases_a[2] += np_ * c3
-                continue
+            if feed_a is None:
+                if feed_b is None:
+                    # On the site supply: its cords are dealt to the site's phases.
+                    a, b, c3 = deal(item, None, unit.cords)
+                    at = group.phases_a
+                    at[0] += np_ * a
+                    at[1] += np_ * b
+                    at[2] += np_ * c3
+                    continue
+                cords_b = unit.cords
+            elif feed_b is None:
+                cords_a = unit.cords
+            else:
+                cords_a = unit.cords_a
+                cords_b = unit.cords_b
             wired = True
-            dual = feed_a is not None and feed_b is not None
-            for feed, phases, cords in (
-                (feed_a, group.phases_a, unit.cords_a if dual else unit.cords),
-                (feed_b, group.phases_b, unit.cords_b if dual else unit.cords),
-            ):
-                if feed is None:
-                    continue
-                if (
-                    cords == 1
-                    and q == 1
-                    and item.phase is None
-                    and not unit.three_phase
-                    and phases_of.get(feed) == 3
-                ):
-                    # The usual cord: one unit dealt to the next phase (see ``_deal``).
-                    start = turn[feed]
-                    turn[feed] = start + 1
-                    phases[start % 3] += np_
-                    continue
-                a, b, c3 = deal(item, feed, cords)
-                phases[0] += np_ * a
-                if b or c3:
-                    phases[1] += np_ * b
-                    phases[2] += np_ * c3
+            # The usual cord (one unit, one cord, no phase named, a single-phase load on a
+            # three-phase source) goes to the source's next phase, as ``_deal`` deals it.
+            usual = q == 1 and item.phase is None and not unit.three_phase
+            if feed_a is not None:
+                at = group.phases_a
+                if usual and three_a and cords_a == 1:
+                    start = turn[feed_a]
+                    turn[feed_a] = start + 1
+                    at[start % 3] += np_
+                else:
+                    a, b, c3 = deal(item, feed_a, cords_a)
+                    at[0] += np_ * a
+                    if b or c3:
+                        at[1] += np_ * b
+                        at[2] += np_ * c3
+            if feed_b is not None:
+                at = group.phases_b
+                if usual and three_b and cords_b == 1:
+                    start = turn[feed_b]
+                    turn[feed_b] = start + 1
+                    at[start % 3] += np_
+                else:
+                    a, b, c3 = deal(item, feed_b, cords_b)
+                    at[0] += np_ * a
+                    if b or c3:
+                        at[1] += np_ * b
+                        at[2] += np_ * c3
         ups_lines = by_kind.get(Kind.UPS, [])
         return Lines(
             spec=spec,
@@ -372,24 +491,30 @@ class _LinesPass:
             items=spec.items,
             by_id=self.by_id,
             racks=racks,
-            by_kind=dict(by_kind),
+            by_kind=by_kind,
             items_by_rack={rack_id: items for rack_id, items in by_rack.items() if items},
+            rack_airflow={
+                rack_id: RackAirflow(*airflow[rack_id]) for rack_id in racks if rack_id in airflow
+            },
+            wet_by_rack={rack_id: wet[rack_id] for rack_id in racks if rack_id in wet},
+            unracked=unracked,
             sources=sources,
             ups_lines=ups_lines,
             consumers=consumers,
             line_typical_w=line_typical,
             line_nameplate_w=line_nameplate,
+            three_phase_loads=three_phase_loads,
             power_unknown=power_unknown,
-            cord_groups=list(groups.values()),
-            items_by_component=list(by_component.values()),
-            components={key: items[0].component for key, items in by_component.items()},
-            quantity_by_component=quantities,
+            cord_groups=[entry[0] for entry in groups.values()],
+            items_by_component=[unit.lines for unit in units.values()],
+            components={key: unit.lines[0].component for key, unit in units.items()},
+            quantity_by_component={key: unit.quantity for key, unit in units.items()},
             it_typical_w=it_typ,
             it_nameplate_w=it_np,
             room_w=room_w,
             phases=phases_of,
             voltage_v=self.voltage,
-            phase_split=self.phase_split,
+            phase_split=phase_split,
             phase_rotation=self.rotation,
             feeds_assumed=bool(ups_lines) and not wired,
         )
@@ -399,16 +524,22 @@ class _Unit:
     """What the engine needs of one catalogue component, read once per evaluation."""
 
     __slots__ = (
+        "airflow_front",
+        "airflow_rear",
         "cords",
         "cords_a",
         "cords_b",
         "counts_as_load",
         "in_room",
+        "is_cdu",
         "is_it",
         "is_source",
         "kind",
+        "kind_lines",
+        "lines",
         "nameplate_w",
         "power_factor",
+        "quantity",
         "rides_on_a",
         "rides_on_b",
         "rides_on_both",
@@ -419,8 +550,16 @@ class _Unit:
     def __init__(self, component: ComponentSpec, pf_default: float) -> None:
         kind = component.kind
         self.kind = kind
+        # The lines of this component and their units, and the lines of its kind (the pass
+        # fills them).
+        self.lines: list[PlacedItem] = []
+        self.quantity = 0
+        self.kind_lines: list[PlacedItem] = []
         self.is_source = kind in SOURCE_KINDS
         self.is_it = kind.is_it
+        self.is_cdu = kind is Kind.CDU
+        self.airflow_front = _airflow_list(component, Face.FRONT)
+        self.airflow_rear = _airflow_list(component, Face.REAR)
         self.counts_as_load = self.is_it or kind in _PLANT_KINDS
         typ: float | None = None
         np_: float | None = None
@@ -431,7 +570,7 @@ class _Unit:
         spec = component.spec
         pf = spec.power_factor if isinstance(spec, ItSpec) else None
         self.power_factor = pf if pf is not None else pf_default  # C3
-        self.three_phase = getattr(spec, "input_phases", 1) == 3 and kind in _PLANT_KINDS
+        self.three_phase = input_phases(spec) == 3 and kind in _PLANT_KINDS
         # Its power cords: one per supply, spread over two feeds (the odd one on A) or all on
         # one feed; other consumers have one cord.
         self.cords = self.cords_a = self.cords_b = 1

@@ -49,6 +49,7 @@ __all__ = [
     "Runtime",
     "UpsFigures",
     "battery_model",
+    "battery_models",
     "battery_temperature_factor",
     "derive_ups",
     "usable_packs",
@@ -186,8 +187,19 @@ def battery_model(
     (spec and count, usable ones only) under ``policy`` (reference 1 precedence; see the module
     docstring), with the batteries holding ``capacity_factor`` of their rated capacity (end of
     life, cold)."""
+    return battery_models(spec, quantity, packs, policy, (capacity_factor,))[0]
+
+
+def battery_models(
+    spec: UpsSpec,
+    quantity: int,
+    packs: Sequence[tuple[BatteryPackSpec, int]],
+    policy: Policy,
+    capacity_factors: Sequence[float],
+) -> list[BatteryModel]:
+    """``battery_model`` at each of ``capacity_factors`` (new, end of life...), the string
+    worked out once."""
     q = quantity
-    eol = capacity_factor
     exponent = policy.runtime_scaling_exponent
 
     if spec.runtime_table:
@@ -198,7 +210,10 @@ def battery_model(
         m = 1.0 + pack_wh_per_unit / internal_wh if internal_wh else 1.0
         points = tuple(sorted((pt.load_w, pt.minutes) for pt in spec.runtime_table))
         method: RuntimeMethod = "vendor_point" if len(points) == 1 else "table"
-        return BatteryModel(method, q, points=points, m=m * eol, exponent=exponent)
+        return [
+            BatteryModel(method, q, points=points, m=m * eol, exponent=exponent)
+            for eol in capacity_factors
+        ]
 
     # Peukert: one equivalent string of the summed Ah at the string voltage.
     ah = 0.0
@@ -216,16 +231,19 @@ def battery_model(
         if spec.battery_ah is None:
             hours = pack_spec.rated_hours
     if volts is None or ah <= 0:
-        return BatteryModel("none", q)
-    return BatteryModel(
-        "peukert",
-        q,
-        volts=volts,
-        ah=ah * eol,
-        hours=hours,
-        k=max(ks),  # mixed strings: the steeper exponent, the safe side
-        eta=policy.inverter_efficiency,
-    )
+        return [BatteryModel("none", q) for _ in capacity_factors]
+    return [
+        BatteryModel(
+            "peukert",
+            q,
+            volts=volts,
+            ah=ah * eol,
+            hours=hours,
+            k=max(ks),  # mixed strings: the steeper exponent, the safe side
+            eta=policy.inverter_efficiency,
+        )
+        for eol in capacity_factors
+    ]
 
 
 def battery_temperature_factor(temperature_c: float, policy: Policy) -> float:
@@ -308,8 +326,7 @@ def derive_ups(
         input_pf = policy.ups_input_power_factor if online else load_pf.get(ups.id, 0.95)
         packs = packs_of.get(ups.id, [])
         usable = [(s, pack.quantity) for pack, s in usable_packs(spec, packs)]
-        new = battery_model(spec, ups.quantity, usable, policy, cold)
-        old = battery_model(spec, ups.quantity, usable, policy, cold * eol)
+        new, old = battery_models(spec, ups.quantity, usable, policy, (cold, cold * eol))
         design = worst if two_n else load
         runtime_new, runtime_eol = _runtime(new, design), _runtime(old, design)
         judged_eol = policy.battery_end_of_life

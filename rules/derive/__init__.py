@@ -87,6 +87,6 @@ def derive(spec: BuildSpec) -> Derived:
         ups_redundancy=ups_redundancy(ups, flow, electrical, policy, lines.it_typical_w),
         cooling_redundancy=cooling_redundancy(thermal.units, thermal.heat_w, policy),
         energy=derive_energy(lines, flow.normal, thermal.annual_water_l),
-        names=Names(spec),
+        names=Names(spec, lines.by_id),
         judged_ups=[f for f in ups.values() if f.has_spec],
     )

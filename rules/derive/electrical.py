@@ -47,9 +47,13 @@ __all__ = [
 SITE = "site"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PhaseCurrent:
-    """The most loaded phase of a source in one scenario."""
+    """The most loaded phase of a source in one scenario.
+
+    Read-only once derived; not frozen because the engine builds one per source and scenario in
+    its hot path, where a frozen dataclass pays an ``object.__setattr__`` per field.
+    """
 
     source: str
     scenario: str  # NORMAL or the id of the lost source
@@ -63,9 +67,13 @@ class PhaseCurrent:
         return self.current_a / self.limit_a
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourceCurrents:
-    """Worst phase of a source in normal operation and over every failover scenario."""
+    """Worst phase of a source in normal operation and over every failover scenario.
+
+    Read-only once derived; not frozen because the engine builds one per source in its hot path,
+    where a frozen dataclass pays an ``object.__setattr__`` per field.
+    """
 
     normal: PhaseCurrent
     failover: PhaseCurrent | None
@@ -73,12 +81,15 @@ class SourceCurrents:
     worst_by_phase: tuple[float, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourceCapacity:
     """What a source (PDU, ATS, UPS output, or the site supply) can carry beside what it does.
 
     Usable figures are at the utilisation limit (C4) and at the PF of the load behind it (C3):
     usable W = limit A x V_LN x PF per phase.
+
+    Read-only once derived; not frozen because the engine builds one per source in its hot path,
+    where a frozen dataclass pays an ``object.__setattr__`` per field.
     """
 
     source: str
@@ -210,6 +221,8 @@ def _power_factors(lines: Lines) -> tuple[dict[str, float], dict[str, float]]:
     # sums per source: typical W, typical VA, nameplate W, nameplate VA
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     all_ups = [u.id for u in lines.ups_lines]
+    # What each cord's source reaches up to the site supply, walked once per source.
+    paths: dict[str, set[str]] = {}
     # Consumers on the same cords share their upstream sources: sum them per cord group.
     for group in lines.cord_groups:
         reached = {SITE}
@@ -217,7 +230,11 @@ def _power_factors(lines: Lines) -> tuple[dict[str, float], dict[str, float]]:
             reached.update(all_ups)
         for cord in (group.feed_a, group.feed_b):
             if cord is not None:
-                _upstream(lines, cord, reached)
+                path = paths.get(cord)
+                if path is None:
+                    path = paths[cord] = set()
+                    _upstream(lines, cord, path)
+                reached |= path
         for source_id in reached:
             acc = sums[source_id]
             acc[0] += group.typical_w

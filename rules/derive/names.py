@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rules.derive.electrical import SITE
 from rules.derive.geometry import u_span_text
@@ -22,12 +22,13 @@ class Names:
     its note when short enough to be a label ("PDU A"), no U for a zero-U part; a rack is its
     name and id, "Rack 1 (L44)"; the site supply (or no source: None) is "the site supply". An
     id the build does not hold is quoted as it is. Finding codes and subjects keep the bare
-    ids: the words are for people.
+    ids: the words are for people. ``by_id``: the build's lines by id, when the caller has
+    them already.
     """
 
     __slots__ = ("_fixed", "_items", "_named", "_racks")
 
-    def __init__(self, spec: BuildSpec) -> None:
+    def __init__(self, spec: BuildSpec, by_id: Mapping[str, PlacedItem] | None = None) -> None:
         # An item is named when a finding or a page first asks for it: most builds name a
         # handful of their lines, and an evaluation should not spell out all of them.
         fixed: dict[str, str] = {SITE: "the site supply"}
@@ -38,7 +39,7 @@ class Names:
         self._fixed = fixed
         self._racks = racks
         # An item whose id is also a rack's (or "site") is named as the item.
-        self._items: dict[str, PlacedItem] = {item.id: item for item in spec.items}
+        self._items = by_id if by_id is not None else {item.id: item for item in spec.items}
         self._named: dict[str, str] = {}
 
     def _item_name(self, item: PlacedItem) -> str:

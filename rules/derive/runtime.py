@@ -61,9 +61,13 @@ IDLE_LOAD_W = 1.0  # runtime is evaluated at no less than this per UPS unit
 RuntimeMethod = Literal["table", "vendor_point", "peukert", "none"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Runtime:
-    """Runtime of one UPS line at one load, and how it was found."""
+    """Runtime of one UPS line at one load, and how it was found.
+
+    Read-only once derived; not frozen because the engine builds one per UPS line and battery
+    state in its hot path, where a frozen dataclass pays an ``object.__setattr__`` per field.
+    """
 
     minutes: float | None
     method: RuntimeMethod
@@ -87,7 +91,7 @@ def _table_minutes(points: tuple[tuple[float, float], ...], p: float, exponent: 
     raise AssertionError("unreachable: p lies inside the table")  # pragma: no cover
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BatteryModel:
     """How one UPS line's runtime depends on its load: the method and its constants.
 
@@ -95,6 +99,9 @@ class BatteryModel:
     and the capacity multiplier ``m`` (packs x end of life): a unit at p W lasts what the table
     gives at p / m. ``peukert``: equivalent string ``volts``, ``ah`` (per unit, end of life
     applied), rated ``hours`` and exponent ``k``.
+
+    Read-only once derived; not frozen because the engine builds one per UPS line and battery
+    state in its hot path, where a frozen dataclass pays an ``object.__setattr__`` per field.
     """
 
     method: RuntimeMethod
@@ -254,7 +261,7 @@ def battery_temperature_factor(temperature_c: float, policy: Policy) -> float:
     return max(0.0, 1 - policy.battery_cold_derate_pct_per_k / 100 * cold_k)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UpsFigures:
     """What one UPS line carries, draws and how long it lasts.
 
@@ -264,6 +271,9 @@ class UpsFigures:
     in which it survives. Runtime is figured with new batteries and at end of life (the policy's
     share of rated capacity, reference 1), both at the site's coldest temperature;
     ``policy.battery_end_of_life`` says which one is judged (``runtime``).
+
+    Read-only once derived; not frozen because the engine builds one per UPS line in its hot
+    path, where a frozen dataclass pays an ``object.__setattr__`` per field.
     """
 
     line: PlacedItem

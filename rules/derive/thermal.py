@@ -173,9 +173,13 @@ def inlet_range_c(site: Site, cooling: Sequence[PlacedItem]) -> tuple[float, flo
     return site.ambient_min_c, site.ambient_max_c
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CoolingUnit:
-    """One cooling line, all its units: what it is rated for and what it gives at the site."""
+    """One cooling line, all its units: what it is rated for and what it gives at the site.
+
+    Read-only once derived; not frozen because the engine builds one per cooling line in its hot
+    path, where a frozen dataclass pays an ``object.__setattr__`` per field.
+    """
 
     line: PlacedItem
     spec: CoolingSpec

@@ -180,14 +180,19 @@ class Out(BaseModel):
         schema work unchanged; a test compares the two.
         """
         obj = _new(cls)
-        _set_attribute(obj, "__dict__", values)
-        _set_attribute(obj, "__pydantic_fields_set__", set(values))
-        _set_attribute(obj, "__pydantic_extra__", None)
-        _set_attribute(obj, "__pydantic_private__", None)
+        _set_dict(obj, values)
+        _set_fields_set(obj, set(values))
+        _set_extra(obj, None)
+        _set_private(obj, None)
         return obj
 
 
-_set_attribute = object.__setattr__  # past the frozen model's own __setattr__, as pydantic does
+# Past the frozen model's own __setattr__, as pydantic does, straight to BaseModel's slots (an
+# ``object.__setattr__`` looks each one up by name first).
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _new = object.__new__  # BaseModel defines no __new__ of its own
 
 

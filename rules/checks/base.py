@@ -4,7 +4,7 @@ emit declared beside it.
 ``@rule("power", ups_kw_capacity=(protects, source))`` declares that the function emits
 ``power.ups_kw_capacity``; it registers nothing. The explicit, ordered list of checks is
 ``rules.checks.CHECKS``; a code's family is the module that holds it (``power.*`` lives in
-``rules/checks/power/``, ``thermal.*`` in ``rules/checks/thermal.py``).
+``rules/checks/power/``, ``thermal.*`` in ``rules/checks/thermal/``).
 """
 
 from __future__ import annotations

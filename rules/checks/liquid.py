@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 from rules.checks.base import finding, rule
 from rules.derive import Derived
-from rules.model import Finding, PlacedItem, Severity
-from rules.specs import Kind, Redundancy
+from rules.model import Finding, Severity
+from rules.specs import Redundancy
 from rules.text import celsius, percent, watts
 
 __all__ = [
@@ -393,11 +393,6 @@ def condensation(d: Derived) -> Iterator[Finding]:
             )
 
 
-def _has_water(item: PlacedItem) -> bool:
-    kind = item.component.kind
-    return kind is Kind.CDU or item.coolant_from is not None
-
-
 @rule(
     "liquid",
     leak_detection=(
@@ -407,10 +402,8 @@ def _has_water(item: PlacedItem) -> bool:
 )
 def leak_detection(d: Derived) -> Iterator[Finding]:
     """A rack holding a CDU, a water-fed rear door or a cold-plate node needs a leak sensor."""
-    for rack_id, items in d.lines.items_by_rack.items():
-        wet = [i.id for i in items if _has_water(i)]
-        if not wet:
-            continue
+    for rack_id, wet in d.lines.wet_by_rack.items():
+        items = d.lines.items_by_rack[rack_id]
         sensed = any(
             getattr(i.component.spec, "accessory_type", None) == "leak_detection" for i in items
         )

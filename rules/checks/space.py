@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 from rules.checks.base import finding, rule
 from rules.derive import Derived
-from rules.derive.geometry import faces_collide, item_u, u_span_text
+from rules.derive.geometry import RackLayout, faces_collide, item_u, u_span_text
 from rules.model import Finding, Severity
+from rules.specs import RackSpec
 
 __all__ = ["depth_fit", "u_capacity", "u_positions", "unplaced"]
 
@@ -57,49 +58,76 @@ def u_positions(d: Derived) -> Iterator[Finding]:
         spec = layout.spec
         if spec is None or not layout.spans:
             continue
-        usable = spec.usable_depth_mm
-        for low, high, item in layout.spans:
-            if low < 1 or high > spec.u + 1:
-                yield finding(
-                    "space.u_out_of_range",
-                    Severity.ERROR,
-                    f"{d.names.start(item.id)} spans {u_span_text(low, high)}, outside "
-                    f"U1-U{spec.u} of "
-                    f"{d.names(rack_id)}.",
-                    subject=[rack_id, item.id],
-                    value=high - 1 if high > spec.u + 1 else low,
-                    limit=float(spec.u) if high > spec.u + 1 else 1.0,
-                    unit="U",
-                )
+        # One walk up the rack says whether anything is out of range or overlaps; the
+        # findings are written only then. Sorted by start, two spans overlap only if some span
+        # starts below the end of the one before it.
+        top = spec.u + 1
         placed = layout.by_low
-        for n, (a_low, a_high, a) in enumerate(placed):
-            for m in range(n + 1, len(placed)):
-                b_low, b_high, b = placed[m]
-                if b_low >= a_high:
-                    break  # sorted by start: nothing later reaches back into a
-                low, high = max(a_low, b_low), min(a_high, b_high)
-                if a.face is not b.face:
-                    if not faces_collide(
-                        a.face, a.component.depth_mm, b.face, b.component.depth_mm, usable
-                    ):
-                        continue
-                    depth = (a.component.depth_mm or usable) + (b.component.depth_mm or usable)
-                    where = (
-                        f"on opposite faces, {depth:,.0f} mm deep together in "
-                        f"{usable:,.0f} mm of usable depth"
-                    )
-                else:
-                    where = f"on the {a.face.value} face"
-                yield finding(
-                    "space.u_overlap",
-                    Severity.ERROR,
-                    f"{d.names.start(a.id)} and {d.names(b.id)} both occupy "
-                    f"{u_span_text(low, high)} of {d.names(rack_id)} {where}.",
-                    subject=[rack_id, a.id, b.id],
-                    value=high - low,
-                    limit=0.0,
-                    unit="U",
+        out_of_range = overlapping = False
+        previous_high = None
+        for low, high, _ in placed:
+            if low < 1 or high > top:
+                out_of_range = True
+            if previous_high is not None and low < previous_high:
+                overlapping = True
+            previous_high = high
+        if out_of_range:
+            yield from _out_of_range(d, rack_id, layout, spec)
+        if overlapping:
+            yield from _overlaps(d, rack_id, layout, spec)
+
+
+def _out_of_range(
+    d: Derived, rack_id: str, layout: RackLayout, spec: RackSpec
+) -> Iterator[Finding]:
+    """Placed spans outside U1..U(rack), in build order."""
+    for low, high, item in layout.spans:
+        if low < 1 or high > spec.u + 1:
+            yield finding(
+                "space.u_out_of_range",
+                Severity.ERROR,
+                f"{d.names.start(item.id)} spans {u_span_text(low, high)}, outside "
+                f"U1-U{spec.u} of "
+                f"{d.names(rack_id)}.",
+                subject=[rack_id, item.id],
+                value=high - 1 if high > spec.u + 1 else low,
+                limit=float(spec.u) if high > spec.u + 1 else 1.0,
+                unit="U",
+            )
+
+
+def _overlaps(d: Derived, rack_id: str, layout: RackLayout, spec: RackSpec) -> Iterator[Finding]:
+    """Pairs of placed spans that collide, bottom up."""
+    usable = spec.usable_depth_mm
+    placed = layout.by_low
+    for n, (a_low, a_high, a) in enumerate(placed):
+        for m in range(n + 1, len(placed)):
+            b_low, b_high, b = placed[m]
+            if b_low >= a_high:
+                break  # sorted by start: nothing later reaches back into a
+            low, high = max(a_low, b_low), min(a_high, b_high)
+            if a.face is not b.face:
+                if not faces_collide(
+                    a.face, a.component.depth_mm, b.face, b.component.depth_mm, usable
+                ):
+                    continue
+                depth = (a.component.depth_mm or usable) + (b.component.depth_mm or usable)
+                where = (
+                    f"on opposite faces, {depth:,.0f} mm deep together in "
+                    f"{usable:,.0f} mm of usable depth"
                 )
+            else:
+                where = f"on the {a.face.value} face"
+            yield finding(
+                "space.u_overlap",
+                Severity.ERROR,
+                f"{d.names.start(a.id)} and {d.names(b.id)} both occupy "
+                f"{u_span_text(low, high)} of {d.names(rack_id)} {where}.",
+                subject=[rack_id, a.id, b.id],
+                value=high - low,
+                limit=0.0,
+                unit="U",
+            )
 
 
 @rule(
@@ -151,7 +179,7 @@ def depth_fit(d: Derived) -> Iterator[Finding]:
 )
 def unplaced(d: Derived) -> Iterator[Finding]:
     """Lines with U height but no rack: the build does not yet show where they go."""
-    loose = [i for i in d.lines.items if i.rack_id is None and i.component.u_height > 0]
+    loose = [i for i in d.lines.unracked if i.component.u_height > 0]
     if not loose:
         return
     total = sum(item_u(i) for i in loose)

@@ -11,7 +11,7 @@ functions for placement, drawings, proposals and documents.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rules.derive.electrical import Electrical, derive_electrical
@@ -50,6 +50,8 @@ class Derived:
     cooling_redundancy: RedundancyResult
     energy: Energy
     names: Names  # how findings name the racks and items
+    # UPS lines whose catalogue entry carries a UPS spec (others cannot be judged), build order.
+    judged_ups: Sequence[UpsFigures]
 
     @property
     def site(self) -> Site:
@@ -60,11 +62,6 @@ class Derived:
     def policy(self) -> Policy:
         """The policy the build is judged by."""
         return self.spec.policy
-
-    @property
-    def judged_ups(self) -> list[UpsFigures]:
-        """UPS lines whose catalogue entry carries a UPS spec (others cannot be judged)."""
-        return [f for f in self.ups.values() if f.has_spec]
 
 
 def derive(spec: BuildSpec) -> Derived:
@@ -92,5 +89,6 @@ def derive(spec: BuildSpec) -> Derived:
         ups_redundancy=ups_redundancy(ups, flow, electrical, policy, lines.it_typical_w),
         cooling_redundancy=cooling_redundancy(thermal.units, thermal.heat_w, policy),
         energy=derive_energy(lines, flow.normal, water_l),
-        names=Names(spec),
+        names=Names(spec, lines.by_id),
+        judged_ups=[f for f in ups.values() if f.has_spec],
     )

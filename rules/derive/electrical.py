@@ -47,9 +47,13 @@ __all__ = [
 SITE = "site"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PhaseCurrent:
-    """The most loaded phase of a source in one scenario."""
+    """The most loaded phase of a source in one scenario.
+
+    Read-only once derived; not frozen because the engine builds one per source and scenario in
+    its hot path, where a frozen dataclass pays an ``object.__setattr__`` per field.
+    """
 
     source: str
     scenario: str  # NORMAL or the id of the lost source
@@ -63,9 +67,13 @@ class PhaseCurrent:
         return self.current_a / self.limit_a
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourceCurrents:
-    """Worst phase of a source in normal operation and over every failover scenario."""
+    """Worst phase of a source in normal operation and over every failover scenario.
+
+    Read-only once derived; not frozen because the engine builds one per source in its hot path,
+    where a frozen dataclass pays an ``object.__setattr__`` per field.
+    """
 
     normal: PhaseCurrent
     failover: PhaseCurrent | None
@@ -73,12 +81,15 @@ class SourceCurrents:
     worst_by_phase: tuple[float, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourceCapacity:
     """What a source (PDU, ATS, UPS output, or the site supply) can carry beside what it does.
 
     Usable figures are at the utilisation limit (C4) and at the PF of the load behind it (C3):
     usable W = limit A x V_LN x PF per phase.
+
+    Read-only once derived; not frozen because the engine builds one per source in its hot path,
+    where a frozen dataclass pays an ``object.__setattr__`` per field.
     """
 
     source: str
@@ -210,6 +221,8 @@ def _power_factors(lines: Lines) -> tuple[dict[str, float], dict[str, float]]:
     # sums per source: typical W, typical VA, nameplate W, nameplate VA
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     all_ups = [u.id for u in lines.ups_lines]
+    # What each cord's source reaches up to the site supply, walked once per source.
+    paths: dict[str, set[str]] = {}
     # Consumers on the same cords share their upstream sources: sum them per cord group.
     for group in lines.cord_groups:
         reached = {SITE}
@@ -217,7 +230,11 @@ def _power_factors(lines: Lines) -> tuple[dict[str, float], dict[str, float]]:
             reached.update(all_ups)
         for cord in (group.feed_a, group.feed_b):
             if cord is not None:
-                _upstream(lines, cord, reached)
+                path = paths.get(cord)
+                if path is None:
+                    path = paths[cord] = set()
+                    _upstream(lines, cord, path)
+                reached |= path
         for source_id in reached:
             acc = sums[source_id]
             acc[0] += group.typical_w
@@ -236,11 +253,17 @@ def _power_factors(lines: Lines) -> tuple[dict[str, float], dict[str, float]]:
 def _worst_phase(
     source_id: str, scenario: str, currents: Sequence[float], limit: float
 ) -> PhaseCurrent:
+    best = _worst_index(currents)
+    return PhaseCurrent(source_id, scenario, best + 1, currents[best], limit)
+
+
+def _worst_index(currents: Sequence[float]) -> int:
+    """Index of the most loaded phase (the first of equals)."""
     best = 0
     for p in range(1, len(currents)):
         if currents[p] > currents[best]:
             best = p
-    return PhaseCurrent(source_id, scenario, best + 1, currents[best], limit)
+    return best
 
 
 def phase_currents(
@@ -270,15 +293,21 @@ def _currents(
         currents = phase_currents(flow.normal, sid, divisor, single_phase)
         worst = list(currents)
         normal = _worst_phase(sid, NORMAL, currents, limit)
-        failover: PhaseCurrent | None = None
+        # The worst failover phase: (current, phase index, lost source), the first of equals.
+        found: tuple[float, int, str] | None = None
         for scenario in flow.failover(sid):
             currents = phase_currents(scenario, sid, divisor, single_phase)
             for p, current in enumerate(currents):
                 if current > worst[p]:
                     worst[p] = current
-            found = _worst_phase(sid, scenario.lost, currents, limit)
-            if failover is None or found.current_a > failover.current_a:
-                failover = found
+            best = _worst_index(currents)
+            if found is None or currents[best] > found[0]:
+                found = (currents[best], best, scenario.lost)
+        failover = (
+            PhaseCurrent(sid, found[2], found[1] + 1, found[0], limit)
+            if found is not None
+            else None
+        )
         out[sid] = SourceCurrents(normal, failover, tuple(worst))
     return out
 
@@ -339,9 +368,7 @@ def _output_of(upstream: PlacedItem | None, site: Site, lines: Lines) -> tuple[i
 def _mismatches(lines: Lines) -> list[SourceMismatch]:
     out: list[SourceMismatch] = []
     site = lines.site
-    for load in lines.consumers:  # a three-phase plant load needs a three-phase supply
-        if getattr(load.component.spec, "input_phases", 1) != 3 or load.component.kind.is_it:
-            continue
+    for load in lines.three_phase_loads:  # a three-phase plant load needs a three-phase supply
         load_feeds: list[str | None] = [f for f in (load.feed_a, load.feed_b) if f is not None]
         for feed in load_feeds or [None]:
             upstream = lines.by_id[feed] if feed is not None else None

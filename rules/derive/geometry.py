@@ -11,6 +11,7 @@ all use these functions.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -80,8 +81,7 @@ class RackLayout:
         return not self.unknown_mass and self.rack.component.weight_kg is not None
 
 
-def _low(span: Span) -> float:
-    return span[0]
+_low = operator.itemgetter(0)  # a span's lowest U, the sort key of ``by_low``
 
 
 def rack_layout(rack: RackInstance, items: Iterable[PlacedItem]) -> RackLayout:

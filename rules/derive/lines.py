@@ -8,19 +8,26 @@ lines and cheap per line.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rules.model import BuildSpec, PlacedItem, RackInstance
+from rules.derive.components import (
+    PASSIVE_KINDS,
+    SOURCE_KINDS,
+    _Unit,
+    ceil_div,
+    input_phases,
+    mounted_airflow,
+    psus_needed,
+    psus_per_feed,
+    unit_draw_w,
+)
+from rules.model import BuildSpec, Face, PlacedItem, RackInstance
 from rules.specs import (
     AtsSpec,
-    CduSpec,
     ComponentSpec,
     CoolingSpec,
-    FacilityWaterSpec,
-    ItSpec,
     Kind,
     PduSpec,
     Policy,
@@ -33,9 +40,12 @@ __all__ = [
     "SOURCE_KINDS",
     "CordGroup",
     "Lines",
+    "RackAirflow",
     "ceil_div",
     "cooling_spec",
     "derive_lines",
+    "input_phases",
+    "mounted_airflow",
     "psus_needed",
     "psus_per_feed",
     "unit_draw_w",
@@ -43,15 +53,10 @@ __all__ = [
     "ups_spec",
 ]
 
-# Kinds that neither draw power themselves nor distribute it.
-PASSIVE_KINDS = frozenset({Kind.RACK, Kind.ACCESSORY, Kind.BUNDLE, Kind.BATTERY})
-SOURCE_KINDS = frozenset({Kind.PDU, Kind.ATS, Kind.UPS})
 _ALL_ON_L1 = (1.0, 0.0, 0.0)  # a single-phase source carries everything on its one phase
 _BALANCED = (1 / 3, 1 / 3, 1 / 3)
 _ON_PHASE = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
 _DEFAULT_UPS = UpsSpec(kva=1.0)
-# Plant that draws power without being IT: its draw is a load the flow carries.
-_PLANT_KINDS = frozenset({Kind.COOLING, Kind.CDU, Kind.FACILITY_WATER})
 
 
 @dataclass(slots=True)
@@ -80,6 +85,20 @@ class CordGroup:
     units_by_component: dict[int, int] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class RackAirflow:
+    """The lines of one rack by the way they breathe as mounted, build order.
+
+    Passive parts, cooling units and fanless parts of unknown airflow are in none of them.
+    Filled by the lines pass, read-only afterwards.
+    """
+
+    front_to_back: list[PlacedItem] = field(default_factory=list)
+    back_to_front: list[PlacedItem] = field(default_factory=list)
+    side_to_side: list[PlacedItem] = field(default_factory=list)
+    unknown: list[PlacedItem] = field(default_factory=list)  # fanned, airflow not known
+
+
 @dataclass(frozen=True, slots=True)
 class Lines:
     """What one pass over a build's lines gathers; every mapping is read-only by convention."""
@@ -93,12 +112,20 @@ class Lines:
     by_kind: Mapping[Kind, Sequence[PlacedItem]]
     # Items of each rack that holds any, in rack order then build order.
     items_by_rack: Mapping[str, Sequence[PlacedItem]]
+    # The same racks' lines by airflow as mounted, and the ids of their lines that carry
+    # liquid (a CDU, or a line on a coolant loop), for the racks with any.
+    rack_airflow: Mapping[str, RackAirflow]
+    wet_by_rack: Mapping[str, Sequence[str]]
+    unracked: Sequence[PlacedItem]  # lines in no rack, build order
     sources: Sequence[PlacedItem]
     ups_lines: Sequence[PlacedItem]
     # Lines that draw power (IT, cooling, ...), with their loads, all units (C1).
     consumers: Sequence[PlacedItem]
     line_typical_w: Mapping[str, float]
     line_nameplate_w: Mapping[str, float]
+    # Consumers whose input is three-phase (cooling, CDUs, facility water): they need a
+    # three-phase supply.
+    three_phase_loads: Sequence[PlacedItem]
     power_unknown: Sequence[str]
     cord_groups: Sequence[CordGroup]
     # Lines of each distinct component (keyed by the component object's id), in build order:
@@ -209,7 +236,7 @@ class _LinesPass:
         if self._phases_of(source_id) == 1:
             return _ALL_ON_L1
         spec = item.component.spec
-        if getattr(spec, "input_phases", 1) == 3 and not isinstance(spec, UpsSpec):
+        if input_phases(spec) == 3 and not isinstance(spec, UpsSpec):
             return _BALANCED  # a three-phase plant load draws evenly
         if item.phase is not None:
             return _ON_PHASE[item.phase - 1]
@@ -249,16 +276,18 @@ class _LinesPass:
         spec = self.spec
         policy = spec.policy
         racks = {r.id: r for r in spec.racks}
-        by_kind: dict[Kind, list[PlacedItem]] = defaultdict(list)
+        by_kind: dict[Kind, list[PlacedItem]] = {}
         by_rack: dict[str, list[PlacedItem]] = {rack_id: [] for rack_id in racks}
+        airflow: dict[str, tuple[list[PlacedItem], ...]] = {}
+        wet: dict[str, list[str]] = {}
+        unracked: list[PlacedItem] = []
         sources: list[PlacedItem] = []
         consumers: list[PlacedItem] = []
         line_typical: dict[str, float] = {}
         line_nameplate: dict[str, float] = {}
+        three_phase_loads: list[PlacedItem] = []
         power_unknown: list[str] = []
-        groups: dict[tuple[str | bool | None, ...], CordGroup] = {}
-        by_component: dict[int, list[PlacedItem]] = {}
-        quantities: dict[int, int] = {}
+        groups: dict[tuple[str | bool | None, ...], tuple[CordGroup, bool, bool]] = {}
         units: dict[int, _Unit] = {}
         pf_default = policy.power_factor_default
         it_typ = it_np = room_w = 0.0
@@ -266,34 +295,48 @@ class _LinesPass:
         phases_of = self.phases
         turn = self.turn
         deal = self._deal
+        phase_split = self.phase_split
+        split = self._source_split
         for item in spec.items:
             c = item.component
             cid = id(c)
             unit = units.get(cid)
+            q = item.quantity
             if unit is None:
                 unit = units[cid] = _Unit(c, pf_default)
-                by_component[cid] = [item]
-                quantities[cid] = item.quantity
-            else:
-                by_component[cid].append(item)
-                quantities[cid] += item.quantity
-            by_kind[unit.kind].append(item)
+                kind_lines = by_kind.get(unit.kind)
+                if kind_lines is None:
+                    kind_lines = by_kind[unit.kind] = []
+                unit.kind_lines = kind_lines
+            unit.lines.append(item)
+            unit.quantity += q
+            unit.kind_lines.append(item)
             rack_id = item.rack_id
             if rack_id is not None:
                 by_rack[rack_id].append(item)
+                face_list = unit.airflow_rear if item.face is Face.REAR else unit.airflow_front
+                if face_list is not None:
+                    lists = airflow.get(rack_id)
+                    if lists is None:
+                        lists = airflow[rack_id] = ([], [], [], [])
+                    lists[face_list].append(item)
+                if unit.is_cdu or item.coolant_from is not None:
+                    wet.setdefault(rack_id, []).append(item.id)
+            else:
+                unracked.append(item)
             feed_a = item.feed_a
             feed_b = item.feed_b
             if unit.is_source:
                 sources.append(item)
-                if item.id not in phases_of:
+                item_id = item.id
+                if item_id not in phases_of:
                     self._resolve_source(item)
-                split = self._source_split
                 if feed_a is not None:
-                    self.phase_split[(item.id, feed_a)] = split(item, feed_a)
+                    phase_split[(item_id, feed_a)] = split(item, feed_a)
                 if feed_b is not None:
-                    self.phase_split[(item.id, feed_b)] = split(item, feed_b)
+                    phase_split[(item_id, feed_b)] = split(item, feed_b)
                 if feed_a is None:
-                    self.phase_split[(item.id, None)] = split(item, None)
+                    phase_split[(item_id, None)] = split(item, None)
                 continue
             typ = unit.typical_w
             np_ = unit.nameplate_w
@@ -301,7 +344,6 @@ class _LinesPass:
                 if unit.counts_as_load:
                     power_unknown.append(item.id)
                 continue
-            q = item.quantity
             if q != 1:
                 typ *= q
                 np_ *= q
@@ -314,17 +356,27 @@ class _LinesPass:
                 it_np += np_
             if unit.in_room:
                 room_w += typ
+            if unit.three_phase:
+                three_phase_loads.append(item)
             # Dual-fed lines that cannot ride through the loss of one feed get their own group.
             if feed_a is None or feed_b is None or unit.rides_on_both:
                 key: tuple[str | bool | None, ...] = (feed_a, feed_b)
             else:
                 key = (feed_a, feed_b, unit.rides_on_a, unit.rides_on_b)
-            group = groups.get(key)
-            if group is None:
+            entry = groups.get(key)
+            if entry is None:
                 rides = len(key) == 2
-                group = groups[key] = CordGroup(
+                group = CordGroup(
                     feed_a, feed_b, rides or unit.rides_on_a, rides or unit.rides_on_b
                 )
+                # Whether each feed is a three-phase source, on which the usual cord is dealt
+                # to the next phase without ``_deal`` (which gives the same).
+                entry = groups[key] = (
+                    group,
+                    feed_a is not None and self._phases_of(feed_a) == 3,
+                    feed_b is not None and self._phases_of(feed_b) == 3,
+                )
+            group, three_a, three_b = entry
             group.item_ids.append(item_id)
             units_of = group.units_by_component
             units_of[cid] = units_of.get(cid, 0) + q
@@ -332,38 +384,49 @@ class _LinesPass:
             group.nameplate_w += np_
             group.typical_va += typ / unit.power_factor
             group.nameplate_va += np_ / unit.power_factor
-            if feed_a is None and feed_b is None:
-                # On the site supply: its cords are dealt to the site's phases.
-                a, b, c3 = deal(item, None, unit.cords)
-                group.phases_a[0] += np_ * a
-                group.phases_a[1] += np_ * b
-                group.phases_a[2] += np_ * c3
-                continue
+            if feed_a is None:
+                if feed_b is None:
+                    # On the site supply: its cords are dealt to the site's phases.
+                    a, b, c3 = deal(item, None, unit.cords)
+                    at = group.phases_a
+                    at[0] += np_ * a
+                    at[1] += np_ * b
+                    at[2] += np_ * c3
+                    continue
+                cords_b = unit.cords
+            elif feed_b is None:
+                cords_a = unit.cords
+            else:
+                cords_a = unit.cords_a
+                cords_b = unit.cords_b
             wired = True
-            dual = feed_a is not None and feed_b is not None
-            for feed, phases, cords in (
-                (feed_a, group.phases_a, unit.cords_a if dual else unit.cords),
-                (feed_b, group.phases_b, unit.cords_b if dual else unit.cords),
-            ):
-                if feed is None:
-                    continue
-                if (
-                    cords == 1
-                    and q == 1
-                    and item.phase is None
-                    and not unit.three_phase
-                    and phases_of.get(feed) == 3
-                ):
-                    # The usual cord: one unit dealt to the next phase (see ``_deal``).
-                    start = turn[feed]
-                    turn[feed] = start + 1
-                    phases[start % 3] += np_
-                    continue
-                a, b, c3 = deal(item, feed, cords)
-                phases[0] += np_ * a
-                if b or c3:
-                    phases[1] += np_ * b
-                    phases[2] += np_ * c3
+            # The usual cord (one unit, one cord, no phase named, a single-phase load on a
+            # three-phase source) goes to the source's next phase, as ``_deal`` deals it.
+            usual = q == 1 and item.phase is None and not unit.three_phase
+            if feed_a is not None:
+                at = group.phases_a
+                if usual and three_a and cords_a == 1:
+                    start = turn[feed_a]
+                    turn[feed_a] = start + 1
+                    at[start % 3] += np_
+                else:
+                    a, b, c3 = deal(item, feed_a, cords_a)
+                    at[0] += np_ * a
+                    if b or c3:
+                        at[1] += np_ * b
+                        at[2] += np_ * c3
+            if feed_b is not None:
+                at = group.phases_b
+                if usual and three_b and cords_b == 1:
+                    start = turn[feed_b]
+                    turn[feed_b] = start + 1
+                    at[start % 3] += np_
+                else:
+                    a, b, c3 = deal(item, feed_b, cords_b)
+                    at[0] += np_ * a
+                    if b or c3:
+                        at[1] += np_ * b
+                        at[2] += np_ * c3
         ups_lines = by_kind.get(Kind.UPS, [])
         return Lines(
             spec=spec,
@@ -372,129 +435,30 @@ class _LinesPass:
             items=spec.items,
             by_id=self.by_id,
             racks=racks,
-            by_kind=dict(by_kind),
+            by_kind=by_kind,
             items_by_rack={rack_id: items for rack_id, items in by_rack.items() if items},
+            rack_airflow={
+                rack_id: RackAirflow(*airflow[rack_id]) for rack_id in racks if rack_id in airflow
+            },
+            wet_by_rack={rack_id: wet[rack_id] for rack_id in racks if rack_id in wet},
+            unracked=unracked,
             sources=sources,
             ups_lines=ups_lines,
             consumers=consumers,
             line_typical_w=line_typical,
             line_nameplate_w=line_nameplate,
+            three_phase_loads=three_phase_loads,
             power_unknown=power_unknown,
-            cord_groups=list(groups.values()),
-            items_by_component=list(by_component.values()),
-            components={key: items[0].component for key, items in by_component.items()},
-            quantity_by_component=quantities,
+            cord_groups=[entry[0] for entry in groups.values()],
+            items_by_component=[unit.lines for unit in units.values()],
+            components={key: unit.lines[0].component for key, unit in units.items()},
+            quantity_by_component={key: unit.quantity for key, unit in units.items()},
             it_typical_w=it_typ,
             it_nameplate_w=it_np,
             room_w=room_w,
             phases=phases_of,
             voltage_v=self.voltage,
-            phase_split=self.phase_split,
+            phase_split=phase_split,
             phase_rotation=self.rotation,
             feeds_assumed=bool(ups_lines) and not wired,
         )
-
-
-class _Unit:
-    """What the engine needs of one catalogue component, read once per evaluation."""
-
-    __slots__ = (
-        "cords",
-        "cords_a",
-        "cords_b",
-        "counts_as_load",
-        "in_room",
-        "is_it",
-        "is_source",
-        "kind",
-        "nameplate_w",
-        "power_factor",
-        "rides_on_a",
-        "rides_on_b",
-        "rides_on_both",
-        "three_phase",
-        "typical_w",
-    )
-
-    def __init__(self, component: ComponentSpec, pf_default: float) -> None:
-        kind = component.kind
-        self.kind = kind
-        self.is_source = kind in SOURCE_KINDS
-        self.is_it = kind.is_it
-        self.counts_as_load = self.is_it or kind in _PLANT_KINDS
-        typ: float | None = None
-        np_: float | None = None
-        if not self.is_source and kind not in PASSIVE_KINDS:
-            typ, np_ = unit_draw_w(component)
-        self.typical_w = typ
-        self.nameplate_w = np_
-        spec = component.spec
-        pf = spec.power_factor if isinstance(spec, ItSpec) else None
-        self.power_factor = pf if pf is not None else pf_default  # C3
-        self.three_phase = getattr(spec, "input_phases", 1) == 3 and kind in _PLANT_KINDS
-        # Its power cords: one per supply, spread over two feeds (the odd one on A) or all on
-        # one feed; other consumers have one cord.
-        self.cords = self.cords_a = self.cords_b = 1
-        if isinstance(spec, ItSpec) and spec.psu_count > 0:
-            self.cords = spec.psu_count
-            on_a, on_b = psus_per_feed(spec.psu_count)
-            self.cords_a, self.cords_b = max(on_a, 1), max(on_b, 1)
-        # Whether the supplies on one cord alone carry the device when the other feed is lost.
-        self.rides_on_a = self.rides_on_b = True
-        if isinstance(spec, ItSpec) and spec.psu_count > 0:
-            on_a, on_b = psus_per_feed(spec.psu_count)
-            needed = psus_needed(spec, np_)
-            self.rides_on_a = on_a >= needed
-            self.rides_on_b = on_b >= needed
-        self.rides_on_both = self.rides_on_a and self.rides_on_b
-        # Cooling units' and facility water sources' own draw leaves with their heat
-        # outside (S2); a CDU's pumps heat the room.
-        self.in_room = kind not in (Kind.COOLING, Kind.FACILITY_WATER)
-
-
-def psus_per_feed(psu_count: int) -> tuple[int, int]:
-    """Supplies of a unit on its A and B cords: spread over both, the odd one on A."""
-    return psu_count - psu_count // 2, psu_count // 2
-
-
-def psus_needed(spec: ItSpec, nameplate_w: float | None) -> int:
-    """Supplies that must run to carry one unit at its nameplate draw.
-
-    The vendor's figure when given; else C6 on the supplies, N = ceil(nameplate / PSU rating);
-    else one for redundant supplies (each carries the device alone) and all of them otherwise.
-    """
-    if spec.psus_required is not None:
-        return spec.psus_required
-    if spec.psu_rating_w is not None and nameplate_w:
-        return max(1, ceil_div(nameplate_w, spec.psu_rating_w))
-    return 1 if spec.redundant_psus else spec.psu_count
-
-
-def unit_draw_w(c: ComponentSpec) -> tuple[float | None, float | None]:
-    """(typical, nameplate) W of one unit; C1 falls back between the two.
-
-    Cooling units, CDUs and facility water sources without a catalogue draw count their spec's
-    ``power_draw_w``.
-    """
-    np_ = c.nameplate_w
-    typ = c.typical_w
-    if (
-        np_ is None
-        and typ is None
-        and isinstance(c.spec, CoolingSpec | CduSpec | FacilityWaterSpec)
-    ):
-        np_ = typ = c.spec.power_draw_w
-    if np_ is None and typ is None:
-        return None, None
-    if typ is None:
-        typ = np_
-    if np_ is None:
-        np_ = typ
-    return typ, np_
-
-
-def ceil_div(required: float, unit: float) -> int:
-    """C6: N = ceil(required / unit rating), robust to float noise at exact multiples."""
-    if unit <= 0:
-        return 0
-    return max(0, math.ceil(required / unit - 1e-9))

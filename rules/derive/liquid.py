@@ -188,7 +188,12 @@ class Liquid:
 
 
 def _nodes(lines: Lines) -> list[Node]:
-    out = []
+    out: list[Node] = []
+    if not any(
+        isinstance(c.spec, ItSpec) and c.spec.liquid_fraction is not None
+        for c in lines.components.values()
+    ):
+        return out  # no cold plates in the build: nothing to walk the lines for
     for item in lines.consumers:
         spec = item.component.spec
         if not isinstance(spec, ItSpec) or spec.liquid_fraction is None:

@@ -49,6 +49,7 @@ __all__ = [
     "Runtime",
     "UpsFigures",
     "battery_model",
+    "battery_models",
     "battery_temperature_factor",
     "derive_ups",
     "usable_packs",
@@ -60,9 +61,13 @@ IDLE_LOAD_W = 1.0  # runtime is evaluated at no less than this per UPS unit
 RuntimeMethod = Literal["table", "vendor_point", "peukert", "none"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Runtime:
-    """Runtime of one UPS line at one load, and how it was found."""
+    """Runtime of one UPS line at one load, and how it was found.
+
+    Read-only once derived; not frozen because the engine builds one per UPS line and battery
+    state in its hot path, where a frozen dataclass pays an ``object.__setattr__`` per field.
+    """
 
     minutes: float | None
     method: RuntimeMethod
@@ -86,7 +91,7 @@ def _table_minutes(points: tuple[tuple[float, float], ...], p: float, exponent: 
     raise AssertionError("unreachable: p lies inside the table")  # pragma: no cover
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BatteryModel:
     """How one UPS line's runtime depends on its load: the method and its constants.
 
@@ -94,6 +99,9 @@ class BatteryModel:
     and the capacity multiplier ``m`` (packs x end of life): a unit at p W lasts what the table
     gives at p / m. ``peukert``: equivalent string ``volts``, ``ah`` (per unit, end of life
     applied), rated ``hours`` and exponent ``k``.
+
+    Read-only once derived; not frozen because the engine builds one per UPS line and battery
+    state in its hot path, where a frozen dataclass pays an ``object.__setattr__`` per field.
     """
 
     method: RuntimeMethod
@@ -186,8 +194,19 @@ def battery_model(
     (spec and count, usable ones only) under ``policy`` (reference 1 precedence; see the module
     docstring), with the batteries holding ``capacity_factor`` of their rated capacity (end of
     life, cold)."""
+    return battery_models(spec, quantity, packs, policy, (capacity_factor,))[0]
+
+
+def battery_models(
+    spec: UpsSpec,
+    quantity: int,
+    packs: Sequence[tuple[BatteryPackSpec, int]],
+    policy: Policy,
+    capacity_factors: Sequence[float],
+) -> list[BatteryModel]:
+    """``battery_model`` at each of ``capacity_factors`` (new, end of life...), the string
+    worked out once."""
     q = quantity
-    eol = capacity_factor
     exponent = policy.runtime_scaling_exponent
 
     if spec.runtime_table:
@@ -198,7 +217,10 @@ def battery_model(
         m = 1.0 + pack_wh_per_unit / internal_wh if internal_wh else 1.0
         points = tuple(sorted((pt.load_w, pt.minutes) for pt in spec.runtime_table))
         method: RuntimeMethod = "vendor_point" if len(points) == 1 else "table"
-        return BatteryModel(method, q, points=points, m=m * eol, exponent=exponent)
+        return [
+            BatteryModel(method, q, points=points, m=m * eol, exponent=exponent)
+            for eol in capacity_factors
+        ]
 
     # Peukert: one equivalent string of the summed Ah at the string voltage.
     ah = 0.0
@@ -216,16 +238,19 @@ def battery_model(
         if spec.battery_ah is None:
             hours = pack_spec.rated_hours
     if volts is None or ah <= 0:
-        return BatteryModel("none", q)
-    return BatteryModel(
-        "peukert",
-        q,
-        volts=volts,
-        ah=ah * eol,
-        hours=hours,
-        k=max(ks),  # mixed strings: the steeper exponent, the safe side
-        eta=policy.inverter_efficiency,
-    )
+        return [BatteryModel("none", q) for _ in capacity_factors]
+    return [
+        BatteryModel(
+            "peukert",
+            q,
+            volts=volts,
+            ah=ah * eol,
+            hours=hours,
+            k=max(ks),  # mixed strings: the steeper exponent, the safe side
+            eta=policy.inverter_efficiency,
+        )
+        for eol in capacity_factors
+    ]
 
 
 def battery_temperature_factor(temperature_c: float, policy: Policy) -> float:
@@ -236,7 +261,7 @@ def battery_temperature_factor(temperature_c: float, policy: Policy) -> float:
     return max(0.0, 1 - policy.battery_cold_derate_pct_per_k / 100 * cold_k)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UpsFigures:
     """What one UPS line carries, draws and how long it lasts.
 
@@ -246,6 +271,9 @@ class UpsFigures:
     in which it survives. Runtime is figured with new batteries and at end of life (the policy's
     share of rated capacity, reference 1), both at the site's coldest temperature;
     ``policy.battery_end_of_life`` says which one is judged (``runtime``).
+
+    Read-only once derived; not frozen because the engine builds one per UPS line in its hot
+    path, where a frozen dataclass pays an ``object.__setattr__`` per field.
     """
 
     line: PlacedItem
@@ -308,8 +336,7 @@ def derive_ups(
         input_pf = policy.ups_input_power_factor if online else load_pf.get(ups.id, 0.95)
         packs = packs_of.get(ups.id, [])
         usable = [(s, pack.quantity) for pack, s in usable_packs(spec, packs)]
-        new = battery_model(spec, ups.quantity, usable, policy, cold)
-        old = battery_model(spec, ups.quantity, usable, policy, cold * eol)
+        new, old = battery_models(spec, ups.quantity, usable, policy, (cold, cold * eol))
         design = worst if two_n else load
         runtime_new, runtime_eol = _runtime(new, design), _runtime(old, design)
         judged_eol = policy.battery_end_of_life

@@ -91,8 +91,13 @@ def airflow_required_m3h(heat_w: float, delta_t_k: float, altitude_m: float) -> 
 
     m3/h = 3600 * P / (1.2 * 1005 * dT) at sea level, scaled by 1 / density ratio at altitude.
     """
+    return _airflow_m3h(heat_w, delta_t_k, air_pressure_ratio(altitude_m))
+
+
+def _airflow_m3h(heat_w: float, delta_t_k: float, pressure_ratio: float) -> float:
+    """``airflow_required_m3h`` at a known ISA ratio (a build works it out once)."""
     sea_level = SECONDS_PER_HOUR * heat_w / (AIR_DENSITY_KG_M3 * AIR_CP_J_KG_K * delta_t_k)
-    return sea_level / air_pressure_ratio(altitude_m)
+    return sea_level / pressure_ratio
 
 
 def allowable_inlet_c(spec: ItSpec, altitude_m: float) -> tuple[float, float]:
@@ -168,9 +173,13 @@ def inlet_range_c(site: Site, cooling: Sequence[PlacedItem]) -> tuple[float, flo
     return site.ambient_min_c, site.ambient_max_c
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CoolingUnit:
-    """One cooling line, all its units: what it is rated for and what it gives at the site."""
+    """One cooling line, all its units: what it is rated for and what it gives at the site.
+
+    Read-only once derived; not frozen because the engine builds one per cooling line in its hot
+    path, where a frozen dataclass pays an ``object.__setattr__`` per field.
+    """
 
     line: PlacedItem
     spec: CoolingSpec
@@ -270,23 +279,45 @@ def derive_thermal(
     it_airflow = 0.0
     rack_airflow: dict[str, float] = {}
     cooling_all = lines.kind(Kind.COOLING)
+    line_typical = lines.line_typical_w
+    ratio = air_pressure_ratio(altitude)
+    # What a line's heat and air depend on in its component alone, per component (``id``):
+    # (a cooling unit, heats its rack, IT, data-sheet airflow of one unit, rise).
+    facts: dict[int, tuple[bool, bool, bool, float | None, float]] = {}
     for item in lines.consumers:
-        kind = item.component.kind
-        if kind is Kind.COOLING:
-            continue
-        w = lines.line_typical_w[item.id]
-        if item.rack_id is not None and item.component.kind is not Kind.FACILITY_WATER:
-            rack_heat[item.rack_id] += w
-        if kind.is_it:
-            it_heat += w
-            spec = item.component.spec
+        component = item.component
+        fact = facts.get(id(component))
+        if fact is None:
+            kind = component.kind
+            spec = component.spec
             it_spec = spec if isinstance(spec, ItSpec) else None
-            air = device_airflow_m3h(it_spec, w, delta_t, altitude)
-            if it_spec is not None and it_spec.airflow_m3h is not None:
-                air *= item.quantity
+            fact = facts[id(component)] = (
+                kind is Kind.COOLING,
+                kind is not Kind.FACILITY_WATER,
+                kind.is_it,
+                it_spec.airflow_m3h if it_spec is not None else None,
+                it_spec.delta_t_k
+                if it_spec is not None and it_spec.delta_t_k is not None
+                else delta_t,
+            )
+        is_cooling, heats_rack, is_it, datasheet_m3h, rise = fact
+        if is_cooling:
+            continue
+        w = line_typical[item.id]
+        rack_id = item.rack_id
+        if rack_id is not None and heats_rack:
+            rack_heat[rack_id] += w
+        if is_it:
+            it_heat += w
+            # The data sheet's airflow per unit, else the air that carries its heat at its own
+            # rise, else at the policy's (``device_airflow_m3h``).
+            if datasheet_m3h is not None:
+                air = datasheet_m3h * item.quantity
+            else:
+                air = _airflow_m3h(w, rise, ratio)
             it_airflow += air
-            if item.rack_id is not None:
-                rack_airflow[item.rack_id] = rack_airflow.get(item.rack_id, 0.0) + air
+            if rack_id is not None:
+                rack_airflow[rack_id] = rack_airflow.get(rack_id, 0.0) + air
     if liquid is not None:
         for rack_id, w in liquid.rack_liquid_w.items():
             rack_heat[rack_id] = rack_heat.get(rack_id, 0.0) - w
@@ -352,7 +383,7 @@ def derive_thermal(
         installed_sensible_w=sensible,
         effective_sensible_w=effective,
         installed_airflow_m3h=sum(u.airflow_m3h for u in units),
-        airflow_required_m3h=airflow_required_m3h(heat, delta_t, altitude),
+        airflow_required_m3h=_airflow_m3h(heat, delta_t, ratio),
         airflow_it_m3h=it_airflow,
         rack_airflow_it_m3h=rack_airflow,
         inlet_min_c=low,

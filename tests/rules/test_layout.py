@@ -27,7 +27,7 @@ def test_checks_every_declared_check_is_listed_once() -> None:
 
 
 def test_checks_rule_code_prefix_names_the_module() -> None:
-    """``power.*`` lives in rules/checks/power/, ``thermal.*`` in rules/checks/thermal.py..."""
+    """``power.*`` lives in rules/checks/power/, ``thermal.*`` in rules/checks/thermal/..."""
     for check in CHECKS:
         parts = check.module.split(".")
         assert parts[:2] == ["rules", "checks"]

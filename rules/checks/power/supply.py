@@ -100,6 +100,8 @@ def unprotected_load(d: Derived) -> Iterator[Finding]:
     if not bare_cords:
         return
     on_bare_cords = {item_id for group in bare_cords for item_id in group.item_ids}
+    if not any(lines.by_id[i].component.kind.is_it for i in on_bare_cords):
+        return  # plant alone on the site supply (cooling, say): no IT to lose
     bare = [c.id for c in lines.consumers if c.id in on_bare_cords and c.component.kind.is_it]
     if bare:
         yield finding(

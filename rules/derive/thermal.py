@@ -218,11 +218,13 @@ def device_airflow_m3h(
     spec: ItSpec | None, heat_w: float, delta_t_k: float, altitude_m: float
 ) -> float:
     """Air one IT line moves: its data sheet's airflow, else the air that carries its heat at
-    its own rise, else at the policy's rise (reference 2, airflow and altitude)."""
+    its own rise, else at the policy's rise (reference 2, airflow and altitude). A cold-plate
+    node's air carries only the share its plates leave (1 - f, L5)."""
     if spec is not None and spec.airflow_m3h is not None:
         return spec.airflow_m3h
     rise = spec.delta_t_k if spec is not None and spec.delta_t_k is not None else delta_t_k
-    return airflow_required_m3h(heat_w, rise, altitude_m)
+    air_share = 1 - (spec.liquid_fraction or 0.0) if spec is not None else 1.0
+    return airflow_required_m3h(heat_w * air_share, rise, altitude_m)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,8 +284,9 @@ def derive_thermal(
     line_typical = lines.line_typical_w
     ratio = air_pressure_ratio(altitude)
     # What a line's heat and air depend on in its component alone, per component (``id``):
-    # (a cooling unit, heats its rack, IT, data-sheet airflow of one unit, rise).
-    facts: dict[int, tuple[bool, bool, bool, float | None, float]] = {}
+    # (a cooling unit, heats its rack, IT, data-sheet airflow of one unit, rise, the share of
+    # its heat its own air carries: 1 - f for a cold-plate node, L5).
+    facts: dict[int, tuple[bool, bool, bool, float | None, float, float]] = {}
     for item in lines.consumers:
         component = item.component
         fact = facts.get(id(component))
@@ -299,8 +302,9 @@ def derive_thermal(
                 it_spec.delta_t_k
                 if it_spec is not None and it_spec.delta_t_k is not None
                 else delta_t,
+                1 - (it_spec.liquid_fraction or 0.0) if it_spec is not None else 1.0,
             )
-        is_cooling, heats_rack, is_it, datasheet_m3h, rise = fact
+        is_cooling, heats_rack, is_it, datasheet_m3h, rise, air_share = fact
         if is_cooling:
             continue
         w = line_typical[item.id]
@@ -310,11 +314,12 @@ def derive_thermal(
         if is_it:
             it_heat += w
             # The data sheet's airflow per unit, else the air that carries its heat at its own
-            # rise, else at the policy's (``device_airflow_m3h``).
+            # rise, else at the policy's (``device_airflow_m3h``). A cold plate takes its share
+            # into liquid: the fans move air for the rest only (L5).
             if datasheet_m3h is not None:
                 air = datasheet_m3h * item.quantity
             else:
-                air = _airflow_m3h(w, rise, ratio)
+                air = _airflow_m3h(w * air_share, rise, ratio)
             it_airflow += air
             if rack_id is not None:
                 rack_airflow[rack_id] = rack_airflow.get(rack_id, 0.0) + air

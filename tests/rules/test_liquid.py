@@ -180,6 +180,15 @@ def test_an_adiabatic_dry_cooler_counts_its_water_into_wue() -> None:
     assert (dry.annual_water_l, dry.wue_l_per_kwh) == (0, 0)
 
 
+def test_a_cold_plate_nodes_air_carries_only_its_air_share() -> None:
+    """L5 and reference 2: four 10 kW nodes at f = 0.8 leave 4 x 2 kW = 8 kW to their fans;
+    at the policy's 11 K rise that is 3,600 x 8,000 / (1.2 x 1,005 x 11) = 2,171.0 m3/h, not
+    the 10,854.8 m3/h the whole 40 kW would need."""
+    d = derive(ai_rack())
+    assert d.thermal.airflow_it_m3h == pytest.approx(3600 * 8000 / (1.2 * 1005 * 11))
+    assert d.thermal.rack_airflow_it_m3h["r1"] == pytest.approx(2170.96, abs=0.01)
+
+
 def test_the_40_kw_rack_passes_every_liquid_check() -> None:
     """The whole loop holds: no liquid finding at all."""
     report = evaluate(ai_rack())

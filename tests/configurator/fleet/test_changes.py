@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from catalog.choices import Lifecycle
 from configurator.builds.models import Build
 from configurator.fleet.models import CatalogueChange, FleetValidation
 from configurator.fleet.selectors import affected_builds, change_impact
@@ -109,3 +110,33 @@ def test_affected_builds_are_scoped_to_the_caller(validated: Fleet) -> None:
     assert affected_builds(component=server, user=outsider).count() == 0
     insider = member("sales_engineer", validated.acme)
     assert affected_builds(component=server, user=insider).count() == 11
+
+
+def test_end_of_life_is_recorded_and_named_on_issued_quotes(
+    validated: Fleet, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """A part going end of life while builds use it is a catalogue change: the impact says so,
+    and an issued quote that lists it would change on revision for that reason, while the
+    engineering verdicts stay as they were (a lifecycle is no physics)."""
+    sales = member("sales_engineer", validated.acme)
+    build = Build.objects.filter(standard_link__isnull=False).order_by("pk").first()
+    assert build is not None
+    issued = quote_services.quote_issue(
+        quote=quote_services.quote_create(
+            build=build, user=sales, customer_name="Dana", customer_email="dana@example.test"
+        ),
+        user=sales,
+    )
+    server = validated.parts["server"]
+    with django_capture_on_commit_callbacks(execute=True):
+        server.lifecycle = Lifecycle.END_OF_LIFE
+        server.save()
+    change = CatalogueChange.objects.get(component=server)
+    assert change.changes == {"lifecycle": ["active", "end_of_life"]}
+    impact = change_impact(change=change, user=superuser())
+    assert impact["end_of_life"] is True
+    assert impact["affected_builds"] == 11
+    (issued_row,) = impact["issued_quotes"]
+    assert issued_row["quote"] == issued
+    assert issued_row["reasons"] == ["the part is now end of life"]
+    assert impact["failing"] == 1  # only the underpowered site, as before

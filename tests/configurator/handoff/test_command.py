@@ -61,9 +61,7 @@ def test_connection_set_stores_the_token_encrypted_then_updates(
     assert NetBoxConnection.objects.count() == 1
 
 
-def test_export_writes_the_import_files_of_an_approved_build(
-    world: World, tmp_path: Path
-) -> None:
+def test_export_writes_the_import_files_of_an_approved_build(world: World, tmp_path: Path) -> None:
     """A zip of YAML import files, one per object type, for an approved build only."""
     target = tmp_path / "build.zip"
     with pytest.raises(CommandError, match="approve it first"):

@@ -233,3 +233,26 @@ def test_site_form_keeps_the_outdoor_design_range(sales: Client, org: Any) -> No
     response = sales.post("/sites/new/", half)
     assert response.status_code == 200
     assert "both ends of the outdoor design range" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("supply_voltage_v", "1e308"),
+        ("grid_carbon_g_per_kwh", "1e308"),
+        ("electricity_price_per_kwh", "Infinity"),
+        ("ambient_max_c", "NaN"),
+        ("supply_breaker_a", "1e-320"),
+    ],
+)
+def test_site_form_refuses_extreme_numbers_on_their_field(
+    sales: Client, org: Any, field: str, value: str
+) -> None:
+    """The numbers that once broke later reads (issue 11.2) are a form error on the field,
+    never a 500, and nothing is saved."""
+    site = SiteFactory(organisation=org, name="Kept")
+    response = sales.post(f"/sites/{site.pk}/edit/", {**VALID, field: value})
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    site.refresh_from_db()
+    assert site.name == "Kept"

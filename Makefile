@@ -57,7 +57,7 @@ check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: lint check
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -146,9 +146,14 @@ def _worst_severity(build: Build) -> str | None:
     ),
     update=extend_schema(
         summary="Replace a build",
+        description=(
+            "The same fields as a change. The name and policy of an approved or archived "
+            "build are frozen (409 `read_only`) unless the same call sets `status` back to "
+            "`draft`."
+        ),
         request=BuildUpdateSerializer,
         parameters=[IF_MATCH, ETAG],
-        responses={200: BuildSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 412: STALE},
+        responses=guarded_write(200, BuildSerializer),
     ),
     partial_update=extend_schema(
         summary="Change a build",

@@ -16,12 +16,14 @@ from typing import Any
 
 import yaml
 
+from rules.units import KG_PER_LB, MM_PER_IN
+
 log = logging.getLogger("catalog.importers.netbox")  # one log for the whole importer
 
-LB_KG = 0.45359237
+LB_KG = KG_PER_LB  # the engine's factor (rules.units): one definition of the pound
 OZ_KG = 0.028349523125
 WEIGHT_UNITS = {"kg": 1.0, "g": 0.001, "lb": LB_KG, "oz": OZ_KG}
-LENGTH_UNITS = {"mm": 1.0, "in": 25.4}
+LENGTH_UNITS = {"mm": 1.0, "in": MM_PER_IN}
 
 # Keys of each file type this importer reads or knowingly skips; others get a debug log.
 DEVICE_KEYS = frozenset(

@@ -109,7 +109,7 @@ def _number(value: float, digits: int = 1) -> str:
 
 
 def watts(value: float | Decimal | None) -> str:
-    """Power in W with its heat equivalent in BTU/h (1 W = 3.412 BTU/h)."""
+    """Power in W with its heat equivalent in BTU/h (``rules.units.btu_h``)."""
     if value is None:
         return "unknown"
     w = float(value)
